@@ -1,0 +1,3 @@
+module github.com/orgnet/orgnet
+
+go 1.26

@@ -1,0 +1,29 @@
+package graph
+
+import (
+	"context"
+	"sync/atomic"
+)
+
+// Meter counts the round trips a store makes for one operation (Cypher
+// statements on Neo4j, store calls on the embedded store).
+type Meter struct{ n atomic.Int64 }
+
+// Count returns the round trips counted so far.
+func (m *Meter) Count() int64 { return m.n.Load() }
+
+type meterKey struct{}
+
+// WithMeter returns a context whose store calls are counted in a new Meter.
+func WithMeter(ctx context.Context) (context.Context, *Meter) {
+	m := &Meter{}
+	return context.WithValue(ctx, meterKey{}, m), m
+}
+
+// CountRoundTrip adds one to the context's Meter, if it has one. Stores call
+// it once per statement sent.
+func CountRoundTrip(ctx context.Context) {
+	if m, ok := ctx.Value(meterKey{}).(*Meter); ok {
+		m.n.Add(1)
+	}
+}

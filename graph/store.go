@@ -1,0 +1,245 @@
+package graph
+
+import (
+	"context"
+)
+
+// Store keeps the network. Two implementations exist: graph/memory (embedded,
+// the zero-setup default) and graph/neo4j (the system of record); both pass
+// graph/storetest.
+//
+// Contract, for every implementation:
+//   - Every method that takes ids answers a whole set in one call, so that an
+//     implementation backed by a database makes one round trip per call
+//     whatever the size of the answer. Callers batch (dataloaders).
+//   - Every write is atomic: all of it is applied or none, and a write that
+//     returned nil survives a crash of the process.
+//   - Errors are *Error values checked with errors.Is against ErrInvalid,
+//     ErrNotFound, ErrConflict and ErrUnavailable; anything else is internal.
+//   - Returned values are copies: callers may change them.
+//   - Ordering is deterministic: by id unless a method says otherwise.
+type Store interface {
+	// Node returns the node with the given id. Returns ErrNotFound.
+	Node(ctx context.Context, id string) (*Node, error)
+	// Nodes returns the nodes with the given ids, in the order asked, with nil
+	// where an id does not exist.
+	Nodes(ctx context.Context, ids []string) ([]*Node, error)
+	// FindNodes returns a page of the nodes matching f, ordered by id.
+	// Returns ErrInvalid for a bad cursor or page size.
+	FindNodes(ctx context.Context, f NodeFilter, p PageArgs) (*NodePage, error)
+	// Search returns up to limit nodes whose name or English name contains
+	// text (case-insensitive), best match first: exact, then prefix, then
+	// substring; ties by id. Returns ErrInvalid for empty text.
+	Search(ctx context.Context, text string, limit int) ([]*Node, error)
+	// Edge returns the edge with the given id. Returns ErrNotFound.
+	Edge(ctx context.Context, id string) (*Edge, error)
+	// Related returns, for each of ids, the edges matching q at that node with
+	// the node at the other end, ordered by edge type, then other node id. Ids
+	// that do not exist map to nothing.
+	Related(ctx context.Context, ids []string, q RelQuery) (map[string][]Related, error)
+	// Ancestors returns, for each of ids, the nodes reached by following
+	// SUB_ORGANISATION_OF upwards, nearest first (ties by id), each once.
+	Ancestors(ctx context.Context, ids []string) (map[string][]*Node, error)
+	// Neighbourhood returns the subgraph within q.Depth hops of id, following
+	// edges of q.Types (all when empty) in either direction, with at most
+	// q.Limit nodes (nearest first, then by id; Truncated tells). Returns
+	// ErrNotFound for a missing id, ErrInvalid for a bad depth or limit.
+	Neighbourhood(ctx context.Context, id string, q NeighbourhoodQuery) (*Subgraph, error)
+	// Subtree returns root and every node below it by SUB_ORGANISATION_OF
+	// (children point at parents), down to maxDepth levels, with those edges.
+	// Returns ErrNotFound, ErrInvalid.
+	Subtree(ctx context.Context, rootID string, maxDepth int) (*Subgraph, error)
+	// ShortestPath returns a shortest path from one node to another over edges
+	// of q.Types (all when empty) in either direction, at most q.MaxDepth
+	// hops; among equal paths the one whose node ids are least in order. It
+	// returns nil and no error when there is none. Returns ErrNotFound for a
+	// missing end, ErrInvalid for a bad depth.
+	ShortestPath(ctx context.Context, from, to string, q PathQuery) (*Path, error)
+	// Snapshot returns the whole graph, for analysis, planning and export.
+	Snapshot(ctx context.Context) (*Snapshot, error)
+	// Counts returns the number of nodes and edges.
+	Counts(ctx context.Context) (Counts, error)
+
+	// CreateNode stores a new node (Prepare, then Validate). Returns
+	// ErrInvalid, ErrConflict when the id is taken.
+	CreateNode(ctx context.Context, n NodeInput) (*Node, error)
+	// UpdateNode changes a node. Label and id never change. A change of kind
+	// that breaks an existing edge's endpoint rules is refused. Returns
+	// ErrNotFound, ErrInvalid.
+	UpdateNode(ctx context.Context, id string, u NodeUpdate) (*Node, error)
+	// DeleteNode removes a node and its edges. A node with children (incoming
+	// SUB_ORGANISATION_OF) is refused with ErrConflict unless cascade is set,
+	// when the whole subtree goes. Returns the ids of the nodes removed.
+	// Returns ErrNotFound.
+	DeleteNode(ctx context.Context, id string, cascade bool) ([]string, error)
+	// CreateEdge stores a new edge (Prepare, then Validate, then endpoints
+	// must exist and fit RelEndpoints). Returns ErrInvalid, ErrNotFound for a
+	// missing endpoint, ErrConflict when the id is taken.
+	CreateEdge(ctx context.Context, e Edge) (*Edge, error)
+	// DeleteEdge removes an edge. Returns ErrNotFound.
+	DeleteEdge(ctx context.Context, id string) error
+	// Apply writes a batch in one transaction: nodes and edges are created or,
+	// when their id exists, replaced (upsert); then the listed deletions run.
+	// The batch is validated in full first (every node and edge, every edge's
+	// endpoints in the store or the batch); on any error nothing is written.
+	// Returns ErrInvalid (BatchError with every problem), ErrNotFound.
+	Apply(ctx context.Context, b Batch) (ApplyResult, error)
+
+	// Ping reports whether the store can answer. Returns ErrUnavailable.
+	Ping(ctx context.Context) error
+	// Close releases the store.
+	Close() error
+}
+
+// NodeFilter selects nodes; empty fields match everything.
+type NodeFilter struct {
+	Labels       []Label
+	Kinds        []string
+	Tiers        []int
+	NameContains string // in name or nameEn, case-insensitive
+	AllianceID   string // members (MEMBER_OF) of this alliance
+	Sources      []Source
+}
+
+// PageArgs asks for a page: First items after the cursor After.
+type PageArgs struct {
+	First int
+	After string
+}
+
+// Page size limits.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// Validate checks page arguments.
+func (p PageArgs) Validate() error {
+	if p.First < 0 || p.First > MaxPageSize {
+		return Invalidf("first", "first must be between 0 and %d, got %d", MaxPageSize, p.First)
+	}
+	return nil
+}
+
+// NodePage is a page of nodes with Relay-style page information.
+type NodePage struct {
+	Nodes       []*Node
+	TotalCount  int
+	HasNextPage bool
+	HasPrevPage bool
+	StartCursor string
+	EndCursor   string
+}
+
+// RelQuery selects the edges at a node.
+type RelQuery struct {
+	Types []RelType // all when empty
+	Dir   Direction // Out, In or Both ("" means Both)
+}
+
+// Related is one edge at a node with the node at its other end.
+type Related struct {
+	Edge *Edge
+	Node *Node
+}
+
+// Limits on graph queries.
+const (
+	MaxDepth                 = 6
+	DefaultNeighbourhoodSize = 500
+	MaxNeighbourhoodSize     = 5000
+	MaxPathDepth             = 12
+	MaxSubtreeDepth          = 10
+)
+
+// NeighbourhoodQuery shapes a neighbourhood.
+type NeighbourhoodQuery struct {
+	Depth int
+	Types []RelType
+	Limit int
+}
+
+// Validate checks the query.
+func (q NeighbourhoodQuery) Validate() error {
+	if q.Depth < 0 || q.Depth > MaxDepth {
+		return Invalidf("depth", "depth must be between 0 and %d, got %d", MaxDepth, q.Depth)
+	}
+	if q.Limit < 1 || q.Limit > MaxNeighbourhoodSize {
+		return Invalidf("limit", "limit must be between 1 and %d, got %d", MaxNeighbourhoodSize, q.Limit)
+	}
+	return validateTypes(q.Types)
+}
+
+// PathQuery shapes a shortest-path search.
+type PathQuery struct {
+	Types    []RelType
+	MaxDepth int
+}
+
+// Validate checks the query.
+func (q PathQuery) Validate() error {
+	if q.MaxDepth < 1 || q.MaxDepth > MaxPathDepth {
+		return Invalidf("maxDepth", "maxDepth must be between 1 and %d, got %d", MaxPathDepth, q.MaxDepth)
+	}
+	return validateTypes(q.Types)
+}
+
+// ValidateSubtreeDepth checks a subtree depth.
+func ValidateSubtreeDepth(d int) error {
+	if d < 0 || d > MaxSubtreeDepth {
+		return Invalidf("maxDepth", "maxDepth must be between 0 and %d, got %d", MaxSubtreeDepth, d)
+	}
+	return nil
+}
+
+func validateTypes(ts []RelType) error {
+	for _, t := range ts {
+		if !t.Valid() {
+			return Invalidf("relations", "relationship type %q is not one of %v", t, RelTypes)
+		}
+	}
+	return nil
+}
+
+// Subgraph is a set of nodes and the edges among them, the shape diagram
+// libraries draw.
+type Subgraph struct {
+	Nodes []*Node
+	Edges []*Edge
+	// Truncated is true when a limit cut the answer short.
+	Truncated bool
+}
+
+// Path is a walk from one node to another: Nodes has one more element than
+// Edges, and Edges[i] joins Nodes[i] and Nodes[i+1] (in either direction).
+type Path struct {
+	Nodes []*Node
+	Edges []*Edge
+}
+
+// Snapshot is the whole graph at one moment, sorted by id.
+type Snapshot struct {
+	Nodes []*Node
+	Edges []*Edge
+}
+
+// Counts are the sizes of the graph.
+type Counts struct {
+	Nodes int
+	Edges int
+}
+
+// Batch is a set of writes applied together by Store.Apply.
+type Batch struct {
+	Nodes       []Node
+	Edges       []Edge
+	DeleteEdges []string // edge ids; missing ones are ignored
+	DeleteNodes []string // node ids, with their edges; missing ones are ignored
+}
+
+// ApplyResult says what Apply did.
+type ApplyResult struct {
+	NodesCreated, NodesUpdated int
+	EdgesCreated, EdgesUpdated int
+	NodesDeleted, EdgesDeleted int
+}
