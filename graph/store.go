@@ -33,6 +33,9 @@ type Store interface {
 	Search(ctx context.Context, text string, limit int) ([]*Node, error)
 	// Edge returns the edge with the given id. Returns ErrNotFound.
 	Edge(ctx context.Context, id string) (*Edge, error)
+	// Edges returns every edge matching f, ordered by id (one round trip).
+	// Returns ErrInvalid for an unknown type or source.
+	Edges(ctx context.Context, f EdgeFilter) ([]*Edge, error)
 	// Related returns, for each of ids, the edges matching q at that node with
 	// the node at the other end, ordered by edge type, then other node id. Ids
 	// that do not exist map to nothing.
@@ -99,6 +102,14 @@ type NodeFilter struct {
 	NameContains string // in name or nameEn, case-insensitive
 	AllianceID   string // members (MEMBER_OF) of this alliance
 	Sources      []Source
+	// AllianceType matches nodes whose AttrAllianceType attribute equals it.
+	AllianceType string
+}
+
+// EdgeFilter selects edges; empty fields match everything.
+type EdgeFilter struct {
+	Types   []RelType
+	Sources []Source
 }
 
 // PageArgs asks for a page: First items after the cursor After.
