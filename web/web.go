@@ -1,0 +1,42 @@
+// Package web holds the orgnet server's browser assets, embedded in the
+// binary so that the server needs nothing at run time but itself.
+//
+// The assets are built from npm packages by build.sh (esbuild) into
+// graphiql/dist, which is committed: `go build` and `go run` need only Go.
+package web
+
+import (
+	"embed"
+	"io/fs"
+)
+
+// graphiqlDist is the built GraphiQL page: index.html, main.js, main.css and
+// Monaco's web workers (editor/json/graphql .worker.js).
+//
+//go:embed graphiql/dist
+var graphiqlDist embed.FS
+
+// GraphiQL returns the GraphiQL page's files, rooted at the dist directory
+// (so "index.html", "main.js", ...). Every reference between them is
+// relative, so the FS can be mounted under any prefix that ends in a slash,
+// e.g.
+//
+//	mux.Handle("/graphiql/", http.StripPrefix("/graphiql/", http.FileServerFS(web.GraphiQL())))
+//
+// The page queries POST /graphql on the same origin (subscriptions over
+// ws(s)://host/graphql with the graphql-ws protocol) and loads its example
+// operations from examples.json next to itself (GET /graphiql/examples.json
+// when mounted at /graphiql/), which this FS does not contain: the server
+// serves that file. Its format is
+//
+//	[{"name": "…", "query": "…", "variables": {…}}]
+//
+// and each entry opens as a tab; without it the page opens on "{ __typename }".
+func GraphiQL() fs.FS {
+	sub, err := fs.Sub(graphiqlDist, "graphiql/dist")
+	if err != nil {
+		// Unreachable: the path is a valid constant and embedded at build time.
+		panic("web: " + err.Error())
+	}
+	return sub
+}
