@@ -14,6 +14,11 @@ func (m *Meter) Count() int64 { return m.n.Load() }
 
 type meterKey struct{}
 
+// ContextWithMeter returns ctx carrying m: store calls made with it count in m.
+func ContextWithMeter(ctx context.Context, m *Meter) context.Context {
+	return context.WithValue(ctx, meterKey{}, m)
+}
+
 // WithMeter returns a context whose store calls are counted in a new Meter.
 func WithMeter(ctx context.Context) (context.Context, *Meter) {
 	m := &Meter{}

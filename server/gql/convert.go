@@ -1,0 +1,155 @@
+package gql
+
+import (
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/gql/model"
+)
+
+var labelFromGQL = map[model.NodeLabel]graph.Label{
+	model.NodeLabelOrganisation: graph.LabelOrganisation,
+	model.NodeLabelAlliance:     graph.LabelAlliance,
+	model.NodeLabelPerson:       graph.LabelPerson,
+	model.NodeLabelProject:      graph.LabelProject,
+	model.NodeLabelZone:         graph.LabelZone,
+	model.NodeLabelBrand:        graph.LabelBrand,
+	model.NodeLabelPlatform:     graph.LabelPlatform,
+}
+
+func relTypes(ts []model.RelationType) []graph.RelType {
+	out := make([]graph.RelType, len(ts))
+	for i, t := range ts {
+		out[i] = graph.RelType(t)
+	}
+	return out
+}
+
+func sources(ss []model.Source) []graph.Source {
+	out := make([]graph.Source, len(ss))
+	for i, s := range ss {
+		out[i] = graph.Source(s)
+	}
+	return out
+}
+
+func direction(d *model.Direction) graph.Direction {
+	if d == nil {
+		return graph.Both
+	}
+	return graph.Direction(*d)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func provenanceIn(p *model.ProvenanceInput) graph.Provenance {
+	if p == nil {
+		return graph.Provenance{Source: graph.SourceUser}
+	}
+	return graph.Provenance{Source: graph.Source(p.Source), Quote: deref(p.Quote), Ref: deref(p.Ref)}
+}
+
+func attrsIn(in []*model.AttributeInput) map[string]any {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(in))
+	for _, a := range in {
+		out[a.Key] = graph.NormaliseValue(a.Value)
+	}
+	return out
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func org(n *graph.Node) *model.Organisation { return &model.Organisation{Base: model.Base{N: n}} }
+
+func alliance(n *graph.Node) *model.Alliance { return &model.Alliance{Base: model.Base{N: n}} }
+
+func edge(e *graph.Edge) *model.Edge { return &model.Edge{E: e} }
+
+func graphNode(n *graph.Node) *model.GraphNode {
+	gn := &model.GraphNode{
+		ID: n.ID, Label: n.Name, Type: model.LabelOf(n.Label), Kind: n.Kind, Name: n.Name,
+		NameEn: opt(n.NameEn), Provenance: model.ProvenanceOf(n.Provenance), Node: model.Wrap(n),
+	}
+	if n.Tier != 0 {
+		t := n.Tier
+		gn.Tier = &t
+	}
+	return gn
+}
+
+func graphEdge(e *graph.Edge) *model.GraphEdge {
+	label := string(e.Type)
+	if t, ok := e.Attrs[graph.AttrTitle].(string); ok && t != "" {
+		label = t
+	} else if r, ok := e.Attrs[graph.AttrRole].(string); ok && r != "" {
+		label = r
+	}
+	return &model.GraphEdge{ID: e.ID, Source: e.From, Target: e.To, Type: model.RelationType(e.Type),
+		Label: label, Provenance: model.ProvenanceOf(e.Provenance)}
+}
+
+func subgraph(sg *graph.Subgraph) *model.Subgraph {
+	out := &model.Subgraph{Nodes: make([]*model.GraphNode, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated}
+	for i, n := range sg.Nodes {
+		out.Nodes[i] = graphNode(n)
+	}
+	for i, e := range sg.Edges {
+		out.Edges[i] = graphEdge(e)
+	}
+	return out
+}
+
+func membership(e *graph.Edge, o, a *graph.Node) *model.Membership {
+	m := &model.Membership{Edge: edge(e), Organisation: org(o), Alliance: alliance(a),
+		Since: opt(e.Since), Until: opt(e.Until), Provenance: model.ProvenanceOf(e.Provenance)}
+	if r, ok := e.Attrs[graph.AttrRole].(string); ok {
+		m.Role = &r
+	}
+	return m
+}
+
+func pairing(e *graph.Edge, mentor, mentee *graph.Node) *model.Pairing {
+	return &model.Pairing{ID: e.ID, Mentor: org(mentor), Mentee: org(mentee),
+		Since: opt(e.Since), Until: opt(e.Until), Provenance: model.ProvenanceOf(e.Provenance)}
+}
+
+func post(e *graph.Edge, person, at *graph.Node) *model.Post {
+	p := &model.Post{Edge: edge(e), Person: &model.Person{Base: model.Base{N: person}}, At: model.Wrap(at),
+		Provenance: model.ProvenanceOf(e.Provenance)}
+	if t, ok := e.Attrs[graph.AttrTitle].(string); ok {
+		p.Title = &t
+	}
+	return p
+}
+
+func relations(self *graph.Node, rel []graph.Related) []*model.Relation {
+	out := make([]*model.Relation, len(rel))
+	for i, r := range rel {
+		d := model.DirectionOut
+		if r.Edge.To == self.ID {
+			d = model.DirectionIn
+		}
+		out[i] = &model.Relation{Edge: edge(r.Edge), Direction: d, Node: model.Wrap(r.Node)}
+	}
+	return out
+}
+
+func nodes(rel []graph.Related) []model.Node {
+	out := make([]model.Node, len(rel))
+	for i, r := range rel {
+		out[i] = model.Wrap(r.Node)
+	}
+	return out
+}

@@ -1,0 +1,105 @@
+package gql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// The extensions.code of every error the API returns. Stable: clients
+// switch on them.
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeNotFound        = "NOT_FOUND"
+	CodeConflict        = "CONFLICT"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeUnavailable     = "UNAVAILABLE"
+	CodeInternal        = "INTERNAL"
+)
+
+// codes is the one table from domain error codes to API codes.
+var codes = map[graph.Code]string{
+	graph.CodeInvalid:     CodeBadUserInput,
+	graph.CodeNotFound:    CodeNotFound,
+	graph.CodeConflict:    CodeConflict,
+	graph.CodeUnavailable: CodeUnavailable,
+	graph.CodeForbidden:   CodeForbidden,
+	graph.CodeInternal:    CodeInternal,
+}
+
+// gqlgen's own codes for documents and variables it rejects: all are the
+// client's input, so all become BAD_USER_INPUT (the original is kept in
+// extensions.reason).
+var inputCodes = map[string]bool{
+	"GRAPHQL_PARSE_FAILED":      true,
+	"GRAPHQL_VALIDATION_FAILED": true,
+	"BAD_USER_INPUT":            true,
+	"COMPLEXITY_LIMIT_EXCEEDED": true,
+	"PERSISTED_QUERY_NOT_FOUND": true,
+}
+
+// PresentError maps any resolver error to a GraphQL error with a stable
+// extensions.code. Internal errors are logged and shown as "internal error".
+func PresentError(ctx context.Context, err error) *gqlerror.Error {
+	var gerr *gqlerror.Error
+	if errors.As(err, &gerr) && gerr.Err == nil {
+		// An error gqlgen made itself (parse, validation, coercion).
+		out := *gerr
+		if out.Extensions == nil {
+			out.Extensions = map[string]any{}
+		} else {
+			ext := make(map[string]any, len(out.Extensions)+1)
+			for k, v := range out.Extensions {
+				ext[k] = v
+			}
+			out.Extensions = ext
+		}
+		code, _ := out.Extensions["code"].(string)
+		if code == "" || inputCodes[code] {
+			if code != "" && code != CodeBadUserInput {
+				out.Extensions["reason"] = code
+			}
+			out.Extensions["code"] = CodeBadUserInput
+		}
+		return &out
+	}
+	pres := graphql.DefaultErrorPresenter(ctx, err)
+	code := graph.ErrorCode(err)
+	apiCode := codes[code]
+	if apiCode == "" {
+		apiCode = CodeInternal
+	}
+	pres.Message = graph.ErrorMessage(err)
+	if apiCode == CodeInternal {
+		slog.ErrorContext(ctx, "internal error", "err", err, "path", pres.Path.String())
+	}
+	pres.Extensions = map[string]any{"code": apiCode}
+	var e *graph.Error
+	if errors.As(err, &e) && e.Field != "" {
+		pres.Extensions["field"] = e.Field
+	}
+	var be *graph.BatchError
+	if errors.As(err, &be) {
+		probs := make([]string, len(be.Problems))
+		for i, p := range be.Problems {
+			probs[i] = p.String()
+		}
+		pres.Extensions["problems"] = probs
+	}
+	return pres
+}
+
+// Recover turns a panic in a resolver into an INTERNAL error, logged with its
+// stack; the server keeps running.
+func Recover(ctx context.Context, p any) error {
+	slog.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	return &graph.Error{Code: graph.CodeInternal, Message: "internal error", Err: fmt.Errorf("panic: %v", p)}
+}

@@ -1,0 +1,106 @@
+package gql
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/gql/generated"
+	"github.com/orgnet/orgnet/server/gql/model"
+)
+
+// Options tune the GraphQL handler.
+type Options struct {
+	// ComplexityLimit caps the cost of one operation (0: DefaultComplexityLimit).
+	ComplexityLimit int
+	// Introspection is on unless DisableIntrospection is set.
+	DisableIntrospection bool
+}
+
+// DefaultComplexityLimit is the cost cap when none is configured.
+const DefaultComplexityLimit = 20000
+
+// RoundTripsHeader asks for extensions.roundTrips in the response: the number
+// of store round trips (Cypher statements on Neo4j) the operation made.
+const RoundTripsHeader = "Orgnet-Round-Trips"
+
+// NewHandler returns the /graphql handler over a store.
+func NewHandler(r *Resolver, opts Options) *handler.Server {
+	cfg := generated.Config{Resolvers: r}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if !opts.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	limit := opts.ComplexityLimit
+	if limit <= 0 {
+		limit = DefaultComplexityLimit
+	}
+	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.SetErrorPresenter(PresentError)
+	srv.SetRecoverFunc(Recover)
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		m := &graph.Meter{}
+		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)
+		rh := next(ctx)
+		oc := graphql.GetOperationContext(ctx)
+		asked := oc.Headers.Get(RoundTripsHeader) != ""
+		if v, ok := oc.Extensions["roundTrips"].(bool); ok && v {
+			asked = true
+		}
+		return func(ctx context.Context) *graphql.Response {
+			resp := rh(graph.ContextWithMeter(ctx, m))
+			if resp != nil && asked {
+				if resp.Extensions == nil {
+					resp.Extensions = map[string]any{}
+				}
+				resp.Extensions["roundTrips"] = m.Count()
+			}
+			return resp
+		}
+	})
+	return srv
+}
+
+// setComplexity makes the cost of list fields grow with what they may return,
+// so a deep or wide query is refused before any work is done.
+func setComplexity(c *generated.ComplexityRoot) {
+	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _ *string) int {
+		return 1 + child*deref(first)
+	}
+	c.Query.Search = func(child int, _ string, first *int) int { return 1 + child*deref(first) }
+	c.Query.Neighbourhood = func(child int, _ string, depth *int, _ []model.RelationType, limit *int) int {
+		return 10*(1+deref(depth)) + child*deref(limit)/10
+	}
+	c.Query.Subtree = func(child int, _ string, maxDepth *int) int { return 10*(1+deref(maxDepth)) + child*20 }
+	c.Query.ShortestPath = func(child int, _, _ string, _ []model.RelationType, maxDepth *int) int {
+		return 10*deref(maxDepth) + child*deref(maxDepth)
+	}
+	list := func(child int) int { return 1 + 10*child }
+	c.Organisation.Children = list
+	c.Organisation.Ancestors = list
+	c.Organisation.Parents = list
+	c.Organisation.Alliances = list
+	c.Organisation.Mentors = list
+	c.Organisation.Mentees = list
+	c.Organisation.Posts = list
+	c.Organisation.Neighbours = list
+	c.Organisation.Projects = list
+	c.Alliance.Members = func(child int, _ *string) int { return 1 + 20*child }
+	c.Alliance.Branches = list
+}
+
+var _ http.Handler = (*handler.Server)(nil)
+

@@ -1,0 +1,115 @@
+package gql
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/gql/model"
+)
+
+func (r *Resolver) relationsOf(ctx context.Context, n *graph.Node, types []model.RelationType, dir *model.Direction) ([]*model.Relation, error) {
+	ts := relTypes(types)
+	for _, t := range ts {
+		if !t.Valid() {
+			return nil, graph.Invalidf("types", "relationship type %q is not one of %v", t, graph.RelTypes)
+		}
+	}
+	rel, err := r.related(ctx, n.ID, direction(dir), ts...)
+	if err != nil {
+		return nil, err
+	}
+	return relations(n, rel), nil
+}
+
+// parentOf is the first node (by id) that n is directly under.
+func (r *Resolver) parentOf(ctx context.Context, n *graph.Node) (model.Node, error) {
+	rel, err := r.related(ctx, n.ID, graph.Out, graph.RelSubOrganisationOf)
+	if err != nil || len(rel) == 0 {
+		return nil, err
+	}
+	return model.Wrap(rel[0].Node), nil
+}
+
+// typed returns the node with id if it has the given label; otherwise
+// NOT_FOUND naming what was looked for.
+func (r *Resolver) typed(ctx context.Context, id string, l graph.Label) (*graph.Node, error) {
+	n, err := r.Store.Node(ctx, id)
+	if err != nil {
+		if errors.Is(err, graph.ErrNotFound) {
+			return nil, graph.NotFoundf("no %s has id %q", strings.ToLower(string(l)), id)
+		}
+		return nil, err
+	}
+	if n.Label != l {
+		return nil, graph.NotFoundf("%q is a %s, not a %s", id, n.Label, l)
+	}
+	return n, nil
+}
+
+var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+// newID makes a readable id for a new node from its English name, with a
+// random suffix when that is taken or there is no English name.
+func (r *Resolver) newID(ctx context.Context, prefix, nameEn string) (string, error) {
+	slug := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(nameEn), "-"), "-")
+	if len(slug) > 60 {
+		slug = strings.Trim(slug[:60], "-")
+	}
+	if slug != "" {
+		id := prefix + ":" + slug
+		if ns, err := r.Store.Nodes(ctx, []string{id}); err != nil {
+			return "", err
+		} else if ns[0] == nil {
+			return id, nil
+		}
+		slug += "-"
+	}
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return prefix + ":" + slug + hex.EncodeToString(b[:]), nil
+}
+
+// createWith creates node n together with edges from it (an edge with an
+// empty From starts at n; an empty To ends at n), all in one transaction.
+// It refuses an id that is taken (CONFLICT), since Apply alone would upsert.
+func (r *Resolver) createWith(ctx context.Context, n graph.Node, prefix string, edges []graph.Edge) (*graph.Node, error) {
+	if n.ID == "" {
+		id, err := r.newID(ctx, prefix, n.NameEn)
+		if err != nil {
+			return nil, err
+		}
+		n.ID = id
+	}
+	if len(edges) == 0 {
+		return r.Store.CreateNode(ctx, n)
+	}
+	if err := graph.ValidateID("id", n.ID); err != nil {
+		return nil, err
+	}
+	existing, err := r.Store.Nodes(ctx, []string{n.ID})
+	if err != nil {
+		return nil, err
+	}
+	if existing[0] != nil {
+		return nil, graph.Conflictf("id %q is taken", n.ID)
+	}
+	for i := range edges {
+		if edges[i].From == "" {
+			edges[i].From = n.ID
+		}
+		if edges[i].To == "" {
+			edges[i].To = n.ID
+		}
+	}
+	if _, err := r.Store.Apply(ctx, graph.Batch{Nodes: []graph.Node{n}, Edges: edges}); err != nil {
+		return nil, err
+	}
+	return r.Store.Node(ctx, n.ID)
+}

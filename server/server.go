@@ -1,0 +1,119 @@
+// Package server is the orgnet HTTP application (echo): GraphQL at /graphql,
+// GraphiQL at /graphiql/, health at /healthz and /readyz.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/examples"
+	"github.com/orgnet/orgnet/server/gql"
+	"github.com/orgnet/orgnet/web"
+)
+
+// Config configures the application.
+type Config struct {
+	Store     graph.Store
+	StoreName string // "memory" or "neo4j"
+	Logger    *slog.Logger
+	// BodyLimit caps request bodies (echo syntax, e.g. "2M"; default 2M).
+	BodyLimit string
+	// RequestTimeout bounds each request's work (default 30s).
+	RequestTimeout time.Duration
+	GQL            gql.Options
+}
+
+// New returns the echo application.
+func New(cfg Config) *echo.Echo {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "2M"
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(e)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			cfg.Logger.Error("panic in handler", "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			cfg.Logger.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("id", v.RequestID))
+			return nil
+		},
+	}))
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
+
+	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName}, cfg.GQL)
+	e.Any("/graphql", echo.WrapHandler(gh))
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/graphiql/") })
+	e.GET("/graphiql", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/graphiql/") })
+	e.GET("/graphiql/examples.json", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, examples.JSON())
+	})
+	e.GET("/graphiql/*", echo.WrapHandler(http.StripPrefix("/graphiql/", http.FileServerFS(web.GraphiQL()))))
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/readyz", func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+		defer cancel()
+		if err := cfg.Store.Ping(ctx); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": cfg.StoreName, "error": graph.ErrorMessage(err)})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ready", "store": cfg.StoreName})
+	})
+	return e
+}
+
+// errorHandler answers echo's own errors (404, 413, …) as JSON; anything
+// unexpected is a logged 500 with no detail leaked.
+func errorHandler(e *echo.Echo) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		code := http.StatusInternalServerError
+		msg := "internal error"
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code = he.Code
+			if m, ok := he.Message.(string); ok {
+				msg = m
+			}
+		}
+		if code >= 500 {
+			slog.Error("http error", "err", err, "uri", c.Request().RequestURI)
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(code)
+			return
+		}
+		_ = c.JSON(code, map[string]string{"error": msg})
+	}
+}
