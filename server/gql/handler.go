@@ -103,4 +103,3 @@ func setComplexity(c *generated.ComplexityRoot) {
 }
 
 var _ http.Handler = (*handler.Server)(nil)
-

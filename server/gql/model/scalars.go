@@ -10,7 +10,6 @@ import (
 	"github.com/orgnet/orgnet/graph"
 )
 
-
 // MarshalDate writes a date, or null for "".
 func MarshalDate(d string) graphql.Marshaler {
 	if d == "" {
