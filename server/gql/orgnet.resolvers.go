@@ -360,6 +360,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchField(ctx, []*graph.Node{n})
 	return model.Wrap(n), nil
 }
 
@@ -368,6 +369,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*model.Org
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchField(ctx, []*graph.Node{n})
 	return org(n), nil
 }
 
@@ -397,6 +399,8 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 		conn.Nodes[i] = org(n)
 		conn.Edges[i] = &model.OrganisationEdge{Cursor: graph.EncodeCursor(n.ID), Node: conn.Nodes[i]}
 	}
+	r.prefetchField(ctx, page.Nodes, "nodes")
+	r.prefetchField(ctx, page.Nodes, "edges", "node")
 	return conn, nil
 }
 
@@ -405,6 +409,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchField(ctx, ns)
 	out := make([]model.Node, len(ns))
 	for i, n := range ns {
 		out[i] = model.Wrap(n)
@@ -428,6 +433,11 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 			out = append(out, alliance(n))
 		}
 		if !page.HasNextPage {
+			ns := make([]*graph.Node, len(out))
+			for i, a := range out {
+				ns[i] = a.N
+			}
+			r.prefetchField(ctx, ns)
 			return out, nil
 		}
 		args.After = page.EndCursor
@@ -439,6 +449,7 @@ func (r *queryResolver) Alliance(ctx context.Context, id string) (*model.Allianc
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchField(ctx, []*graph.Node{n})
 	return alliance(n), nil
 }
 
@@ -456,9 +467,13 @@ func (r *queryResolver) Pairings(ctx context.Context) ([]*model.Pairing, error) 
 		return nil, err
 	}
 	out := make([]*model.Pairing, len(es))
+	mentors, mentees := make([]*graph.Node, len(es)), make([]*graph.Node, len(es))
 	for i, e := range es {
 		out[i] = pairing(e, ns[2*i], ns[2*i+1])
+		mentors[i], mentees[i] = ns[2*i], ns[2*i+1]
 	}
+	r.prefetchField(ctx, mentors, "mentor")
+	r.prefetchField(ctx, mentees, "mentee")
 	return out, nil
 }
 

@@ -1,0 +1,568 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/internal/testenv"
+	"github.com/orgnet/orgnet/seed"
+	"github.com/orgnet/orgnet/server"
+	"github.com/orgnet/orgnet/server/examples"
+	"github.com/orgnet/orgnet/server/gql"
+)
+
+// gqlResponse is a GraphQL response with its data left raw.
+type gqlResponse struct {
+	Data       json.RawMessage `json:"data"`
+	Errors     []gqlError      `json:"errors"`
+	Extensions map[string]any  `json:"extensions"`
+	status     int
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+type harness struct {
+	t     testing.TB
+	store graph.Store
+	h     http.Handler
+}
+
+func newHarness(t testing.TB, s graph.Store, name string) *harness {
+	t.Helper()
+	return &harness{t: t, store: s, h: server.New(server.Config{Store: s, StoreName: name, Logger: slog.New(slog.DiscardHandler)})}
+}
+
+func seeded(t testing.TB, open func(testing.TB) graph.Store, name string) *harness {
+	t.Helper()
+	s := open(t)
+	if _, err := s.Apply(context.Background(), seed.Yuelin()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return newHarness(t, s, name)
+}
+
+func (h *harness) do(query string, vars map[string]any, header ...string) gqlResponse {
+	h.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.h.ServeHTTP(rec, req)
+	var r gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		h.t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
+	}
+	r.status = rec.Code
+	if rec.Code >= 500 {
+		h.t.Fatalf("status %d for %s: %s", rec.Code, query, rec.Body.String())
+	}
+	return r
+}
+
+// ok runs a query that must succeed and decodes its data into out.
+func (h *harness) ok(query string, vars map[string]any, out any) {
+	h.t.Helper()
+	r := h.do(query, vars)
+	if len(r.Errors) > 0 {
+		h.t.Fatalf("query failed: %+v\n%s", r.Errors, query)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			h.t.Fatalf("decode data: %v: %s", err, r.Data)
+		}
+	}
+}
+
+func eachStore(t *testing.T, f func(t *testing.T, open func(testing.TB) graph.Store, name string)) {
+	for _, s := range testenv.Stores() {
+		t.Run(s.Name, func(t *testing.T) { f(t, s.Open, s.Name) })
+	}
+}
+
+func example(t *testing.T, name string) examples.Example {
+	t.Helper()
+	all, err := examples.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		if strings.Contains(e.Name, name) {
+			return e
+		}
+	}
+	t.Fatalf("no example named like %q", name)
+	return examples.Example{}
+}
+
+func names(ns []struct {
+	Name string `json:"name"`
+}) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Name
+	}
+	return out
+}
+
+// TestExamples runs every GraphiQL example on both stores and checks that
+// each answers the article's question.
+func TestExamples(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		all, err := examples.All()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range all {
+			r := h.do(e.Query, e.Variables)
+			if len(r.Errors) > 0 {
+				t.Errorf("example %q failed: %+v", e.Name, r.Errors)
+			}
+		}
+
+		t.Run("chain", func(t *testing.T) {
+			var d struct {
+				Organisation struct {
+					Ancestors []struct {
+						ID   string `json:"id"`
+						Name string `json:"name"`
+						Tier *int   `json:"tier"`
+					} `json:"ancestors"`
+				} `json:"organisation"`
+			}
+			h.ok(example(t, "Chain").Query, nil, &d)
+			as := d.Organisation.Ancestors
+			if len(as) < 2 || as[len(as)-1].Name != "岳林街道党工委" {
+				t.Fatalf("ancestors = %+v; want a chain ending at 岳林街道党工委", as)
+			}
+			found := false
+			for _, a := range as {
+				found = found || a.Name == "甬台众创小镇党群建设工作委员会"
+			}
+			if !found {
+				t.Errorf("chain %+v does not pass through 甬台众创小镇党群建设工作委员会", as)
+			}
+		})
+		t.Run("shujia", func(t *testing.T) {
+			var d struct {
+				Alliance struct {
+					Since   string `json:"since"`
+					Members []struct {
+						Role         string `json:"role"`
+						Organisation struct {
+							Name string `json:"name"`
+						} `json:"organisation"`
+					} `json:"members"`
+				} `json:"alliance"`
+			}
+			h.ok(example(t, "舒家").Query, nil, &d)
+			got := map[string]bool{}
+			for _, m := range d.Alliance.Members {
+				got[m.Organisation.Name] = true
+			}
+			for _, want := range []string{"舒前村", "舒后村", "圣墩村"} {
+				if !got[want] {
+					t.Errorf("舒家 members %v lack %s", got, want)
+				}
+			}
+			if !strings.HasPrefix(d.Alliance.Since, "2016-10") {
+				t.Errorf("since = %q; want 2016-10…", d.Alliance.Since)
+			}
+		})
+		t.Run("four branches", func(t *testing.T) {
+			var d struct {
+				Alliance struct {
+					Branches []struct {
+						Name string `json:"name"`
+					} `json:"branches"`
+				} `json:"alliance"`
+			}
+			h.ok(example(t, "four branches").Query, nil, &d)
+			if n := len(d.Alliance.Branches); n != 4 {
+				t.Fatalf("branches = %v; want 4", names(d.Alliance.Branches))
+			}
+		})
+		t.Run("four stations one centre", func(t *testing.T) {
+			var d struct {
+				Stations struct {
+					TotalCount int `json:"totalCount"`
+				} `json:"stations"`
+				Centre struct {
+					Name   string `json:"name"`
+					Hosted []any  `json:"hosted"`
+				} `json:"centre"`
+			}
+			h.ok(example(t, "四站一中心").Query, nil, &d)
+			if d.Stations.TotalCount != 4 || d.Centre.Name == "" || len(d.Centre.Hosted) == 0 {
+				t.Fatalf("四站一中心 = %+v; want 4 stations and a centre hosting something", d)
+			}
+		})
+		t.Run("shengdun to street", func(t *testing.T) {
+			var d struct {
+				ShortestPath *struct {
+					Length int `json:"length"`
+					Nodes  []struct {
+						ID string `json:"id"`
+					} `json:"nodes"`
+				} `json:"shortestPath"`
+			}
+			h.ok(example(t, "圣墩村").Query, nil, &d)
+			p := d.ShortestPath
+			if p == nil || p.Length < 1 || p.Nodes[0].ID != "org:shengdun-village" || p.Nodes[len(p.Nodes)-1].ID != "org:yuelin-party-working-committee" || len(p.Nodes) != p.Length+1 {
+				t.Fatalf("path = %+v", p)
+			}
+		})
+		t.Run("illustrative", func(t *testing.T) {
+			var d struct {
+				Organisations struct {
+					TotalCount int `json:"totalCount"`
+					Nodes      []struct {
+						Provenance struct {
+							Quote string `json:"quote"`
+						} `json:"provenance"`
+					} `json:"nodes"`
+				} `json:"organisations"`
+			}
+			h.ok(example(t, "illustrative").Query, nil, &d)
+			if d.Organisations.TotalCount == 0 {
+				t.Fatal("no illustrative organisations")
+			}
+			for _, n := range d.Organisations.Nodes {
+				if n.Provenance.Quote == "" {
+					t.Errorf("an illustrative organisation does not say why it is illustrative")
+				}
+			}
+		})
+		t.Run("search", func(t *testing.T) {
+			var d struct {
+				Search []struct {
+					Name string `json:"name"`
+				} `json:"search"`
+			}
+			e := example(t, "Search")
+			h.ok(e.Query, e.Variables, &d)
+			if len(d.Search) == 0 || d.Search[0].Name != "圣墩村" {
+				t.Fatalf("search 圣墩 = %v; want 圣墩村 first", d.Search)
+			}
+		})
+	})
+}
+
+// TestSameAnswersOnBothStores runs every example on both stores and compares
+// the JSON answers byte for byte.
+func TestSameAnswersOnBothStores(t *testing.T) {
+	mem := seeded(t, testenv.Memory, "memory")
+	neo := seeded(t, func(tb testing.TB) graph.Store { return testenv.Neo4j(tb) }, "neo4j")
+	all, err := examples.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		a, b := mem.do(e.Query, e.Variables), neo.do(e.Query, e.Variables)
+		if len(a.Errors)+len(b.Errors) > 0 {
+			t.Errorf("%s: errors memory=%v neo4j=%v", e.Name, a.Errors, b.Errors)
+			continue
+		}
+		if !bytes.Equal(a.Data, b.Data) {
+			t.Errorf("%s: answers differ\nmemory: %s\nneo4j:  %s", e.Name, a.Data, b.Data)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		tests := []struct {
+			name, query, code string
+		}{
+			{"missing organisation", `{ organisation(id: "org:no-such") { id } }`, gql.CodeNotFound},
+			{"missing node", `{ node(id: "org:no-such") { id } }`, gql.CodeNotFound},
+			{"alliance id is not an organisation", `{ organisation(id: "alliance:shujia") { id } }`, gql.CodeNotFound},
+			{"depth too deep", `{ neighbourhood(id: "alliance:shujia", depth: 99) { truncated } }`, gql.CodeBadUserInput},
+			{"limit zero", `{ neighbourhood(id: "alliance:shujia", limit: 0) { truncated } }`, gql.CodeBadUserInput},
+			{"huge first", `{ organisations(first: 100000) { totalCount } }`, gql.CodeBadUserInput},
+			{"bad cursor", `{ organisations(after: "!!") { totalCount } }`, gql.CodeBadUserInput},
+			{"bad enum", `{ alliances(type: NOT_A_TYPE) { id } }`, gql.CodeBadUserInput},
+			{"syntax error", `{ organisation(id: `, gql.CodeBadUserInput},
+			{"unknown field", `{ nope }`, gql.CodeBadUserInput},
+			{"empty search", `{ search(text: "   ") { id } }`, gql.CodeBadUserInput},
+			{"bad date", `mutation { createPairing(mentorId: "org:shuqian-village", menteeId: "org:shuhou-village", since: "2016-13-45") { id } }`, gql.CodeBadUserInput},
+			{"subtree too deep", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 50) { truncated } }`, gql.CodeBadUserInput},
+			{"path to nowhere", `{ shortestPath(from: "org:shengdun-village", to: "org:no-such") { length } }`, gql.CodeNotFound},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r := h.do(tc.query, nil)
+				if got := r.code(); got != tc.code {
+					t.Errorf("code = %q; want %q (errors %+v)", got, tc.code, r.Errors)
+				}
+			})
+		}
+	})
+}
+
+// TestRejectedMutationsChangeNothing checks each refused mutation leaves the
+// whole graph as it was.
+func TestRejectedMutationsChangeNothing(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		ctx := context.Background()
+		before, err := h.store.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name, query, code string
+		}{
+			{"parent missing", `mutation { createOrganisation(input: {id: "org:new", kind: PARTY_BRANCH, name: "新支部", parentId: "org:no-such"}) { id } }`, gql.CodeNotFound},
+			{"id taken", `mutation { createOrganisation(input: {id: "org:shengdun-village", kind: VILLAGE, name: "圣墩村"}) { id } }`, gql.CodeConflict},
+			{"id taken with parent", `mutation { createOrganisation(input: {id: "org:shengdun-village", kind: VILLAGE, name: "圣墩村", parentId: "org:yuelin-party-working-committee"}) { id } }`, gql.CodeConflict},
+			{"empty name", `mutation { createOrganisation(input: {kind: VILLAGE, name: ""}) { id } }`, gql.CodeBadUserInput},
+			{"tier out of range", `mutation { createOrganisation(input: {kind: VILLAGE, name: "某村", tier: 9}) { id } }`, gql.CodeBadUserInput},
+			{"delete with children", `mutation { deleteOrganisation(id: "org:yuelin-party-working-committee") { deletedIds } }`, gql.CodeConflict},
+			{"alliance with a missing member", `mutation { createAlliance(input: {id: "alliance:new", name: "新联合体", type: SERVICE_SHARE, memberIds: ["org:shengdun-village", "org:no-such"]}) { id } }`, gql.CodeNotFound},
+			{"link wrong labels", `mutation { link(input: {type: MEMBER_OF, source: "alliance:shujia", target: "org:shengdun-village"}) { id } }`, gql.CodeBadUserInput},
+			{"link existing", `mutation { addMember(allianceId: "alliance:shujia", organisationId: "org:shengdun-village") { id } }`, gql.CodeConflict},
+			{"remove non-member", `mutation { removeMember(allianceId: "alliance:shujia", organisationId: "org:xinbao-village") { id } }`, gql.CodeNotFound},
+			{"pairing with itself", `mutation { createPairing(mentorId: "org:shengdun-village", menteeId: "org:shengdun-village") { id } }`, gql.CodeBadUserInput},
+			{"update missing", `mutation { updateOrganisation(id: "org:no-such", input: {name: "x"}) { id } }`, gql.CodeNotFound},
+			{"update bad attribute", `mutation { updateOrganisation(id: "org:shengdun-village", input: {name: "改名", attributes: [{key: "id", value: 1}]}) { id } }`, gql.CodeBadUserInput},
+			{"delete pairing that is not one", `mutation { deletePairing(id: "MEMBER_OF:org:shengdun-village->alliance:shujia") { deletedIds } }`, gql.CodeNotFound},
+			{"unlink missing", `mutation { unlink(id: "nope") { deletedIds } }`, gql.CodeNotFound},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r := h.do(tc.query, nil)
+				if got := r.code(); got != tc.code {
+					t.Errorf("code = %q; want %q (errors %+v)", got, tc.code, r.Errors)
+				}
+				after, err := h.store.Snapshot(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameGraph(before, after) {
+					t.Errorf("the graph changed after a rejected mutation")
+				}
+			})
+		}
+	})
+}
+
+func sameGraph(a, b *graph.Snapshot) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+func TestMutations(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		var c struct {
+			CreateOrganisation struct {
+				ID     string `json:"id"`
+				Parent struct {
+					ID string `json:"id"`
+				} `json:"parent"`
+				Attributes []struct {
+					Key   string `json:"key"`
+					Value any    `json:"value"`
+				} `json:"attributes"`
+				Provenance struct {
+					Source string `json:"source"`
+				} `json:"provenance"`
+			} `json:"createOrganisation"`
+		}
+		h.ok(`mutation { createOrganisation(input: {kind: PARTY_BRANCH, tier: 3, name: "测试众创空间党支部", nameEn: "Test Makerspace Party Branch",
+			parentId: "org:startup-town-party-mass-committee", attributes: [{key: "members", value: 12}]}) {
+			id parent { id } attributes { key value } provenance { source } } }`, nil, &c)
+		o := c.CreateOrganisation
+		if o.ID != "org:test-makerspace-party-branch" || o.Parent.ID != "org:startup-town-party-mass-committee" || o.Provenance.Source != "USER" {
+			t.Fatalf("created %+v", o)
+		}
+		if len(o.Attributes) != 1 || o.Attributes[0].Value != float64(12) {
+			t.Errorf("attributes = %+v", o.Attributes)
+		}
+		var u struct {
+			UpdateOrganisation struct {
+				Name string `json:"name"`
+				Tier int    `json:"tier"`
+			} `json:"updateOrganisation"`
+		}
+		h.ok(`mutation { updateOrganisation(id: "org:test-makerspace-party-branch", input: {name: "改名党支部"}) { name tier } }`, nil, &u)
+		if u.UpdateOrganisation.Name != "改名党支部" || u.UpdateOrganisation.Tier != 3 {
+			t.Errorf("updated = %+v", u)
+		}
+		var a struct {
+			CreateAlliance struct {
+				ID      string `json:"id"`
+				Type    string `json:"type"`
+				Members []struct {
+					Organisation struct {
+						ID string `json:"id"`
+					} `json:"organisation"`
+				} `json:"members"`
+			} `json:"createAlliance"`
+		}
+		h.ok(`mutation { createAlliance(input: {name: "测试联合体", nameEn: "Test Alliance", type: SERVICE_SHARE, since: "2024-01-01",
+			memberIds: ["org:xinbao-village"]}) { id type members { organisation { id } } } }`, nil, &a)
+		if a.CreateAlliance.ID != "alliance:test-alliance" || a.CreateAlliance.Type != "SERVICE_SHARE" || len(a.CreateAlliance.Members) != 1 {
+			t.Fatalf("alliance = %+v", a)
+		}
+		h.ok(`mutation { addMember(allianceId: "alliance:test-alliance", organisationId: "org:test-makerspace-party-branch", role: "member") { id } }`, nil, nil)
+		var m struct {
+			Alliance struct {
+				Members []any `json:"members"`
+			} `json:"alliance"`
+		}
+		h.ok(`{ alliance(id: "alliance:test-alliance") { members { role } } }`, nil, &m)
+		if len(m.Alliance.Members) != 2 {
+			t.Errorf("members after addMember = %d; want 2", len(m.Alliance.Members))
+		}
+		h.ok(`mutation { removeMember(allianceId: "alliance:test-alliance", organisationId: "org:test-makerspace-party-branch") { id } }`, nil, nil)
+		var p struct {
+			CreatePairing struct {
+				ID     string `json:"id"`
+				Mentor struct {
+					ID string `json:"id"`
+				} `json:"mentor"`
+			} `json:"createPairing"`
+		}
+		h.ok(`mutation { createPairing(mentorId: "org:xinbao-village", menteeId: "org:test-makerspace-party-branch", since: "2024-02-01") { id mentor { id } } }`, nil, &p)
+		if p.CreatePairing.Mentor.ID != "org:xinbao-village" {
+			t.Errorf("pairing = %+v", p)
+		}
+		h.ok(`mutation($id: ID!) { deletePairing(id: $id) { deletedIds } }`, map[string]any{"id": p.CreatePairing.ID}, nil)
+		var d struct {
+			DeleteOrganisation struct {
+				DeletedIds []string `json:"deletedIds"`
+			} `json:"deleteOrganisation"`
+		}
+		h.ok(`mutation { deleteOrganisation(id: "org:test-makerspace-party-branch") { deletedIds } }`, nil, &d)
+		if len(d.DeleteOrganisation.DeletedIds) != 1 {
+			t.Errorf("deleted = %v", d)
+		}
+		if r := h.do(`{ organisation(id: "org:test-makerspace-party-branch") { id } }`, nil); r.code() != gql.CodeNotFound {
+			t.Errorf("after delete: %+v", r.Errors)
+		}
+	})
+}
+
+// TestRoundTripsBounded checks that a page of 50 organisations with parent,
+// children, ancestors and alliances costs the same store round trips as a
+// page of 1.
+func TestRoundTripsBounded(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		q := `query($n: Int) { organisations(first: $n) { totalCount nodes { id parent { id } children { id } ancestors { id }
+			alliances { alliance { id name } } mentors { mentor { name } } } } }`
+		trips := func(n int) float64 {
+			r := h.do(q, map[string]any{"n": n}, gql.RoundTripsHeader, "1")
+			if len(r.Errors) > 0 {
+				t.Fatalf("errors: %+v", r.Errors)
+			}
+			v, ok := r.Extensions["roundTrips"].(float64)
+			if !ok {
+				t.Fatalf("no extensions.roundTrips in %+v", r.Extensions)
+			}
+			return v
+		}
+		one, fifty := trips(1), trips(50)
+		t.Logf("%s: round trips for a page of 1: %v, of 50: %v", name, one, fifty)
+		if one != fifty || fifty > 8 {
+			t.Errorf("round trips: page of 1 = %v, page of 50 = %v; want equal and small", one, fifty)
+		}
+		if r := h.do(`{ stats { nodes } }`, nil); r.Extensions["roundTrips"] != nil {
+			t.Errorf("roundTrips reported without being asked")
+		}
+	})
+}
+
+type panicStore struct{ graph.Store }
+
+func (panicStore) Node(context.Context, string) (*graph.Node, error) { panic("boom") }
+
+func TestPanicBecomesInternal(t *testing.T) {
+	h := newHarness(t, panicStore{testenv.Memory(t)}, "memory")
+	r := h.do(`{ node(id: "x") { id } }`, nil)
+	if r.code() != gql.CodeInternal || r.status >= 500 || strings.Contains(r.Errors[0].Message, "boom") {
+		t.Fatalf("panic answered %d %+v; want INTERNAL without detail", r.status, r.Errors)
+	}
+	// The server still answers.
+	if r := h.do(`{ stats { nodes } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("after a panic: %+v", r.Errors)
+	}
+}
+
+func TestHTTP(t *testing.T) {
+	h := seeded(t, testenv.Memory, "memory")
+	get := func(path string) (int, string, string) {
+		rec := httptest.NewRecorder()
+		h.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		b, _ := io.ReadAll(rec.Body)
+		return rec.Code, rec.Header().Get("Content-Type"), string(b)
+	}
+	tests := []struct {
+		path, contains string
+		code           int
+	}{
+		{"/healthz", `"ok"`, 200},
+		{"/readyz", `"ready"`, 200},
+		{"/graphiql/", "<div id=", 200},
+		{"/graphiql/examples.json", "MakerspaceChain", 200},
+		{"/graphql?query=%7Bstats%7Bnodes%7D%7D", `"stats"`, 200},
+		{"/no-such-page", "error", 404},
+	}
+	for _, tc := range tests {
+		code, _, body := get(tc.path)
+		if code != tc.code || !strings.Contains(body, tc.contains) {
+			t.Errorf("GET %s = %d %.200q; want %d containing %q", tc.path, code, body, tc.code, tc.contains)
+		}
+	}
+}
+
+// TestReadmeQueries runs every ```graphql block of the README on both stores.
+func TestReadmeQueries(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(b), -1)
+	if len(blocks) < 3 {
+		t.Fatalf("README has %d graphql examples; want several", len(blocks))
+	}
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		for _, m := range blocks {
+			if strings.HasPrefix(strings.TrimSpace(m[1]), "subscription") {
+				continue
+			}
+			if r := h.do(m[1], nil); len(r.Errors) > 0 {
+				t.Errorf("README query failed: %+v\n%s", r.Errors, m[1])
+			}
+		}
+	})
+}
