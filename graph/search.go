@@ -2,7 +2,12 @@ package graph
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
 )
 
 // Search ranks, best first. Both stores rank with SearchRank so that they
@@ -79,4 +84,99 @@ func DecodeCursor(c string) (string, error) {
 		return "", Invalidf("after", "after %q is not a cursor this server issued", c)
 	}
 	return string(b[3:]), nil
+}
+
+// SearchKey is what a node is searched by, computed when it is written: its
+// names folded (FoldText), the full pinyin of its Chinese name without tones
+// or spaces ("shengduncun" for 圣墩村) and the pinyin initials ("sdc").
+type SearchKey struct {
+	Name, NameEn, Pinyin, Initials string
+	// NameRunes is the length of the Chinese name, the first tie-break.
+	NameRunes int
+}
+
+// KeyOf computes a node's SearchKey.
+func KeyOf(n *Node) SearchKey {
+	full, initials := Pinyin(n.Name)
+	return SearchKey{Name: FoldText(n.Name), NameEn: FoldText(n.NameEn), Pinyin: full, Initials: initials,
+		NameRunes: utf8.RuneCountInString(n.Name)}
+}
+
+// RankPinyin is the rank of a match on pinyin or pinyin initials only.
+const RankPinyin = 3
+
+// Rank returns how well a key matches folded search text q (FoldText):
+// RankExact, RankPrefix or RankSubstring on the Chinese or English name,
+// else RankPinyin when q is in the full pinyin or starts the initials, else
+// NoMatch.
+func (k SearchKey) Rank(q string) int {
+	best := NoMatch
+	for _, f := range []string{k.Name, k.NameEn} {
+		if f == "" {
+			continue
+		}
+		r := NoMatch
+		switch {
+		case f == q:
+			r = RankExact
+		case strings.HasPrefix(f, q):
+			r = RankPrefix
+		case strings.Contains(f, q):
+			r = RankSubstring
+		}
+		if r != NoMatch && (best == NoMatch || r < best) {
+			best = r
+		}
+	}
+	if best == NoMatch && (strings.Contains(k.Pinyin, q) || strings.HasPrefix(k.Initials, q)) {
+		best = RankPinyin
+	}
+	return best
+}
+
+// SearchHit is a node with its rank, for sorting results.
+type SearchHit struct {
+	Node *Node
+	Key  SearchKey
+	Rank int
+}
+
+// SortHits orders search hits best first: by rank, then shorter Chinese name
+// (圣墩村 before 圣墩村区块拆迁项目), then id. Both stores order with it.
+func SortHits(h []SearchHit) {
+	slices.SortFunc(h, func(a, b SearchHit) int {
+		if a.Rank != b.Rank {
+			return a.Rank - b.Rank
+		}
+		if a.Key.NameRunes != b.Key.NameRunes {
+			return a.Key.NameRunes - b.Key.NameRunes
+		}
+		return strings.Compare(a.Node.ID, b.Node.ID)
+	})
+}
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Normal
+	a.Fallback = func(r rune, _ pinyin.Args) []string {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return []string{strings.ToLower(string(r))}
+		}
+		return nil
+	}
+	return a
+}()
+
+// Pinyin returns the toneless full pinyin of s with no spaces, and its
+// initials; letters and digits that are not Chinese are kept as they are.
+func Pinyin(s string) (full, initials string) {
+	var f, i strings.Builder
+	for _, syl := range pinyin.LazyPinyin(s, pinyinArgs) {
+		if syl == "" {
+			continue
+		}
+		f.WriteString(syl)
+		i.WriteByte(syl[0])
+	}
+	return f.String(), i.String()
 }

@@ -27,9 +27,11 @@ type Store interface {
 	// FindNodes returns a page of the nodes matching f, ordered by id.
 	// Returns ErrInvalid for a bad cursor or page size.
 	FindNodes(ctx context.Context, f NodeFilter, p PageArgs) (*NodePage, error)
-	// Search returns up to limit nodes whose name or English name contains
-	// text (case-insensitive), best match first: exact, then prefix, then
-	// substring; ties by id. Returns ErrInvalid for empty text.
+	// Search returns up to limit nodes matching text, best first as
+	// SortHits orders them: exact, prefix, substring match of the folded
+	// Chinese or English name, then a match on pinyin (full, or initials);
+	// ties by shorter Chinese name, then id. Keys are computed at write time
+	// (KeyOf). Returns ErrInvalid for empty text.
 	Search(ctx context.Context, text string, limit int) ([]*Node, error)
 	// Edge returns the edge with the given id. Returns ErrNotFound.
 	Edge(ctx context.Context, id string) (*Edge, error)
