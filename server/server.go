@@ -28,6 +28,8 @@ type Config struct {
 	// RequestTimeout bounds each request's work (default 30s).
 	RequestTimeout time.Duration
 	GQL            gql.Options
+	// Broker carries changes to subscribers and caches (a new one if nil).
+	Broker *gql.Broker
 }
 
 // New returns the echo application.
@@ -67,9 +69,16 @@ func New(cfg Config) *echo.Echo {
 		},
 	}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+		Timeout: cfg.RequestTimeout,
+		// A subscription lives as long as its websocket.
+		Skipper: func(c echo.Context) bool { return c.IsWebSocket() },
+	}))
 
-	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName}, cfg.GQL)
+	if cfg.Broker == nil {
+		cfg.Broker = gql.NewBroker()
+	}
+	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker}, cfg.GQL)
 	e.Any("/graphql", echo.WrapHandler(gh))
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/graphiql/") })
 	e.GET("/graphiql", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/graphiql/") })

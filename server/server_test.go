@@ -12,6 +12,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/internal/testenv"
@@ -43,14 +46,16 @@ func (r gqlResponse) code() string {
 }
 
 type harness struct {
-	t     testing.TB
-	store graph.Store
-	h     http.Handler
+	t      testing.TB
+	store  graph.Store
+	h      http.Handler
+	broker *gql.Broker
 }
 
 func newHarness(t testing.TB, s graph.Store, name string) *harness {
 	t.Helper()
-	return &harness{t: t, store: s, h: server.New(server.Config{Store: s, StoreName: name, Logger: slog.New(slog.DiscardHandler)})}
+	b := gql.NewBroker()
+	return &harness{t: t, store: s, broker: b, h: server.New(server.Config{Store: s, StoreName: name, Broker: b, Logger: slog.New(slog.DiscardHandler)})}
 }
 
 func seeded(t testing.TB, open func(testing.TB) graph.Store, name string) *harness {
@@ -565,4 +570,52 @@ func TestReadmeQueries(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	os.Exit(m.Run())
+}
+
+// TestGraphChanged subscribes over a websocket and sees a mutation made
+// through another request.
+func TestGraphChanged(t *testing.T) {
+	h := seeded(t, testenv.Memory, "memory")
+	c := client.New(h.h, client.Path("/graphql"))
+	sub := c.Websocket(`subscription { graphChanged { kind operation ids } }`)
+	defer sub.Close()
+	done := make(chan gqlResponse, 1)
+	go func() {
+		var resp struct {
+			GraphChanged struct {
+				Kind      string   `json:"kind"`
+				Operation string   `json:"operation"`
+				IDs       []string `json:"ids"`
+			} `json:"graphChanged"`
+		}
+		err := sub.Next(&resp)
+		b, _ := json.Marshal(resp)
+		r := gqlResponse{Data: b}
+		if err != nil {
+			r.Errors = []gqlError{{Message: err.Error()}}
+		}
+		done <- r
+	}()
+	// The subscription must be registered before the mutation publishes.
+	for i := 0; i < 200 && h.broker.Subscribers() == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.ok(`mutation { createPairing(mentorId: "org:xinbao-village", menteeId: "org:maojia-village") { id } }`, nil, nil)
+	select {
+	case r := <-done:
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		s := string(r.Data)
+		if !strings.Contains(s, `"kind":"LINKED"`) || !strings.Contains(s, "org:maojia-village") || !strings.Contains(s, "createPairing") {
+			t.Fatalf("change = %s", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no change arrived within 10s")
+	}
 }

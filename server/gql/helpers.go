@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/orgnet/orgnet/graph"
@@ -112,4 +113,28 @@ func (r *Resolver) createWith(ctx context.Context, n graph.Node, prefix string, 
 		return nil, err
 	}
 	return r.Store.Node(ctx, n.ID)
+}
+
+// endpoints lists id and the far ends of edges made with it.
+func endpoints(id string, edges []graph.Edge) []string {
+	out := []string{id}
+	for _, e := range edges {
+		for _, x := range []string{e.From, e.To} {
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+func edgeIDs(edges []graph.Edge) []string {
+	out := make([]string, len(edges))
+	for i, e := range edges {
+		out[i] = e.ID
+		if out[i] == "" {
+			out[i] = graph.EdgeID(e.Type, e.From, e.To)
+		}
+	}
+	return out
 }

@@ -9,12 +9,10 @@ import (
 	"context"
 	"errors"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/orgnet/orgnet/graph"
-
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
+	"github.com/vikstrous/dataloadgen"
 )
 
 func (r *allianceResolver) Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
@@ -80,6 +78,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindCreated, "createOrganisation", endpoints(created.ID, edges), edgeIDs(edges))
 	return org(created), nil
 }
 
@@ -100,6 +99,7 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, in
 	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindUpdated, "updateOrganisation", []string{id}, nil)
 	return org(n), nil
 }
 
@@ -111,6 +111,7 @@ func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, ca
 	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindDeleted, "deleteOrganisation", ids, nil)
 	return &model.DeleteResult{DeletedIds: ids}, nil
 }
 
@@ -123,13 +124,19 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindLinked, "link", []string{e.From, e.To}, []string{e.ID})
 	return edge(e), nil
 }
 
 func (r *mutationResolver) Unlink(ctx context.Context, id string) (*model.DeleteResult, error) {
+	e, err := r.Store.Edge(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := r.Store.DeleteEdge(ctx, id); err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindUnlinked, "unlink", []string{e.From, e.To}, []string{id})
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 
@@ -154,6 +161,7 @@ func (r *mutationResolver) CreateAlliance(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindCreated, "createAlliance", endpoints(created.ID, edges), edgeIDs(edges))
 	return alliance(created), nil
 }
 
@@ -167,9 +175,11 @@ func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, org
 	if deref(role) == "" {
 		e.Attrs = nil
 	}
-	if _, err := r.Store.CreateEdge(ctx, e); err != nil {
+	created, err := r.Store.CreateEdge(ctx, e)
+	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindLinked, "addMember", []string{organisationID, allianceID}, []string{created.ID})
 	return alliance(a), nil
 }
 
@@ -184,6 +194,7 @@ func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, 
 		}
 		return nil, err
 	}
+	r.changed(model.ChangeKindUnlinked, "removeMember", []string{organisationID, allianceID}, []string{graph.EdgeID(graph.RelMemberOf, organisationID, allianceID)})
 	return alliance(a), nil
 }
 
@@ -192,6 +203,7 @@ func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, m
 	if err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindLinked, "createPairing", []string{mentorID, menteeID}, []string{e.ID})
 	ns, err := r.Store.Nodes(ctx, []string{mentorID, menteeID})
 	if err != nil {
 		return nil, err
@@ -210,6 +222,7 @@ func (r *mutationResolver) DeletePairing(ctx context.Context, id string) (*model
 	if err := r.Store.DeleteEdge(ctx, id); err != nil {
 		return nil, err
 	}
+	r.changed(model.ChangeKindUnlinked, "deletePairing", []string{e.From, e.To}, []string{id})
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 
@@ -528,6 +541,13 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 	return &model.Stats{Nodes: c.Nodes, Edges: c.Edges, Store: r.StoreName}, nil
 }
 
+func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error) {
+	if r.Broker == nil {
+		return nil, graph.Errorf(graph.CodeUnavailable, "subscriptions are not enabled on this server")
+	}
+	return r.Broker.Subscribe(ctx, ids), nil
+}
+
 func (r *zoneResolver) Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
 	return r.relationsOf(ctx, obj.N, types, direction)
 }
@@ -550,6 +570,8 @@ func (r *Resolver) Project() generated.ProjectResolver { return &projectResolver
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
 func (r *Resolver) Zone() generated.ZoneResolver { return &zoneResolver{r} }
 
 type (
@@ -562,5 +584,6 @@ type (
 	platformResolver     struct{ *Resolver }
 	projectResolver      struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 	zoneResolver         struct{ *Resolver }
 )

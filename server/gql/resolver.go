@@ -10,4 +10,6 @@ type Resolver struct {
 	Store graph.Store
 	// StoreName is reported by stats ("memory" or "neo4j").
 	StoreName string
+	// Broker carries committed changes to graphChanged subscribers.
+	Broker *Broker
 }

@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Platform() PlatformResolver
 	Project() ProjectResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	Zone() ZoneResolver
 }
 
@@ -96,6 +97,14 @@ type ComplexityRoot struct {
 		TargetNode func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Until      func(childComplexity int) int
+	}
+
+	GraphChange struct {
+		At        func(childComplexity int) int
+		EdgeIds   func(childComplexity int) int
+		Ids       func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Operation func(childComplexity int) int
 	}
 
 	GraphEdge struct {
@@ -292,6 +301,10 @@ type ComplexityRoot struct {
 		Truncated func(childComplexity int) int
 	}
 
+	Subscription struct {
+		GraphChanged func(childComplexity int, ids []string) int
+	}
+
 	Zone struct {
 		Attributes func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -372,6 +385,9 @@ type QueryResolver interface {
 	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int) (*model.Path, error)
 	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source) ([]*model.Edge, error)
 	Stats(ctx context.Context) (*model.Stats, error)
+}
+type SubscriptionResolver interface {
+	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
 }
 type ZoneResolver interface {
 	Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
@@ -648,6 +664,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.Until(childComplexity), true
+
+	case "GraphChange.at":
+		if e.ComplexityRoot.GraphChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.At(childComplexity), true
+	case "GraphChange.edgeIds":
+		if e.ComplexityRoot.GraphChange.EdgeIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.EdgeIds(childComplexity), true
+	case "GraphChange.ids":
+		if e.ComplexityRoot.GraphChange.Ids == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Ids(childComplexity), true
+	case "GraphChange.kind":
+		if e.ComplexityRoot.GraphChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Kind(childComplexity), true
+	case "GraphChange.operation":
+		if e.ComplexityRoot.GraphChange.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Operation(childComplexity), true
 
 	case "GraphEdge.id":
 		if e.ComplexityRoot.GraphEdge.ID == nil {
@@ -1611,6 +1658,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
+	case "Subscription.graphChanged":
+		if e.ComplexityRoot.Subscription.GraphChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_graphChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.GraphChanged(childComplexity, args["ids"].([]string)), true
+
 	case "Zone.attributes":
 		if e.ComplexityRoot.Zone.Attributes == nil {
 			break
@@ -1743,6 +1802,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1778,6 +1854,7 @@ synthetic data, or a user.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "A calendar date, YYYY-MM-DD."
@@ -2276,6 +2353,34 @@ input CreateAllianceInput {
   memberIds: [ID!]
   provenance: ProvenanceInput
 }
+
+type Subscription {
+  "Streams every change made through this server, as it commits. With ids, only changes touching those nodes."
+  graphChanged(ids: [ID!]): GraphChange!
+}
+
+enum ChangeKind {
+  "Nodes were created (with the edges created alongside)."
+  CREATED
+  UPDATED
+  DELETED
+  "An edge was added between existing nodes."
+  LINKED
+  "An edge was removed."
+  UNLINKED
+}
+
+"One committed change: which nodes and edges it touched."
+type GraphChange {
+  kind: ChangeKind!
+  "The mutation that made it."
+  operation: String!
+  "Nodes created, updated or deleted, and both ends of every edge linked or unlinked."
+  ids: [ID!]!
+  edgeIds: [ID!]!
+  "When it committed (RFC 3339)."
+  at: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2364,6 +2469,22 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 		return ec.fieldContext_Edge_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Edge", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_GraphChange_kind(ctx, field)
+	case "operation":
+		return ec.fieldContext_GraphChange_operation(ctx, field)
+	case "ids":
+		return ec.fieldContext_GraphChange_ids(ctx, field)
+	case "edgeIds":
+		return ec.fieldContext_GraphChange_edgeIds(ctx, field)
+	case "at":
+		return ec.fieldContext_GraphChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphChange", field.Name)
 }
 
 func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3377,6 +3498,20 @@ func (ec *executionContext) field_Query_subtree_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["maxDepth"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_graphChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	return args, nil
 }
 
@@ -4533,6 +4668,121 @@ func (ec *executionContext) fieldContext_Edge_provenance(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _GraphChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _GraphChange_operation(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphChange_ids(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ids, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphChange_edgeIds(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_edgeIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgeIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_edgeIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphChange_at(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
 }
 
 func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
@@ -8680,6 +8930,50 @@ func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, f
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Subscription_graphChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_graphChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().GraphChanged(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphChange) graphql.Marshaler {
+			return ec.marshalNGraphChange2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_graphChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_graphChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Zone_id(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11002,6 +11296,59 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var graphChangeImplementors = []string{"GraphChange"}
+
+func (ec *executionContext) _GraphChange(ctx context.Context, sel ast.SelectionSet, obj *model.GraphChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphChange")
+		case "kind":
+			out.Values[i] = ec._GraphChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._GraphChange_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ids":
+			out.Values[i] = ec._GraphChange_ids(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgeIds":
+			out.Values[i] = ec._GraphChange_edgeIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._GraphChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graphEdgeImplementors = []string{"GraphEdge"}
 
 func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GraphEdge) graphql.Marshaler {
@@ -12297,6 +12644,26 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "graphChanged":
+		return ec._Subscription_graphChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var zoneImplementors = []string{"Zone", "Node"}
 
 func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj *model.Zone) graphql.Marshaler {
@@ -12815,6 +13182,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
+	var res model.ChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAllianceInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCreateAllianceInput(ctx context.Context, v any) (model.CreateAllianceInput, error) {
 	res, err := ec.unmarshalInputCreateAllianceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12865,6 +13242,14 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 		return graphql.Null
 	}
 	return ec._Edge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphChange2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphChange(ctx context.Context, sel ast.SelectionSet, v *model.GraphChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphChange!")
+		return graphql.Null
+	}
+	return ec._GraphChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {

@@ -62,6 +62,18 @@ type DeleteResult struct {
 	DeletedIds []string `json:"deletedIds"`
 }
 
+// One committed change: which nodes and edges it touched.
+type GraphChange struct {
+	Kind ChangeKind `json:"kind"`
+	// The mutation that made it.
+	Operation string `json:"operation"`
+	// Nodes created, updated or deleted, and both ends of every edge linked or unlinked.
+	Ids     []string `json:"ids"`
+	EdgeIds []string `json:"edgeIds"`
+	// When it committed (RFC 3339).
+	At string `json:"at"`
+}
+
 type GraphEdge struct {
 	ID     string       `json:"id"`
 	Source string       `json:"source"`
@@ -206,6 +218,9 @@ type Subgraph struct {
 	Truncated bool `json:"truncated"`
 }
 
+type Subscription struct {
+}
+
 type UpdateOrganisationInput struct {
 	Kind       *OrgKind          `json:"kind,omitempty"`
 	Tier       *int              `json:"tier,omitempty"`
@@ -331,6 +346,70 @@ func (e *AllianceType) UnmarshalJSON(b []byte) error {
 }
 
 func (e AllianceType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ChangeKind string
+
+const (
+	// Nodes were created (with the edges created alongside).
+	ChangeKindCreated ChangeKind = "CREATED"
+	ChangeKindUpdated ChangeKind = "UPDATED"
+	ChangeKindDeleted ChangeKind = "DELETED"
+	// An edge was added between existing nodes.
+	ChangeKindLinked ChangeKind = "LINKED"
+	// An edge was removed.
+	ChangeKindUnlinked ChangeKind = "UNLINKED"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindCreated,
+	ChangeKindUpdated,
+	ChangeKindDeleted,
+	ChangeKindLinked,
+	ChangeKindUnlinked,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindCreated, ChangeKindUpdated, ChangeKindDeleted, ChangeKindLinked, ChangeKindUnlinked:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
