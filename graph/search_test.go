@@ -61,3 +61,23 @@ func TestSearchRankAndOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestValidAt(t *testing.T) {
+	tests := []struct {
+		since, until, date string
+		want               bool
+	}{
+		{"", "", "2017-01-01", true},
+		{"2016-10-01", "", "2017-01-01", true},
+		{"2016-10-01", "", "2016-09-01", false},
+		{"2016-10-01", "", "2016-10-01", true},
+		{"", "2026-11-25", "2026-11-24", true},
+		{"", "2026-11-25", "2026-11-25", false},
+		{"", "2026-11-25", "2026-11-26", false},
+	}
+	for _, tc := range tests {
+		if got := graph.ValidAt(tc.since, tc.until, tc.date); got != tc.want {
+			t.Errorf("ValidAt(%q, %q, %q) = %v; want %v", tc.since, tc.until, tc.date, got, tc.want)
+		}
+	}
+}
