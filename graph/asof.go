@@ -36,3 +36,8 @@ func Visible(ctx context.Context, since, until string) bool {
 
 // Today is the current date in UTC, YYYY-MM-DD.
 func Today() string { return time.Now().UTC().Format(DateLayout) }
+
+// WithoutAsOf returns a context whose reads see every node and edge again.
+func WithoutAsOf(ctx context.Context) context.Context {
+	return context.WithValue(ctx, asOfKey{}, "")
+}

@@ -18,6 +18,10 @@ import (
 //     ErrNotFound, ErrConflict and ErrUnavailable; anything else is internal.
 //   - Returned values are copies: callers may change them.
 //   - Ordering is deterministic: by id unless a method says otherwise.
+//   - Reads honour the context's as-of date (WithAsOf): they see only the
+//     nodes and edges valid that day (ValidAt), as if nothing else were
+//     stored; a node that is not valid is NotFound. Writes ignore it: they
+//     check and change what is stored.
 type Store interface {
 	// Node returns the node with the given id. Returns ErrNotFound.
 	Node(ctx context.Context, id string) (*Node, error)

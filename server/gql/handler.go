@@ -53,6 +53,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(limit))
 	srv.SetErrorPresenter(PresentError)
 	srv.SetRecoverFunc(Recover)
+	srv.AroundRootFields(asOfRootField)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		m := &graph.Meter{}
 		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)
@@ -79,15 +80,15 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 // setComplexity makes the cost of list fields grow with what they may return,
 // so a deep or wide query is refused before any work is done.
 func setComplexity(c *generated.ComplexityRoot) {
-	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _ *string) int {
+	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _, _ *string) int {
 		return 1 + child*deref(first)
 	}
-	c.Query.Search = func(child int, _ string, first *int) int { return 1 + child*deref(first) }
-	c.Query.Neighbourhood = func(child int, _ string, depth *int, _ []model.RelationType, limit *int) int {
+	c.Query.Search = func(child int, _ string, first *int, _ *string) int { return 1 + child*deref(first) }
+	c.Query.Neighbourhood = func(child int, _ string, depth *int, _ []model.RelationType, limit *int, _ *string) int {
 		return 10*(1+deref(depth)) + child*deref(limit)/10
 	}
-	c.Query.Subtree = func(child int, _ string, maxDepth *int) int { return 10*(1+deref(maxDepth)) + child*20 }
-	c.Query.ShortestPath = func(child int, _, _ string, _ []model.RelationType, maxDepth *int) int {
+	c.Query.Subtree = func(child int, _ string, maxDepth *int, _ *string) int { return 10*(1+deref(maxDepth)) + child*20 }
+	c.Query.ShortestPath = func(child int, _, _ string, _ []model.RelationType, maxDepth *int, _ *string) int {
 		return 10*deref(maxDepth) + child*deref(maxDepth)
 	}
 	list := func(child int) int { return 1 + 10*child }
@@ -105,3 +106,23 @@ func setComplexity(c *generated.ComplexityRoot) {
 }
 
 var _ http.Handler = (*handler.Server)(nil)
+
+// rawRootFields read the stored graph whatever the dates: history, changes
+// and counts.
+var rawRootFields = map[string]bool{"history": true, "changes": true, "stats": true, "__schema": true, "__type": true}
+
+// asOfRootField sets the as-of date of a root field for everything resolved
+// below it: its asOf argument, or today. Dataloaders are kept per date.
+func asOfRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	rfc := graphql.GetRootFieldContext(ctx)
+	if rfc == nil || rawRootFields[rfc.Field.Name] {
+		return next(ctx)
+	}
+	date := graph.Today()
+	if oc := graphql.GetOperationContext(ctx); oc != nil {
+		if d, ok := rfc.Field.ArgumentMap(oc.Variables)["asOf"].(string); ok && d != "" {
+			date = d
+		}
+	}
+	return next(graph.WithAsOf(ctx, date))
+}

@@ -72,15 +72,31 @@ func (l *loaders) relatedLoader(q graph.RelQuery) *dataloadgen.Loader[string, []
 
 type loadersKey struct{}
 
+// loaderSet holds one operation's loaders, one set per as-of date read.
+type loaderSet struct {
+	store  graph.Store
+	mu     sync.Mutex
+	byDate map[string]*loaders
+}
+
 func withLoaders(ctx context.Context, s graph.Store) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(s))
+	return context.WithValue(ctx, loadersKey{}, &loaderSet{store: s, byDate: map[string]*loaders{}})
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
-		return l
+	set, ok := ctx.Value(loadersKey{}).(*loaderSet)
+	if !ok {
+		return newLoaders(r.Store) // outside an operation (tests): unbatched but correct
 	}
-	return newLoaders(r.Store) // outside an operation (tests): unbatched but correct
+	date, _ := graph.AsOf(ctx)
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	l, ok := set.byDate[date]
+	if !ok {
+		l = newLoaders(set.store)
+		set.byDate[date] = l
+	}
+	return l
 }
 
 // related loads the relations of one node; a node with none gets nil.

@@ -170,12 +170,11 @@ func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, org
 	if err != nil {
 		return nil, err
 	}
-	e := graph.Edge{Type: graph.RelMemberOf, From: organisationID, To: allianceID, Since: deref(since),
-		Attrs: map[string]any{graph.AttrRole: deref(role)}}
-	if deref(role) == "" {
-		e.Attrs = nil
+	e := graph.Edge{Type: graph.RelMemberOf, From: organisationID, To: allianceID, Since: deref(since)}
+	if deref(role) != "" {
+		e.Attrs = map[string]any{graph.AttrRole: *role}
 	}
-	created, err := r.Store.CreateEdge(ctx, e)
+	created, err := r.createEdgeAgain(ctx, e)
 	if err != nil {
 		return nil, err
 	}
@@ -183,23 +182,62 @@ func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, org
 	return alliance(a), nil
 }
 
-func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, organisationID string) (*model.Alliance, error) {
+func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, organisationID string, until *string) (*model.Alliance, error) {
 	a, err := r.typed(ctx, allianceID, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.DeleteEdge(ctx, graph.EdgeID(graph.RelMemberOf, organisationID, allianceID)); err != nil {
-		if errors.Is(err, graph.ErrNotFound) {
-			return nil, graph.NotFoundf("%q is not a member of %q", organisationID, allianceID)
-		}
+	rel, err := r.Store.Related(ctx, []string{organisationID}, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.Out})
+	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindUnlinked, "removeMember", []string{organisationID, allianceID}, []string{graph.EdgeID(graph.RelMemberOf, organisationID, allianceID)})
-	return alliance(a), nil
+	for _, x := range rel[organisationID] {
+		if x.Edge.To == allianceID {
+			if err := r.endEdges(ctx, deref(until), x.Edge); err != nil {
+				return nil, err
+			}
+			r.changed(model.ChangeKindUnlinked, "removeMember", []string{organisationID, allianceID}, []string{x.Edge.ID})
+			return alliance(a), nil
+		}
+	}
+	return nil, graph.NotFoundf("%q is not a member of %q", organisationID, allianceID)
+}
+
+func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *string) (*model.Alliance, error) {
+	a, err := r.typed(ctx, id, graph.LabelAlliance)
+	if err != nil {
+		return nil, err
+	}
+	date := deref(until)
+	if date == "" {
+		date = graph.Today()
+	}
+	rel, err := r.Store.Related(ctx, []string{id}, graph.RelQuery{})
+	if err != nil {
+		return nil, err
+	}
+	ended := a.Clone()
+	ended.Until = date
+	b := graph.Batch{Nodes: []graph.Node{*ended}}
+	ids, edgeIDs := []string{id}, []string{}
+	for _, x := range rel[id] {
+		if x.Edge.Until == "" {
+			c := x.Edge.Clone()
+			c.Until = date
+			b.Edges = append(b.Edges, *c)
+			ids = append(ids, x.Node.ID)
+			edgeIDs = append(edgeIDs, c.ID)
+		}
+	}
+	if _, err := r.Store.Apply(ctx, b); err != nil {
+		return nil, err
+	}
+	r.changed(model.ChangeKindUpdated, "endAlliance", ids, edgeIDs)
+	return alliance(ended), nil
 }
 
 func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, menteeID string, since *string) (*model.Pairing, error) {
-	e, err := r.Store.CreateEdge(ctx, graph.Edge{Type: graph.RelMentors, From: mentorID, To: menteeID, Since: deref(since)})
+	e, err := r.createEdgeAgain(ctx, graph.Edge{Type: graph.RelMentors, From: mentorID, To: menteeID, Since: deref(since)})
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +249,7 @@ func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, m
 	return pairing(e, ns[0], ns[1]), nil
 }
 
-func (r *mutationResolver) DeletePairing(ctx context.Context, id string) (*model.DeleteResult, error) {
+func (r *mutationResolver) DeletePairing(ctx context.Context, id string, until *string) (*model.DeleteResult, error) {
 	e, err := r.Store.Edge(ctx, id)
 	if err != nil {
 		return nil, err
@@ -219,7 +257,7 @@ func (r *mutationResolver) DeletePairing(ctx context.Context, id string) (*model
 	if e.Type != graph.RelMentors {
 		return nil, graph.NotFoundf("%q is not a pairing", id)
 	}
-	if err := r.Store.DeleteEdge(ctx, id); err != nil {
+	if err := r.endEdges(ctx, deref(until), e); err != nil {
 		return nil, err
 	}
 	r.changed(model.ChangeKindUnlinked, "deletePairing", []string{e.From, e.To}, []string{id})
@@ -368,7 +406,7 @@ func (r *projectResolver) Branches(ctx context.Context, obj *model.Project) ([]*
 	return out, nil
 }
 
-func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+func (r *queryResolver) Node(ctx context.Context, id string, asOf *string) (model.Node, error) {
 	n, err := r.Store.Node(ctx, id)
 	if err != nil {
 		return nil, err
@@ -377,7 +415,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return model.Wrap(n), nil
 }
 
-func (r *queryResolver) Organisation(ctx context.Context, id string) (*model.Organisation, error) {
+func (r *queryResolver) Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error) {
 	n, err := r.typed(ctx, id, graph.LabelOrganisation)
 	if err != nil {
 		return nil, err
@@ -386,7 +424,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*model.Org
 	return org(n), nil
 }
 
-func (r *queryResolver) Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string) (*model.OrganisationConnection, error) {
+func (r *queryResolver) Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string, asOf *string) (*model.OrganisationConnection, error) {
 	f := graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}}
 	if filter != nil {
 		for _, k := range filter.Kinds {
@@ -417,7 +455,7 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 	return conn, nil
 }
 
-func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]model.Node, error) {
+func (r *queryResolver) Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error) {
 	ns, err := r.Store.Search(ctx, text, deref(first))
 	if err != nil {
 		return nil, err
@@ -430,7 +468,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	return out, nil
 }
 
-func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceType) ([]*model.Alliance, error) {
+func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error) {
 	f := graph.NodeFilter{Labels: []graph.Label{graph.LabelAlliance}}
 	if typeArg != nil {
 		f.AllianceType = string(*typeArg)
@@ -457,7 +495,7 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 	}
 }
 
-func (r *queryResolver) Alliance(ctx context.Context, id string) (*model.Alliance, error) {
+func (r *queryResolver) Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error) {
 	n, err := r.typed(ctx, id, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
@@ -466,7 +504,7 @@ func (r *queryResolver) Alliance(ctx context.Context, id string) (*model.Allianc
 	return alliance(n), nil
 }
 
-func (r *queryResolver) Pairings(ctx context.Context) ([]*model.Pairing, error) {
+func (r *queryResolver) Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error) {
 	es, err := r.Store.Edges(ctx, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
 	if err != nil {
 		return nil, err
@@ -490,7 +528,7 @@ func (r *queryResolver) Pairings(ctx context.Context) ([]*model.Pairing, error) 
 	return out, nil
 }
 
-func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error) {
 	sg, err := r.Store.Neighbourhood(ctx, id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
 	if err != nil {
 		return nil, err
@@ -498,7 +536,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 	return subgraph(sg), nil
 }
 
-func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int) (*model.Subgraph, error) {
+func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error) {
 	sg, err := r.Store.Subtree(ctx, rootID, deref(maxDepth))
 	if err != nil {
 		return nil, err
@@ -506,7 +544,7 @@ func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *in
 	return subgraph(sg), nil
 }
 
-func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int) (*model.Path, error) {
+func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error) {
 	p, err := r.Store.ShortestPath(ctx, from, to, graph.PathQuery{Types: relTypes(relations), MaxDepth: deref(maxDepth)})
 	if err != nil || p == nil {
 		return nil, err
@@ -521,7 +559,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	return out, nil
 }
 
-func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, provenance []model.Source) ([]*model.Edge, error) {
+func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error) {
 	es, err := r.Store.Edges(ctx, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)})
 	if err != nil {
 		return nil, err
@@ -539,6 +577,33 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 		return nil, err
 	}
 	return &model.Stats{Nodes: c.Nodes, Edges: c.Edges, Store: r.StoreName}, nil
+}
+
+func (r *queryResolver) History(ctx context.Context, id string) ([]*model.HistoryEvent, error) {
+	n, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := r.Store.Related(ctx, []string{id}, graph.RelQuery{})
+	if err != nil {
+		return nil, err
+	}
+	edges := make([]*graph.Edge, len(rel[id]))
+	for i, x := range rel[id] {
+		edges[i] = x.Edge
+	}
+	return history([]*graph.Node{n}, edges, "", ""), nil
+}
+
+func (r *queryResolver) Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error) {
+	if to < from {
+		return nil, graph.Invalidf("to", "to %s is before from %s", to, from)
+	}
+	snap, err := r.Store.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return history(snap.Nodes, snap.Edges, from, to), nil
 }
 
 func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error) {

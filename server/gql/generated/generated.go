@@ -128,6 +128,13 @@ type ComplexityRoot struct {
 		Type       func(childComplexity int) int
 	}
 
+	HistoryEvent struct {
+		Date func(childComplexity int) int
+		Edge func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Node func(childComplexity int) int
+	}
+
 	Membership struct {
 		Alliance     func(childComplexity int) int
 		Edge         func(childComplexity int) int
@@ -144,9 +151,10 @@ type ComplexityRoot struct {
 		CreateOrganisation func(childComplexity int, input model.CreateOrganisationInput) int
 		CreatePairing      func(childComplexity int, mentorID string, menteeID string, since *string) int
 		DeleteOrganisation func(childComplexity int, id string, cascade *bool) int
-		DeletePairing      func(childComplexity int, id string) int
+		DeletePairing      func(childComplexity int, id string, until *string) int
+		EndAlliance        func(childComplexity int, id string, until *string) int
 		Link               func(childComplexity int, input model.LinkInput) int
-		RemoveMember       func(childComplexity int, allianceID string, organisationID string) int
+		RemoveMember       func(childComplexity int, allianceID string, organisationID string, until *string) int
 		Unlink             func(childComplexity int, id string) int
 		UpdateOrganisation func(childComplexity int, id string, input model.UpdateOrganisationInput) int
 	}
@@ -269,18 +277,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Alliance      func(childComplexity int, id string) int
-		Alliances     func(childComplexity int, typeArg *model.AllianceType) int
-		Edges         func(childComplexity int, types []model.RelationType, provenance []model.Source) int
-		Neighbourhood func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int) int
-		Node          func(childComplexity int, id string) int
-		Organisation  func(childComplexity int, id string) int
-		Organisations func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
-		Pairings      func(childComplexity int) int
-		Search        func(childComplexity int, text string, first *int) int
-		ShortestPath  func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int) int
+		Alliance      func(childComplexity int, id string, asOf *string) int
+		Alliances     func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
+		Changes       func(childComplexity int, from string, to string) int
+		Edges         func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
+		History       func(childComplexity int, id string) int
+		Neighbourhood func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
+		Node          func(childComplexity int, id string, asOf *string) int
+		Organisation  func(childComplexity int, id string, asOf *string) int
+		Organisations func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
+		Pairings      func(childComplexity int, asOf *string) int
+		Search        func(childComplexity int, text string, first *int, asOf *string) int
+		ShortestPath  func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
 		Stats         func(childComplexity int) int
-		Subtree       func(childComplexity int, rootID string, maxDepth *int) int
+		Subtree       func(childComplexity int, rootID string, maxDepth *int, asOf *string) int
 	}
 
 	Relation struct {
@@ -344,9 +354,10 @@ type MutationResolver interface {
 	Unlink(ctx context.Context, id string) (*model.DeleteResult, error)
 	CreateAlliance(ctx context.Context, input model.CreateAllianceInput) (*model.Alliance, error)
 	AddMember(ctx context.Context, allianceID string, organisationID string, role *string, since *string) (*model.Alliance, error)
-	RemoveMember(ctx context.Context, allianceID string, organisationID string) (*model.Alliance, error)
+	RemoveMember(ctx context.Context, allianceID string, organisationID string, until *string) (*model.Alliance, error)
+	EndAlliance(ctx context.Context, id string, until *string) (*model.Alliance, error)
 	CreatePairing(ctx context.Context, mentorID string, menteeID string, since *string) (*model.Pairing, error)
-	DeletePairing(ctx context.Context, id string) (*model.DeleteResult, error)
+	DeletePairing(ctx context.Context, id string, until *string) (*model.DeleteResult, error)
 }
 type OrganisationResolver interface {
 	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
@@ -373,18 +384,20 @@ type ProjectResolver interface {
 	Branches(ctx context.Context, obj *model.Project) ([]*model.Organisation, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
-	Organisation(ctx context.Context, id string) (*model.Organisation, error)
-	Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string) (*model.OrganisationConnection, error)
-	Search(ctx context.Context, text string, first *int) ([]model.Node, error)
-	Alliances(ctx context.Context, typeArg *model.AllianceType) ([]*model.Alliance, error)
-	Alliance(ctx context.Context, id string) (*model.Alliance, error)
-	Pairings(ctx context.Context) ([]*model.Pairing, error)
-	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int) (*model.Subgraph, error)
-	Subtree(ctx context.Context, rootID string, maxDepth *int) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int) (*model.Path, error)
-	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source) ([]*model.Edge, error)
+	Node(ctx context.Context, id string, asOf *string) (model.Node, error)
+	Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error)
+	Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string, asOf *string) (*model.OrganisationConnection, error)
+	Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error)
+	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error)
+	Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error)
+	Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error)
+	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error)
+	Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
+	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error)
 	Stats(ctx context.Context) (*model.Stats, error)
+	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
+	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
 }
 type SubscriptionResolver interface {
 	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
@@ -788,6 +801,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphNode.Type(childComplexity), true
 
+	case "HistoryEvent.date":
+		if e.ComplexityRoot.HistoryEvent.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEvent.Date(childComplexity), true
+	case "HistoryEvent.edge":
+		if e.ComplexityRoot.HistoryEvent.Edge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEvent.Edge(childComplexity), true
+	case "HistoryEvent.kind":
+		if e.ComplexityRoot.HistoryEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEvent.Kind(childComplexity), true
+	case "HistoryEvent.node":
+		if e.ComplexityRoot.HistoryEvent.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoryEvent.Node(childComplexity), true
+
 	case "Membership.alliance":
 		if e.ComplexityRoot.Membership.Alliance == nil {
 			break
@@ -896,7 +934,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeletePairing(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeletePairing(childComplexity, args["id"].(string), args["until"].(*string)), true
+	case "Mutation.endAlliance":
+		if e.ComplexityRoot.Mutation.EndAlliance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endAlliance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndAlliance(childComplexity, args["id"].(string), args["until"].(*string)), true
 	case "Mutation.link":
 		if e.ComplexityRoot.Mutation.Link == nil {
 			break
@@ -918,7 +967,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["allianceId"].(string), args["organisationId"].(string)), true
+		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["allianceId"].(string), args["organisationId"].(string), args["until"].(*string)), true
 	case "Mutation.unlink":
 		if e.ComplexityRoot.Mutation.Unlink == nil {
 			break
@@ -1487,7 +1536,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Alliance(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Alliance(childComplexity, args["id"].(string), args["asOf"].(*string)), true
 	case "Query.alliances":
 		if e.ComplexityRoot.Query.Alliances == nil {
 			break
@@ -1498,7 +1547,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Alliances(childComplexity, args["type"].(*model.AllianceType)), true
+		return e.ComplexityRoot.Query.Alliances(childComplexity, args["type"].(*model.AllianceType), args["asOf"].(*string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string)), true
 	case "Query.edges":
 		if e.ComplexityRoot.Query.Edges == nil {
 			break
@@ -1509,7 +1569,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source)), true
+		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string)), true
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
+
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string)), true
 
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
@@ -1521,7 +1592,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relations"].([]model.RelationType), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relations"].([]model.RelationType), args["limit"].(*int), args["asOf"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1532,7 +1603,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string), args["asOf"].(*string)), true
 	case "Query.organisation":
 		if e.ComplexityRoot.Query.Organisation == nil {
 			break
@@ -1543,7 +1614,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organisation(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Organisation(childComplexity, args["id"].(string), args["asOf"].(*string)), true
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
 			break
@@ -1554,13 +1625,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organisations(childComplexity, args["filter"].(*model.OrganisationFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organisations(childComplexity, args["filter"].(*model.OrganisationFilter), args["first"].(*int), args["after"].(*string), args["asOf"].(*string)), true
 	case "Query.pairings":
 		if e.ComplexityRoot.Query.Pairings == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Pairings(childComplexity), true
+		args, err := ec.field_Query_pairings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1571,7 +1647,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["asOf"].(*string)), true
 	case "Query.shortestPath":
 		if e.ComplexityRoot.Query.ShortestPath == nil {
 			break
@@ -1582,7 +1658,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["relations"].([]model.RelationType), args["maxDepth"].(*int)), true
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["relations"].([]model.RelationType), args["maxDepth"].(*int), args["asOf"].(*string)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -1599,7 +1675,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Subtree(childComplexity, args["rootId"].(string), args["maxDepth"].(*int)), true
+		return e.ComplexityRoot.Query.Subtree(childComplexity, args["rootId"].(string), args["maxDepth"].(*int), args["asOf"].(*string)), true
 
 	case "Relation.direction":
 		if e.ComplexityRoot.Relation.Direction == nil {
@@ -1864,29 +1940,33 @@ scalar Any
 
 type Query {
   "Any node by id. Null when there is none."
-  node(id: ID!): Node
+  node(id: ID!, asOf: Date): Node
   "An organisation by id. NOT_FOUND when the id is not an organisation."
-  organisation(id: ID!): Organisation
+  organisation(id: ID!, asOf: Date): Organisation
   "Organisations matching a filter, a page at a time (ordered by id)."
-  organisations(filter: OrganisationFilter, first: Int = 50, after: String): OrganisationConnection!
+  organisations(filter: OrganisationFilter, first: Int = 50, after: String, asOf: Date): OrganisationConnection!
   "Nodes whose Chinese or English name contains text: exact, then prefix, then substring matches."
-  search(text: String!, first: Int = 20): [Node!]!
+  search(text: String!, first: Int = 20, asOf: Date): [Node!]!
   "Alliances, optionally of one regional-alliance type."
-  alliances(type: AllianceType): [Alliance!]!
+  alliances(type: AllianceType, asOf: Date): [Alliance!]!
   "An alliance by id. NOT_FOUND when the id is not an alliance."
-  alliance(id: ID!): Alliance
+  alliance(id: ID!, asOf: Date): Alliance
   "Every strong→weak pairing (以强带弱)."
-  pairings: [Pairing!]!
+  pairings(asOf: Date): [Pairing!]!
   "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction."
-  neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500): Subgraph!
+  neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
   "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
-  subtree(rootId: ID!, maxDepth: Int = 3): Subgraph!
+  subtree(rootId: ID!, maxDepth: Int = 3, asOf: Date): Subgraph!
   "A shortest connection between two nodes; null when none within maxDepth hops."
-  shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8): Path
+  shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
   "Any edges by type, e.g. every MEMBER_OF."
-  edges(types: [RelationType!], provenance: [Source!]): [Edge!]!
+  edges(types: [RelationType!], provenance: [Source!], asOf: Date): [Edge!]!
   "Sizes of the graph and what it can hold."
   stats: Stats!
+  "Every relationship of a node that began or ended, oldest first: its history."
+  history(id: ID!): [HistoryEvent!]!
+  "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
+  changes(from: Date!, to: Date!): [HistoryEvent!]!
 }
 
 type Mutation {
@@ -1896,15 +1976,19 @@ type Mutation {
   deleteOrganisation(id: ID!, cascade: Boolean = false): DeleteResult!
   "Adds a typed relationship between two existing nodes."
   link(input: LinkInput!): Edge!
-  "Removes a relationship by id."
+  "Removes a relationship by id for good (history included); prefer the end-dating mutations."
   unlink(id: ID!): DeleteResult!
   createAlliance(input: CreateAllianceInput!): Alliance!
   "Makes an organisation a member of an alliance (MEMBER_OF)."
   addMember(allianceId: ID!, organisationId: ID!, role: String = "member", since: Date): Alliance!
-  removeMember(allianceId: ID!, organisationId: ID!): Alliance!
+  "Ends a membership: it gets an end date (until, default today) and stays in the history."
+  removeMember(allianceId: ID!, organisationId: ID!, until: Date): Alliance!
+  "Ends an alliance and its memberships (until, default today)."
+  endAlliance(id: ID!, until: Date): Alliance!
   "Pairs a strong unit with a weak one (MENTORS)."
   createPairing(mentorId: ID!, menteeId: ID!, since: Date): Pairing!
-  deletePairing(id: ID!): DeleteResult!
+  "Ends a pairing: it gets an end date (until, default today) and stays in the history."
+  deletePairing(id: ID!, until: Date): DeleteResult!
 }
 
 "Where a fact came from."
@@ -2381,6 +2465,21 @@ type GraphChange {
   "When it committed (RFC 3339)."
   at: String!
 }
+
+enum HistoryEventKind {
+  BEGAN
+  ENDED
+}
+
+"A relationship or node beginning or ending on a date."
+type HistoryEvent {
+  date: Date!
+  kind: HistoryEventKind!
+  "The relationship, when a relationship began or ended."
+  edge: Edge
+  "The node, when a node (an alliance, a project, a temporary branch) began or ended."
+  node: Node
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2527,6 +2626,20 @@ func (ec *executionContext) childFields_GraphNode(ctx context.Context, field gra
 		return ec.fieldContext_GraphNode_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphNode", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoryEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_HistoryEvent_date(ctx, field)
+	case "kind":
+		return ec.fieldContext_HistoryEvent_kind(ctx, field)
+	case "edge":
+		return ec.fieldContext_HistoryEvent_edge(ctx, field)
+	case "node":
+		return ec.fieldContext_HistoryEvent_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoryEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3096,6 +3209,36 @@ func (ec *executionContext) field_Mutation_deletePairing_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endAlliance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
 	return args, nil
 }
 
@@ -3132,6 +3275,14 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 		return nil, err
 	}
 	args["organisationId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg2
 	return args, nil
 }
 
@@ -3284,6 +3435,14 @@ func (ec *executionContext) field_Query_alliance_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -3298,6 +3457,36 @@ func (ec *executionContext) field_Query_alliances_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDate2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNDate2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -3320,6 +3509,28 @@ func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["provenance"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -3358,6 +3569,14 @@ func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, 
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -3372,6 +3591,14 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -3386,6 +3613,14 @@ func (ec *executionContext) field_Query_organisation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -3416,6 +3651,28 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pairings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -3438,6 +3695,14 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -3476,6 +3741,14 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 		return nil, err
 	}
 	args["maxDepth"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -3498,6 +3771,14 @@ func (ec *executionContext) field_Query_subtree_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["maxDepth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -5157,6 +5438,116 @@ func (ec *executionContext) fieldContext_GraphNode_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _HistoryEvent_date(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEvent_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDate2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEvent_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEvent", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HistoryEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.HistoryEventKind) graphql.Marshaler {
+			return ec.marshalNHistoryEventKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoryEvent", field, false, false, "HistoryEventKind")
+}
+
+func (ec *executionContext) _HistoryEvent_edge(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEvent_edge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+			return ec.marshalOEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEvent_edge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HistoryEvent_node(ctx context.Context, field graphql.CollectedField, obj *model.HistoryEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoryEvent_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoryEvent_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HistoryEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Membership_edge(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5672,7 +6063,7 @@ func (ec *executionContext) _Mutation_removeMember(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RemoveMember(ctx, fc.Args["allianceId"].(string), fc.Args["organisationId"].(string))
+			return ec.Resolvers.Mutation().RemoveMember(ctx, fc.Args["allianceId"].(string), fc.Args["organisationId"].(string), fc.Args["until"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
@@ -5700,6 +6091,50 @@ func (ec *executionContext) fieldContext_Mutation_removeMember(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endAlliance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endAlliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndAlliance(ctx, fc.Args["id"].(string), fc.Args["until"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAlliance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endAlliance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endAlliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5760,7 +6195,7 @@ func (ec *executionContext) _Mutation_deletePairing(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeletePairing(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeletePairing(ctx, fc.Args["id"].(string), fc.Args["until"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteResult) graphql.Marshaler {
@@ -8117,7 +8552,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -8161,7 +8596,7 @@ func (ec *executionContext) _Query_organisation(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisation(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Organisation(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
@@ -8205,7 +8640,7 @@ func (ec *executionContext) _Query_organisations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisations(ctx, fc.Args["filter"].(*model.OrganisationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organisations(ctx, fc.Args["filter"].(*model.OrganisationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
@@ -8249,7 +8684,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -8293,7 +8728,7 @@ func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Alliances(ctx, fc.Args["type"].(*model.AllianceType))
+			return ec.Resolvers.Query().Alliances(ctx, fc.Args["type"].(*model.AllianceType), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
@@ -8337,7 +8772,7 @@ func (ec *executionContext) _Query_alliance(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Alliance(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Alliance(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
@@ -8380,7 +8815,8 @@ func (ec *executionContext) _Query_pairings(ctx context.Context, field graphql.C
 			return ec.fieldContext_Query_pairings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Pairings(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Pairings(ctx, fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -8390,7 +8826,7 @@ func (ec *executionContext) _Query_pairings(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_pairings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_pairings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -8399,6 +8835,17 @@ func (ec *executionContext) fieldContext_Query_pairings(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pairing(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pairings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8413,7 +8860,7 @@ func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relations"].([]model.RelationType), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relations"].([]model.RelationType), fc.Args["limit"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -8457,7 +8904,7 @@ func (ec *executionContext) _Query_subtree(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int))
+			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -8501,7 +8948,7 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["relations"].([]model.RelationType), fc.Args["maxDepth"].(*int))
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["relations"].([]model.RelationType), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -8545,7 +8992,7 @@ func (ec *executionContext) _Query_edges(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source))
+			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
@@ -8607,6 +9054,94 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Stats(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
+			return ec.marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
+			return ec.marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11480,6 +12015,54 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var historyEventImplementors = []string{"HistoryEvent"}
+
+func (ec *executionContext) _HistoryEvent(ctx context.Context, sel ast.SelectionSet, obj *model.HistoryEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historyEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoryEvent")
+		case "date":
+			out.Values[i] = ec._HistoryEvent_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._HistoryEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edge":
+			out.Values[i] = ec._HistoryEvent_edge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._HistoryEvent_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *model.Membership) graphql.Marshaler {
@@ -11614,6 +12197,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endAlliance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endAlliance(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -12484,6 +13074,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -13202,6 +13804,20 @@ func (ec *executionContext) unmarshalNCreateOrganisationInput2githubᚗcomᚋorg
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
+	res, err := model.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDeleteResult(ctx context.Context, sel ast.SelectionSet, v *model.DeleteResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeleteResult!")
@@ -13298,6 +13914,40 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 		return graphql.Null
 	}
 	return ec._GraphNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHistoryEvent2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHistoryEvent2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEvent(ctx context.Context, sel ast.SelectionSet, v *model.HistoryEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoryEvent!")
+		return graphql.Null
+	}
+	return ec._HistoryEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHistoryEventKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventKind(ctx context.Context, v any) (model.HistoryEventKind, error) {
+	var res model.HistoryEventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHistoryEventKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventKind(ctx context.Context, sel ast.SelectionSet, v model.HistoryEventKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -13935,6 +14585,13 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Edge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

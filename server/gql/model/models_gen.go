@@ -99,6 +99,16 @@ type GraphNode struct {
 	Node Node `json:"node"`
 }
 
+// A relationship or node beginning or ending on a date.
+type HistoryEvent struct {
+	Date string           `json:"date"`
+	Kind HistoryEventKind `json:"kind"`
+	// The relationship, when a relationship began or ended.
+	Edge *Edge `json:"edge,omitempty"`
+	// The node, when a node (an alliance, a project, a temporary branch) began or ended.
+	Node Node `json:"node,omitempty"`
+}
+
 type LinkInput struct {
 	Type       RelationType      `json:"type"`
 	Source     string            `json:"source"`
@@ -467,6 +477,61 @@ func (e *Direction) UnmarshalJSON(b []byte) error {
 }
 
 func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type HistoryEventKind string
+
+const (
+	HistoryEventKindBegan HistoryEventKind = "BEGAN"
+	HistoryEventKindEnded HistoryEventKind = "ENDED"
+)
+
+var AllHistoryEventKind = []HistoryEventKind{
+	HistoryEventKindBegan,
+	HistoryEventKindEnded,
+}
+
+func (e HistoryEventKind) IsValid() bool {
+	switch e {
+	case HistoryEventKindBegan, HistoryEventKindEnded:
+		return true
+	}
+	return false
+}
+
+func (e HistoryEventKind) String() string {
+	return string(e)
+}
+
+func (e *HistoryEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HistoryEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HistoryEventKind", str)
+	}
+	return nil
+}
+
+func (e HistoryEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HistoryEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HistoryEventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
