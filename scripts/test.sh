@@ -13,6 +13,12 @@ work=.orgnet/test
 dir=$work/neo4j/data
 mkdir -p "$work"
 
+# Tools Neo4j's launcher needs (present on our machines; installed if not).
+if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then
+  echo "== installing a JDK and Maven"
+  apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+
 echo "== build"
 go build -o "$work/orgnet" ./cmd/orgnet
 

@@ -86,6 +86,8 @@ func New(cfg Config) *echo.Echo {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, examples.JSON())
 	})
 	e.GET("/graphiql/*", echo.WrapHandler(http.StripPrefix("/graphiql/", http.FileServerFS(web.GraphiQL()))))
+	e.GET("/explore", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/explore/") })
+	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

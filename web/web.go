@@ -2,7 +2,8 @@
 // binary so that the server needs nothing at run time but itself.
 //
 // The assets are built from npm packages by build.sh (esbuild) into
-// graphiql/dist, which is committed: `go build` and `go run` need only Go.
+// graphiql/dist and explore/dist, which are committed: `go build` and
+// `go run` need only Go.
 package web
 
 import (
@@ -34,6 +35,32 @@ var graphiqlDist embed.FS
 // and each entry opens as a tab; without it the page opens on "{ __typename }".
 func GraphiQL() fs.FS {
 	sub, err := fs.Sub(graphiqlDist, "graphiql/dist")
+	if err != nil {
+		// Unreachable: the path is a valid constant and embedded at build time.
+		panic("web: " + err.Error())
+	}
+	return sub
+}
+
+// exploreDist is the built network viewer: index.html, main.js, main.css.
+//
+//go:embed explore/dist
+var exploreDist embed.FS
+
+// Explore returns the network viewer's files (Cytoscape.js with dagre and
+// fCoSE layouts), rooted at the dist directory ("index.html", "main.js",
+// "main.css"). References between them are relative, so the FS can be
+// mounted under any prefix that ends in a slash, e.g.
+//
+//	mux.Handle("/explore/", http.StripPrefix("/explore/", http.FileServerFS(web.Explore())))
+//
+// The page needs nothing else from the server but POST /graphql on the same
+// origin; when the schema has Subscription.graphChanged it also opens
+// ws(s)://host/graphql (graphql-ws protocol) for live updates. Optional
+// fields it uses when present (found by introspection, greyed out when
+// absent): Query.centrality, Query.communities.
+func Explore() fs.FS {
+	sub, err := fs.Sub(exploreDist, "explore/dist")
 	if err != nil {
 		// Unreachable: the path is a valid constant and embedded at build time.
 		panic("web: " + err.Error())
