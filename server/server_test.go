@@ -619,3 +619,56 @@ func TestGraphChanged(t *testing.T) {
 		t.Fatal("no change arrived within 10s")
 	}
 }
+
+// TestAnalysis checks centrality and communities answer on both stores and
+// that a change invalidates the cached answer.
+func TestAnalysis(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		type scores struct {
+			Centrality []struct {
+				ID    string  `json:"id"`
+				Score float64 `json:"score"`
+				Rank  int     `json:"rank"`
+			} `json:"centrality"`
+		}
+		var d scores
+		q := `{ centrality(measure: DEGREE, top: 5) { id score rank node { name } } }`
+		h.ok(q, nil, &d)
+		if len(d.Centrality) != 5 || d.Centrality[0].Rank != 1 {
+			t.Fatalf("centrality = %+v", d.Centrality)
+		}
+		for i := 1; i < len(d.Centrality); i++ {
+			if d.Centrality[i].Score > d.Centrality[i-1].Score {
+				t.Errorf("not sorted: %+v", d.Centrality)
+			}
+		}
+		var c struct {
+			Communities struct {
+				Modularity  float64 `json:"modularity"`
+				Communities []struct {
+					Size    int      `json:"size"`
+					Members []string `json:"members"`
+				} `json:"communities"`
+			} `json:"communities"`
+		}
+		h.ok(`{ communities(relations: [MEMBER_OF, ADJACENT_TO, MENTORS, SUB_ORGANISATION_OF]) { modularity communities { size members } } }`, nil, &c)
+		if c.Communities.Modularity <= 0 || len(c.Communities.Communities) < 2 {
+			t.Fatalf("communities = %+v", c.Communities)
+		}
+		// Give a village many new links: it must become the most central.
+		for _, to := range []string{"org:shuqian-village", "org:shuhou-village", "org:xinbao-village", "org:maojia-village", "org:dongjiao-village", "org:hengshan-village", "org:sanheng-village", "org:zhoujia-village", "org:wangjia-village", "org:xujia-village", "org:tangwan-village", "org:shanqian-village"} {
+			r := h.do(`mutation($to: ID!) { link(input: {type: ADJACENT_TO, source: "org:shengdun-village", target: $to}) { id } }`, map[string]any{"to": to})
+			if len(r.Errors) > 0 && r.code() != gql.CodeConflict {
+				t.Fatalf("link: %+v", r.Errors)
+			}
+		}
+		h.ok(`{ centrality(measure: DEGREE, top: 1, relations: [ADJACENT_TO]) { id score rank } }`, nil, &d)
+		if d.Centrality[0].ID != "org:shengdun-village" {
+			t.Errorf("after linking, top ADJACENT_TO degree = %+v; want 圣墩村 (stale cache?)", d.Centrality)
+		}
+		if r := h.do(`{ centrality(measure: DEGREE, top: 100000) { id } }`, nil); r.code() != gql.CodeBadUserInput {
+			t.Errorf("huge top: %+v", r.Errors)
+		}
+	})
+}

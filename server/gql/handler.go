@@ -91,6 +91,9 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Query.ShortestPath = func(child int, _, _ string, _ []model.RelationType, maxDepth *int, _ *string) int {
 		return 10*deref(maxDepth) + child*deref(maxDepth)
 	}
+	c.Query.Centrality = func(child int, _ model.CentralityMeasure, _ []model.OrgKind, _ []model.RelationType, top *int) int {
+		return 100 + child*deref(top)
+	}
 	list := func(child int) int { return 1 + 10*child }
 	c.Organisation.Children = list
 	c.Organisation.Ancestors = list

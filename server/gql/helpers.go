@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/analysis"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
@@ -137,4 +138,28 @@ func edgeIDs(edges []graph.Edge) []string {
 		}
 	}
 	return out
+}
+
+// analysis returns the analysis cache, making one over the store if the
+// server gave none.
+func (r *Resolver) analysis() *analysis.Cache {
+	r.analysisOnce.Do(func() {
+		if r.Analysis == nil {
+			r.Analysis = analysis.NewCache(func(ctx context.Context) (*graph.Snapshot, error) {
+				return r.Store.Snapshot(graph.WithoutAsOf(ctx))
+			})
+		}
+		if r.Broker != nil {
+			r.Broker.OnChange(func(*model.GraphChange) { r.Analysis.Invalidate() })
+		}
+	})
+	return r.Analysis
+}
+
+func analysisOptions(relations []model.RelationType, kinds []model.OrgKind) analysis.Options {
+	o := analysis.Options{Relations: relTypes(relations)}
+	for _, k := range kinds {
+		o.Kinds = append(o.Kinds, string(k))
+	}
+	return o
 }

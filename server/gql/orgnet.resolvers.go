@@ -10,6 +10,7 @@ import (
 	"errors"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/analysis"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
 	"github.com/vikstrous/dataloadgen"
@@ -567,6 +568,45 @@ func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, p
 	out := make([]*model.Edge, len(es))
 	for i, e := range es {
 		out[i] = edge(e)
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) ([]*model.Score, error) {
+	scores, err := r.analysis().Centrality(ctx, analysis.Measure(measure), analysisOptions(relations, kinds), deref(top))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(scores))
+	for i, sc := range scores {
+		ids[i] = sc.ID
+	}
+	ns, err := r.Store.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Score, 0, len(scores))
+	for i, sc := range scores {
+		if ns[i] == nil {
+			continue // not valid as of the day asked
+		}
+		out = append(out, &model.Score{ID: sc.ID, Score: sc.Score, Rank: sc.Rank, Node: model.Wrap(ns[i])})
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error) {
+	res := 1.0
+	if resolution != nil {
+		res = *resolution
+	}
+	p, err := r.analysis().Communities(ctx, analysisOptions(relations, kinds), res, int64(deref(seed)))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.CommunityPartition{Modularity: p.Modularity, Communities: make([]*model.Community, len(p.Communities))}
+	for i, c := range p.Communities {
+		out.Communities[i] = &model.Community{ID: i, Size: len(c), Members: c}
 	}
 	return out, nil
 }

@@ -1,7 +1,10 @@
 package gql
 
 import (
+	"sync"
+
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/analysis"
 )
 
 // Resolver holds the dependencies of every resolver. It is the one
@@ -12,4 +15,9 @@ type Resolver struct {
 	StoreName string
 	// Broker carries committed changes to graphChanged subscribers.
 	Broker *Broker
+	// Analysis caches centrality and communities; the server invalidates it
+	// on every change.
+	Analysis *analysis.Cache
+
+	analysisOnce sync.Once
 }

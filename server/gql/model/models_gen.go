@@ -27,6 +27,18 @@ type AttributeInput struct {
 	Value any `json:"value,omitempty"`
 }
 
+type Community struct {
+	ID      int      `json:"id"`
+	Size    int      `json:"size"`
+	Members []string `json:"members"`
+}
+
+type CommunityPartition struct {
+	Modularity float64 `json:"modularity"`
+	// Largest first.
+	Communities []*Community `json:"communities"`
+}
+
 type CreateAllianceInput struct {
 	ID     *string       `json:"id,omitempty"`
 	Kind   AllianceKind  `json:"kind"`
@@ -213,6 +225,14 @@ type Relation struct {
 	Node      Node      `json:"node"`
 }
 
+type Score struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+	// 1 for the highest; equal scores share a rank.
+	Rank int  `json:"rank"`
+	Node Node `json:"node"`
+}
+
 type Stats struct {
 	Nodes int    `json:"nodes"`
 	Edges int    `json:"edges"`
@@ -356,6 +376,69 @@ func (e *AllianceType) UnmarshalJSON(b []byte) error {
 }
 
 func (e AllianceType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CentralityMeasure string
+
+const (
+	// Share of other nodes a node touches (networkx degree_centrality).
+	CentralityMeasureDegree CentralityMeasure = "DEGREE"
+	// Share of shortest paths through a node (normalised).
+	CentralityMeasureBetweenness CentralityMeasure = "BETWEENNESS"
+	// Inverse mean distance, Wasserman–Faust for disconnected graphs.
+	CentralityMeasureCloseness CentralityMeasure = "CLOSENESS"
+	// PageRank, damping 0.85.
+	CentralityMeasurePagerank CentralityMeasure = "PAGERANK"
+)
+
+var AllCentralityMeasure = []CentralityMeasure{
+	CentralityMeasureDegree,
+	CentralityMeasureBetweenness,
+	CentralityMeasureCloseness,
+	CentralityMeasurePagerank,
+}
+
+func (e CentralityMeasure) IsValid() bool {
+	switch e {
+	case CentralityMeasureDegree, CentralityMeasureBetweenness, CentralityMeasureCloseness, CentralityMeasurePagerank:
+		return true
+	}
+	return false
+}
+
+func (e CentralityMeasure) String() string {
+	return string(e)
+}
+
+func (e *CentralityMeasure) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CentralityMeasure(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CentralityMeasure", str)
+	}
+	return nil
+}
+
+func (e CentralityMeasure) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CentralityMeasure) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CentralityMeasure) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
