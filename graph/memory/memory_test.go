@@ -1,0 +1,86 @@
+package memory_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/memory"
+	"github.com/orgnet/orgnet/graph/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) graph.Store { return open(t, filepath.Join(t.TempDir(), "g.db")) })
+}
+
+// open opens the store at path and closes it when the test ends.
+func open(t *testing.T, path string) *memory.Store {
+	t.Helper()
+	s, err := memory.New(context.Background(), path)
+	if err != nil {
+		t.Fatalf("memory.New(%s) = %v", path, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", "dir", "g.db")
+	s := open(t, path)
+	f := storetest.Fixture(t, s)
+	storetest.MustCreateNode(t, s, graph.Node{ID: "org:types", Label: graph.LabelOrganisation, Name: "类型",
+		Attrs: map[string]any{"whole": float64(3), "big": int64(1<<62 + 1), "tiny": 1e-300, "huge": 1e300, "neg": int64(-7),
+			"yes": true, "s": "3", "empty": ""}})
+	if _, err := s.DeleteNode(ctx, f.ShuHou, false); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	if err := s.Ping(ctx); !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Ping after Close = %v; want ErrUnavailable", err)
+	}
+	r := open(t, path)
+	after, err := r.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("after reopening:\n got %+v\nwant %+v", after, before)
+	}
+	// Adjacency is rebuilt: reads and writes work on the reopened store.
+	p, err := r.ShortestPath(ctx, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 3})
+	if err != nil || p == nil || len(p.Nodes) != 3 {
+		t.Errorf("ShortestPath after reopening = %v, %v", p, err)
+	}
+	if _, err := r.DeleteNode(ctx, f.Town, true); err != nil {
+		t.Errorf("DeleteNode after reopening = %v", err)
+	}
+}
+
+// JSON cannot carry NaN or infinities, so the store refuses them (the
+// contract's ValidateAttrs lets them through).
+func TestNonFinite(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "g.db"))
+	n := graph.Node{ID: "org:x", Label: graph.LabelOrganisation, Name: "x", Attrs: map[string]any{"v": math.Inf(1)}}
+	if _, err := s.CreateNode(ctx, n); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("CreateNode(+Inf) = %v; want ErrInvalid", err)
+	}
+	n.Attrs["v"] = math.NaN()
+	if _, err := s.Apply(ctx, graph.Batch{Nodes: []graph.Node{n}}); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("Apply(NaN) = %v; want ErrInvalid", err)
+	}
+	if c, _ := s.Counts(ctx); c.Nodes != 0 {
+		t.Errorf("Counts = %+v; want nothing written", c)
+	}
+}

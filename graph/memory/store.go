@@ -1,0 +1,370 @@
+// Package memory is the embedded store: the whole graph lives in memory for
+// reading, and every write is committed to a bbolt file before it is applied
+// there, so that an acknowledged write survives a crash of the process.
+package memory
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+var (
+	bucketNodes = []byte("nodes")
+	bucketEdges = []byte("edges")
+	bucketMeta  = []byte("meta")
+	keyVersion  = []byte("version")
+)
+
+// formatVersion is the on-disk format; New refuses a file of another.
+const formatVersion = "1"
+
+// Store is the embedded graph.Store.
+//
+// Locking: wmu serialises writers, which validate against the in-memory
+// state, commit to bbolt and then take mu to apply the change; readers take
+// mu for reading only, so they never wait for a disk sync.
+type Store struct {
+	db *bolt.DB
+
+	wmu sync.Mutex
+	mu  sync.RWMutex
+	// Guarded by mu (written with both wmu and mu held).
+	closed bool
+	nodes  map[string]*nodeRec
+	order  []*nodeRec // sorted by node id
+	edges  map[string]*graph.Edge
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// nodeRec is a stored node with what reads need beside it. A node keeps one
+// nodeRec from creation to deletion (an update replaces n in it), so that
+// adjacency entries may point at it.
+type nodeRec struct {
+	n     *graph.Node     // never changed in place; replaced on update
+	key   graph.SearchKey // graph.KeyOf(n)
+	names string          // folded name + "\x00" + folded nameEn, for NodeFilter.NameContains
+	scan  string          // names + "\x00" + pinyin: what a search text must be in (or start the initials)
+	out   []adj           // the edges starting here, sorted by edge id
+	in    []adj           // the edges ending here, sorted by edge id
+}
+
+// adj is an edge at a node with the node at its other end.
+type adj struct {
+	e     *graph.Edge
+	other *nodeRec
+}
+
+func newRec(n *graph.Node) *nodeRec {
+	r := &nodeRec{}
+	r.set(n)
+	return r
+}
+
+func (r *nodeRec) set(n *graph.Node) {
+	r.n = n
+	r.key = graph.KeyOf(n)
+	r.names = r.key.Name + "\x00" + r.key.NameEn
+	r.scan = r.names + "\x00" + r.key.Pinyin
+}
+
+var errClosed = graph.Errorf(graph.CodeUnavailable, "the store is closed")
+
+// New opens the store kept in the bbolt file at path, creating the file and
+// its directories when they do not exist, and loads the graph into memory.
+func New(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("memory: create directory for %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		return nil, graph.Errorf(graph.CodeUnavailable, "memory: open %s: %w", path, err)
+	}
+	s := &Store{db: db, nodes: map[string]*nodeRec{}, edges: map[string]*graph.Edge{}}
+	if err := s.load(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("memory: load %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// load reads every node and edge and rebuilds the adjacency lists. bbolt
+// iterates keys in byte order, which is Go string order, so the node order
+// and every adjacency list come out sorted.
+func (s *Store) load(ctx context.Context) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		switch v := meta.Get(keyVersion); {
+		case v == nil:
+			if err := meta.Put(keyVersion, []byte(formatVersion)); err != nil {
+				return err
+			}
+		case string(v) != formatVersion:
+			return fmt.Errorf("format version %s; this build reads %s", v, formatVersion)
+		}
+		err := tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
+			n, err := decodeNode(v)
+			if err != nil {
+				return fmt.Errorf("decode node %q: %w", k, err)
+			}
+			r := newRec(n)
+			s.nodes[n.ID] = r
+			s.order = append(s.order, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketEdges).ForEach(func(k, v []byte) error {
+			e, err := decodeEdge(v)
+			if err != nil {
+				return fmt.Errorf("decode edge %q: %w", k, err)
+			}
+			from, to := s.nodes[e.From], s.nodes[e.To]
+			if from == nil || to == nil {
+				return fmt.Errorf("edge %q joins %q and %q, and one of them is missing", e.ID, e.From, e.To)
+			}
+			s.edges[e.ID] = e
+			from.out = append(from.out, adj{e, to})
+			to.in = append(to.in, adj{e, from})
+			return nil
+		})
+	})
+}
+
+// Ping reports whether the store can answer.
+func (s *Store) Ping(ctx context.Context) error {
+	graph.CountRoundTrip(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	return nil
+}
+
+// Close releases the store; later calls return ErrUnavailable.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("memory: close: %w", err)
+	}
+	return nil
+}
+
+// Counts returns the number of nodes and edges.
+func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
+	graph.CountRoundTrip(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return graph.Counts{}, errClosed
+	}
+	v := viewOf(ctx)
+	if !v.on {
+		return graph.Counts{Nodes: len(s.nodes), Edges: len(s.edges)}, nil
+	}
+	var c graph.Counts
+	for _, r := range s.order {
+		if v.node(r) {
+			c.Nodes++
+		}
+	}
+	for _, e := range s.edges {
+		if s.edgeVisible(v, e) {
+			c.Edges++
+		}
+	}
+	return c, nil
+}
+
+// Snapshot returns the whole graph, sorted by id.
+func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
+	graph.CountRoundTrip(ctx)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, errClosed
+	}
+	v := viewOf(ctx)
+	snap := &graph.Snapshot{Nodes: make([]*graph.Node, 0, len(s.order)), Edges: make([]*graph.Edge, 0, len(s.edges))}
+	for _, r := range s.order {
+		if v.node(r) {
+			snap.Nodes = append(snap.Nodes, r.n.Clone())
+		}
+	}
+	for _, e := range s.edges {
+		if s.edgeVisible(v, e) {
+			snap.Edges = append(snap.Edges, e.Clone())
+		}
+	}
+	sortEdges(snap.Edges)
+	return snap, nil
+}
+
+// change is the net effect of one write: no id is both put and deleted,
+// every edge at a deleted node is deleted, every put edge's ends exist
+// afterwards.
+type change struct {
+	putNodes []*graph.Node
+	putEdges []*graph.Edge
+	delNodes []string
+	delEdges []string
+}
+
+// writable reports whether a write may start; wmu must be held.
+func (s *Store) writable(ctx context.Context) error {
+	if s.closed {
+		return errClosed
+	}
+	return ctx.Err()
+}
+
+// commit writes ch in one bbolt transaction (synced to disk when it returns)
+// and then applies it to memory. wmu must be held; the values in ch are
+// owned by the store from here on.
+func (s *Store) commit(ch *change) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		nb, eb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
+		for _, id := range ch.delEdges {
+			if err := eb.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		for _, id := range ch.delNodes {
+			if err := nb.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		for _, n := range ch.putNodes {
+			v, err := encodeNode(n)
+			if err != nil {
+				return err
+			}
+			if err := nb.Put([]byte(n.ID), v); err != nil {
+				return err
+			}
+		}
+		for _, e := range ch.putEdges {
+			v, err := encodeEdge(e)
+			if err != nil {
+				return err
+			}
+			if err := eb.Put([]byte(e.ID), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("memory: commit: %w", err)
+	}
+	s.mu.Lock()
+	s.apply(ch)
+	s.mu.Unlock()
+	return nil
+}
+
+// apply changes memory; mu must be held for writing.
+func (s *Store) apply(ch *change) {
+	for _, id := range ch.delEdges {
+		if e := s.edges[id]; e != nil {
+			s.unlink(e)
+			delete(s.edges, id)
+		}
+	}
+	if len(ch.delNodes) > 0 {
+		gone := make(map[string]bool, len(ch.delNodes))
+		for _, id := range ch.delNodes {
+			gone[id] = true
+			delete(s.nodes, id)
+		}
+		s.order = slices.DeleteFunc(s.order, func(r *nodeRec) bool { return gone[r.n.ID] })
+	}
+	var added []*nodeRec
+	for _, n := range ch.putNodes {
+		if r := s.nodes[n.ID]; r != nil {
+			r.set(n)
+			continue
+		}
+		r := newRec(n)
+		s.nodes[n.ID] = r
+		added = append(added, r)
+	}
+	if len(added) > 16 {
+		s.order = append(s.order, added...)
+		slices.SortFunc(s.order, func(a, b *nodeRec) int { return strings.Compare(a.n.ID, b.n.ID) })
+	} else {
+		for _, r := range added {
+			i, _ := slices.BinarySearchFunc(s.order, r.n.ID, cmpRec)
+			s.order = slices.Insert(s.order, i, r)
+		}
+	}
+	for _, e := range ch.putEdges {
+		if old := s.edges[e.ID]; old != nil {
+			s.unlink(old)
+		}
+		s.edges[e.ID] = e
+		from, to := s.nodes[e.From], s.nodes[e.To]
+		from.out = insertAdj(from.out, adj{e, to})
+		to.in = insertAdj(to.in, adj{e, from})
+	}
+}
+
+// unlink removes e from the adjacency of its ends (gone ones are skipped).
+func (s *Store) unlink(e *graph.Edge) {
+	if r := s.nodes[e.From]; r != nil {
+		r.out = removeAdj(r.out, e.ID)
+	}
+	if r := s.nodes[e.To]; r != nil {
+		r.in = removeAdj(r.in, e.ID)
+	}
+}
+
+func cmpAdj(a adj, id string) int { return strings.Compare(a.e.ID, id) }
+
+func insertAdj(list []adj, a adj) []adj {
+	i, found := slices.BinarySearchFunc(list, a.e.ID, cmpAdj)
+	if found {
+		list[i] = a
+		return list
+	}
+	return slices.Insert(list, i, a)
+}
+
+func removeAdj(list []adj, id string) []adj {
+	i, found := slices.BinarySearchFunc(list, id, cmpAdj)
+	if !found {
+		return list
+	}
+	return slices.Delete(list, i, i+1)
+}
+
+func sortEdges(es []*graph.Edge) {
+	slices.SortFunc(es, func(a, b *graph.Edge) int { return strings.Compare(a.ID, b.ID) })
+}
