@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math"
 	"regexp"
 	"slices"
 )
@@ -192,7 +193,11 @@ func ValidateAttrs(attrs map[string]any, reserved []string) error {
 			if err := checkText("attrs."+k, x, 0, maxTextRunes); err != nil {
 				return err
 			}
-		case int64, float64, bool:
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return Invalidf("attrs."+k, "attribute %q is not a finite number", k)
+			}
+		case int64, bool:
 		default:
 			return Invalidf("attrs."+k, "attribute %q has a value of type %T; want string, integer, float or boolean", k, v)
 		}

@@ -72,8 +72,7 @@ type Store interface {
 	// CreateNode stores a new node (Prepare, then Validate). Returns
 	// ErrInvalid, ErrConflict when the id is taken.
 	CreateNode(ctx context.Context, n NodeInput) (*Node, error)
-	// UpdateNode changes a node. Label and id never change. A change of kind
-	// that breaks an existing edge's endpoint rules is refused. Returns
+	// UpdateNode changes a node. Label and id never change. Returns
 	// ErrNotFound, ErrInvalid.
 	UpdateNode(ctx context.Context, id string, u NodeUpdate) (*Node, error)
 	// DeleteNode removes a node and its edges. A node with children (incoming
