@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -669,6 +670,104 @@ func TestAnalysis(t *testing.T) {
 		}
 		if r := h.do(`{ centrality(measure: DEGREE, top: 100000) { id } }`, nil); r.code() != gql.CodeBadUserInput {
 			t.Errorf("huge top: %+v", r.Errors)
+		}
+	})
+}
+
+// TestAsOfAndHistory is issue "History and language" on both stores.
+func TestAsOfAndHistory(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		alliances := func(date string) []string {
+			var d struct {
+				Organisation struct {
+					Alliances []struct {
+						Alliance struct {
+							ID string `json:"id"`
+						} `json:"alliance"`
+					} `json:"alliances"`
+				} `json:"organisation"`
+			}
+			h.ok(`query($d: Date) { organisation(id: "org:shengdun-village", asOf: $d) { alliances { alliance { id } } } }`, map[string]any{"d": date}, &d)
+			var ids []string
+			for _, a := range d.Organisation.Alliances {
+				ids = append(ids, a.Alliance.ID)
+			}
+			return ids
+		}
+		if got := alliances("2017-01-01"); !slices.Contains(got, "alliance:shujia") {
+			t.Errorf("圣墩村's alliances as of 2017-01-01 = %v; want 舒家", got)
+		}
+		if got := alliances("2016-09-01"); slices.Contains(got, "alliance:shujia") {
+			t.Errorf("圣墩村's alliances as of 2016-09-01 = %v; the 舒家 alliance began in October 2016", got)
+		}
+		if r := h.do(`{ alliance(id: "alliance:shujia", asOf: "2016-09-01") { id } }`, nil); r.code() != gql.CodeNotFound {
+			t.Errorf("舒家 alliance as of 2016-09-01: %+v; want NOT_FOUND", r.Errors)
+		}
+		// A membership ended today is absent tomorrow and present yesterday.
+		h.ok(`mutation { removeMember(allianceId: "alliance:shujia", organisationId: "org:shengdun-village") { id } }`, nil, nil)
+		today := graph.Today()
+		day := func(delta int) string {
+			d, _ := time.Parse(graph.DateLayout, today)
+			return d.AddDate(0, 0, delta).Format(graph.DateLayout)
+		}
+		if got := alliances(day(-1)); !slices.Contains(got, "alliance:shujia") {
+			t.Errorf("yesterday: %v; want 舒家", got)
+		}
+		if got := alliances(day(1)); slices.Contains(got, "alliance:shujia") {
+			t.Errorf("tomorrow: %v; want no 舒家", got)
+		}
+		if got := alliances(""); slices.Contains(got, "alliance:shujia") {
+			t.Errorf("today (default): %v; want no 舒家", got)
+		}
+		var hist struct {
+			History []struct {
+				Date string `json:"date"`
+				Kind string `json:"kind"`
+				Edge *struct {
+					ID string `json:"id"`
+				} `json:"edge"`
+			} `json:"history"`
+		}
+		h.ok(`{ history(id: "org:shengdun-village") { date kind edge { id } } }`, nil, &hist)
+		var ended bool
+		for _, e := range hist.History {
+			ended = ended || (e.Kind == "ENDED" && e.Date == today && e.Edge != nil && strings.Contains(e.Edge.ID, "alliance:shujia"))
+		}
+		if !ended {
+			t.Errorf("history lacks the membership ended today: %+v", hist.History)
+		}
+		var ch struct {
+			Changes []struct {
+				Kind string `json:"kind"`
+			} `json:"changes"`
+		}
+		h.ok(`query($f: Date!, $t: Date!) { changes(from: $f, to: $t) { kind } }`, map[string]any{"f": today, "t": day(1)}, &ch)
+		if len(ch.Changes) != 1 || ch.Changes[0].Kind != "ENDED" {
+			t.Errorf("changes today = %+v; want the one ended membership", ch.Changes)
+		}
+		// Rejoining starts a new period; both stay in the history.
+		h.ok(`mutation($d: Date) { addMember(allianceId: "alliance:shujia", organisationId: "org:shengdun-village", since: $d) { id } }`, map[string]any{"d": day(1)}, nil)
+		if got := alliances(day(2)); !slices.Contains(got, "alliance:shujia") {
+			t.Errorf("after rejoining: %v; want 舒家", got)
+		}
+	})
+}
+
+// TestPinyinSearch: shengdun, sdc and 圣墩 each find 圣墩村 first.
+func TestPinyinSearch(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		for _, q := range []string{"shengdun", "sdc", "圣墩", "ShengDun", "sheng dun"} {
+			var d struct {
+				Search []struct {
+					ID string `json:"id"`
+				} `json:"search"`
+			}
+			h.ok(`query($q: String!) { search(text: $q) { id } }`, map[string]any{"q": q}, &d)
+			if len(d.Search) == 0 || d.Search[0].ID != "org:shengdun-village" {
+				t.Errorf("search(%q) = %v; want 圣墩村 first", q, d.Search)
+			}
 		}
 	})
 }
