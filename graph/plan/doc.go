@@ -1,0 +1,47 @@
+// Package plan simulates alliance groupings: it regroups villages and
+// communities ("units") into regional alliances and pairs strong units with
+// weak ones, under the organisational constraints planners set, and measures
+// a plan beside today's.
+//
+// It works on a graph.Snapshot and does no I/O:
+//
+//	p, err := plan.Units(snap, plan.UnitOptions{AsOf: graph.Today()})
+//	pl, err := plan.Simulate(ctx, p, plan.Input{Strategy: plan.Balanced, K: 4, Seed: 1})
+//	err = pl.Metrics.Table(os.Stdout, &pl.Today)
+//	edits := plan.ChangesOf(p, pl) // to commit the plan as edges
+//
+// A Problem is read-only once built: concurrent Simulate calls may share it.
+//
+// Strategies (Input.Strategy):
+//
+//   - MANUAL evaluates a grouping and pairings the planner gives, and
+//     refuses them if they break a constraint.
+//   - BALANCED finds K alliances (or, with K = 0, as many as the thresholds
+//     allow, max-p style) that are contiguous, each led by a strong unit, and
+//     as even as it can make them in population and strength. It starts from
+//     today's alliances when K equals their number, else from regions grown
+//     out of strong seeds spread by farthest-point sampling (max-p: grown
+//     only to the thresholds, from seeds in random order, best of several),
+//     then runs an AZP-style local search: moves of boundary units (or of
+//     Together/Fixed blocks) between neighbouring alliances — steepest
+//     descent, simulated annealing, descent again — scored lexicographically
+//     by (violations, CV(population)² + CV(strength)² + MoveCost × share of
+//     units moved, units moved). A move that would split an alliance counts
+//     as a violation, so contiguity, once reached, is never lost.
+//   - COMMUNITY runs Louvain (gonum community.Modularize) on the relationship
+//     graph of the units (borders, today's pairings, today's alliances), then
+//     repairs the communities to meet the constraints: splits non-contiguous
+//     ones, merges those too small or without a strong unit into their
+//     best-linked neighbour, splits those too large, then moves units only
+//     where that removes a violation (a wider search only if that is stuck).
+//   - PAIRINGS gives every weak unit a strong mentor, at most
+//     MaxMenteesPerMentor each, by an exact minimum-cost assignment (min-cost
+//     flow by successive shortest paths on candidate arcs, priced against
+//     every arc) of hop distance on the map, then pairings across alliances,
+//     then pairings that are new.
+//
+// Every result is deterministic for a given Input.Seed. A request that cannot
+// be met returns a *graph.Error of CodeInvalid whose Field names the
+// constraint ("constraints.maxSize", "constraints.requireStrong", …): never a
+// plan that quietly breaks it.
+package plan
