@@ -18,10 +18,13 @@ const (
 	LabelZone         Label = "Zone"
 	LabelBrand        Label = "Brand"
 	LabelPlatform     Label = "Platform"
+	// LabelScenario is a saved planning scenario: its input and plan are
+	// JSON attributes; it has no edges.
+	LabelScenario Label = "Scenario"
 )
 
 // Labels lists every node label.
-var Labels = []Label{LabelOrganisation, LabelAlliance, LabelPerson, LabelProject, LabelZone, LabelBrand, LabelPlatform}
+var Labels = []Label{LabelOrganisation, LabelAlliance, LabelPerson, LabelProject, LabelZone, LabelBrand, LabelPlatform, LabelScenario}
 
 // Valid reports whether l is one of Labels.
 func (l Label) Valid() bool { return slices.Contains(Labels, l) }
@@ -59,6 +62,7 @@ var Kinds = map[Label][]string{
 	LabelZone:     {"RESPONSIBILITY_AREA", "GRID", "NATURAL_VILLAGE", "AREA"},
 	LabelBrand:    {"BRAND", "BRAND_SYSTEM"},
 	LabelPlatform: {"SERVICE_PLATFORM", "WEBSITE", "WECHAT_ACCOUNT", "NETWORK_PLATFORM"},
+	LabelScenario: {"SAVED", "COMMITTED"},
 }
 
 // AllianceTypes are the five types of regional alliance the article names

@@ -11,7 +11,7 @@ const (
 	maxIDBytes    = 200
 	maxNameRunes  = 200
 	maxQuoteRunes = 2000
-	maxTextRunes  = 10000
+	maxTextRunes  = 1 << 20 // a saved scenario's plan is a JSON attribute
 	maxAttrs      = 64
 	// DateLayout is the layout of every date: YYYY-MM-DD.
 	DateLayout = "2006-01-02"

@@ -771,3 +771,29 @@ func TestPinyinSearch(t *testing.T) {
 		}
 	})
 }
+
+func TestExportRoute(t *testing.T) {
+	h := seeded(t, testenv.Memory, "memory")
+	tests := []struct {
+		path, ctype, contains string
+		code                  int
+	}{
+		{"/export/json", "application/json", `"orgnet/v1"`, 200},
+		{"/export/graphml?alliance=alliance:shujia", "xml", "圣墩村", 200},
+		{"/export/gexf?root=org:shengdun-village&depth=1", "xml", "圣墩村", 200},
+		{"/export/g6", "json", "combos", 200},
+		{"/export/nope", "", "BAD_USER_INPUT", 400},
+		{"/export/json?root=org:no-such", "", "error", 404},
+		{"/export/json?asOf=yesterday", "", "BAD_USER_INPUT", 400},
+	}
+	for _, tc := range tests {
+		rec := httptest.NewRecorder()
+		h.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
+		if rec.Code != tc.code || !strings.Contains(rec.Header().Get("Content-Type"), tc.ctype) || !strings.Contains(rec.Body.String(), tc.contains) {
+			t.Errorf("GET %s = %d %s %.120q", tc.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		}
+		if tc.code == 200 && !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment; filename=") {
+			t.Errorf("GET %s: no download file name", tc.path)
+		}
+	}
+}

@@ -2,54 +2,84 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/interchange"
 )
-
-// Dump is orgnet's JSON interchange format: the whole graph.
-type Dump struct {
-	Format string        `json:"format"`
-	Nodes  []*graph.Node `json:"nodes"`
-	Edges  []*graph.Edge `json:"edges"`
-}
 
 func exportCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "export",
-		Usage: "write the whole graph as orgnet JSON",
+		Usage: "write the graph, or a part of it, as orgnet JSON, CSV (neo4j-admin), GraphML, GEXF, Cytoscape.js or G6",
+		Description: "Formats: json (orgnet's own dump, read back by import), csv (nodes.csv and relationships.csv in\n" +
+			"neo4j-admin import's header style: a directory, or a zip when --out ends in .zip or is -), graphml,\n" +
+			"gexf (1.3), cytoscape (Cytoscape.js elements JSON) and g6 (AntV G6 5 data, alliances as combos).\n" +
+			"Without --root or --alliance the whole graph is written.",
 		Flags: append(storeFlags(),
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "-", Usage: "file to write, - for standard output"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "json", Usage: "json, csv, graphml, gexf, cytoscape or g6"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "-", Usage: "file to write, - for standard output (csv: a directory, or a .zip)"},
+			&cli.StringFlag{Name: "root", Usage: "write the neighbourhood of this node id"},
+			&cli.IntFlag{Name: "depth", Value: 1, Usage: "hops from --root"},
+			&cli.StringFlag{Name: "relations", Usage: "comma-separated relationship types to keep (and follow from --root)"},
+			&cli.StringFlag{Name: "alliance", Usage: "write this alliance with its members and the edges among them"},
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			format, err := interchange.ParseFormat(cmd.String("format"))
+			if err != nil {
+				return fmt.Errorf("export: --format: %w", err)
+			}
+			spec := interchange.SubgraphSpec{Root: cmd.String("root"), AllianceID: cmd.String("alliance")}
+			if spec.Root != "" {
+				spec.Depth = int(cmd.Int("depth"))
+			}
+			for _, r := range strings.Split(cmd.String("relations"), ",") {
+				if r = strings.TrimSpace(r); r != "" {
+					spec.Relations = append(spec.Relations, graph.RelType(strings.ToUpper(r)))
+				}
+			}
 			store, _, err := openStore(ctx, cmd)
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			snap, err := store.Snapshot(ctx)
+			snap, err := interchange.Subgraph(ctx, store, spec)
 			if err != nil {
-				return fmt.Errorf("export: %w", err)
+				return fmt.Errorf("export: %s: %w", spec, err)
 			}
-			var w io.Writer = os.Stdout
-			if out := cmd.String("out"); out != "-" {
-				f, err := os.Create(out)
+			out := cmd.String("out")
+			if format == interchange.CSV && out != "-" && !strings.HasSuffix(strings.ToLower(out), ".zip") {
+				paths, err := interchange.WriteCSVDir(out, snap)
 				if err != nil {
 					return fmt.Errorf("export: %w", err)
 				}
-				defer f.Close()
+				fmt.Fprintf(os.Stderr, "exported %d nodes and %d edges to %s\n", len(snap.Nodes), len(snap.Edges), strings.Join(paths, ", "))
+				return nil
+			}
+			var w io.Writer = os.Stdout
+			var f *os.File
+			if out != "-" {
+				if f, err = os.Create(out); err != nil {
+					return fmt.Errorf("export: %w", err)
+				}
 				w = f
 			}
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(Dump{Format: "orgnet/v1", Nodes: snap.Nodes, Edges: snap.Edges}); err != nil {
+			err = interchange.Write(w, format, snap)
+			if f != nil {
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
 				return fmt.Errorf("export: %w", err)
+			}
+			if out != "-" {
+				fmt.Fprintf(os.Stderr, "exported %d nodes and %d edges to %s\n", len(snap.Nodes), len(snap.Edges), out)
 			}
 			return nil
 		},

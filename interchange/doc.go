@@ -1,0 +1,50 @@
+// Package interchange loads organisation networks from files and writes
+// them for graph tools.
+//
+// Import reads CSV in neo4j-admin import's header style, orgnet JSON and
+// GraphML, checks everything in full (graph's own validation, with every
+// problem mapped back to its file, line and column) and writes it with one
+// Store.Apply: all or nothing. Write writes a Snapshot (or, through
+// FromSubgraph, any Subgraph) as orgnet JSON, CSV, GraphML, GEXF 1.3,
+// Cytoscape.js JSON or G6 data; Subgraph selects the whole graph, a
+// neighbourhood or an alliance with its members for it.
+//
+// # How the graph maps to each format
+//
+// Every format keeps the same facts: node id, label, kind, name, nameEn,
+// tier, since, until, provenance (source, quote, ref), attribute provenance
+// and typed attributes (string, integer, float, boolean); edge id, type,
+// source, target, since, until, provenance and attributes.
+//
+//   - JSON: {"format":"orgnet/v1","nodes":[graph.Node…],"edges":[graph.Edge…]}
+//     with graph's json tags; floats are written with a fraction (420.0) so
+//     that they read back as floats. networkx: node_link_graph(d,
+//     edges="edges", key="id", directed=True, multigraph=True).
+//   - CSV: nodes.csv (id:ID, :LABEL as "Organisation;Node", kind, name,
+//     nameEn, tier:int, since, until, source, quote, ref, attrProvenance as
+//     JSON, then one typed column per attribute: population:int,
+//     strength:double, listed:boolean, note) and relationships.csv
+//     (:START_ID, :END_ID, :TYPE, id, since, until, source, quote, ref,
+//     attributes). The property names are those the Neo4j store uses.
+//   - GraphML: one <key> per property with attr.name and attr.type (int,
+//     long, double, boolean, string); the provenance source is the property
+//     "provenance" (an edge's "source" is its start); node and edge ids are
+//     the id attributes.
+//   - GEXF 1.3: as GraphML, but a node's GEXF label is its name and its
+//     graph label the attribute "graphLabel"; an edge's label and kind are
+//     its type (kind keeps parallel edges apart in Gephi).
+//   - Cytoscape.js: {"directed":true,"multigraph":true,"data":{…},
+//     "elements":{"nodes":[{"data":{id, value, name, label, kind, …}}],
+//     "edges":[{"data":{id, source, target, key, type, …}}]}}: what
+//     Cytoscape.js, Cytoscape desktop (.cyjs) and networkx's cytoscape_graph
+//     read (value and key are the ids, as networkx wants them).
+//   - G6: {"nodes":[{id, combo, data}],"edges":[{id, source, target, data}],
+//     "combos":[{id:"combo:<alliance id>", data}]}: each alliance is also a
+//     combo holding the alliance and its members.
+//
+// Where an attribute's name clashes with a name a format gives a meaning
+// (value, parent and key in Cytoscape.js), it is written as attr_<name>.
+// Where one attribute has values of several types, GraphML and GEXF declare a
+// key per type (n_code_string, n_code_integer) and CSV puts the items that
+// clash in further files (nodes-2.csv) with headers of their own.
+package interchange
