@@ -88,6 +88,7 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/graphiql/*", echo.WrapHandler(http.StripPrefix("/graphiql/", http.FileServerFS(web.GraphiQL()))))
 	e.GET("/explore", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/explore/") })
 	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
+	e.GET("/export/:format", exportHandler(cfg.Store))
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
