@@ -44,7 +44,7 @@ func app() *cli.Command {
 		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
 			return ctx, setupLogging(cmd.String("log-level"), cmd.String("log-format"))
 		},
-		Commands: []*cli.Command{serveCmd(), seedCmd(), importCmd(), exportCmd(), neo4jCmd(), healthcheckCmd(), versionCmd()},
+		Commands: []*cli.Command{serveCmd(), seedCmd(), importCmd(), exportCmd(), simulateCmd(), neo4jCmd(), healthcheckCmd(), versionCmd()},
 	}
 }
 

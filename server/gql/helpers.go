@@ -146,7 +146,13 @@ func (r *Resolver) analysis() *analysis.Cache {
 	r.analysisOnce.Do(func() {
 		if r.Analysis == nil {
 			r.Analysis = analysis.NewCache(func(ctx context.Context) (*graph.Snapshot, error) {
-				return r.Store.Snapshot(graph.WithoutAsOf(ctx))
+				snap, err := r.Store.Snapshot(graph.WithoutAsOf(ctx))
+				if err != nil {
+					return nil, err
+				}
+				// Saved scenarios are records, not part of the network.
+				snap.Nodes = slices.DeleteFunc(snap.Nodes, func(n *graph.Node) bool { return n.Label == graph.LabelScenario })
+				return snap, nil
 			})
 		}
 		if r.Broker != nil {

@@ -7,6 +7,7 @@ package gql
 
 import (
 	"context"
+	"slices"
 	"errors"
 
 	"github.com/orgnet/orgnet/graph"
@@ -265,6 +266,14 @@ func (r *mutationResolver) DeletePairing(ctx context.Context, id string, until *
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 
+func (r *mutationResolver) SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput) (*model.Scenario, error) {
+	return r.saveScenario(ctx, name, description, input)
+}
+
+func (r *mutationResolver) CommitScenario(ctx context.Context, id string) (*model.Scenario, error) {
+	return r.commitScenario(ctx, id)
+}
+
 func (r *organisationResolver) Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
 	return r.relationsOf(ctx, obj.N, types, direction)
 }
@@ -461,6 +470,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, asO
 	if err != nil {
 		return nil, err
 	}
+	ns = slices.DeleteFunc(ns, func(n *graph.Node) bool { return n.Label == graph.LabelScenario })
 	r.prefetchField(ctx, ns)
 	out := make([]model.Node, len(ns))
 	for i, n := range ns {
@@ -617,6 +627,57 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 		return nil, err
 	}
 	return &model.Stats{Nodes: c.Nodes, Edges: c.Edges, Store: r.StoreName}, nil
+}
+
+func (r *queryResolver) SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error) {
+	pl, _, _, err := r.simulate(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	return r.simulationResult(ctx, pl)
+}
+
+func (r *queryResolver) Scenarios(ctx context.Context) ([]*model.Scenario, error) {
+	ns, err := r.scenarioNodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Scenario, 0, len(ns))
+	for _, n := range ns {
+		sc, err := r.scenarioOf(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Scenario(ctx context.Context, id string) (*model.Scenario, error) {
+	n, err := r.scenarioNode(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.scenarioOf(ctx, n)
+}
+
+func (r *queryResolver) CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error) {
+	if len(ids) == 0 || len(ids) > 20 {
+		return nil, graph.Invalidf("ids", "compare 1 to 20 scenarios, got %d", len(ids))
+	}
+	out := make([]*model.ScenarioComparison, len(ids))
+	for i, id := range ids {
+		n, err := r.scenarioNode(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := r.scenarioOf(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &model.ScenarioComparison{Scenario: sc, Comparison: sc.Result.Comparison}
+	}
+	return out, nil
 }
 
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.HistoryEvent, error) {

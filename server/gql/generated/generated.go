@@ -156,8 +156,19 @@ type ComplexityRoot struct {
 		Until        func(childComplexity int) int
 	}
 
+	MetricComparison struct {
+		Better  func(childComplexity int) int
+		Change  func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Metric  func(childComplexity int) int
+		Plan    func(childComplexity int) int
+		Today   func(childComplexity int) int
+		Verdict func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddMember          func(childComplexity int, allianceID string, organisationID string, role *string, since *string) int
+		CommitScenario     func(childComplexity int, id string) int
 		CreateAlliance     func(childComplexity int, input model.CreateAllianceInput) int
 		CreateOrganisation func(childComplexity int, input model.CreateOrganisationInput) int
 		CreatePairing      func(childComplexity int, mentorID string, menteeID string, since *string) int
@@ -166,6 +177,7 @@ type ComplexityRoot struct {
 		EndAlliance        func(childComplexity int, id string, until *string) int
 		Link               func(childComplexity int, input model.LinkInput) int
 		RemoveMember       func(childComplexity int, allianceID string, organisationID string, until *string) int
+		SaveScenario       func(childComplexity int, name string, description *string, input model.AllianceSimulationInput) int
 		Unlink             func(childComplexity int, id string) int
 		UpdateOrganisation func(childComplexity int, id string, input model.UpdateOrganisationInput) int
 	}
@@ -246,6 +258,18 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	PlannedAlliance struct {
+		CurrentID func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Members   func(childComplexity int) int
+		Name      func(childComplexity int) int
+	}
+
+	PlannedPairing struct {
+		Mentee func(childComplexity int) int
+		Mentor func(childComplexity int) int
+	}
+
 	Platform struct {
 		Attributes func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -288,22 +312,26 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Alliance      func(childComplexity int, id string, asOf *string) int
-		Alliances     func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
-		Centrality    func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) int
-		Changes       func(childComplexity int, from string, to string) int
-		Communities   func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
-		Edges         func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
-		History       func(childComplexity int, id string) int
-		Neighbourhood func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
-		Node          func(childComplexity int, id string, asOf *string) int
-		Organisation  func(childComplexity int, id string, asOf *string) int
-		Organisations func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
-		Pairings      func(childComplexity int, asOf *string) int
-		Search        func(childComplexity int, text string, first *int, asOf *string) int
-		ShortestPath  func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
-		Stats         func(childComplexity int) int
-		Subtree       func(childComplexity int, rootID string, maxDepth *int, asOf *string) int
+		Alliance          func(childComplexity int, id string, asOf *string) int
+		Alliances         func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
+		Centrality        func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) int
+		Changes           func(childComplexity int, from string, to string) int
+		Communities       func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
+		CompareScenarios  func(childComplexity int, ids []string) int
+		Edges             func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
+		History           func(childComplexity int, id string) int
+		Neighbourhood     func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
+		Node              func(childComplexity int, id string, asOf *string) int
+		Organisation      func(childComplexity int, id string, asOf *string) int
+		Organisations     func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
+		Pairings          func(childComplexity int, asOf *string) int
+		Scenario          func(childComplexity int, id string) int
+		Scenarios         func(childComplexity int) int
+		Search            func(childComplexity int, text string, first *int, asOf *string) int
+		ShortestPath      func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
+		SimulateAlliances func(childComplexity int, input model.AllianceSimulationInput) int
+		Stats             func(childComplexity int) int
+		Subtree           func(childComplexity int, rootID string, maxDepth *int, asOf *string) int
 	}
 
 	Relation struct {
@@ -312,11 +340,40 @@ type ComplexityRoot struct {
 		Node      func(childComplexity int) int
 	}
 
+	Scenario struct {
+		CommittedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Result      func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	ScenarioComparison struct {
+		Comparison func(childComplexity int) int
+		Scenario   func(childComplexity int) int
+	}
+
 	Score struct {
 		ID    func(childComplexity int) int
 		Node  func(childComplexity int) int
 		Rank  func(childComplexity int) int
 		Score func(childComplexity int) int
+	}
+
+	SimulationResult struct {
+		Alliances  func(childComplexity int) int
+		Comparison func(childComplexity int) int
+		Metrics    func(childComplexity int) int
+		Moved      func(childComplexity int) int
+		Pairings   func(childComplexity int) int
+		Seed       func(childComplexity int) int
+		Strategy   func(childComplexity int) int
+		Table      func(childComplexity int) int
+		Today      func(childComplexity int) int
+		Unassigned func(childComplexity int) int
+		Warnings   func(childComplexity int) int
 	}
 
 	Stats struct {
@@ -378,6 +435,8 @@ type MutationResolver interface {
 	EndAlliance(ctx context.Context, id string, until *string) (*model.Alliance, error)
 	CreatePairing(ctx context.Context, mentorID string, menteeID string, since *string) (*model.Pairing, error)
 	DeletePairing(ctx context.Context, id string, until *string) (*model.DeleteResult, error)
+	SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput) (*model.Scenario, error)
+	CommitScenario(ctx context.Context, id string) (*model.Scenario, error)
 }
 type OrganisationResolver interface {
 	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
@@ -418,6 +477,10 @@ type QueryResolver interface {
 	Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) ([]*model.Score, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
 	Stats(ctx context.Context) (*model.Stats, error)
+	SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error)
+	Scenarios(ctx context.Context) ([]*model.Scenario, error)
+	Scenario(ctx context.Context, id string) (*model.Scenario, error)
+	CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error)
 	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
 	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
 }
@@ -923,6 +986,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Until(childComplexity), true
 
+	case "MetricComparison.better":
+		if e.ComplexityRoot.MetricComparison.Better == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Better(childComplexity), true
+	case "MetricComparison.change":
+		if e.ComplexityRoot.MetricComparison.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Change(childComplexity), true
+	case "MetricComparison.label":
+		if e.ComplexityRoot.MetricComparison.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Label(childComplexity), true
+	case "MetricComparison.metric":
+		if e.ComplexityRoot.MetricComparison.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Metric(childComplexity), true
+	case "MetricComparison.plan":
+		if e.ComplexityRoot.MetricComparison.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Plan(childComplexity), true
+	case "MetricComparison.today":
+		if e.ComplexityRoot.MetricComparison.Today == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Today(childComplexity), true
+	case "MetricComparison.verdict":
+		if e.ComplexityRoot.MetricComparison.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Verdict(childComplexity), true
+
 	case "Mutation.addMember":
 		if e.ComplexityRoot.Mutation.AddMember == nil {
 			break
@@ -934,6 +1040,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddMember(childComplexity, args["allianceId"].(string), args["organisationId"].(string), args["role"].(*string), args["since"].(*string)), true
+	case "Mutation.commitScenario":
+		if e.ComplexityRoot.Mutation.CommitScenario == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commitScenario_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommitScenario(childComplexity, args["id"].(string)), true
 	case "Mutation.createAlliance":
 		if e.ComplexityRoot.Mutation.CreateAlliance == nil {
 			break
@@ -1022,6 +1139,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["allianceId"].(string), args["organisationId"].(string), args["until"].(*string)), true
+	case "Mutation.saveScenario":
+		if e.ComplexityRoot.Mutation.SaveScenario == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveScenario_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveScenario(childComplexity, args["name"].(string), args["description"].(*string), args["input"].(model.AllianceSimulationInput)), true
 	case "Mutation.unlink":
 		if e.ComplexityRoot.Mutation.Unlink == nil {
 			break
@@ -1392,6 +1520,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Until(childComplexity), true
 
+	case "PlannedAlliance.currentId":
+		if e.ComplexityRoot.PlannedAlliance.CurrentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.CurrentID(childComplexity), true
+	case "PlannedAlliance.key":
+		if e.ComplexityRoot.PlannedAlliance.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Key(childComplexity), true
+	case "PlannedAlliance.members":
+		if e.ComplexityRoot.PlannedAlliance.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Members(childComplexity), true
+	case "PlannedAlliance.name":
+		if e.ComplexityRoot.PlannedAlliance.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Name(childComplexity), true
+
+	case "PlannedPairing.mentee":
+		if e.ComplexityRoot.PlannedPairing.Mentee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedPairing.Mentee(childComplexity), true
+	case "PlannedPairing.mentor":
+		if e.ComplexityRoot.PlannedPairing.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedPairing.Mentor(childComplexity), true
+
 	case "Platform.attributes":
 		if e.ComplexityRoot.Platform.Attributes == nil {
 			break
@@ -1635,6 +1801,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Communities(childComplexity, args["relations"].([]model.RelationType), args["kinds"].([]model.OrgKind), args["resolution"].(*float64), args["seed"].(*int)), true
+	case "Query.compareScenarios":
+		if e.ComplexityRoot.Query.CompareScenarios == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareScenarios_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareScenarios(childComplexity, args["ids"].([]string)), true
 	case "Query.edges":
 		if e.ComplexityRoot.Query.Edges == nil {
 			break
@@ -1713,6 +1890,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string)), true
+	case "Query.scenario":
+		if e.ComplexityRoot.Query.Scenario == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scenario_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Scenario(childComplexity, args["id"].(string)), true
+	case "Query.scenarios":
+		if e.ComplexityRoot.Query.Scenarios == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Scenarios(childComplexity), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1735,6 +1929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["relations"].([]model.RelationType), args["maxDepth"].(*int), args["asOf"].(*string)), true
+	case "Query.simulateAlliances":
+		if e.ComplexityRoot.Query.SimulateAlliances == nil {
+			break
+		}
+
+		args, err := ec.field_Query_simulateAlliances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SimulateAlliances(childComplexity, args["input"].(model.AllianceSimulationInput)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -1772,6 +1977,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.Node(childComplexity), true
 
+	case "Scenario.committedAt":
+		if e.ComplexityRoot.Scenario.CommittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.CommittedAt(childComplexity), true
+	case "Scenario.createdAt":
+		if e.ComplexityRoot.Scenario.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.CreatedAt(childComplexity), true
+	case "Scenario.description":
+		if e.ComplexityRoot.Scenario.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Description(childComplexity), true
+	case "Scenario.id":
+		if e.ComplexityRoot.Scenario.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.ID(childComplexity), true
+	case "Scenario.name":
+		if e.ComplexityRoot.Scenario.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Name(childComplexity), true
+	case "Scenario.result":
+		if e.ComplexityRoot.Scenario.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Result(childComplexity), true
+	case "Scenario.status":
+		if e.ComplexityRoot.Scenario.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Status(childComplexity), true
+
+	case "ScenarioComparison.comparison":
+		if e.ComplexityRoot.ScenarioComparison.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioComparison.Comparison(childComplexity), true
+	case "ScenarioComparison.scenario":
+		if e.ComplexityRoot.ScenarioComparison.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioComparison.Scenario(childComplexity), true
+
 	case "Score.id":
 		if e.ComplexityRoot.Score.ID == nil {
 			break
@@ -1796,6 +2057,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Score.Score(childComplexity), true
+
+	case "SimulationResult.alliances":
+		if e.ComplexityRoot.SimulationResult.Alliances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Alliances(childComplexity), true
+	case "SimulationResult.comparison":
+		if e.ComplexityRoot.SimulationResult.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Comparison(childComplexity), true
+	case "SimulationResult.metrics":
+		if e.ComplexityRoot.SimulationResult.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Metrics(childComplexity), true
+	case "SimulationResult.moved":
+		if e.ComplexityRoot.SimulationResult.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Moved(childComplexity), true
+	case "SimulationResult.pairings":
+		if e.ComplexityRoot.SimulationResult.Pairings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Pairings(childComplexity), true
+	case "SimulationResult.seed":
+		if e.ComplexityRoot.SimulationResult.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Seed(childComplexity), true
+	case "SimulationResult.strategy":
+		if e.ComplexityRoot.SimulationResult.Strategy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Strategy(childComplexity), true
+	case "SimulationResult.table":
+		if e.ComplexityRoot.SimulationResult.Table == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Table(childComplexity), true
+	case "SimulationResult.today":
+		if e.ComplexityRoot.SimulationResult.Today == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Today(childComplexity), true
+	case "SimulationResult.unassigned":
+		if e.ComplexityRoot.SimulationResult.Unassigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Unassigned(childComplexity), true
+	case "SimulationResult.warnings":
+		if e.ComplexityRoot.SimulationResult.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Warnings(childComplexity), true
 
 	case "Stats.edges":
 		if e.ComplexityRoot.Stats.Edges == nil {
@@ -1922,12 +2250,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AllianceSimulationInput", ec.unmarshalInputAllianceSimulationInput),
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
 			graphql.NewInputUnmarshaler("CreateAllianceInput", ec.unmarshalInputCreateAllianceInput),
 			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
+			graphql.NewInputUnmarshaler("FixedUnitInput", ec.unmarshalInputFixedUnitInput),
+			graphql.NewInputUnmarshaler("GroupInput", ec.unmarshalInputGroupInput),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
+			graphql.NewInputUnmarshaler("PairingInput", ec.unmarshalInputPairingInput),
+			graphql.NewInputUnmarshaler("PlanConstraintsInput", ec.unmarshalInputPlanConstraintsInput),
 			graphql.NewInputUnmarshaler("ProvenanceInput", ec.unmarshalInputProvenanceInput),
+			graphql.NewInputUnmarshaler("StrongRuleInput", ec.unmarshalInputStrongRuleInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 		)
 	}
@@ -2068,6 +2402,13 @@ type Query {
   communities(relations: [RelationType!], kinds: [OrgKind!], resolution: Float = 1, seed: Int = 1): CommunityPartition!
   "Sizes of the graph and what it can hold."
   stats: Stats!
+  "Simulates a regrouping of villages and communities into alliances and/or new pairings, with its metrics beside today's. Changes nothing."
+  simulateAlliances(input: AllianceSimulationInput!): SimulationResult!
+  "Saved planning scenarios, newest first."
+  scenarios: [Scenario!]!
+  scenario(id: ID!): Scenario
+  "Metrics of several scenarios side by side (each beside today's network)."
+  compareScenarios(ids: [ID!]!): [ScenarioComparison!]!
   "Every relationship of a node that began or ended, oldest first: its history."
   history(id: ID!): [HistoryEvent!]!
   "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
@@ -2094,6 +2435,10 @@ type Mutation {
   createPairing(mentorId: ID!, menteeId: ID!, since: Date): Pairing!
   "Ends a pairing: it gets an end date (until, default today) and stays in the history."
   deletePairing(id: ID!, until: Date): DeleteResult!
+  "Simulates and saves a scenario (its input and resulting plan)."
+  saveScenario(name: String!, description: String, input: AllianceSimulationInput!): Scenario!
+  "Makes a saved scenario the network's grouping and pairings, in one transaction: new alliances and memberships begin today; the memberships, pairings and alliances it drops end today (kept in the history)."
+  commitScenario(id: ID!): Scenario!
 }
 
 "Where a fact came from."
@@ -2616,6 +2961,136 @@ type Community {
   size: Int!
   members: [ID!]!
 }
+
+enum PlanStrategy {
+  "Evaluate a grouping and pairings you give."
+  MANUAL
+  "k contiguous alliances (or as many as possible with k = 0), each with a strong unit, balanced in size and strength; moves as few units as it can."
+  BALANCED
+  "Louvain communities on the relationship graph, repaired to meet the constraints."
+  COMMUNITY
+  "A strong mentor for every weak unit: exact minimum-distance assignment within capacity."
+  PAIRINGS
+}
+
+input AllianceSimulationInput {
+  strategy: PlanStrategy!
+  "Same seed, same plan."
+  seed: Int = 1
+  "Number of alliances (BALANCED); 0 = as many as the constraints allow."
+  k: Int
+  "The grouping to evaluate (MANUAL) or to pair within (PAIRINGS). A key that is a current alliance id continues it."
+  grouping: [GroupInput!]
+  "Pairings to evaluate (MANUAL); today's when omitted."
+  pairings: [PairingInput!]
+  "Also choose new pairings for the new grouping."
+  pair: Boolean = false
+  "Cost of moving a unit away from its alliance (BALANCED), against balance."
+  moveCost: Float = 0.3
+  "Louvain resolution (COMMUNITY)."
+  resolution: Float
+  "Which units are strong (default: strength at or above the median)."
+  strong: StrongRuleInput
+  constraints: PlanConstraintsInput
+}
+
+input GroupInput {
+  key: String!
+  members: [ID!]!
+}
+
+input PairingInput {
+  mentor: ID!
+  mentee: ID!
+}
+
+input StrongRuleInput {
+  minStrength: Float
+  topFraction: Float
+  ids: [ID!]
+}
+
+input FixedUnitInput {
+  unit: ID!
+  alliance: String!
+}
+
+input PlanConstraintsInput {
+  minSize: Int
+  maxSize: Int
+  minTotalStrength: Float
+  together: [[ID!]!]
+  apart: [[ID!]!]
+  fixed: [FixedUnitInput!]
+  maxMenteesPerMentor: Int
+  pairWithinAlliance: Boolean
+  requireContiguous: Boolean = true
+  requireStrong: Boolean = true
+}
+
+type SimulationResult {
+  strategy: PlanStrategy!
+  seed: Int!
+  alliances: [PlannedAlliance!]!
+  unassigned: [ID!]!
+  pairings: [PlannedPairing!]!
+  "Units whose alliance would change."
+  moved: [ID!]!
+  warnings: [String!]!
+  "Each metric of the plan beside today's."
+  comparison: [MetricComparison!]!
+  "The full metrics (per alliance and overall) of the plan and of today, as JSON."
+  metrics: Any!
+  today: Any!
+  "The metrics as a readable table."
+  table: String!
+}
+
+type PlannedAlliance {
+  key: String!
+  name: String!
+  "The current alliance it continues, if any."
+  currentId: ID
+  members: [Organisation!]!
+}
+
+type PlannedPairing {
+  mentor: Organisation!
+  mentee: Organisation!
+}
+
+type MetricComparison {
+  metric: String!
+  label: String!
+  today: Float!
+  plan: Float!
+  change: Float!
+  "lower or higher, when one is better."
+  better: String
+  "better, worse or same."
+  verdict: String
+}
+
+enum ScenarioStatus {
+  SAVED
+  COMMITTED
+}
+
+type Scenario {
+  id: ID!
+  name: String!
+  description: String
+  status: ScenarioStatus!
+  createdAt: String!
+  committedAt: String
+  "The plan as saved, beside the network as it was when saved."
+  result: SimulationResult!
+}
+
+type ScenarioComparison {
+  scenario: Scenario!
+  comparison: [MetricComparison!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2820,6 +3295,26 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
 
+func (ec *executionContext) childFields_MetricComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_MetricComparison_metric(ctx, field)
+	case "label":
+		return ec.fieldContext_MetricComparison_label(ctx, field)
+	case "today":
+		return ec.fieldContext_MetricComparison_today(ctx, field)
+	case "plan":
+		return ec.fieldContext_MetricComparison_plan(ctx, field)
+	case "change":
+		return ec.fieldContext_MetricComparison_change(ctx, field)
+	case "better":
+		return ec.fieldContext_MetricComparison_better(ctx, field)
+	case "verdict":
+		return ec.fieldContext_MetricComparison_verdict(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricComparison", field.Name)
+}
+
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2972,6 +3467,30 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
 
+func (ec *executionContext) childFields_PlannedAlliance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_PlannedAlliance_key(ctx, field)
+	case "name":
+		return ec.fieldContext_PlannedAlliance_name(ctx, field)
+	case "currentId":
+		return ec.fieldContext_PlannedAlliance_currentId(ctx, field)
+	case "members":
+		return ec.fieldContext_PlannedAlliance_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlannedAlliance", field.Name)
+}
+
+func (ec *executionContext) childFields_PlannedPairing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mentor":
+		return ec.fieldContext_PlannedPairing_mentor(ctx, field)
+	case "mentee":
+		return ec.fieldContext_PlannedPairing_mentee(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlannedPairing", field.Name)
+}
+
 func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edge":
@@ -3040,6 +3559,36 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
 
+func (ec *executionContext) childFields_Scenario(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Scenario_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Scenario_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Scenario_description(ctx, field)
+	case "status":
+		return ec.fieldContext_Scenario_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Scenario_createdAt(ctx, field)
+	case "committedAt":
+		return ec.fieldContext_Scenario_committedAt(ctx, field)
+	case "result":
+		return ec.fieldContext_Scenario_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Scenario", field.Name)
+}
+
+func (ec *executionContext) childFields_ScenarioComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "scenario":
+		return ec.fieldContext_ScenarioComparison_scenario(ctx, field)
+	case "comparison":
+		return ec.fieldContext_ScenarioComparison_comparison(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScenarioComparison", field.Name)
+}
+
 func (ec *executionContext) childFields_Score(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3052,6 +3601,34 @@ func (ec *executionContext) childFields_Score(ctx context.Context, field graphql
 		return ec.fieldContext_Score_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Score", field.Name)
+}
+
+func (ec *executionContext) childFields_SimulationResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "strategy":
+		return ec.fieldContext_SimulationResult_strategy(ctx, field)
+	case "seed":
+		return ec.fieldContext_SimulationResult_seed(ctx, field)
+	case "alliances":
+		return ec.fieldContext_SimulationResult_alliances(ctx, field)
+	case "unassigned":
+		return ec.fieldContext_SimulationResult_unassigned(ctx, field)
+	case "pairings":
+		return ec.fieldContext_SimulationResult_pairings(ctx, field)
+	case "moved":
+		return ec.fieldContext_SimulationResult_moved(ctx, field)
+	case "warnings":
+		return ec.fieldContext_SimulationResult_warnings(ctx, field)
+	case "comparison":
+		return ec.fieldContext_SimulationResult_comparison(ctx, field)
+	case "metrics":
+		return ec.fieldContext_SimulationResult_metrics(ctx, field)
+	case "today":
+		return ec.fieldContext_SimulationResult_today(ctx, field)
+	case "table":
+		return ec.fieldContext_SimulationResult_table(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimulationResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3290,6 +3867,20 @@ func (ec *executionContext) field_Mutation_addMember_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_commitScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAlliance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3455,6 +4046,36 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 		return nil, err
 	}
 	args["until"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AllianceSimulationInput, error) {
+			return ec.unmarshalNAllianceSimulationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceSimulationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
 	return args, nil
 }
 
@@ -3738,6 +4359,20 @@ func (ec *executionContext) field_Query_communities_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_compareScenarios_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3924,6 +4559,20 @@ func (ec *executionContext) field_Query_pairings_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_scenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3997,6 +4646,20 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 		return nil, err
 	}
 	args["asOf"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_simulateAlliances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AllianceSimulationInput, error) {
+			return ec.unmarshalNAllianceSimulationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceSimulationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6117,6 +6780,167 @@ func (ec *executionContext) fieldContext_Membership_provenance(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _MetricComparison_metric(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_label(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_today(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_today(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Today, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_today(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricComparison_plan(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricComparison_change(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricComparison_better(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_better(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Better, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_better(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_verdict(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6595,6 +7419,94 @@ func (ec *executionContext) fieldContext_Mutation_deletePairing(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePairing_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveScenario(ctx, fc.Args["name"].(string), fc.Args["description"].(*string), fc.Args["input"].(model.AllianceSimulationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commitScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commitScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommitScenario(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commitScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commitScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8124,6 +9036,171 @@ func (ec *executionContext) fieldContext_Person_posts(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _PlannedAlliance_key(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlannedAlliance_name(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlannedAlliance_currentId(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_currentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_currentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlannedAlliance_members(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedAlliance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedPairing_mentor(ctx context.Context, field graphql.CollectedField, obj *model.PlannedPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedPairing_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedPairing_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedPairing",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedPairing_mentee(ctx context.Context, field graphql.CollectedField, obj *model.PlannedPairing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedPairing_mentee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedPairing_mentee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedPairing",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Platform_id(ctx context.Context, field graphql.CollectedField, obj *model.Platform) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9518,6 +10595,170 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_simulateAlliances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_simulateAlliances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SimulateAlliances(ctx, fc.Args["input"].(model.AllianceSimulationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimulationResult) graphql.Marshaler {
+			return ec.marshalNSimulationResult2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSimulationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_simulateAlliances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimulationResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_simulateAlliances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scenarios(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Scenarios(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Scenario(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalOScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareScenarios(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareScenarios(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareScenarios(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScenarioComparison) graphql.Marshaler {
+			return ec.marshalNScenarioComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareScenarios(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareScenarios_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9769,6 +11010,240 @@ func (ec *executionContext) fieldContext_Relation_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Scenario_name(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+}
+
+func (ec *executionContext) _Scenario_description(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+}
+
+func (ec *executionContext) _Scenario_status(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ScenarioStatus) graphql.Marshaler {
+			return ec.marshalNScenarioStatus2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, false, false, "ScenarioStatus")
+}
+
+func (ec *executionContext) _Scenario_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+}
+
+func (ec *executionContext) _Scenario_committedAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_committedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_committedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+}
+
+func (ec *executionContext) _Scenario_result(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SimulationResult) graphql.Marshaler {
+			return ec.marshalNSimulationResult2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSimulationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimulationResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioComparison_scenario(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioComparison_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioComparison_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioComparison_comparison(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioComparison_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetricComparison) graphql.Marshaler {
+			return ec.marshalNMetricComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioComparison_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Score_id(ctx context.Context, field graphql.CollectedField, obj *model.Score) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9868,6 +11343,286 @@ func (ec *executionContext) fieldContext_Score_node(_ context.Context, field gra
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_strategy(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_strategy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strategy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PlanStrategy) graphql.Marshaler {
+			return ec.marshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanStrategy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_strategy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "PlanStrategy")
+}
+
+func (ec *executionContext) _SimulationResult_seed(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SimulationResult_alliances(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_alliances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alliances, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlannedAlliance) graphql.Marshaler {
+			return ec.marshalNPlannedAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_alliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedAlliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_unassigned(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_unassigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unassigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_unassigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SimulationResult_pairings(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_pairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
+			return ec.marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_pairings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_moved(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_moved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SimulationResult_warnings(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimulationResult_comparison(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetricComparison) graphql.Marshaler {
+			return ec.marshalNMetricComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_metrics(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNAny2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "Any")
+}
+
+func (ec *executionContext) _SimulationResult_today(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_today(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Today, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNAny2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_today(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "Any")
+}
+
+func (ec *executionContext) _SimulationResult_table(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_table(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Table, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_table(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -11412,6 +13167,121 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAllianceSimulationInput(ctx context.Context, obj any) (model.AllianceSimulationInput, error) {
+	var it model.AllianceSimulationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["seed"]; !present {
+		asMap["seed"] = 1
+	}
+	if _, present := asMap["pair"]; !present {
+		asMap["pair"] = false
+	}
+	if _, present := asMap["moveCost"]; !present {
+		asMap["moveCost"] = 0.300000
+	}
+
+	fieldsInOrder := [...]string{"strategy", "seed", "k", "grouping", "pairings", "pair", "moveCost", "resolution", "strong", "constraints"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "strategy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("strategy"))
+			data, err := ec.unmarshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanStrategy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Strategy = data
+		case "seed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seed = data
+		case "k":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("k"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.K = data
+		case "grouping":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grouping"))
+			data, err := ec.unmarshalOGroupInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGroupInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Grouping = data
+		case "pairings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pairings"))
+			data, err := ec.unmarshalOPairingInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pairings = data
+		case "pair":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pair"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pair = data
+		case "moveCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moveCost"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MoveCost = data
+		case "resolution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolution = data
+		case "strong":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("strong"))
+			data, err := ec.unmarshalOStrongRuleInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐStrongRuleInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Strong = data
+		case "constraints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("constraints"))
+			data, err := ec.unmarshalOPlanConstraintsInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanConstraintsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Constraints = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAllianceSimulationInput unmarshals raw into the AllianceSimulationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAllianceSimulationInput(ctx context.Context, raw any) (model.AllianceSimulationInput, error) {
+	var out model.AllianceSimulationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AllianceSimulationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAttributeInput(ctx context.Context, obj any) (model.AttributeInput, error) {
 	var it model.AttributeInput
 	if obj == nil {
@@ -11675,6 +13545,104 @@ func UnmarshalCreateOrganisationInput(ctx context.Context, raw any) (model.Creat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFixedUnitInput(ctx context.Context, obj any) (model.FixedUnitInput, error) {
+	var it model.FixedUnitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unit", "alliance"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "alliance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alliance"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alliance = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFixedUnitInput unmarshals raw into the FixedUnitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFixedUnitInput(ctx context.Context, raw any) (model.FixedUnitInput, error) {
+	var out model.FixedUnitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FixedUnitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupInput(ctx context.Context, obj any) (model.GroupInput, error) {
+	var it model.GroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "members"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupInput unmarshals raw into the GroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupInput(ctx context.Context, raw any) (model.GroupInput, error) {
+	var out model.GroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any) (model.LinkInput, error) {
 	var it model.LinkInput
 	if obj == nil {
@@ -11829,6 +13797,167 @@ func UnmarshalOrganisationFilter(ctx context.Context, raw any) (model.Organisati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPairingInput(ctx context.Context, obj any) (model.PairingInput, error) {
+	var it model.PairingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mentor", "mentee"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mentor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentor"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentor = data
+		case "mentee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentee"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentee = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPairingInput unmarshals raw into the PairingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPairingInput(ctx context.Context, raw any) (model.PairingInput, error) {
+	var out model.PairingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PairingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanConstraintsInput(ctx context.Context, obj any) (model.PlanConstraintsInput, error) {
+	var it model.PlanConstraintsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["requireContiguous"]; !present {
+		asMap["requireContiguous"] = true
+	}
+	if _, present := asMap["requireStrong"]; !present {
+		asMap["requireStrong"] = true
+	}
+
+	fieldsInOrder := [...]string{"minSize", "maxSize", "minTotalStrength", "together", "apart", "fixed", "maxMenteesPerMentor", "pairWithinAlliance", "requireContiguous", "requireStrong"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinSize = data
+		case "maxSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxSize = data
+		case "minTotalStrength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minTotalStrength"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinTotalStrength = data
+		case "together":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("together"))
+			data, err := ec.unmarshalOID2ᚕᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Together = data
+		case "apart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apart"))
+			data, err := ec.unmarshalOID2ᚕᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Apart = data
+		case "fixed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fixed"))
+			data, err := ec.unmarshalOFixedUnitInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFixedUnitInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fixed = data
+		case "maxMenteesPerMentor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxMenteesPerMentor"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxMenteesPerMentor = data
+		case "pairWithinAlliance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pairWithinAlliance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PairWithinAlliance = data
+		case "requireContiguous":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireContiguous"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireContiguous = data
+		case "requireStrong":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireStrong"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireStrong = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanConstraintsInput unmarshals raw into the PlanConstraintsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanConstraintsInput(ctx context.Context, raw any) (model.PlanConstraintsInput, error) {
+	var out model.PlanConstraintsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanConstraintsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProvenanceInput(ctx context.Context, obj any) (model.ProvenanceInput, error) {
 	var it model.ProvenanceInput
 	if obj == nil {
@@ -11886,6 +14015,62 @@ func (ec *executionContext) unmarshalInputProvenanceInput(ctx context.Context, o
 func UnmarshalProvenanceInput(ctx context.Context, raw any) (model.ProvenanceInput, error) {
 	var out model.ProvenanceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvenanceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStrongRuleInput(ctx context.Context, obj any) (model.StrongRuleInput, error) {
+	var it model.StrongRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"minStrength", "topFraction", "ids"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minStrength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minStrength"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinStrength = data
+		case "topFraction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topFraction"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopFraction = data
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStrongRuleInput unmarshals raw into the StrongRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStrongRuleInput(ctx context.Context, raw any) (model.StrongRuleInput, error) {
+	var out model.StrongRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StrongRuleInput", raw, &out)
 	return out, err
 }
 
@@ -12768,6 +14953,69 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var metricComparisonImplementors = []string{"MetricComparison"}
+
+func (ec *executionContext) _MetricComparison(ctx context.Context, sel ast.SelectionSet, obj *model.MetricComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricComparison")
+		case "metric":
+			out.Values[i] = ec._MetricComparison_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._MetricComparison_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "today":
+			out.Values[i] = ec._MetricComparison_today(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plan":
+			out.Values[i] = ec._MetricComparison_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._MetricComparison_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "better":
+			out.Values[i] = ec._MetricComparison_better(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._MetricComparison_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -12860,6 +15108,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deletePairing":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePairing(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commitScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commitScenario(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -13365,6 +15627,92 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var plannedAllianceImplementors = []string{"PlannedAlliance"}
+
+func (ec *executionContext) _PlannedAlliance(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedAlliance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plannedAllianceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlannedAlliance")
+		case "key":
+			out.Values[i] = ec._PlannedAlliance_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._PlannedAlliance_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currentId":
+			out.Values[i] = ec._PlannedAlliance_currentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._PlannedAlliance_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var plannedPairingImplementors = []string{"PlannedPairing"}
+
+func (ec *executionContext) _PlannedPairing(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedPairing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plannedPairingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlannedPairing")
+		case "mentor":
+			out.Values[i] = ec._PlannedPairing_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentee":
+			out.Values[i] = ec._PlannedPairing_mentee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var platformImplementors = []string{"Platform", "Node"}
 
 func (ec *executionContext) _Platform(ctx context.Context, sel ast.SelectionSet, obj *model.Platform) graphql.Marshaler {
@@ -13728,6 +16076,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
+		case "simulateAlliances":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_simulateAlliances(ctx, field)
+				})
+		case "scenarios":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scenarios(ctx, field)
+				})
+		case "scenario":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scenario(ctx, field)
+				})
+		case "compareScenarios":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareScenarios(ctx, field)
+				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -13814,6 +16186,107 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var scenarioImplementors = []string{"Scenario"}
+
+func (ec *executionContext) _Scenario(ctx context.Context, sel ast.SelectionSet, obj *model.Scenario) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Scenario")
+		case "id":
+			out.Values[i] = ec._Scenario_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Scenario_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Scenario_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Scenario_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Scenario_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "committedAt":
+			out.Values[i] = ec._Scenario_committedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._Scenario_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scenarioComparisonImplementors = []string{"ScenarioComparison"}
+
+func (ec *executionContext) _ScenarioComparison(ctx context.Context, sel ast.SelectionSet, obj *model.ScenarioComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScenarioComparison")
+		case "scenario":
+			out.Values[i] = ec._ScenarioComparison_scenario(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._ScenarioComparison_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var scoreImplementors = []string{"Score"}
 
 func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, obj *model.Score) graphql.Marshaler {
@@ -13842,6 +16315,89 @@ func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "node":
 			out.Values[i] = ec._Score_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simulationResultImplementors = []string{"SimulationResult"}
+
+func (ec *executionContext) _SimulationResult(ctx context.Context, sel ast.SelectionSet, obj *model.SimulationResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simulationResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimulationResult")
+		case "strategy":
+			out.Values[i] = ec._SimulationResult_strategy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seed":
+			out.Values[i] = ec._SimulationResult_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alliances":
+			out.Values[i] = ec._SimulationResult_alliances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unassigned":
+			out.Values[i] = ec._SimulationResult_unassigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairings":
+			out.Values[i] = ec._SimulationResult_pairings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moved":
+			out.Values[i] = ec._SimulationResult_moved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._SimulationResult_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._SimulationResult_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._SimulationResult_metrics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "today":
+			out.Values[i] = ec._SimulationResult_today(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "table":
+			out.Values[i] = ec._SimulationResult_table(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14443,6 +16999,29 @@ func (ec *executionContext) marshalNAllianceKind2githubᚗcomᚋorgnetᚋorgnet�
 	return v
 }
 
+func (ec *executionContext) unmarshalNAllianceSimulationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceSimulationInput(ctx context.Context, v any) (model.AllianceSimulationInput, error) {
+	res, err := ec.unmarshalInputAllianceSimulationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAny2interface(ctx context.Context, v any) (any, error) {
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAny2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Any!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalAny(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Any!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNAttribute2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Attribute) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14604,6 +17183,11 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 	return ec._Edge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFixedUnitInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFixedUnitInput(ctx context.Context, v any) (*model.FixedUnitInput, error) {
+	res, err := ec.unmarshalInputFixedUnitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14672,6 +17256,11 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 		return graphql.Null
 	}
 	return ec._GraphNode(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGroupInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGroupInput(ctx context.Context, v any) (*model.GroupInput, error) {
+	res, err := ec.unmarshalInputGroupInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
@@ -14792,6 +17381,30 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋorgnetᚋorgnet
 		return graphql.Null
 	}
 	return ec._Membership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetricComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricComparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparison(ctx context.Context, sel ast.SelectionSet, v *model.MetricComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetricComparison!")
+		return graphql.Null
+	}
+	return ec._MetricComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -14926,12 +17539,75 @@ func (ec *executionContext) marshalNPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋ
 	return ec._Pairing(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPairingInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingInput(ctx context.Context, v any) (*model.PairingInput, error) {
+	res, err := ec.unmarshalInputPairingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Person!")
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanStrategy(ctx context.Context, v any) (model.PlanStrategy, error) {
+	var res model.PlanStrategy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanStrategy(ctx context.Context, sel ast.SelectionSet, v model.PlanStrategy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPlannedAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedAlliance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAlliance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAlliance(ctx context.Context, sel ast.SelectionSet, v *model.PlannedAlliance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlannedAlliance!")
+		return graphql.Null
+	}
+	return ec._PlannedAlliance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlannedPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairing(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlannedPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairing(ctx context.Context, sel ast.SelectionSet, v *model.PlannedPairing) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlannedPairing!")
+		return graphql.Null
+	}
+	return ec._PlannedPairing(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Post) graphql.Marshaler {
@@ -15024,6 +17700,64 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋorgnetᚋorgnet�
 	return v
 }
 
+func (ec *executionContext) marshalNScenario2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx context.Context, sel ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Scenario!")
+		return graphql.Null
+	}
+	return ec._Scenario(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScenarioComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScenarioComparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScenarioComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScenarioComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparison(ctx context.Context, sel ast.SelectionSet, v *model.ScenarioComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScenarioComparison!")
+		return graphql.Null
+	}
+	return ec._ScenarioComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScenarioStatus2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioStatus(ctx context.Context, v any) (model.ScenarioStatus, error) {
+	var res model.ScenarioStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScenarioStatus2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioStatus(ctx context.Context, sel ast.SelectionSet, v model.ScenarioStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Score) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15046,6 +17780,14 @@ func (ec *executionContext) marshalNScore2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋse
 		return graphql.Null
 	}
 	return ec._Score(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSimulationResult2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSimulationResult(ctx context.Context, sel ast.SelectionSet, v *model.SimulationResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimulationResult!")
+		return graphql.Null
+	}
+	return ec._SimulationResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx context.Context, v any) (model.Source, error) {
@@ -15078,6 +17820,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSubgraph(ctx context.Context, sel ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -15376,6 +18147,23 @@ func (ec *executionContext) marshalOEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 	return ec._Edge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFixedUnitInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFixedUnitInputᚄ(ctx context.Context, v any) ([]*model.FixedUnitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FixedUnitInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFixedUnitInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFixedUnitInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -15391,6 +18179,23 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOGroupInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGroupInputᚄ(ctx context.Context, v any) ([]*model.GroupInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.GroupInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGroupInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -15417,6 +18222,41 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	ret := make(graphql.Array, len(v))
 	for i := range v {
 		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚕᚕstringᚄ(ctx context.Context, v any) ([][]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2ᚕstringᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v [][]string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2ᚕstringᚄ(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -15573,11 +18413,36 @@ func (ec *executionContext) unmarshalOOrganisationFilter2ᚖgithubᚗcomᚋorgne
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOPairingInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingInputᚄ(ctx context.Context, v any) ([]*model.PairingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PairingInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPairingInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Path(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlanConstraintsInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanConstraintsInput(ctx context.Context, v any) (*model.PlanConstraintsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlanConstraintsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOProvenanceInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProvenanceInput(ctx context.Context, v any) (*model.ProvenanceInput, error) {
@@ -15622,6 +18487,13 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋorgnetᚋorgn
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx context.Context, sel ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Scenario(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, v any) ([]model.Source, error) {
@@ -15676,6 +18548,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStrongRuleInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐStrongRuleInput(ctx context.Context, v any) (*model.StrongRuleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStrongRuleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -14,6 +14,27 @@ type Node interface {
 	IsNode()
 }
 
+type AllianceSimulationInput struct {
+	Strategy PlanStrategy `json:"strategy"`
+	// Same seed, same plan.
+	Seed *int `json:"seed,omitempty"`
+	// Number of alliances (BALANCED); 0 = as many as the constraints allow.
+	K *int `json:"k,omitempty"`
+	// The grouping to evaluate (MANUAL) or to pair within (PAIRINGS). A key that is a current alliance id continues it.
+	Grouping []*GroupInput `json:"grouping,omitempty"`
+	// Pairings to evaluate (MANUAL); today's when omitted.
+	Pairings []*PairingInput `json:"pairings,omitempty"`
+	// Also choose new pairings for the new grouping.
+	Pair *bool `json:"pair,omitempty"`
+	// Cost of moving a unit away from its alliance (BALANCED), against balance.
+	MoveCost *float64 `json:"moveCost,omitempty"`
+	// Louvain resolution (COMMUNITY).
+	Resolution *float64 `json:"resolution,omitempty"`
+	// Which units are strong (default: strength at or above the median).
+	Strong      *StrongRuleInput      `json:"strong,omitempty"`
+	Constraints *PlanConstraintsInput `json:"constraints,omitempty"`
+}
+
 // A scalar property of a node or edge, with its own provenance.
 type Attribute struct {
 	Key        string      `json:"key"`
@@ -74,6 +95,11 @@ type DeleteResult struct {
 	DeletedIds []string `json:"deletedIds"`
 }
 
+type FixedUnitInput struct {
+	Unit     string `json:"unit"`
+	Alliance string `json:"alliance"`
+}
+
 // One committed change: which nodes and edges it touched.
 type GraphChange struct {
 	Kind ChangeKind `json:"kind"`
@@ -111,6 +137,11 @@ type GraphNode struct {
 	Node Node `json:"node"`
 }
 
+type GroupInput struct {
+	Key     string   `json:"key"`
+	Members []string `json:"members"`
+}
+
 // A relationship or node beginning or ending on a date.
 type HistoryEvent struct {
 	Date string           `json:"date"`
@@ -140,6 +171,18 @@ type Membership struct {
 	Since        *string       `json:"since,omitempty"`
 	Until        *string       `json:"until,omitempty"`
 	Provenance   *Provenance   `json:"provenance"`
+}
+
+type MetricComparison struct {
+	Metric string  `json:"metric"`
+	Label  string  `json:"label"`
+	Today  float64 `json:"today"`
+	Plan   float64 `json:"plan"`
+	Change float64 `json:"change"`
+	// lower or higher, when one is better.
+	Better *string `json:"better,omitempty"`
+	// better, worse or same.
+	Verdict *string `json:"verdict,omitempty"`
 }
 
 type Mutation struct {
@@ -184,11 +227,42 @@ type Pairing struct {
 	Provenance *Provenance   `json:"provenance"`
 }
 
+type PairingInput struct {
+	Mentor string `json:"mentor"`
+	Mentee string `json:"mentee"`
+}
+
 type Path struct {
 	// Number of edges.
 	Length int          `json:"length"`
 	Nodes  []*GraphNode `json:"nodes"`
 	Edges  []*GraphEdge `json:"edges"`
+}
+
+type PlanConstraintsInput struct {
+	MinSize             *int              `json:"minSize,omitempty"`
+	MaxSize             *int              `json:"maxSize,omitempty"`
+	MinTotalStrength    *float64          `json:"minTotalStrength,omitempty"`
+	Together            [][]string        `json:"together,omitempty"`
+	Apart               [][]string        `json:"apart,omitempty"`
+	Fixed               []*FixedUnitInput `json:"fixed,omitempty"`
+	MaxMenteesPerMentor *int              `json:"maxMenteesPerMentor,omitempty"`
+	PairWithinAlliance  *bool             `json:"pairWithinAlliance,omitempty"`
+	RequireContiguous   *bool             `json:"requireContiguous,omitempty"`
+	RequireStrong       *bool             `json:"requireStrong,omitempty"`
+}
+
+type PlannedAlliance struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	// The current alliance it continues, if any.
+	CurrentID *string         `json:"currentId,omitempty"`
+	Members   []*Organisation `json:"members"`
+}
+
+type PlannedPairing struct {
+	Mentor *Organisation `json:"mentor"`
+	Mentee *Organisation `json:"mentee"`
 }
 
 // A person's post in an organisation, alliance or project.
@@ -225,6 +299,22 @@ type Relation struct {
 	Node      Node      `json:"node"`
 }
 
+type Scenario struct {
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Description *string        `json:"description,omitempty"`
+	Status      ScenarioStatus `json:"status"`
+	CreatedAt   string         `json:"createdAt"`
+	CommittedAt *string        `json:"committedAt,omitempty"`
+	// The plan as saved, beside the network as it was when saved.
+	Result *SimulationResult `json:"result"`
+}
+
+type ScenarioComparison struct {
+	Scenario   *Scenario           `json:"scenario"`
+	Comparison []*MetricComparison `json:"comparison"`
+}
+
 type Score struct {
 	ID    string  `json:"id"`
 	Score float64 `json:"score"`
@@ -233,10 +323,34 @@ type Score struct {
 	Node Node `json:"node"`
 }
 
+type SimulationResult struct {
+	Strategy   PlanStrategy       `json:"strategy"`
+	Seed       int                `json:"seed"`
+	Alliances  []*PlannedAlliance `json:"alliances"`
+	Unassigned []string           `json:"unassigned"`
+	Pairings   []*PlannedPairing  `json:"pairings"`
+	// Units whose alliance would change.
+	Moved    []string `json:"moved"`
+	Warnings []string `json:"warnings"`
+	// Each metric of the plan beside today's.
+	Comparison []*MetricComparison `json:"comparison"`
+	// The full metrics (per alliance and overall) of the plan and of today, as JSON.
+	Metrics any `json:"metrics"`
+	Today   any `json:"today"`
+	// The metrics as a readable table.
+	Table string `json:"table"`
+}
+
 type Stats struct {
 	Nodes int    `json:"nodes"`
 	Edges int    `json:"edges"`
 	Store string `json:"store"`
+}
+
+type StrongRuleInput struct {
+	MinStrength *float64 `json:"minStrength,omitempty"`
+	TopFraction *float64 `json:"topFraction,omitempty"`
+	Ids         []string `json:"ids,omitempty"`
 }
 
 // Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
@@ -774,6 +888,69 @@ func (e OrgKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type PlanStrategy string
+
+const (
+	// Evaluate a grouping and pairings you give.
+	PlanStrategyManual PlanStrategy = "MANUAL"
+	// k contiguous alliances (or as many as possible with k = 0), each with a strong unit, balanced in size and strength; moves as few units as it can.
+	PlanStrategyBalanced PlanStrategy = "BALANCED"
+	// Louvain communities on the relationship graph, repaired to meet the constraints.
+	PlanStrategyCommunity PlanStrategy = "COMMUNITY"
+	// A strong mentor for every weak unit: exact minimum-distance assignment within capacity.
+	PlanStrategyPairings PlanStrategy = "PAIRINGS"
+)
+
+var AllPlanStrategy = []PlanStrategy{
+	PlanStrategyManual,
+	PlanStrategyBalanced,
+	PlanStrategyCommunity,
+	PlanStrategyPairings,
+}
+
+func (e PlanStrategy) IsValid() bool {
+	switch e {
+	case PlanStrategyManual, PlanStrategyBalanced, PlanStrategyCommunity, PlanStrategyPairings:
+		return true
+	}
+	return false
+}
+
+func (e PlanStrategy) String() string {
+	return string(e)
+}
+
+func (e *PlanStrategy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlanStrategy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlanStrategy", str)
+	}
+	return nil
+}
+
+func (e PlanStrategy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlanStrategy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlanStrategy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type RelationType string
 
 const (
@@ -850,6 +1027,61 @@ func (e *RelationType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ScenarioStatus string
+
+const (
+	ScenarioStatusSaved     ScenarioStatus = "SAVED"
+	ScenarioStatusCommitted ScenarioStatus = "COMMITTED"
+)
+
+var AllScenarioStatus = []ScenarioStatus{
+	ScenarioStatusSaved,
+	ScenarioStatusCommitted,
+}
+
+func (e ScenarioStatus) IsValid() bool {
+	switch e {
+	case ScenarioStatusSaved, ScenarioStatusCommitted:
+		return true
+	}
+	return false
+}
+
+func (e ScenarioStatus) String() string {
+	return string(e)
+}
+
+func (e *ScenarioStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ScenarioStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ScenarioStatus", str)
+	}
+	return nil
+}
+
+func (e ScenarioStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ScenarioStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ScenarioStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
