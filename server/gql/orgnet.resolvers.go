@@ -7,8 +7,8 @@ package gql
 
 import (
 	"context"
-	"slices"
 	"errors"
+	"slices"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/analysis"

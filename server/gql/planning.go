@@ -181,7 +181,7 @@ func (r *Resolver) saveScenario(ctx context.Context, name string, description *s
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	n := graph.Node{Label: graph.LabelScenario, Kind: "SAVED", Name: name,
-		Attrs: map[string]any{attrScenarioInput: string(inJSON), attrScenarioPlan: string(plJSON), attrScenarioCreated: now},
+		Attrs:      map[string]any{attrScenarioInput: string(inJSON), attrScenarioPlan: string(plJSON), attrScenarioCreated: now},
 		Provenance: graph.Provenance{Source: graph.SourceUser}}
 	if description != nil {
 		n.Attrs[attrScenarioDescription] = *description
