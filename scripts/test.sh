@@ -19,6 +19,9 @@ if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then
   apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
 fi
 
+# Headless Chromium and CJK fonts for the viewer's browser tests.
+bash scripts/install-chromium.sh
+
 echo "== build"
 go build -o "$work/orgnet" ./cmd/orgnet
 

@@ -80,7 +80,7 @@ func New(cfg Config) *echo.Echo {
 	}
 	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker}, cfg.GQL)
 	e.Any("/graphql", echo.WrapHandler(gh))
-	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/graphiql/") })
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/explore/") })
 	e.GET("/graphiql", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/graphiql/") })
 	e.GET("/graphiql/examples.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, examples.JSON())
