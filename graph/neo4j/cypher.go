@@ -1,0 +1,318 @@
+package neo4j
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// Every statement the store sends is below: constant text with $parameters.
+// Labels and relationship types arrive as parameters of dynamic labels
+// ($(…), Neo4j 5.26) after graph validated them; depths, which Cypher wants
+// as literals, pick a statement from a table built once from constant
+// templates (depthTable) after graph validated them.
+//
+// Parameters of reads come in two kinds: values that drive index seeks ($id,
+// $ids, $from, $to, $q) are top-level; everything else (as-of date, types,
+// filters, limits) travels in one map, $o. Neo4j keys its plan cache on the
+// types of the parameters and the sizes of lists, so a null date, an empty
+// list or a list of two would each cost a plan of their own (seconds for the
+// larger statements); inside $o they share one.
+//
+// Reads honour the context's as-of date (graph.WithAsOf) through $o.asOf
+// (null when there is none): VIS(x) in a template stands for "x is valid on
+// $o.asOf" (graph.ValidAt; since and until are left out when empty), and an
+// edge is seen only when it and both its ends are.
+
+// allRelTypes is the type disjunction that lets a lookup of an edge by id
+// seek the per-type uniqueness index of every type (a pattern with no type
+// would scan all relationships). TestAllRelTypes checks it against
+// graph.RelTypes.
+const allRelTypes = `SUB_ORGANISATION_OF|MEMBER_OF|MENTORS|ADJACENT_TO|BUILT_ON|HOLDS_POST|RESPONSIBLE_FOR|HOSTED_AT|RUNS|PART_OF`
+
+// graphLabelOf is the graph label of n (its label other than :Node).
+const graphLabelOf = `[l IN labels(n) WHERE l <> 'Node'][0]`
+
+// typeOK is the relationship-type filter of traversals: $types empty means
+// every type.
+const typeOK = `(size($o.types) = 0 OR type(r) IN $o.types)`
+
+// visRE finds VIS(x) in templates.
+var visRE = regexp.MustCompile(`VIS\((\w+)\)`)
+
+// expandVIS replaces VIS(x) by the as-of predicate on variable x.
+func expandVIS(template string) string {
+	return visRE.ReplaceAllString(template,
+		`($$o.asOf IS NULL OR (($1.since IS NULL OR $1.since <= $$o.asOf) AND ($1.until IS NULL OR $$o.asOf < $1.until)))`)
+}
+
+// Reads, before expandVIS.
+const (
+	tplNode  = `MATCH (n:Node {id: $id}) WHERE VIS(n) RETURN n`
+	tplNodes = `MATCH (n:Node) WHERE n.id IN $ids AND VIS(n) RETURN n`
+
+	// nodeFilter is graph.NodeFilter; empty lists and strings match all.
+	nodeFilter = `VIS(n)
+  AND (size($o.labels) = 0 OR any(l IN labels(n) WHERE l IN $o.labels))
+  AND (size($o.kinds) = 0 OR n.kind IN $o.kinds)
+  AND (size($o.tiers) = 0 OR coalesce(n.tier, 0) IN $o.tiers)
+  AND ($o.name = '' OR (n.searchKey CONTAINS $o.name AND any(k IN split(n.searchKey, $o.sep)[0..2] WHERE k CONTAINS $o.name)))
+  AND ($o.alliance = '' OR EXISTS { MATCH (n)-[m:MEMBER_OF]->(al:Node {id: $o.alliance}) WHERE VIS(m) AND VIS(al) })
+  AND (size($o.sources) = 0 OR n.source IN $o.sources)
+  AND ($o.allianceType = '' OR n.allianceType = $o.allianceType)`
+
+	// tplFindNodes filters once: the sorted ids of every match give the
+	// total and whether matches lie at or before the cursor; the page is the
+	// first $o.take after it.
+	tplFindNodes = `MATCH (n:Node) WHERE ` + nodeFilter + `
+WITH n.id AS id ORDER BY id
+WITH collect(id) AS ids
+WITH ids, [i IN ids WHERE i > $o.after] AS rest
+CALL (rest) {
+  MATCH (p:Node) WHERE p.id IN rest[0..$o.take]
+  RETURN collect(p) AS page
+}
+RETURN size(ids) AS total, page, size(rest) < size(ids) AS hasPrev`
+
+	// tplSearch finds nodes by their search key (graph.KeyOf, kept in
+	// searchKey as name, nameEn, pinyin, initials joined by new lines; one
+	// TEXT index answers the CONTAINS) and ranks them like
+	// graph.SearchKey.Rank: exact, prefix, substring of a folded name, else
+	// a substring of the pinyin or a prefix of the initials (a match
+	// elsewhere in the initials is no match); ties by the length of the
+	// Chinese name (size counts code points, like utf8.RuneCountInString),
+	// then id. graph.SortHits orders the page again in Go.
+	tplSearch = `MATCH (n:Node)
+WHERE n.searchKey CONTAINS $q AND VIS(n)
+WITH n, split(n.searchKey, $o.sep) AS k
+WITH n, CASE
+    WHEN k[0] = $q OR k[1] = $q THEN 0
+    WHEN k[0] STARTS WITH $q OR k[1] STARTS WITH $q THEN 1
+    WHEN k[0] CONTAINS $q OR k[1] CONTAINS $q THEN 2
+    WHEN k[2] CONTAINS $q OR k[3] STARTS WITH $q THEN 3
+  END AS rank
+WHERE rank IS NOT NULL
+ORDER BY rank, size(n.name), n.id LIMIT $o.limit
+RETURN n`
+
+	// tplEdges is graph.EdgeFilter; empty lists match all.
+	tplEdges = `MATCH (a)-[r]->(b)
+WHERE (size($o.types) = 0 OR type(r) IN $o.types) AND (size($o.sources) = 0 OR r.source IN $o.sources)
+  AND VIS(r) AND VIS(a) AND VIS(b)
+RETURN r, a.id AS f, b.id AS t`
+
+	tplEdge = `MATCH (a)-[r:` + allRelTypes + ` {id: $id}]->(b)
+WHERE VIS(r) AND VIS(a) AND VIS(b)
+RETURN r, a.id AS f, b.id AS t`
+
+	// tplRelated* list the edges at each of $ids with the other node;
+	// OPTIONAL keeps ids that exist but have no matching edge.
+	relatedHead = `UNWIND $ids AS id
+MATCH (n:Node {id: id}) WHERE VIS(n)
+`
+	relatedTail = ` WHERE ` + typeOK + ` AND VIS(r) AND VIS(m)
+RETURN id, r, startNode(r).id AS f, endNode(r).id AS t, m`
+	tplRelatedBoth = relatedHead + `OPTIONAL MATCH (n)-[r]-(m)` + relatedTail
+	tplRelatedOut  = relatedHead + `OPTIONAL MATCH (n)-[r]->(m)` + relatedTail
+	tplRelatedIn   = relatedHead + `OPTIONAL MATCH (n)<-[r]-(m)` + relatedTail
+
+	// tplAncestors follows SUB_ORGANISATION_OF upwards from each of $ids
+	// breadth first (ANY SHORTEST gives every ancestor once, at its least
+	// distance).
+	tplAncestors = `UNWIND $ids AS id
+MATCH (n:Node {id: id}) WHERE VIS(n)
+CALL (n) {
+  MATCH p = ANY SHORTEST (n)((x)-[r:SUB_ORGANISATION_OF]->(y) WHERE VIS(r) AND VIS(y))+(a)
+  WHERE a <> n
+  RETURN collect({n: a, d: length(p)}) AS found
+}
+RETURN id, found`
+
+	// tplSnapshot streams every node, then every edge.
+	tplSnapshot = `MATCH (n:Node) WHERE VIS(n) RETURN n, null AS r, null AS f, null AS t
+UNION ALL
+MATCH (a)-[r]->(b) WHERE VIS(r) AND VIS(a) AND VIS(b) RETURN null AS n, r, a.id AS f, b.id AS t`
+
+	// cypherCounts reads the count store; tplCountsAsOf counts what is
+	// valid on $o.asOf.
+	cypherCounts = `CALL () { MATCH (n:Node) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS edges }
+RETURN nodes, edges`
+	tplCountsAsOf = `CALL () { MATCH (n:Node) WHERE VIS(n) RETURN count(n) AS nodes }
+CALL () { MATCH (a)-[r]->(b) WHERE VIS(r) AND VIS(a) AND VIS(b) RETURN count(r) AS edges }
+RETURN nodes, edges`
+)
+
+// Traversals, one template per method; DEPTH is replaced by a literal from
+// a validated range when the tables are built.
+const (
+	// Neighbourhood: breadth-first distances over $types in both directions
+	// (ANY SHORTEST to every node within DEPTH hops), nearest first then by
+	// id, cut at $o.limit; then every matching edge among the kept nodes.
+	tplNeighbourhood = `MATCH (s:Node {id: $id}) WHERE VIS(s)
+CALL (s) {
+  MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
+  RETURN collect({n: m, d: d}) AS found
+}
+WITH found[0..$o.limit] AS kept, size(found) > $o.limit AS truncated
+WITH kept, truncated, [x IN kept | x.n] AS ns
+CALL (ns) {
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b)
+  WHERE ` + typeOK + ` AND VIS(r) AND b IN ns
+  RETURN collect({r: r, f: a.id, t: b.id}) AS es
+}
+RETURN kept, es, truncated`
+
+	tplNeighbourhood0 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
+RETURN [{n: s, d: 0}] AS kept, [] AS es, false AS truncated`
+
+	// Subtree: the root and the nodes below it (children point at parents)
+	// within DEPTH levels, the SUB_ORGANISATION_OF edges among them, and
+	// whether nodes lie deeper.
+	tplSubtree = `MATCH (root:Node {id: $id}) WHERE VIS(root)
+CALL (root) {
+  MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
+  RETURN collect({n: m, d: length(p)}) AS found
+}
+WITH found, [x IN found | x.n] AS ns, [x IN found WHERE x.d = DEPTH | x.n] AS rim
+CALL (ns) {
+  UNWIND ns AS c
+  MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa)
+  WHERE VIS(r) AND pa IN ns
+  RETURN collect({r: r, f: c.id, t: pa.id}) AS es
+}
+RETURN found, es,
+  any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns }) AS deeper`
+
+	tplSubtree0 = `MATCH (root:Node {id: $id}) WHERE VIS(root)
+RETURN [{n: root, d: 0}] AS found, [] AS es,
+  EXISTS { MATCH (root)<-[r:SUB_ORGANISATION_OF]-(c) WHERE c <> root AND VIS(r) AND VIS(c) } AS deeper`
+
+	// ShortestPath: every shortest path within DEPTH hops over $types in
+	// either direction, the one whose node ids (then edge ids) are least in
+	// order; and whether each end exists.
+	tplShortestPath = `OPTIONAL MATCH (a:Node {id: $from}) WHERE VIS(a)
+OPTIONAL MATCH (b:Node {id: $to}) WHERE VIS(b)
+CALL (a, b) {
+  MATCH p = ALL SHORTEST (a)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(b)
+  WITH p ORDER BY [x IN nodes(p) | x.id], [x IN relationships(p) | x.id] LIMIT 1
+  RETURN collect(p) AS ps
+}
+RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ps`
+)
+
+// The read statements, as sent.
+var (
+	cypherNode        = expandVIS(tplNode)
+	cypherNodes       = expandVIS(tplNodes)
+	cypherFindNodes   = expandVIS(tplFindNodes)
+	cypherSearch      = expandVIS(tplSearch)
+	cypherEdges       = expandVIS(tplEdges)
+	cypherEdge        = expandVIS(tplEdge)
+	cypherRelatedBoth = expandVIS(tplRelatedBoth)
+	cypherRelatedOut  = expandVIS(tplRelatedOut)
+	cypherRelatedIn   = expandVIS(tplRelatedIn)
+	cypherAncestors   = expandVIS(tplAncestors)
+	cypherSnapshot    = expandVIS(tplSnapshot)
+	cypherCountsAsOf  = expandVIS(tplCountsAsOf)
+
+	cypherNeighbourhood = depthTable(tplNeighbourhood, tplNeighbourhood0, graph.MaxDepth)
+	cypherSubtree       = depthTable(tplSubtree, tplSubtree0, graph.MaxSubtreeDepth)
+	cypherShortestPath  = depthTable(tplShortestPath, "", graph.MaxPathDepth)
+)
+
+// depthTable builds the statements of template for depths 1..max, with
+// zero at index 0 (quantifiers cannot be {0,0}).
+func depthTable(template, zero string, max int) []string {
+	t := make([]string, max+1)
+	t[0] = expandVIS(zero)
+	for d := 1; d <= max; d++ {
+		t[d] = expandVIS(strings.ReplaceAll(template, "DEPTH", strconv.Itoa(d)))
+	}
+	return t
+}
+
+// Writes.
+const (
+	cypherCreateNode = `CREATE (n:Node:$($label)) SET n = $props RETURN n`
+
+	// cypherLockNode takes the node's write lock (a property written and
+	// removed) and reads it, so that a read-modify-write is not lost.
+	cypherLockNode = `MATCH (n:Node {id: $id})
+SET n._lock = true REMOVE n._lock
+RETURN n, EXISTS { MATCH (:Node)-[:SUB_ORGANISATION_OF]->(n) } AS hasChildren`
+
+	cypherReplaceNode = `MATCH (n:Node {id: $id}) SET n = $props RETURN n`
+
+	cypherDeleteNode = `MATCH (n:Node {id: $id}) DETACH DELETE n`
+
+	// cypherDeleteSubtree removes a node and every node below it by
+	// SUB_ORGANISATION_OF (breadth first, each once), with their edges.
+	cypherDeleteSubtree = `MATCH (root:Node {id: $id})
+CALL (root) {
+  MATCH ANY SHORTEST (root)<-[:SUB_ORGANISATION_OF]-*(d)
+  RETURN collect(d) AS ds
+}
+WITH ds, [d IN ds | d.id] AS ids
+FOREACH (d IN ds | DETACH DELETE d)
+RETURN ids`
+
+	// cypherEdgeCheck reads what CreateEdge must check: the labels of both
+	// ends and whether the id is taken by an edge of any type.
+	cypherEdgeCheck = `OPTIONAL MATCH (a:Node {id: $from})
+OPTIONAL MATCH (b:Node {id: $to})
+RETURN [l IN labels(a) WHERE l <> 'Node'][0] AS fl, [l IN labels(b) WHERE l <> 'Node'][0] AS tl,
+  EXISTS { MATCH ()-[r:` + allRelTypes + ` {id: $id}]->() } AS taken`
+
+	cypherCreateEdge = `MATCH (a:Node {id: $from})
+MATCH (b:Node {id: $to})
+CREATE (a)-[r:$($type)]->(b)
+SET r = $props
+RETURN r`
+
+	cypherDeleteEdge = `MATCH ()-[r:` + allRelTypes + ` {id: $id}]->() DELETE r`
+)
+
+// Apply.
+const (
+	// cypherApplyLookup answers, in one statement for the whole batch, the
+	// stored label of every node id the batch names and which of its edge
+	// ids are stored.
+	cypherApplyLookup = `CALL () {
+  UNWIND $ids AS id
+  MATCH (n:Node {id: id})
+  RETURN collect([id, ` + graphLabelOf + `]) AS labels
+}
+CALL () {
+  UNWIND $eids AS id
+  MATCH ()-[r:` + allRelTypes + ` {id: id}]->()
+  RETURN collect(id) AS edges
+}
+RETURN labels, edges`
+
+	cypherApplyCreateNodes = `UNWIND $rows AS row
+CREATE (n:Node:$(row.label))
+SET n = row.props`
+
+	cypherApplyReplaceNodes = `UNWIND $rows AS row
+MATCH (n:Node {id: row.props.id})
+SET n = row.props`
+
+	cypherApplyDeleteEdges = `UNWIND $ids AS id
+MATCH ()-[r:` + allRelTypes + ` {id: id}]->()
+DELETE r`
+
+	cypherApplyCreateEdges = `UNWIND $rows AS row
+MATCH (a:Node {id: row.from})
+MATCH (b:Node {id: row.to})
+CREATE (a)-[r:$(row.type)]->(b)
+SET r = row.props`
+
+	cypherApplyDeleteNodes = `UNWIND $ids AS id
+MATCH (n:Node {id: id})
+DETACH DELETE n`
+)

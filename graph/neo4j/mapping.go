@@ -1,0 +1,257 @@
+package neo4j
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// Property names the store writes itself. Attribute keys can never be one of
+// them: graph reserves them (reservedNodeKeys, reservedEdgeKeys).
+const (
+	propID             = "id"
+	propKind           = "kind"
+	propName           = "name"
+	propNameEn         = "nameEn"
+	propTier           = "tier"
+	propSince          = "since"
+	propUntil          = "until"
+	propSource         = "source"
+	propQuote          = "quote"
+	propRef            = "ref"
+	propAttrProvenance = "attrProvenance" // JSON object: key → graph.Provenance
+	propSearchKey      = "searchKey"      // graph.KeyOf: name, nameEn, pinyin, initials, joined by "\n"
+)
+
+// nodeLabel is the label every node carries beside its graph label.
+const nodeLabel = "Node"
+
+// searchKeySep joins the parts of searchKey. FoldText removes all white
+// space and pinyin is letters and digits, so the separator never occurs
+// inside a part, and a CONTAINS on the whole key matches exactly when it
+// matches one of the parts.
+const searchKeySep = "\n"
+
+// searchKey is what Search and FindNodes.NameContains match against: the
+// folded names, the full pinyin and the initials of graph.KeyOf, always
+// four parts joined by searchKeySep. One property under one TEXT index costs
+// writes far less than one per part.
+func searchKey(k graph.SearchKey) string {
+	return k.Name + searchKeySep + k.NameEn + searchKeySep + k.Pinyin + searchKeySep + k.Initials
+}
+
+// nodeProps is the full property map of a node (validated by the caller):
+// known fields, folded search key, attributes as ordinary properties and the
+// attribute provenance as JSON. Empty optional fields are left out.
+func nodeProps(n *graph.Node) (map[string]any, error) {
+	p := make(map[string]any, 12+len(n.Attrs))
+	for k, v := range n.Attrs {
+		p[k] = v
+	}
+	p[propID] = n.ID
+	p[propKind] = n.Kind
+	p[propName] = n.Name
+	putString(p, propNameEn, n.NameEn)
+	if n.Tier != 0 {
+		p[propTier] = int64(n.Tier)
+	}
+	putString(p, propSince, n.Since)
+	putString(p, propUntil, n.Until)
+	p[propSource] = string(n.Provenance.Source)
+	putString(p, propQuote, n.Provenance.Quote)
+	putString(p, propRef, n.Provenance.Ref)
+	if len(n.AttrProvenance) > 0 {
+		b, err := json.Marshal(n.AttrProvenance)
+		if err != nil {
+			return nil, fmt.Errorf("neo4j: encode attrProvenance of %q: %w", n.ID, err)
+		}
+		p[propAttrProvenance] = string(b)
+	}
+	p[propSearchKey] = searchKey(graph.KeyOf(n))
+	return p, nil
+}
+
+// edgeProps is the full property map of an edge (validated by the caller).
+// Type and endpoints are the relationship's own.
+func edgeProps(e *graph.Edge) map[string]any {
+	p := make(map[string]any, 6+len(e.Attrs))
+	for k, v := range e.Attrs {
+		p[k] = v
+	}
+	p[propID] = e.ID
+	putString(p, propSince, e.Since)
+	putString(p, propUntil, e.Until)
+	p[propSource] = string(e.Provenance.Source)
+	putString(p, propQuote, e.Provenance.Quote)
+	putString(p, propRef, e.Provenance.Ref)
+	return p
+}
+
+func putString(p map[string]any, k, v string) {
+	if v != "" {
+		p[k] = v
+	}
+}
+
+// decodeNode turns a returned node into a graph.Node.
+func decodeNode(v any) (*graph.Node, error) {
+	dn, ok := v.(dbtype.Node)
+	if !ok {
+		if pn, isPtr := v.(*dbtype.Node); isPtr && pn != nil {
+			dn, ok = *pn, true
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("neo4j: want a node, got %T", v)
+	}
+	n := &graph.Node{}
+	for _, l := range dn.Labels {
+		if l != nodeLabel && graph.Label(l).Valid() {
+			n.Label = graph.Label(l)
+		}
+	}
+	for k, v := range dn.Props {
+		switch k {
+		case propID:
+			n.ID, _ = v.(string)
+		case propKind:
+			n.Kind, _ = v.(string)
+		case propName:
+			n.Name, _ = v.(string)
+		case propNameEn:
+			n.NameEn, _ = v.(string)
+		case propTier:
+			t, _ := v.(int64)
+			n.Tier = int(t)
+		case propSince:
+			n.Since, _ = v.(string)
+		case propUntil:
+			n.Until, _ = v.(string)
+		case propSource:
+			s, _ := v.(string)
+			n.Provenance.Source = graph.Source(s)
+		case propQuote:
+			n.Provenance.Quote, _ = v.(string)
+		case propRef:
+			n.Provenance.Ref, _ = v.(string)
+		case propAttrProvenance:
+			s, _ := v.(string)
+			if s != "" {
+				if err := json.Unmarshal([]byte(s), &n.AttrProvenance); err != nil {
+					return nil, fmt.Errorf("neo4j: node %q: decode attrProvenance: %w", n.ID, err)
+				}
+				if len(n.AttrProvenance) == 0 {
+					n.AttrProvenance = nil
+				}
+			}
+		case propSearchKey:
+		default:
+			if strings.HasPrefix(k, "_") { // the store's own markers; never attributes
+				continue
+			}
+			if n.Attrs == nil {
+				n.Attrs = make(map[string]any, len(dn.Props))
+			}
+			n.Attrs[k] = v
+		}
+	}
+	if n.ID == "" {
+		return nil, fmt.Errorf("neo4j: a node without an id (element %s)", dn.ElementId)
+	}
+	return n, nil
+}
+
+// decodeRel turns a relationship and its endpoint ids into a graph.Edge.
+func decodeRel(v any, from, to string) (*graph.Edge, error) {
+	r, ok := v.(dbtype.Relationship)
+	if !ok {
+		if pr, isPtr := v.(*dbtype.Relationship); isPtr && pr != nil {
+			r, ok = *pr, true
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("neo4j: want a relationship, got %T", v)
+	}
+	e := &graph.Edge{Type: graph.RelType(r.Type), From: from, To: to}
+	for k, v := range r.Props {
+		switch k {
+		case propID:
+			e.ID, _ = v.(string)
+		case propSince:
+			e.Since, _ = v.(string)
+		case propUntil:
+			e.Until, _ = v.(string)
+		case propSource:
+			s, _ := v.(string)
+			e.Provenance.Source = graph.Source(s)
+		case propQuote:
+			e.Provenance.Quote, _ = v.(string)
+		case propRef:
+			e.Provenance.Ref, _ = v.(string)
+		default:
+			if strings.HasPrefix(k, "_") {
+				continue
+			}
+			if e.Attrs == nil {
+				e.Attrs = make(map[string]any, len(r.Props))
+			}
+			e.Attrs[k] = v
+		}
+	}
+	if e.ID == "" {
+		return nil, fmt.Errorf("neo4j: a %s relationship without an id (element %s)", r.Type, r.ElementId)
+	}
+	return e, nil
+}
+
+// decodeEdgeMap decodes the projection {r: r, f: from id, t: to id}.
+func decodeEdgeMap(v any) (*graph.Edge, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("neo4j: want an edge map, got %T", v)
+	}
+	f, _ := m["f"].(string)
+	t, _ := m["t"].(string)
+	return decodeRel(m["r"], f, t)
+}
+
+// decodeNodes decodes a list of nodes.
+func decodeNodes(v any) ([]*graph.Node, error) {
+	l, _ := v.([]any)
+	out := make([]*graph.Node, 0, len(l))
+	for _, x := range l {
+		n, err := decodeNode(x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// decodeEdgeMaps decodes a list of {r, f, t} maps.
+func decodeEdgeMaps(v any) ([]*graph.Edge, error) {
+	l, _ := v.([]any)
+	out := make([]*graph.Edge, 0, len(l))
+	for _, x := range l {
+		e, err := decodeEdgeMap(x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// graphLabel returns the graph label among a node's labels ("" when none).
+func graphLabel(v any) graph.Label {
+	l, _ := v.(string)
+	if graph.Label(l).Valid() {
+		return graph.Label(l)
+	}
+	return ""
+}

@@ -1,0 +1,690 @@
+package neo4j_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/neo4j"
+	"github.com/orgnet/orgnet/graph/storetest"
+)
+
+// The tests run against the Neo4j at NEO4J_URI (NEO4J_USER, default neo4j;
+// NEO4J_PASSWORD). Without NEO4J_URI they skip, except under CI=true where
+// they fail: CI must run them.
+
+type conn struct{ uri, user, password string }
+
+func testConn(tb testing.TB) conn {
+	tb.Helper()
+	c := conn{uri: os.Getenv("NEO4J_URI"), user: os.Getenv("NEO4J_USER"), password: os.Getenv("NEO4J_PASSWORD")}
+	if c.uri == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("CI=true but NEO4J_URI is unset: start Neo4j with the project's test script")
+		}
+		tb.Skip("NEO4J_URI is unset: set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to run the Neo4j store tests")
+	}
+	if c.user == "" {
+		c.user = "neo4j"
+	}
+	return c
+}
+
+// openStore opens a Store on the test database and closes it at the end.
+func openStore(tb testing.TB, opts neo4j.Options) *neo4j.Store {
+	tb.Helper()
+	c := testConn(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := neo4j.Open(ctx, c.uri, c.user, c.password, opts)
+	if err != nil {
+		tb.Fatalf("Open(%s) = %v", c.uri, err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("Close() = %v", err)
+		}
+	})
+	return s
+}
+
+// newStore is a fresh, empty store: the database is wiped.
+func newStore(tb testing.TB) *neo4j.Store {
+	tb.Helper()
+	s := openStore(tb, neo4j.Options{})
+	wipe(tb, s.Driver())
+	return s
+}
+
+// wipe deletes every node and relationship, in batches (CALL … IN
+// TRANSACTIONS needs an auto-commit transaction, hence session.Run).
+func wipe(tb testing.TB, drv driver.DriverWithContext) {
+	tb.Helper()
+	ctx := context.Background()
+	sess := drv.NewSession(ctx, driver.SessionConfig{AccessMode: driver.AccessModeWrite})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		tb.Fatalf("wipe: %v", err)
+	}
+}
+
+// TestStore runs the conformance suite, each subtest on a wiped database.
+func TestStore(t *testing.T) {
+	testConn(t)
+	storetest.Run(t, func(t *testing.T) graph.Store { return newStore(t) })
+}
+
+func org(id, name string) graph.Node {
+	return graph.Node{ID: id, Label: graph.LabelOrganisation, Kind: "VILLAGE", Name: name, NameEn: "Village " + id,
+		Provenance: graph.Provenance{Source: graph.SourceSynthetic, Ref: "neo4j_test"}}
+}
+
+func mustApply(tb testing.TB, s graph.Store, b graph.Batch) graph.ApplyResult {
+	tb.Helper()
+	r, err := s.Apply(context.Background(), b)
+	if err != nil {
+		tb.Fatalf("Apply() = %v", err)
+	}
+	return r
+}
+
+// TestSchema: New creates every constraint and index, and a second New on
+// the same database changes nothing.
+func TestSchema(t *testing.T) {
+	s := openStore(t, neo4j.Options{})
+	ctx := context.Background()
+	if _, err := neo4j.New(ctx, s.Driver(), neo4j.Options{}); err != nil {
+		t.Fatalf("second New() = %v", err)
+	}
+	if _, err := neo4j.New(ctx, s.Driver(), neo4j.Options{}); err != nil {
+		t.Fatalf("third New() = %v", err)
+	}
+	res, err := driver.ExecuteQuery(ctx, s.Driver(),
+		`SHOW INDEXES YIELD name, type, state, owningConstraint RETURN name, type, state, owningConstraint`,
+		nil, driver.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, r := range res.Records {
+		name, _ := r.Get("name")
+		owner, _ := r.Get("owningConstraint")
+		state, _ := r.Get("state")
+		key, _ := name.(string)
+		if o, ok := owner.(string); ok && o != "" {
+			key = o
+		}
+		seen[key]++
+		if state != "ONLINE" {
+			t.Errorf("index %v is %v; want ONLINE", name, state)
+		}
+	}
+	for _, n := range neo4j.SchemaNames {
+		if seen[n] != 1 {
+			t.Errorf("constraint or index %q exists %d times; want once", n, seen[n])
+		}
+	}
+	res, err = driver.ExecuteQuery(ctx, s.Driver(),
+		`SHOW FULLTEXT INDEXES YIELD name, options RETURN options.indexConfig['fulltext.analyzer'] AS analyzer`,
+		nil, driver.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 1 {
+		t.Fatalf("%d full-text indexes; want 1", len(res.Records))
+	}
+	if a, _ := res.Records[0].Get("analyzer"); a != "cjk" {
+		t.Errorf("full-text analyzer = %v; want cjk", a)
+	}
+}
+
+// proxy forwards TCP connections to target until closed, to take the
+// database away from a store that has opened.
+type proxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, u)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(u, c); u.Close() }()
+			go func() { _, _ = io.Copy(c, u); c.Close() }()
+		}
+	}()
+	t.Cleanup(p.close)
+	return p
+}
+
+func (p *proxy) close() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// TestUnavailable: a store whose database went away answers ErrUnavailable
+// from Ping and from reads and writes, and Open on a closed port fails with
+// ErrUnavailable.
+func TestUnavailable(t *testing.T) {
+	c := testConn(t)
+	host, err := hostPort(c.uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProxy(t, host)
+	ctx := context.Background()
+	s, err := neo4j.Open(ctx, "bolt://"+p.ln.Addr().String(), c.user, c.password, neo4j.Options{MaxRetryTime: time.Second})
+	if err != nil {
+		t.Fatalf("Open through proxy = %v", err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping() before = %v", err)
+	}
+	p.close()
+
+	if err := s.Ping(ctx); !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Ping() = %v; want ErrUnavailable", err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := s.Node(tctx, "org:any"); !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Node() = %v; want ErrUnavailable", err)
+	}
+	if _, err := s.Counts(tctx); !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Counts() = %v; want ErrUnavailable", err)
+	}
+	if _, err := s.CreateNode(tctx, org("org:x", "x")); !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("CreateNode() = %v; want ErrUnavailable", err)
+	}
+	// A deadline that passes while the store waits is unavailable too.
+	dctx, dcancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer dcancel()
+	if _, err := s.Search(dctx, "x", 5); !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Search() past its deadline = %v; want ErrUnavailable", err)
+	}
+
+	// Nothing listens on a port just closed.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = neo4j.Open(ctx, "bolt://"+addr, c.user, c.password, neo4j.Options{})
+	if !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Open(closed port) = %v; want ErrUnavailable", err)
+	}
+	// Wrong credentials: the store cannot answer either.
+	_, err = neo4j.Open(ctx, c.uri, c.user, c.password+"-wrong", neo4j.Options{})
+	if !errors.Is(err, graph.ErrUnavailable) {
+		t.Errorf("Open(wrong password) = %v; want ErrUnavailable", err)
+	}
+}
+
+func hostPort(uri string) (string, error) {
+	for _, scheme := range []string{"bolt://", "neo4j://"} {
+		if len(uri) > len(scheme) && uri[:len(scheme)] == scheme {
+			return uri[len(scheme):], nil
+		}
+	}
+	return "", fmt.Errorf("cannot proxy %q: want bolt:// or neo4j:// without TLS", uri)
+}
+
+// TestRoundTrips: the number of statements a read sends does not grow with
+// its answer, and Apply sends a few statements for thousands of rows.
+func TestRoundTrips(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	const n = 200
+	var b graph.Batch
+	b.Nodes = append(b.Nodes, graph.Node{ID: "alliance:a", Label: graph.LabelAlliance, Name: "联盟", NameEn: "Alliance A",
+		Attrs: map[string]any{graph.AttrAllianceType: "INDUSTRY_LINK"}, Provenance: graph.Provenance{Source: graph.SourceIllustrative}})
+	b.Nodes = append(b.Nodes, org("org:root", "街道"))
+	ids := make([]string, n)
+	for i := range n {
+		id := fmt.Sprintf("org:v%03d", i)
+		ids[i] = id
+		b.Nodes = append(b.Nodes, org(id, fmt.Sprintf("村%03d", i)))
+		b.Edges = append(b.Edges, graph.Edge{Type: graph.RelSubOrganisationOf, From: id, To: "org:root"})
+		b.Edges = append(b.Edges, graph.Edge{Type: graph.RelMemberOf, From: id, To: "alliance:a"})
+		if i > 0 {
+			b.Edges = append(b.Edges, graph.Edge{Type: graph.RelAdjacentTo, From: ids[i-1], To: id})
+		}
+	}
+	mustApply(t, s, b)
+
+	count := func(name string, f func(ctx context.Context) error) int64 {
+		t.Helper()
+		mctx, m := graph.WithMeter(ctx)
+		if err := f(mctx); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m.Count()
+	}
+	one := func(name string, f func(ctx context.Context) error) {
+		t.Helper()
+		if got := count(name, f); got != 1 {
+			t.Errorf("%s sent %d statements; want 1", name, got)
+		}
+	}
+	for _, k := range []int{1, n} {
+		one(fmt.Sprintf("Related(%d ids)", k), func(ctx context.Context) error {
+			m, err := s.Related(ctx, ids[:k], graph.RelQuery{})
+			if err == nil && len(m) != k {
+				err = fmt.Errorf("answered %d ids", len(m))
+			}
+			return err
+		})
+		one(fmt.Sprintf("Nodes(%d ids)", k), func(ctx context.Context) error { _, err := s.Nodes(ctx, ids[:k]); return err })
+		one(fmt.Sprintf("Ancestors(%d ids)", k), func(ctx context.Context) error { _, err := s.Ancestors(ctx, ids[:k]); return err })
+	}
+	for _, first := range []int{1, 50} {
+		one(fmt.Sprintf("FindNodes(first %d)", first), func(ctx context.Context) error {
+			p, err := s.FindNodes(ctx, graph.NodeFilter{AllianceID: "alliance:a"}, graph.PageArgs{First: first})
+			if err == nil && (len(p.Nodes) != first || p.TotalCount != n) {
+				err = fmt.Errorf("page of %d, total %d", len(p.Nodes), p.TotalCount)
+			}
+			return err
+		})
+	}
+	one("Search", func(ctx context.Context) error { _, err := s.Search(ctx, "村", 200); return err })
+	one("Neighbourhood", func(ctx context.Context) error {
+		_, err := s.Neighbourhood(ctx, "org:root", graph.NeighbourhoodQuery{Depth: 3, Limit: 5000})
+		return err
+	})
+	one("Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, "org:root", 10); return err })
+	one("ShortestPath", func(ctx context.Context) error {
+		_, err := s.ShortestPath(ctx, ids[0], ids[n-1], graph.PathQuery{MaxDepth: 12})
+		return err
+	})
+	one("Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx); return err })
+	one("Counts", func(ctx context.Context) error { _, err := s.Counts(ctx); return err })
+	one("Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.EdgeFilter{}); return err })
+	one("Edge", func(ctx context.Context) error {
+		_, err := s.Edge(ctx, graph.EdgeID(graph.RelMemberOf, ids[0], "alliance:a"))
+		return err
+	})
+
+	// Apply: one lookup, then one statement per 5,000 rows of each kind.
+	var big graph.Batch
+	for i := range 10000 {
+		big.Nodes = append(big.Nodes, org(fmt.Sprintf("org:big%05d", i), fmt.Sprintf("大%05d", i)))
+	}
+	got := count("Apply(10k nodes)", func(ctx context.Context) error { _, err := s.Apply(ctx, big); return err })
+	if got != 3 {
+		t.Errorf("Apply(10k new nodes) sent %d statements; want 3 (lookup + 2 chunks)", got)
+	}
+	got = count("Apply(10k nodes again)", func(ctx context.Context) error { _, err := s.Apply(ctx, big); return err })
+	if got != 3 {
+		t.Errorf("Apply(10k existing nodes) sent %d statements; want 3 (lookup + 2 chunks)", got)
+	}
+}
+
+// TestInjection: text that would break spliced Cypher is stored verbatim.
+func TestInjection(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	evil := []string{
+		`'}) DETACH DELETE n //`,
+		`"}) MATCH (m) DETACH DELETE m RETURN 1 //`,
+		"` DETACH DELETE n //",
+		`\'; MATCH (n) DETACH DELETE n; //`,
+		`back\\slash \" quote ' apostrophe $param {curly} [bracket]`,
+		"多行\n文本\t和制表符",
+	}
+	for i, name := range evil {
+		n := org(fmt.Sprintf("org:evil-%d", i), name)
+		n.NameEn = name
+		n.Provenance.Quote = name
+		n.Attrs = map[string]any{"note": name}
+		if _, err := s.CreateNode(ctx, n); err != nil {
+			t.Fatalf("CreateNode(%q) = %v", name, err)
+		}
+	}
+	// Ids may carry quotes and backslashes too.
+	weird := graph.Node{ID: `org:a'b"c\d`, Label: graph.LabelOrganisation, Name: `x`, Provenance: graph.Provenance{Source: graph.SourceUser}}
+	if _, err := s.CreateNode(ctx, weird); err != nil {
+		t.Fatalf("CreateNode(%q) = %v", weird.ID, err)
+	}
+	if _, err := s.CreateEdge(ctx, graph.Edge{Type: graph.RelAdjacentTo, From: weird.ID, To: "org:evil-0",
+		Attrs: map[string]any{"note": evil[0]}}); err != nil {
+		t.Fatalf("CreateEdge = %v", err)
+	}
+	c, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Nodes != len(evil)+1 || c.Edges != 1 {
+		t.Fatalf("Counts() = %+v; want %d nodes, 1 edge", c, len(evil)+1)
+	}
+	for i, name := range evil {
+		n, err := s.Node(ctx, fmt.Sprintf("org:evil-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Name != name || n.NameEn != name || n.Provenance.Quote != name || n.Attrs["note"] != name {
+			t.Errorf("stored %+v; want every text %q", n, name)
+		}
+		got, err := s.Search(ctx, name, 5)
+		if err != nil {
+			t.Fatalf("Search(%q) = %v", name, err)
+		}
+		if len(got) == 0 || got[0].ID != n.ID {
+			t.Errorf("Search(%q) = %v; want %s first", name, ids(got), n.ID)
+		}
+	}
+	if _, err := s.Node(ctx, weird.ID); err != nil {
+		t.Errorf("Node(%q) = %v", weird.ID, err)
+	}
+	if _, err := s.Node(ctx, `x'}) DETACH DELETE n //`); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("Node(injection) = %v; want ErrNotFound", err)
+	}
+	if c2, _ := s.Counts(ctx); c2 != c {
+		t.Errorf("Counts() after lookups = %+v; want %+v", c2, c)
+	}
+}
+
+func ids(ns []*graph.Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.ID
+	}
+	return out
+}
+
+// TestTypes: attributes keep their Go types through Neo4j, and a
+// conflicting id across relationship types is refused.
+func TestTypes(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	n := org("org:t", "类型")
+	n.Tier = 2
+	n.Attrs = map[string]any{"population": int64(1234), "strength": 56.5, "whole": 3.0, "flag": true, "label2": "x"}
+	n.AttrProvenance = map[string]graph.Provenance{"population": {Source: graph.SourceIllustrative, Ref: "r"}}
+	if _, err := s.CreateNode(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Node(ctx, "org:t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range n.Attrs {
+		if v := got.Attrs[k]; v != want {
+			t.Errorf("Attrs[%s] = %v (%T); want %v (%T)", k, v, v, want, want)
+		}
+	}
+	if got.Tier != 2 || got.AttrProv("population").Source != graph.SourceIllustrative || got.AttrProv("strength").Source != graph.SourceSynthetic {
+		t.Errorf("got %+v", got)
+	}
+	if _, err := s.CreateNode(ctx, org("org:u", "u")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateEdge(ctx, graph.Edge{ID: "e:1", Type: graph.RelAdjacentTo, From: "org:t", To: "org:u"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateEdge(ctx, graph.Edge{ID: "e:1", Type: graph.RelMentors, From: "org:t", To: "org:u"}); !errors.Is(err, graph.ErrConflict) {
+		t.Errorf("CreateEdge(same id, other type) = %v; want ErrConflict", err)
+	}
+	if _, err := s.CreateEdge(ctx, graph.Edge{ID: "e:1", Type: graph.RelAdjacentTo, From: "org:u", To: "org:t"}); !errors.Is(err, graph.ErrConflict) {
+		t.Errorf("CreateEdge(same id, same type) = %v; want ErrConflict", err)
+	}
+	// Apply may change an edge's type under the same id (upsert).
+	r := mustApply(t, s, graph.Batch{Edges: []graph.Edge{{ID: "e:1", Type: graph.RelMentors, From: "org:u", To: "org:t"}}})
+	if r.EdgesUpdated != 1 || r.EdgesCreated != 0 {
+		t.Errorf("Apply = %+v; want 1 edge updated", r)
+	}
+	e, err := s.Edge(ctx, "e:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Type != graph.RelMentors || e.From != "org:u" {
+		t.Errorf("Edge = %+v; want MENTORS from org:u", e)
+	}
+	if c, _ := s.Counts(ctx); c.Edges != 1 {
+		t.Errorf("Counts().Edges = %d; want 1", c.Edges)
+	}
+}
+
+// TestAsOf: reads with graph.WithAsOf see only what is valid that day, and
+// an edge only when its ends are too. (The conformance suite does not cover
+// as-of reads yet; this belongs there.)
+func TestAsOf(t *testing.T) {
+	s := newStore(t)
+	a, b, c := org("org:a", "甲"), org("org:b", "乙"), org("org:c", "丙")
+	b.Until = "2020-01-01"
+	c.Since = "2019-01-01"
+	mustApply(t, s, graph.Batch{Nodes: []graph.Node{a, b, c}, Edges: []graph.Edge{
+		{ID: "e:ab", Type: graph.RelAdjacentTo, From: "org:a", To: "org:b"},
+		{ID: "e:ac", Type: graph.RelAdjacentTo, From: "org:a", To: "org:c", Since: "2019-06-01"},
+		{ID: "e:sub", Type: graph.RelSubOrganisationOf, From: "org:b", To: "org:a", Until: "2019-01-01"},
+	}})
+	for _, tc := range []struct {
+		date         string
+		nodes, edges []string
+		ancestorsOfB []string
+		relatedOfA   []string
+		nearA        []string
+	}{
+		{"", []string{"org:a", "org:b", "org:c"}, []string{"e:ab", "e:ac", "e:sub"}, []string{"org:a"}, []string{"e:ab", "e:ac", "e:sub"},
+			[]string{"org:a", "org:b", "org:c"}},
+		{"2018-06-01", []string{"org:a", "org:b"}, []string{"e:ab", "e:sub"}, []string{"org:a"}, []string{"e:ab", "e:sub"},
+			[]string{"org:a", "org:b"}},
+		{"2019-03-01", []string{"org:a", "org:b", "org:c"}, []string{"e:ab"}, nil, []string{"e:ab"}, []string{"org:a", "org:b"}},
+		{"2020-01-01", []string{"org:a", "org:c"}, []string{"e:ac"}, nil, []string{"e:ac"}, []string{"org:a", "org:c"}},
+	} {
+		ctx := context.Background()
+		if tc.date != "" {
+			ctx = graph.WithAsOf(ctx, tc.date)
+		}
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(snap.Nodes); !slices.Equal(got, tc.nodes) {
+			t.Errorf("as of %q: Snapshot nodes = %v; want %v", tc.date, got, tc.nodes)
+		}
+		if got := edgeIDs(snap.Edges); !slices.Equal(got, tc.edges) {
+			t.Errorf("as of %q: Snapshot edges = %v; want %v", tc.date, got, tc.edges)
+		}
+		if c, err := s.Counts(ctx); err != nil || c != (graph.Counts{Nodes: len(tc.nodes), Edges: len(tc.edges)}) {
+			t.Errorf("as of %q: Counts = %+v, %v; want %d, %d", tc.date, c, err, len(tc.nodes), len(tc.edges))
+		}
+		for _, id := range []string{"org:a", "org:b", "org:c"} {
+			_, err := s.Node(ctx, id)
+			if want := slices.Contains(tc.nodes, id); (err == nil) != want || (err != nil && !errors.Is(err, graph.ErrNotFound)) {
+				t.Errorf("as of %q: Node(%s) = %v; want found %v", tc.date, id, err, want)
+			}
+		}
+		anc, err := s.Ancestors(ctx, []string{"org:b"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(anc["org:b"]); !slices.Equal(got, tc.ancestorsOfB) && len(got)+len(tc.ancestorsOfB) > 0 {
+			t.Errorf("as of %q: Ancestors(b) = %v; want %v", tc.date, got, tc.ancestorsOfB)
+		}
+		rel, err := s.Related(ctx, []string{"org:a"}, graph.RelQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rel["org:a"] {
+			got = append(got, r.Edge.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.relatedOfA) {
+			t.Errorf("as of %q: Related(a) = %v; want %v", tc.date, got, tc.relatedOfA)
+		}
+		sg, err := s.Neighbourhood(ctx, "org:a", graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(sg.Nodes); !slices.Equal(got, tc.nearA) {
+			t.Errorf("as of %q: Neighbourhood nodes = %v; want %v", tc.date, got, tc.nearA)
+		}
+		p, err := s.ShortestPath(ctx, "org:a", "org:c", graph.PathQuery{MaxDepth: 3})
+		switch {
+		case !slices.Contains(tc.nodes, "org:c"):
+			if !errors.Is(err, graph.ErrNotFound) {
+				t.Errorf("as of %q: ShortestPath to a node not valid = %v; want ErrNotFound", tc.date, err)
+			}
+		case err != nil:
+			t.Errorf("as of %q: ShortestPath = %v", tc.date, err)
+		case (p != nil) != slices.Contains(tc.edges, "e:ac"):
+			t.Errorf("as of %q: ShortestPath = %v", tc.date, p)
+		}
+	}
+	// Writes ignore the as-of date.
+	ctx := graph.WithAsOf(context.Background(), "2018-01-01")
+	if _, err := s.CreateNode(ctx, org("org:c", "重复")); !errors.Is(err, graph.ErrConflict) {
+		t.Errorf("CreateNode(id of a node not valid as of) = %v; want ErrConflict", err)
+	}
+}
+
+func edgeIDs(es []*graph.Edge) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
+}
+
+// TestSearchPinyin: search by pinyin and initials, ranked and tied as
+// graph.SortHits orders (the suite's Search tests predate pinyin).
+func TestSearchPinyin(t *testing.T) {
+	s := newStore(t)
+	village, hq, street := org("org:shengdun", "圣墩村"), org("org:hq", "圣墩村区块拆迁指挥部"), org("org:yuelin", "岳林街道党工委")
+	village.NameEn, hq.NameEn, street.NameEn = "Shengdun Village", "Shengdun Block Demolition HQ", "Yuelin Street Party Working Committee"
+	mustApply(t, s, graph.Batch{Nodes: []graph.Node{hq, street, village}})
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"shengdun", []string{"org:shengdun", "org:hq"}},
+		{"sdc", []string{"org:shengdun", "org:hq"}},
+		{"SDC", []string{"org:shengdun", "org:hq"}},
+		{"圣墩", []string{"org:shengdun", "org:hq"}},
+		{"duncun", []string{"org:shengdun", "org:hq"}},
+		{"yljd", []string{"org:yuelin"}},
+		{"dc", nil},
+		{"ljd", nil},
+		{"jiedao", []string{"org:yuelin"}},
+		{"committee", []string{"org:yuelin"}},
+	} {
+		got, err := s.Search(context.Background(), tc.q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := ids(got); !slices.Equal(g, tc.want) && len(g)+len(tc.want) > 0 {
+			t.Errorf("Search(%q) = %v; want %v", tc.q, g, tc.want)
+		}
+	}
+}
+
+// TestApplyRate loads 100,000 nodes, then 99,999 edges, each in one Apply
+// (one transaction), and logs the rates; the target is 20,000 nodes a
+// second. One transaction of 100,000 nodes needs about 600 MB of Neo4j
+// transaction memory (localneo4j gives half the heap: orgnet neo4j start
+// --heap-mb 2048), so the test runs only with ORGNET_NEO4J_APPLY_RATE=1.
+func TestApplyRate(t *testing.T) {
+	if os.Getenv("ORGNET_NEO4J_APPLY_RATE") != "1" {
+		t.Skip("set ORGNET_NEO4J_APPLY_RATE=1 (and give Neo4j a 2 GB heap) to measure Apply of 100,000 nodes")
+	}
+	s := newStore(t)
+	const n = 100000
+	b := syntheticBatch(n)
+	ctx, m := graph.WithMeter(context.Background())
+	start := time.Now()
+	if _, err := s.Apply(ctx, graph.Batch{Nodes: b.Nodes}); err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	t.Logf("Apply(%d nodes): %v, %.0f nodes/s, %d statements", n, d.Round(time.Millisecond), float64(n)/d.Seconds(), m.Count())
+	ctx, m = graph.WithMeter(context.Background())
+	start = time.Now()
+	if _, err := s.Apply(ctx, graph.Batch{Edges: b.Edges}); err != nil {
+		t.Fatal(err)
+	}
+	d = time.Since(start)
+	t.Logf("Apply(%d edges): %v, %.0f edges/s, %d statements", len(b.Edges), d.Round(time.Millisecond), float64(len(b.Edges))/d.Seconds(), m.Count())
+	c, err := s.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Nodes != n || c.Edges != len(b.Edges) {
+		t.Errorf("Counts() = %+v; want %d nodes, %d edges", c, n, len(b.Edges))
+	}
+}
+
+// syntheticBatch is a tree of n organisations under one root (each node's
+// parent is node i/10), every node with a few attributes.
+func syntheticBatch(n int) graph.Batch {
+	var b graph.Batch
+	b.Nodes = make([]graph.Node, 0, n)
+	b.Edges = make([]graph.Edge, 0, n)
+	for i := range n {
+		nd := org(fmt.Sprintf("org:s%06d", i), fmt.Sprintf("合成组织%06d", i))
+		nd.Tier = 1 + i%3
+		nd.Attrs = map[string]any{graph.AttrPopulation: int64(1000 + i), graph.AttrStrength: float64(i) / 7}
+		b.Nodes = append(b.Nodes, nd)
+		if i > 0 {
+			b.Edges = append(b.Edges, graph.Edge{Type: graph.RelSubOrganisationOf, From: nd.ID, To: fmt.Sprintf("org:s%06d", i/10),
+				Provenance: graph.Provenance{Source: graph.SourceSynthetic}})
+		}
+	}
+	return b
+}
+
+// BenchmarkApply measures Apply of 10,000 new nodes per iteration.
+func BenchmarkApply(b *testing.B) {
+	s := newStore(b)
+	batch := syntheticBatch(10000)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		if i > 0 {
+			wipe(b, s.Driver())
+		}
+		b.StartTimer()
+		if _, err := s.Apply(context.Background(), graph.Batch{Nodes: batch.Nodes}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch.Nodes))/b.Elapsed().Seconds(), "nodes/s")
+}

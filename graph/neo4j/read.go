@@ -1,0 +1,488 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// Node returns the node with the given id. Returns ErrNotFound.
+func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
+	if graph.ValidateID("id", id) != nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	n, err := readTx(ctx, s, "node", func(tx driver.ManagedTransaction) (*graph.Node, error) {
+		recs, _, err := run(ctx, tx, cypherNode, readParams(ctx, map[string]any{"id": id}, nil))
+		if err != nil || len(recs) == 0 {
+			return nil, err
+		}
+		return decodeNode(get(recs[0], "n"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	return n, nil
+}
+
+// Nodes returns the nodes with the given ids, in the order asked, nil where
+// an id does not exist.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	out := make([]*graph.Node, len(ids))
+	ask := uniqueValidIDs(ids)
+	if len(ask) == 0 {
+		return out, nil
+	}
+	byID, err := readTx(ctx, s, "nodes", func(tx driver.ManagedTransaction) (map[string]*graph.Node, error) {
+		recs, _, err := run(ctx, tx, cypherNodes, readParams(ctx, map[string]any{"ids": ask}, nil))
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]*graph.Node, len(recs))
+		for _, r := range recs {
+			n, err := decodeNode(get(r, "n"))
+			if err != nil {
+				return nil, err
+			}
+			m[n.ID] = n
+		}
+		return m, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(ids))
+	for i, id := range ids {
+		n := byID[id]
+		if n != nil && seen[id] {
+			n = n.Clone() // each element is the caller's own copy
+		}
+		seen[id] = true
+		out[i] = n
+	}
+	return out, nil
+}
+
+// uniqueValidIDs returns the distinct ids that could name something (ids
+// failing graph.ValidateID cannot be stored, so they are not asked for).
+func uniqueValidIDs(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] || graph.ValidateID("id", id) != nil {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
+}
+
+// FindNodes returns a page of the nodes matching f, ordered by id, with the
+// total count, in one statement. Returns ErrInvalid.
+func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	first := p.First
+	if first == 0 {
+		first = graph.DefaultPageSize
+	}
+	after := ""
+	if p.After != "" {
+		id, err := graph.DecodeCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		after = id
+	}
+	opts, err := filterParams(f)
+	if err != nil {
+		return nil, err
+	}
+	opts["after"] = after
+	opts["take"] = int64(first + 1)
+	params := readParams(ctx, nil, opts)
+	page, err := readTx(ctx, s, "find nodes", func(tx driver.ManagedTransaction) (*graph.NodePage, error) {
+		recs, _, err := run(ctx, tx, cypherFindNodes, params)
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		if r == nil {
+			return nil, fmt.Errorf("no result")
+		}
+		nodes, err := decodeNodes(get(r, "page"))
+		if err != nil {
+			return nil, err
+		}
+		sortNodes(nodes)
+		pg := &graph.NodePage{TotalCount: getInt(r, "total"), HasPrevPage: getBool(r, "hasPrev")}
+		if len(nodes) > first {
+			nodes = nodes[:first]
+			pg.HasNextPage = true
+		}
+		pg.Nodes = nodes
+		if len(nodes) > 0 {
+			pg.StartCursor = graph.EncodeCursor(nodes[0].ID)
+			pg.EndCursor = graph.EncodeCursor(nodes[len(nodes)-1].ID)
+		}
+		return pg, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// filterParams checks a filter (unknown labels and sources are ErrInvalid)
+// and turns it into the parameters of nodeFilter.
+func filterParams(f graph.NodeFilter) (map[string]any, error) {
+	labels := make([]any, 0, len(f.Labels))
+	for _, l := range f.Labels {
+		if !l.Valid() {
+			return nil, graph.Invalidf("labels", "label %q is not one of %v", l, graph.Labels)
+		}
+		labels = append(labels, string(l))
+	}
+	kinds := make([]any, 0, len(f.Kinds))
+	for _, k := range f.Kinds {
+		kinds = append(kinds, k)
+	}
+	tiers := make([]any, 0, len(f.Tiers))
+	for _, t := range f.Tiers {
+		tiers = append(tiers, int64(t))
+	}
+	sources, err := sourceParams(f.Sources)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"labels":   labels,
+		"kinds":    kinds,
+		"tiers":    tiers,
+		"name":     graph.FoldText(f.NameContains),
+		"sep":      searchKeySep,
+		"alliance": f.AllianceID,
+		"sources":  sources,
+		// graph.AttrAllianceType, kept as an ordinary property.
+		"allianceType": f.AllianceType,
+	}, nil
+}
+
+func sourceParams(ss []graph.Source) ([]any, error) {
+	out := make([]any, 0, len(ss))
+	for _, src := range ss {
+		if !src.Valid() {
+			return nil, graph.Invalidf("sources", "source %q is not one of %v", src, graph.Sources)
+		}
+		out = append(out, string(src))
+	}
+	return out, nil
+}
+
+// Search returns up to limit nodes whose name or English name contains text
+// (folded), ranked like graph.SearchRank, in one statement. Returns
+// ErrInvalid.
+func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.Node, error) {
+	q, err := graph.ValidateSearch(text, limit)
+	if err != nil {
+		return nil, err
+	}
+	params := readParams(ctx, map[string]any{"q": q}, map[string]any{"sep": searchKeySep, "limit": int64(limit)})
+	return readTx(ctx, s, "search", func(tx driver.ManagedTransaction) ([]*graph.Node, error) {
+		recs, _, err := run(ctx, tx, cypherSearch, params)
+		if err != nil {
+			return nil, err
+		}
+		hits := make([]graph.SearchHit, 0, len(recs))
+		for _, r := range recs {
+			n, err := decodeNode(get(r, "n"))
+			if err != nil {
+				return nil, err
+			}
+			k := graph.KeyOf(n)
+			hits = append(hits, graph.SearchHit{Node: n, Key: k, Rank: k.Rank(q)})
+		}
+		// Neo4j ordered and cut them; SortHits orders them again so that
+		// ties compare ids as Go strings, like the embedded store.
+		graph.SortHits(hits)
+		out := make([]*graph.Node, len(hits))
+		for i, h := range hits {
+			out[i] = h.Node
+		}
+		return out, nil
+	})
+}
+
+// Edge returns the edge with the given id. Returns ErrNotFound.
+func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
+	if graph.ValidateID("id", id) != nil {
+		return nil, graph.NotFoundf("edge %q does not exist", id)
+	}
+	e, err := readTx(ctx, s, "edge", func(tx driver.ManagedTransaction) (*graph.Edge, error) {
+		recs, _, err := run(ctx, tx, cypherEdge, readParams(ctx, map[string]any{"id": id}, nil))
+		if err != nil || len(recs) == 0 {
+			return nil, err
+		}
+		return decodeRel(get(recs[0], "r"), getString(recs[0], "f"), getString(recs[0], "t"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, graph.NotFoundf("edge %q does not exist", id)
+	}
+	return e, nil
+}
+
+// Edges returns every edge matching f, sorted by id, in one statement.
+// Returns ErrInvalid for an unknown type or source.
+func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, error) {
+	if err := validateTypes(f.Types); err != nil {
+		return nil, err
+	}
+	sources, err := sourceParams(f.Sources)
+	if err != nil {
+		return nil, err
+	}
+	params := readParams(ctx, nil, map[string]any{"types": typeParams(f.Types), "sources": sources})
+	return readTx(ctx, s, "edges", func(tx driver.ManagedTransaction) ([]*graph.Edge, error) {
+		recs, _, err := run(ctx, tx, cypherEdges, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*graph.Edge, 0, len(recs))
+		for _, r := range recs {
+			e, err := decodeRel(get(r, "r"), getString(r, "f"), getString(r, "t"))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		sortEdges(out)
+		return out, nil
+	})
+}
+
+// Related returns, for each of ids, the matching edges at it with the node
+// at the other end, by edge type, then other node id (then edge id), in one
+// statement. Ids that do not exist are left out of the map.
+func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
+	if err := validateTypes(q.Types); err != nil {
+		return nil, err
+	}
+	var cypher string
+	switch q.Dir {
+	case graph.Both, "":
+		cypher = cypherRelatedBoth
+	case graph.Out:
+		cypher = cypherRelatedOut
+	case graph.In:
+		cypher = cypherRelatedIn
+	default:
+		return nil, graph.Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
+	}
+	ask := uniqueValidIDs(ids)
+	if len(ask) == 0 {
+		return map[string][]graph.Related{}, nil
+	}
+	params := readParams(ctx, map[string]any{"ids": ask}, map[string]any{"types": typeParams(q.Types)})
+	return readTx(ctx, s, "related", func(tx driver.ManagedTransaction) (map[string][]graph.Related, error) {
+		recs, _, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]graph.Related, len(ask))
+		for _, r := range recs {
+			id := getString(r, "id")
+			if get(r, "r") == nil {
+				if _, ok := out[id]; !ok {
+					out[id] = []graph.Related{}
+				}
+				continue
+			}
+			e, err := decodeRel(get(r, "r"), getString(r, "f"), getString(r, "t"))
+			if err != nil {
+				return nil, err
+			}
+			m, err := decodeNode(get(r, "m"))
+			if err != nil {
+				return nil, err
+			}
+			out[id] = append(out[id], graph.Related{Edge: e, Node: m})
+		}
+		for _, rs := range out {
+			sort.Slice(rs, func(i, j int) bool {
+				a, b := rs[i], rs[j]
+				if a.Edge.Type != b.Edge.Type {
+					return a.Edge.Type < b.Edge.Type
+				}
+				if a.Node.ID != b.Node.ID {
+					return a.Node.ID < b.Node.ID
+				}
+				return a.Edge.ID < b.Edge.ID
+			})
+		}
+		return out, nil
+	})
+}
+
+// Ancestors returns, for each of ids, the nodes above it by
+// SUB_ORGANISATION_OF, nearest first (ties by id), each once, in one
+// statement. Ids that do not exist are left out of the map.
+func (s *Store) Ancestors(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
+	ask := uniqueValidIDs(ids)
+	if len(ask) == 0 {
+		return map[string][]*graph.Node{}, nil
+	}
+	return readTx(ctx, s, "ancestors", func(tx driver.ManagedTransaction) (map[string][]*graph.Node, error) {
+		recs, _, err := run(ctx, tx, cypherAncestors, readParams(ctx, map[string]any{"ids": ask}, nil))
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]*graph.Node, len(ask))
+		for _, r := range recs {
+			found, err := decodeFound(get(r, "found"))
+			if err != nil {
+				return nil, err
+			}
+			nodes := make([]*graph.Node, len(found))
+			for i, f := range found {
+				nodes[i] = f.n
+			}
+			out[getString(r, "id")] = nodes
+		}
+		return out, nil
+	})
+}
+
+// found is a node with its distance from where a traversal started.
+type found struct {
+	n *graph.Node
+	d int
+}
+
+// decodeFound decodes a list of {n, d} maps, ordered nearest first then by
+// id.
+func decodeFound(v any) ([]found, error) {
+	l, _ := v.([]any)
+	out := make([]found, 0, len(l))
+	for _, x := range l {
+		m, _ := x.(map[string]any)
+		n, err := decodeNode(m["n"])
+		if err != nil {
+			return nil, err
+		}
+		d, _ := m["d"].(int64)
+		out = append(out, found{n, int(d)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].d != out[j].d {
+			return out[i].d < out[j].d
+		}
+		return out[i].n.ID < out[j].n.ID
+	})
+	return out, nil
+}
+
+// Snapshot returns the whole graph sorted by id, in one statement.
+func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
+	return readTx(ctx, s, "snapshot", func(tx driver.ManagedTransaction) (*graph.Snapshot, error) {
+		recs, _, err := run(ctx, tx, cypherSnapshot, readParams(ctx, nil, nil))
+		if err != nil {
+			return nil, err
+		}
+		snap := &graph.Snapshot{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}
+		for _, r := range recs {
+			if v := get(r, "n"); v != nil {
+				n, err := decodeNode(v)
+				if err != nil {
+					return nil, err
+				}
+				snap.Nodes = append(snap.Nodes, n)
+				continue
+			}
+			e, err := decodeRel(get(r, "r"), getString(r, "f"), getString(r, "t"))
+			if err != nil {
+				return nil, err
+			}
+			snap.Edges = append(snap.Edges, e)
+		}
+		sortNodes(snap.Nodes)
+		sortEdges(snap.Edges)
+		return snap, nil
+	})
+}
+
+// Counts returns the number of nodes and edges, in one statement.
+func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
+	return readTx(ctx, s, "counts", func(tx driver.ManagedTransaction) (graph.Counts, error) {
+		cypher, params := cypherCounts, map[string]any(nil) // the count store
+		if _, ok := graph.AsOf(ctx); ok {
+			cypher, params = cypherCountsAsOf, readParams(ctx, nil, nil)
+		}
+		recs, _, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return graph.Counts{}, err
+		}
+		r := single(recs)
+		if r == nil {
+			return graph.Counts{}, fmt.Errorf("no result")
+		}
+		return graph.Counts{Nodes: getInt(r, "nodes"), Edges: getInt(r, "edges")}, nil
+	})
+}
+
+// readParams returns the parameters of a read: top, the values that drive
+// index seeks, at the top level, and $o, a map of the options (opts) with the
+// context's as-of date (asOf, null when there is none). See cypher.go for why
+// options travel in one map.
+func readParams(ctx context.Context, top, opts map[string]any) map[string]any {
+	o := make(map[string]any, len(opts)+1)
+	for k, v := range opts {
+		o[k] = v
+	}
+	o["asOf"] = nil
+	if d, ok := graph.AsOf(ctx); ok {
+		o["asOf"] = d
+	}
+	p := make(map[string]any, len(top)+1)
+	for k, v := range top {
+		p[k] = v
+	}
+	p["o"] = o
+	return p
+}
+
+func sortNodes(ns []*graph.Node) {
+	sort.Slice(ns, func(i, j int) bool { return ns[i].ID < ns[j].ID })
+}
+
+func sortEdges(es []*graph.Edge) {
+	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+}
+
+// validateTypes checks relationship types the way graph's queries do.
+func validateTypes(ts []graph.RelType) error {
+	for _, t := range ts {
+		if !t.Valid() {
+			return graph.Invalidf("relations", "relationship type %q is not one of %v", t, graph.RelTypes)
+		}
+	}
+	return nil
+}
+
+func typeParams(ts []graph.RelType) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package neo4j
+
+// The schema the store relies on, created idempotently by New. Every node has
+// the common label :Node plus its graph label (:Node:Organisation), so that a
+// node id is unique across labels and every lookup by id is one index seek.
+// Names are fixed so that SHOW CONSTRAINTS / SHOW INDEXES are readable and a
+// second New is a no-op.
+//
+// Relationship property uniqueness constraints exist in Community 5.26 but
+// are per relationship type, so an edge id is unique within its type by
+// constraint and across types by the store's own check inside the writing
+// transaction (see edgeIDTaken).
+
+// schemaStatements are run in order by New; each is idempotent (IF NOT EXISTS).
+var schemaStatements = []string{
+	// Node ids: unique over all nodes, and (as asked) per graph label.
+	`CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT alliance_id IF NOT EXISTS FOR (n:Alliance) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT zone_id IF NOT EXISTS FOR (n:Zone) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT brand_id IF NOT EXISTS FOR (n:Brand) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT platform_id IF NOT EXISTS FOR (n:Platform) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT scenario_id IF NOT EXISTS FOR (n:Scenario) REQUIRE n.id IS UNIQUE`,
+
+	// Edge ids: unique per relationship type (the constraint is also the
+	// index every lookup of an edge by id seeks).
+	`CREATE CONSTRAINT sub_organisation_of_id IF NOT EXISTS FOR ()-[r:SUB_ORGANISATION_OF]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT member_of_id IF NOT EXISTS FOR ()-[r:MEMBER_OF]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT mentors_id IF NOT EXISTS FOR ()-[r:MENTORS]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT adjacent_to_id IF NOT EXISTS FOR ()-[r:ADJACENT_TO]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT built_on_id IF NOT EXISTS FOR ()-[r:BUILT_ON]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT holds_post_id IF NOT EXISTS FOR ()-[r:HOLDS_POST]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT responsible_for_id IF NOT EXISTS FOR ()-[r:RESPONSIBLE_FOR]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT hosted_at_id IF NOT EXISTS FOR ()-[r:HOSTED_AT]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT runs_id IF NOT EXISTS FOR ()-[r:RUNS]-() REQUIRE r.id IS UNIQUE`,
+	`CREATE CONSTRAINT part_of_id IF NOT EXISTS FOR ()-[r:PART_OF]-() REQUIRE r.id IS UNIQUE`,
+
+	// Filters of FindNodes.
+	`CREATE RANGE INDEX node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)`,
+	`CREATE RANGE INDEX node_tier IF NOT EXISTS FOR (n:Node) ON (n.tier)`,
+	`CREATE RANGE INDEX node_source IF NOT EXISTS FOR (n:Node) ON (n.source)`,
+
+	// Search and FindNodes.NameContains: the search key (graph.KeyOf,
+	// computed at write time: folded name and English name, pinyin,
+	// initials, in one property) matched with CONTAINS, which a TEXT
+	// (trigram) index answers.
+	`CREATE TEXT INDEX node_search_key IF NOT EXISTS FOR (n:Node) ON (n.searchKey)`,
+
+	// Full-text over the names, CJK-aware, for analysts in Cypher
+	// (db.index.fulltext.queryNodes('node_names', …)); the store does not
+	// query it. Eventually consistent: Lucene indexes the names after the
+	// commit, in the background, instead of inside it; this index alone
+	// would otherwise take about a third of the time of a bulk Apply.
+	"CREATE FULLTEXT INDEX node_names IF NOT EXISTS FOR (n:Node) ON EACH [n.name, n.nameEn] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}",
+}
+
+// cypherShowIndexes lists the indexes, with the constraint that owns each
+// (a uniqueness constraint's index bears its name).
+const cypherShowIndexes = `SHOW INDEXES YIELD name, owningConstraint RETURN name, owningConstraint`
+
+// awaitIndexes waits for indexes still being populated after creation, so
+// that the first queries use them.
+const awaitIndexes = `CALL db.awaitIndexes(300)`
+
+// schemaNames lists the constraint and index names schemaStatements create,
+// for tests and for the report of what exists.
+var schemaNames = []string{
+	"node_id", "organisation_id", "alliance_id", "person_id", "project_id", "zone_id", "brand_id", "platform_id", "scenario_id",
+	"sub_organisation_of_id", "member_of_id", "mentors_id", "adjacent_to_id", "built_on_id", "holds_post_id",
+	"responsible_for_id", "hosted_at_id", "runs_id", "part_of_id",
+	"node_kind", "node_tier", "node_source", "node_search_key", "node_names",
+}

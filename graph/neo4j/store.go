@@ -1,0 +1,282 @@
+// Package neo4j is the graph.Store kept in Neo4j 5, the system of record.
+//
+// Nodes are (:Node:<Label> {id, kind, name, nameEn, tier, since, until,
+// source, quote, ref, attrProvenance, searchKey, <attrs>}); edges are
+// relationships of their graph type with {id, since, until, source, quote,
+// ref, <attrs>}. Every read method sends one Cypher statement whatever the
+// size of its answer; writes send a small bounded number inside one
+// transaction; Apply sends one lookup and then UNWIND statements of at most
+// Options.BatchRows rows. All Cypher is constant text with parameters: labels
+// and relationship types, validated by graph, go in as parameters of Neo4j's
+// dynamic labels ($(…)), and depths, validated ints, pick a statement from a
+// table built at start-up.
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// Options configure a Store.
+type Options struct {
+	// Database is the Neo4j database the store uses; "" means "neo4j".
+	Database string
+	// TxTimeout bounds every transaction on the server; 0 keeps the
+	// server's setting.
+	TxTimeout time.Duration
+	// BatchRows is the number of rows per UNWIND statement in Apply; 0
+	// means DefaultBatchRows.
+	BatchRows int
+	// MaxRetryTime bounds how long the driver retries a transaction that
+	// failed on a transient error or a lost connection. Used by Open only (a
+	// driver handed to New keeps its own); 0 means 15 s.
+	MaxRetryTime time.Duration
+}
+
+// DefaultBatchRows is the default number of rows per UNWIND statement.
+const DefaultBatchRows = 5000
+
+// Store is a graph.Store on Neo4j. It is safe for concurrent use.
+type Store struct {
+	drv       driver.DriverWithContext
+	ownDriver bool
+	db        string
+	txOpts    []func(*driver.TransactionConfig)
+	batchRows int
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// New returns a Store on drv and creates, idempotently, the constraints and
+// indexes it relies on (see schema.go). The caller keeps drv and closes it
+// after the Store. Returns ErrUnavailable when the database cannot be
+// reached.
+func New(ctx context.Context, drv driver.DriverWithContext, opts Options) (*Store, error) {
+	if drv == nil {
+		return nil, fmt.Errorf("neo4j: New: nil driver")
+	}
+	s := &Store{drv: drv, db: opts.Database, batchRows: opts.BatchRows}
+	if s.db == "" {
+		s.db = "neo4j"
+	}
+	if s.batchRows <= 0 {
+		s.batchRows = DefaultBatchRows
+	}
+	if opts.TxTimeout > 0 {
+		s.txOpts = append(s.txOpts, driver.WithTxTimeout(opts.TxTimeout))
+	}
+	if err := s.ensureSchema(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Open connects to the Neo4j at uri (bolt://, neo4j://, with +s/+ssc for
+// TLS) with basic auth, checks that it answers, and returns a Store that
+// owns the driver and closes it on Close. Returns ErrUnavailable when the
+// database cannot be reached.
+func Open(ctx context.Context, uri, user, password string, opts Options) (*Store, error) {
+	retry := opts.MaxRetryTime
+	if retry <= 0 {
+		retry = 15 * time.Second
+	}
+	drv, err := driver.NewDriverWithContext(uri, driver.BasicAuth(user, password, ""), func(c *config.Config) {
+		c.MaxTransactionRetryTime = retry
+		c.SocketConnectTimeout = 5 * time.Second
+		c.ConnectionAcquisitionTimeout = 30 * time.Second
+	})
+	if err != nil {
+		return nil, graph.Errorf(graph.CodeInvalid, "neo4j: bad connection settings for %q: %w", uri, err)
+	}
+	if err := drv.VerifyConnectivity(ctx); err != nil {
+		_ = drv.Close(context.WithoutCancel(ctx))
+		return nil, asUnavailable("open", err)
+	}
+	s, err := New(ctx, drv, opts)
+	if err != nil {
+		_ = drv.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	s.ownDriver = true
+	return s, nil
+}
+
+// Driver returns the driver the store uses.
+func (s *Store) Driver() driver.DriverWithContext { return s.drv }
+
+// Close closes the driver if Open made it.
+func (s *Store) Close() error {
+	if !s.ownDriver {
+		return nil
+	}
+	return s.drv.Close(context.Background())
+}
+
+// Ping checks that the database answers. Returns ErrUnavailable.
+func (s *Store) Ping(ctx context.Context) error {
+	graph.CountRoundTrip(ctx)
+	if err := s.drv.VerifyConnectivity(ctx); err != nil {
+		return asUnavailable("ping", err)
+	}
+	return nil
+}
+
+// asUnavailable maps err and makes anything that is not already a domain
+// error unavailable: a failing connectivity check means the store cannot
+// answer, whatever the cause.
+func asUnavailable(op string, err error) error {
+	err = mapErr(op, err)
+	if graph.ErrorCode(err) == graph.CodeInternal {
+		return unavailable(op, "the database cannot be reached", err)
+	}
+	return err
+}
+
+// ensureSchema creates the constraints and indexes of schema.go that do not
+// exist yet: one statement to list what exists, then one per missing item
+// (each idempotent), then a wait until new indexes are online.
+func (s *Store) ensureSchema(ctx context.Context) error {
+	have, err := readTx(ctx, s, "list schema", func(tx driver.ManagedTransaction) (map[string]bool, error) {
+		recs, _, err := run(ctx, tx, cypherShowIndexes, nil)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]bool, len(recs))
+		for _, r := range recs {
+			m[getString(r, "name")] = true
+			if c := getString(r, "owningConstraint"); c != "" {
+				m[c] = true
+			}
+		}
+		return m, nil
+	})
+	if err != nil {
+		return err
+	}
+	created := false
+	for i, stmt := range schemaStatements {
+		if have[schemaNames[i]] {
+			continue
+		}
+		// Two stores starting at once may race; the loser's equivalent rule
+		// already exists, which is what it wanted.
+		if err := s.exec(ctx, "create "+schemaNames[i], stmt, nil); err != nil && !isCode(err, codeEquivalentSchema) {
+			return err
+		}
+		created = true
+	}
+	if !created {
+		return nil
+	}
+	return s.exec(ctx, "await indexes", awaitIndexes, nil)
+}
+
+// exec runs one statement in its own write transaction.
+func (s *Store) exec(ctx context.Context, op, cypher string, params map[string]any) error {
+	_, err := writeTx(ctx, s, op, func(tx driver.ManagedTransaction) (struct{}, error) {
+		_, _, err := run(ctx, tx, cypher, params)
+		return struct{}{}, err
+	})
+	return err
+}
+
+// session opens a session for one call. Sessions share the driver's
+// bookmark manager, so that in a cluster a read routed to a follower waits
+// for the writes this process made before it (read your writes).
+func (s *Store) session(ctx context.Context, mode driver.AccessMode) driver.SessionWithContext {
+	return s.drv.NewSession(ctx, driver.SessionConfig{
+		DatabaseName:    s.db,
+		AccessMode:      mode,
+		FetchSize:       driver.FetchAll,
+		BookmarkManager: s.drv.ExecuteQueryBookmarkManager(),
+	})
+}
+
+// readTx runs work in a managed read transaction (routed to readers in a
+// cluster, retried on transient errors) and maps its error.
+func readTx[T any](ctx context.Context, s *Store, op string, work func(tx driver.ManagedTransaction) (T, error)) (T, error) {
+	return inTx(ctx, s, driver.AccessModeRead, op, work)
+}
+
+// writeTx runs work in a managed write transaction and maps its error. An
+// error returned by work rolls the transaction back.
+func writeTx[T any](ctx context.Context, s *Store, op string, work func(tx driver.ManagedTransaction) (T, error)) (T, error) {
+	return inTx(ctx, s, driver.AccessModeWrite, op, work)
+}
+
+func inTx[T any](ctx context.Context, s *Store, mode driver.AccessMode, op string, work func(tx driver.ManagedTransaction) (T, error)) (T, error) {
+	var zero T
+	sess := s.session(ctx, mode)
+	defer sess.Close(context.WithoutCancel(ctx))
+	fn := func(tx driver.ManagedTransaction) (any, error) { return work(tx) }
+	var (
+		v   any
+		err error
+	)
+	if mode == driver.AccessModeRead {
+		v, err = sess.ExecuteRead(ctx, fn, s.txOpts...)
+	} else {
+		v, err = sess.ExecuteWrite(ctx, fn, s.txOpts...)
+	}
+	if err != nil {
+		return zero, mapErr(op, err)
+	}
+	t, _ := v.(T)
+	return t, nil
+}
+
+// run sends one statement, counts the round trip and reads the whole result.
+func run(ctx context.Context, tx driver.ManagedTransaction, cypher string, params map[string]any) ([]*driver.Record, driver.ResultSummary, error) {
+	graph.CountRoundTrip(ctx)
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return recs, sum, nil
+}
+
+// single returns the one record a statement answers with, or nil.
+func single(recs []*driver.Record) *driver.Record {
+	if len(recs) == 0 {
+		return nil
+	}
+	return recs[0]
+}
+
+// get returns a record's value by key (nil when absent or r is nil).
+func get(r *driver.Record, key string) any {
+	if r == nil {
+		return nil
+	}
+	v, _ := r.Get(key)
+	return v
+}
+
+func getString(r *driver.Record, key string) string {
+	s, _ := get(r, key).(string)
+	return s
+}
+
+func getInt(r *driver.Record, key string) int {
+	i, _ := get(r, key).(int64)
+	return int(i)
+}
+
+func getBool(r *driver.Record, key string) bool {
+	b, _ := get(r, key).(bool)
+	return b
+}

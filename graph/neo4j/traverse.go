@@ -1,0 +1,161 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// Neighbourhood returns the subgraph within q.Depth hops of id over q.Types
+// in either direction: nodes nearest first then by id, at most q.Limit
+// (Truncated when more exist), and every matching edge among them, sorted by
+// id. One statement. Returns ErrNotFound, ErrInvalid.
+func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if graph.ValidateID("id", id) != nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	params := readParams(ctx, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
+	sg, err := readTx(ctx, s, "neighbourhood", func(tx driver.ManagedTransaction) (*graph.Subgraph, error) {
+		recs, _, err := run(ctx, tx, cypherNeighbourhood[q.Depth], params)
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		if r == nil {
+			return nil, nil
+		}
+		return decodeSubgraph(get(r, "kept"), get(r, "es"), getBool(r, "truncated"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if sg == nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	return sg, nil
+}
+
+// Subtree returns root and the nodes below it by SUB_ORGANISATION_OF down to
+// maxDepth levels, nearest first then by id, with the SUB_ORGANISATION_OF
+// edges among them sorted by id; Truncated when nodes lie deeper. One
+// statement. Returns ErrNotFound, ErrInvalid.
+func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*graph.Subgraph, error) {
+	if err := graph.ValidateSubtreeDepth(maxDepth); err != nil {
+		return nil, err
+	}
+	if graph.ValidateID("rootId", rootID) != nil {
+		return nil, graph.NotFoundf("node %q does not exist", rootID)
+	}
+	sg, err := readTx(ctx, s, "subtree", func(tx driver.ManagedTransaction) (*graph.Subgraph, error) {
+		recs, _, err := run(ctx, tx, cypherSubtree[maxDepth], readParams(ctx, map[string]any{"id": rootID}, nil))
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		if r == nil {
+			return nil, nil
+		}
+		return decodeSubgraph(get(r, "found"), get(r, "es"), getBool(r, "deeper"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if sg == nil {
+		return nil, graph.NotFoundf("node %q does not exist", rootID)
+	}
+	return sg, nil
+}
+
+func decodeSubgraph(nodes, edges any, truncated bool) (*graph.Subgraph, error) {
+	fs, err := decodeFound(nodes)
+	if err != nil {
+		return nil, err
+	}
+	es, err := decodeEdgeMaps(edges)
+	if err != nil {
+		return nil, err
+	}
+	sortEdges(es)
+	sg := &graph.Subgraph{Nodes: make([]*graph.Node, len(fs)), Edges: es, Truncated: truncated}
+	for i, f := range fs {
+		sg.Nodes[i] = f.n
+	}
+	return sg, nil
+}
+
+// ShortestPath returns a shortest path from one node to another over q.Types
+// in either direction within q.MaxDepth hops, the one whose node ids (then
+// edge ids) are least in order; nil when there is none. One statement.
+// Returns ErrNotFound for a missing end, ErrInvalid.
+func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	for _, id := range []string{from, to} {
+		if graph.ValidateID("id", id) != nil {
+			return nil, graph.NotFoundf("node %q does not exist", id)
+		}
+	}
+	params := readParams(ctx, map[string]any{"from": from, "to": to}, map[string]any{"types": typeParams(q.Types)})
+	type answer struct {
+		hasFrom, hasTo bool
+		path           *graph.Path
+	}
+	a, err := readTx(ctx, s, "shortest path", func(tx driver.ManagedTransaction) (answer, error) {
+		recs, _, err := run(ctx, tx, cypherShortestPath[q.MaxDepth], params)
+		if err != nil {
+			return answer{}, err
+		}
+		r := single(recs)
+		if r == nil {
+			return answer{}, fmt.Errorf("no result")
+		}
+		a := answer{hasFrom: getBool(r, "hasFrom"), hasTo: getBool(r, "hasTo")}
+		ps, _ := get(r, "ps").([]any)
+		if len(ps) > 0 {
+			a.path, err = decodePath(ps[0])
+		}
+		return a, err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case !a.hasFrom:
+		return nil, graph.NotFoundf("node %q does not exist", from)
+	case !a.hasTo:
+		return nil, graph.NotFoundf("node %q does not exist", to)
+	}
+	return a.path, nil
+}
+
+func decodePath(v any) (*graph.Path, error) {
+	p, ok := v.(dbtype.Path)
+	if !ok {
+		return nil, fmt.Errorf("neo4j: want a path, got %T", v)
+	}
+	ids := make(map[string]string, len(p.Nodes))
+	path := &graph.Path{Nodes: make([]*graph.Node, len(p.Nodes)), Edges: make([]*graph.Edge, len(p.Relationships))}
+	for i, dn := range p.Nodes {
+		n, err := decodeNode(dn)
+		if err != nil {
+			return nil, err
+		}
+		ids[dn.ElementId] = n.ID
+		path.Nodes[i] = n
+	}
+	for i, r := range p.Relationships {
+		e, err := decodeRel(r, ids[r.StartElementId], ids[r.EndElementId])
+		if err != nil {
+			return nil, err
+		}
+		path.Edges[i] = e
+	}
+	return path, nil
+}

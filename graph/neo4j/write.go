@@ -1,0 +1,184 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"sort"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// CreateNode stores a new node: Prepare, Validate, then one CREATE. Returns
+// ErrInvalid, ErrConflict when the id is taken.
+func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node, error) {
+	n := in.Clone()
+	n.Prepare()
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	props, err := nodeProps(n)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"label": string(n.Label), "props": props}
+	out, err := writeTx(ctx, s, "create node", func(tx driver.ManagedTransaction) (*graph.Node, error) {
+		recs, _, err := run(ctx, tx, cypherCreateNode, params)
+		if err != nil {
+			return nil, err
+		}
+		return decodeNode(get(single(recs), "n"))
+	})
+	if errors.Is(err, graph.ErrConflict) {
+		return nil, idTaken("node", n.ID, err)
+	}
+	return out, err
+}
+
+// UpdateNode changes a node: it locks and reads it, applies u, validates and
+// writes the whole node back, in one transaction of two statements. Label
+// and id never change. Returns ErrNotFound, ErrInvalid.
+func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (*graph.Node, error) {
+	if graph.ValidateID("id", id) != nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	return writeTx(ctx, s, "update node", func(tx driver.ManagedTransaction) (*graph.Node, error) {
+		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		if r == nil {
+			return nil, graph.NotFoundf("node %q does not exist", id)
+		}
+		old, err := decodeNode(get(r, "n"))
+		if err != nil {
+			return nil, err
+		}
+		n := u.Apply(old)
+		n.Attrs = graph.NormaliseAttrs(n.Attrs)
+		if err := n.Validate(); err != nil {
+			return nil, err
+		}
+		props, err := nodeProps(n)
+		if err != nil {
+			return nil, err
+		}
+		recs, _, err = run(ctx, tx, cypherReplaceNode, map[string]any{"id": id, "props": props})
+		if err != nil {
+			return nil, err
+		}
+		return decodeNode(get(single(recs), "n"))
+	})
+}
+
+// DeleteNode removes a node and its edges, or with cascade its whole
+// subtree, in one transaction of two statements. Returns the ids removed,
+// sorted. Returns ErrNotFound, ErrConflict when the node has children and
+// cascade is not set.
+func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]string, error) {
+	if graph.ValidateID("id", id) != nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	return writeTx(ctx, s, "delete node", func(tx driver.ManagedTransaction) ([]string, error) {
+		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		if r == nil {
+			return nil, graph.NotFoundf("node %q does not exist", id)
+		}
+		hasChildren := getBool(r, "hasChildren")
+		if !hasChildren {
+			if _, _, err := run(ctx, tx, cypherDeleteNode, map[string]any{"id": id}); err != nil {
+				return nil, err
+			}
+			return []string{id}, nil
+		}
+		if !cascade {
+			return nil, graph.Conflictf("node %q has children (SUB_ORGANISATION_OF); delete them first or cascade", id)
+		}
+		recs, _, err = run(ctx, tx, cypherDeleteSubtree, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		l, _ := get(single(recs), "ids").([]any)
+		ids := make([]string, 0, len(l))
+		for _, v := range l {
+			if s, ok := v.(string); ok {
+				ids = append(ids, s)
+			}
+		}
+		sort.Strings(ids)
+		return ids, nil
+	})
+}
+
+// CreateEdge stores a new edge: Prepare, Validate, then in one transaction
+// a check of both ends and of the id, and the CREATE. Returns ErrInvalid,
+// ErrNotFound for a missing end, ErrConflict when the id is taken.
+func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, error) {
+	e := in.Clone()
+	e.Prepare()
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{"id": e.ID, "from": e.From, "to": e.To, "type": string(e.Type), "props": edgeProps(e)}
+	out, err := writeTx(ctx, s, "create edge", func(tx driver.ManagedTransaction) (*graph.Edge, error) {
+		recs, _, err := run(ctx, tx, cypherEdgeCheck, params)
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		fl, tl := graphLabel(get(r, "fl")), graphLabel(get(r, "tl"))
+		switch {
+		case fl == "":
+			return nil, graph.NotFoundf("edge %s: start node %q does not exist", e.ID, e.From)
+		case tl == "":
+			return nil, graph.NotFoundf("edge %s: end node %q does not exist", e.ID, e.To)
+		}
+		if err := graph.CheckEndpoints(e.Type, fl, tl); err != nil {
+			return nil, err
+		}
+		if getBool(r, "taken") {
+			return nil, idTaken("edge", e.ID, nil)
+		}
+		recs, _, err = run(ctx, tx, cypherCreateEdge, params)
+		if err != nil {
+			return nil, err
+		}
+		return decodeRel(get(single(recs), "r"), e.From, e.To)
+	})
+	if errors.Is(err, graph.ErrConflict) && isCode(err, codeConstraintFailed) {
+		return nil, idTaken("edge", e.ID, err) // a concurrent create of the same type won
+	}
+	return out, err
+}
+
+// DeleteEdge removes an edge in one statement. Returns ErrNotFound.
+func (s *Store) DeleteEdge(ctx context.Context, id string) error {
+	if graph.ValidateID("id", id) != nil {
+		return graph.NotFoundf("edge %q does not exist", id)
+	}
+	_, err := writeTx(ctx, s, "delete edge", func(tx driver.ManagedTransaction) (struct{}, error) {
+		_, sum, err := run(ctx, tx, cypherDeleteEdge, map[string]any{"id": id})
+		if err != nil {
+			return struct{}{}, err
+		}
+		if sum.Counters().RelationshipsDeleted() == 0 {
+			return struct{}{}, graph.NotFoundf("edge %q does not exist", id)
+		}
+		return struct{}{}, nil
+	})
+	return err
+}
+
+// idTaken is the conflict of an id already in use.
+func idTaken(what, id string, cause error) error {
+	e := graph.Conflictf("%s id %q is already taken", what, id)
+	e.Field = "id"
+	e.Err = cause
+	return e
+}
