@@ -5,16 +5,6 @@ import (
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-var labelFromGQL = map[model.NodeLabel]graph.Label{
-	model.NodeLabelOrganisation: graph.LabelOrganisation,
-	model.NodeLabelAlliance:     graph.LabelAlliance,
-	model.NodeLabelPerson:       graph.LabelPerson,
-	model.NodeLabelProject:      graph.LabelProject,
-	model.NodeLabelZone:         graph.LabelZone,
-	model.NodeLabelBrand:        graph.LabelBrand,
-	model.NodeLabelPlatform:     graph.LabelPlatform,
-}
-
 func relTypes(ts []model.RelationType) []graph.RelType {
 	out := make([]graph.RelType, len(ts))
 	for i, t := range ts {
