@@ -21,6 +21,11 @@ import (
 // list or a list of two would each cost a plan of their own (seconds for the
 // larger statements); inside $o they share one.
 //
+// Orders: results are sorted again in Go (ids as Go strings), but where a
+// statement cuts (a page, a limit) it cuts in Neo4j's string order, which
+// compares UTF-16 code units. The two agree except between characters above
+// U+FFFF and those in U+E000–U+FFFF, which ids do not mix in practice.
+//
 // Reads honour the context's as-of date (graph.WithAsOf) through $o.asOf
 // (null when there is none): VIS(x) in a template stands for "x is valid on
 // $o.asOf" (graph.ValidAt; since and until are left out when empty), and an

@@ -17,26 +17,33 @@ import (
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/neo4j"
 	"github.com/orgnet/orgnet/graph/storetest"
+	"github.com/orgnet/orgnet/internal/testenv"
 )
 
 // The tests run against the Neo4j at NEO4J_URI (NEO4J_USER, default neo4j;
-// NEO4J_PASSWORD). Without NEO4J_URI they skip, except under CI=true where
-// they fail: CI must run them.
+// NEO4J_PASSWORD), whose database they wipe before each test (holding
+// testenv's lock, as every package that uses it does). Without
+// NEO4J_URI they skip, except under CI=true where they fail: CI must run
+// them (scripts/test.sh starts a Neo4j). By hand:
+//
+//	go run ./cmd/orgnet neo4j start --port 7699 --dir /tmp/orgnet-neo4j/data --password test-password
+//	NEO4J_URI=bolt://127.0.0.1:7699 NEO4J_PASSWORD=test-password go test ./graph/neo4j/
+//	go run ./cmd/orgnet neo4j stop --port 7699 --dir /tmp/orgnet-neo4j/data --password test-password
 
 type conn struct{ uri, user, password string }
 
 func testConn(tb testing.TB) conn {
 	tb.Helper()
-	c := conn{uri: os.Getenv("NEO4J_URI"), user: os.Getenv("NEO4J_USER"), password: os.Getenv("NEO4J_PASSWORD")}
+	c := conn{uri: os.Getenv("NEO4J_URI")}
+	c.user, c.password = testenv.Neo4jAuth() // NEO4J_USER, NEO4J_PASSWORD with the project's defaults
 	if c.uri == "" {
 		if os.Getenv("CI") == "true" {
 			tb.Fatal("CI=true but NEO4J_URI is unset: start Neo4j with the project's test script")
 		}
 		tb.Skip("NEO4J_URI is unset: set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to run the Neo4j store tests")
 	}
-	if c.user == "" {
-		c.user = "neo4j"
-	}
+	// go test runs packages in parallel, and others use the same database.
+	testenv.LockNeo4j(tb)
 	return c
 }
 
@@ -71,7 +78,7 @@ func newStore(tb testing.TB) *neo4j.Store {
 func wipe(tb testing.TB, drv driver.DriverWithContext) {
 	tb.Helper()
 	ctx := context.Background()
-	sess := drv.NewSession(ctx, driver.SessionConfig{AccessMode: driver.AccessModeWrite})
+	sess := drv.NewSession(ctx, driver.SessionConfig{AccessMode: driver.AccessModeWrite, BookmarkManager: drv.ExecuteQueryBookmarkManager()})
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
 	if err == nil {
@@ -341,6 +348,34 @@ func TestRoundTrips(t *testing.T) {
 		_, err := s.Edge(ctx, graph.EdgeID(graph.RelMemberOf, ids[0], "alliance:a"))
 		return err
 	})
+
+	// Writes: a fixed number of statements each.
+	for _, w := range []struct {
+		name string
+		want int64
+		do   func(ctx context.Context) error
+	}{
+		{"CreateNode", 1, func(ctx context.Context) error { _, err := s.CreateNode(ctx, org("org:w", "w")); return err }},
+		{"UpdateNode", 2, func(ctx context.Context) error {
+			name := "w2"
+			_, err := s.UpdateNode(ctx, "org:w", graph.NodeUpdate{Name: &name})
+			return err
+		}},
+		{"CreateEdge", 2, func(ctx context.Context) error {
+			_, err := s.CreateEdge(ctx, graph.Edge{Type: graph.RelAdjacentTo, From: "org:w", To: ids[0]})
+			return err
+		}},
+		{"DeleteEdge", 1, func(ctx context.Context) error {
+			return s.DeleteEdge(ctx, graph.EdgeID(graph.RelAdjacentTo, "org:w", ids[0]))
+		}},
+		{"DeleteNode", 2, func(ctx context.Context) error { _, err := s.DeleteNode(ctx, "org:w", false); return err }},
+		{"DeleteNode(cascade)", 2, func(ctx context.Context) error { _, err := s.DeleteNode(ctx, "org:root", true); return err }},
+		{"Ping", 1, func(ctx context.Context) error { return s.Ping(ctx) }},
+	} {
+		if got := count(w.name, w.do); got != w.want {
+			t.Errorf("%s sent %d statements; want %d", w.name, got, w.want)
+		}
+	}
 
 	// Apply: one lookup, then one statement per 5,000 rows of each kind.
 	var big graph.Batch
