@@ -68,6 +68,14 @@ func seeded(t testing.TB, open func(testing.TB) graph.Store, name string) *harne
 	return newHarness(t, s, name)
 }
 
+// in returns the harness reporting to t (a subtest's), so that Fatal stops
+// the right goroutine.
+func (h *harness) in(t testing.TB) *harness {
+	c := *h
+	c.t = t
+	return &c
+}
+
 func (h *harness) do(query string, vars map[string]any, header ...string) gqlResponse {
 	h.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -151,6 +159,7 @@ func TestExamples(t *testing.T) {
 		}
 
 		t.Run("chain", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				Organisation struct {
 					Ancestors []struct {
@@ -174,6 +183,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 		t.Run("shujia", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				Alliance struct {
 					Since   string `json:"since"`
@@ -200,6 +210,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 		t.Run("four branches", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				Alliance struct {
 					Branches []struct {
@@ -213,6 +224,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 		t.Run("four stations one centre", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				Stations struct {
 					TotalCount int `json:"totalCount"`
@@ -228,6 +240,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 		t.Run("shengdun to street", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				ShortestPath *struct {
 					Length int `json:"length"`
@@ -243,6 +256,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 		t.Run("illustrative", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				Organisations struct {
 					TotalCount int `json:"totalCount"`
@@ -264,6 +278,7 @@ func TestExamples(t *testing.T) {
 			}
 		})
 		t.Run("search", func(t *testing.T) {
+			h := h.in(t)
 			var d struct {
 				Search []struct {
 					Name string `json:"name"`
@@ -322,6 +337,7 @@ func TestErrors(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
+				h := h.in(t)
 				r := h.do(tc.query, nil)
 				if got := r.code(); got != tc.code {
 					t.Errorf("code = %q; want %q (errors %+v)", got, tc.code, r.Errors)
@@ -362,6 +378,7 @@ func TestRejectedMutationsChangeNothing(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
+				h := h.in(t)
 				r := h.do(tc.query, nil)
 				if got := r.code(); got != tc.code {
 					t.Errorf("code = %q; want %q (errors %+v)", got, tc.code, r.Errors)
