@@ -49,6 +49,9 @@ func Neo4jAuth() (user, password string) {
 var (
 	lockOnce sync.Once
 	lockErr  error
+	// lockFile is kept referenced: were it collected, its finalizer would
+	// close the descriptor and release the lock.
+	lockFile *os.File
 )
 
 // LockNeo4j serialises the test binaries that use the one shared Neo4j
@@ -63,6 +66,7 @@ func LockNeo4j(tb testing.TB) {
 			lockErr = err
 			return
 		}
+		lockFile = f
 		lockErr = syscall.Flock(int(f.Fd()), syscall.LOCK_EX) // released when the process exits
 	})
 	if lockErr != nil {
