@@ -30,6 +30,9 @@ type Config struct {
 	GQL            gql.Options
 	// Broker carries changes to subscribers and caches (a new one if nil).
 	Broker *gql.Broker
+	// Security: authentication, roles, rate limit, CORS, headers (see
+	// security.go). The zero value is the open local demo.
+	Security Security
 }
 
 // New returns the echo application.
@@ -75,11 +78,16 @@ func New(cfg Config) *echo.Echo {
 		Skipper: func(c echo.Context) bool { return c.IsWebSocket() },
 	}))
 
+	useSecurity(e, cfg.Security)
+
 	if cfg.Broker == nil {
 		cfg.Broker = gql.NewBroker()
 	}
+	if cfg.GQL.Auth == nil {
+		cfg.GQL.Auth = cfg.Security.Auth
+	}
 	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker}, cfg.GQL)
-	e.Any("/graphql", echo.WrapHandler(gh))
+	e.Any("/graphql", echo.WrapHandler(batching(gh, cfg.Security.MaxBatch)))
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/explore/") })
 	e.GET("/graphiql", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/graphiql/") })
 	e.GET("/graphiql/examples.json", func(c echo.Context) error {

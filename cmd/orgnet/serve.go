@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -14,6 +15,7 @@ import (
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/seed"
 	"github.com/orgnet/orgnet/server"
+	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql"
 )
 
@@ -28,6 +30,20 @@ func serveCmd() *cli.Command {
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
 			&cli.BoolFlag{Name: "no-introspection", Usage: "turn GraphQL introspection off", Sources: cli.EnvVars("ORGNET_NO_INTROSPECTION")},
+			&cli.IntFlag{Name: "max-depth", Value: gql.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
+			&cli.IntFlag{Name: "max-batch", Value: 1, Usage: "most operations in one JSON-array request (1: no batching)", Sources: cli.EnvVars("ORGNET_MAX_BATCH")},
+			&cli.FloatFlag{Name: "rate-limit", Value: 50, Usage: "requests per second per token (or IP) on /graphql and /export; 0: off", Sources: cli.EnvVars("ORGNET_RATE_LIMIT")},
+			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "burst allowed above --rate-limit", Sources: cli.EnvVars("ORGNET_RATE_BURST")},
+			&cli.StringFlag{Name: "anonymous-role", Usage: "role of requests without a token: none, viewer, planner, editor, admin (default: editor with --store memory, none with neo4j)", Sources: cli.EnvVars("ORGNET_ANONYMOUS_ROLE")},
+			&cli.StringFlag{Name: "tokens-file", Usage: "static bearer tokens, one \"token role name\" a line", Sources: cli.EnvVars("ORGNET_TOKENS_FILE")},
+			&cli.StringFlag{Name: "jwt-secret", Usage: "accept HS256 JWTs signed with this secret", Sources: cli.EnvVars("ORGNET_JWT_SECRET")},
+			&cli.StringFlag{Name: "jwt-public-key", Usage: "accept RS256 JWTs signed by this PEM public key file", Sources: cli.EnvVars("ORGNET_JWT_PUBLIC_KEY")},
+			&cli.StringFlag{Name: "jwt-issuer", Usage: "required JWT iss", Sources: cli.EnvVars("ORGNET_JWT_ISSUER")},
+			&cli.StringFlag{Name: "jwt-audience", Usage: "required JWT aud", Sources: cli.EnvVars("ORGNET_JWT_AUDIENCE")},
+			&cli.StringFlag{Name: "audit-log", Usage: "append-only audit log of mutations (default <data-dir>/audit.log with --store memory)", Sources: cli.EnvVars("ORGNET_AUDIT_LOG")},
+			&cli.StringSliceFlag{Name: "cors-origins", Usage: "origins allowed to call the API from a browser (default none)", Sources: cli.EnvVars("ORGNET_CORS_ORIGINS")},
+			&cli.StringFlag{Name: "tls-cert", Usage: "TLS certificate file (with --tls-key: serve HTTPS)", Sources: cli.EnvVars("ORGNET_TLS_CERT")},
+			&cli.StringFlag{Name: "tls-key", Usage: "TLS key file", Sources: cli.EnvVars("ORGNET_TLS_KEY")},
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			start := time.Now()
@@ -49,10 +65,24 @@ func serveCmd() *cli.Command {
 					slog.Info("seeded an empty store with the Yuelin network", "nodes", res.NodesCreated, "edges", res.EdgesCreated)
 				}
 			}
+			sec, audit, err := securityConfig(cmd, name)
+			if err != nil {
+				return err
+			}
+			if audit != nil {
+				defer audit.Close()
+			}
+			if (cmd.String("tls-cert") == "") != (cmd.String("tls-key") == "") {
+				return errors.New("--tls-cert and --tls-key go together")
+			}
 			app := server.New(server.Config{
 				Store: store, StoreName: name, Logger: slog.Default(),
 				BodyLimit: cmd.String("body-limit"), RequestTimeout: cmd.Duration("request-timeout"),
-				GQL: gql.Options{ComplexityLimit: int(cmd.Int("complexity-limit")), DisableIntrospection: cmd.Bool("no-introspection")},
+				GQL: gql.Options{
+					ComplexityLimit: int(cmd.Int("complexity-limit")), DisableIntrospection: cmd.Bool("no-introspection"),
+					MaxDepth: int(cmd.Int("max-depth")), AuditLog: audit,
+				},
+				Security: sec,
 			})
 			ln, err := net.Listen("tcp", cmd.String("addr"))
 			if err != nil {
@@ -60,9 +90,15 @@ func serveCmd() *cli.Command {
 			}
 			srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			url := "http://" + ln.Addr().String()
-			slog.Info("orgnet is serving", "store", name, "graphiql", url+"/graphiql/", "graphql", url+"/graphql", "startup", time.Since(start).Round(time.Millisecond))
+			scheme := "http"
+			if cert := cmd.String("tls-cert"); cert != "" {
+				scheme = "https"
+				go func() { errc <- srv.ServeTLS(ln, cert, cmd.String("tls-key")) }()
+			} else {
+				go func() { errc <- srv.Serve(ln) }()
+			}
+			url := scheme + "://" + ln.Addr().String()
+			slog.Info("orgnet is serving", "store", name, "anonymous", sec.Auth.AnonymousRole().String(), "graphiql", url+"/graphiql/", "graphql", url+"/graphql", "startup", time.Since(start).Round(time.Millisecond))
 			select {
 			case err := <-errc:
 				if errors.Is(err, http.ErrServerClosed) {
@@ -83,4 +119,53 @@ func serveCmd() *cli.Command {
 // nodes and edges).
 func seedStore(ctx context.Context, s graph.Store) (graph.ApplyResult, error) {
 	return s.Apply(ctx, seed.Yuelin())
+}
+
+// securityConfig reads the authentication, audit and hardening flags.
+// Without --anonymous-role, the embedded store (a local demo) lets anyone
+// edit and Neo4j (a deployment) lets no one in without a token.
+func securityConfig(cmd *cli.Command, storeName string) (server.Security, *auth.AuditLog, error) {
+	anon := auth.RoleNone
+	if storeName == "memory" {
+		anon = auth.RoleEditor
+	}
+	if s := cmd.String("anonymous-role"); s != "" {
+		r, err := auth.ParseRole(s)
+		if err != nil {
+			return server.Security{}, nil, fmt.Errorf("--anonymous-role: %w", err)
+		}
+		anon = r
+	}
+	acfg := auth.Config{
+		Anonymous: anon, TokensFile: cmd.String("tokens-file"), JWTPublicKeyFile: cmd.String("jwt-public-key"),
+		JWTIssuer: cmd.String("jwt-issuer"), JWTAudience: cmd.String("jwt-audience"),
+	}
+	if s := cmd.String("jwt-secret"); s != "" {
+		if len(s) < 32 {
+			return server.Security{}, nil, errors.New("--jwt-secret must be at least 32 characters")
+		}
+		acfg.JWTSecret = []byte(s)
+	}
+	a, err := auth.New(acfg)
+	if err != nil {
+		return server.Security{}, nil, err
+	}
+	path := cmd.String("audit-log")
+	if path == "" && storeName == "memory" {
+		path = filepath.Join(cmd.String("data-dir"), "audit.log")
+	}
+	var audit *auth.AuditLog
+	if path != "" {
+		if audit, err = auth.OpenAuditLog(path); err != nil {
+			return server.Security{}, nil, err
+		}
+	}
+	return server.Security{
+		Auth:        a,
+		AdminPaths:  []string{"/metrics", "/debug/pprof"},
+		CORSOrigins: cmd.StringSlice("cors-origins"),
+		RateLimit:   cmd.Float("rate-limit"),
+		RateBurst:   int(cmd.Int("rate-burst")),
+		MaxBatch:    int(cmd.Int("max-batch")),
+	}, audit, nil
 }

@@ -69,7 +69,7 @@ func LockNeo4j(tb testing.TB) {
 		lockFile = f
 		lockErr = syscall.Flock(int(f.Fd()), syscall.LOCK_EX) // released when the process exits
 	})
-	if lockErr != nil {
+	if lockErr != nil || lockFile == nil {
 		tb.Fatalf("lock the shared Neo4j: %v", lockErr)
 	}
 }

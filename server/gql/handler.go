@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
@@ -23,6 +24,15 @@ type Options struct {
 	ComplexityLimit int
 	// Introspection is on unless DisableIntrospection is set.
 	DisableIntrospection bool
+	// MaxDepth caps how deep selections nest (0: DefaultMaxDepth).
+	MaxDepth int
+	// Auth authenticates websocket subscriptions (connection_init) and any
+	// request that reaches the handler without a principal (nil: everyone
+	// is an anonymous editor).
+	Auth *auth.Authenticator
+	// AuditLog, when set, records every successful mutation and serves
+	// auditLog.
+	AuditLog *auth.AuditLog
 }
 
 // DefaultComplexityLimit is the cost cap when none is configured.
@@ -37,7 +47,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	if opts.Auth == nil {
+		opts.Auth = auth.Anonymous(auth.RoleEditor)
+	}
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: websocketInit(opts.Auth)})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -51,12 +64,24 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
+	depth := opts.MaxDepth
+	if depth <= 0 {
+		depth = DefaultMaxDepth
+	}
+	srv.Use(depthLimit{max: depth})
 	srv.SetErrorPresenter(PresentError)
 	srv.SetRecoverFunc(Recover)
 	srv.AroundRootFields(asOfRootField)
+	srv.AroundOperations(authorizeOperation(opts.Auth))
+	if opts.AuditLog != nil {
+		srv.AroundFields(r.auditField(opts.AuditLog))
+	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		m := &graph.Meter{}
 		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)
+		if opts.AuditLog != nil {
+			ctx = withAuditLog(ctx, opts.AuditLog)
+		}
 		rh := next(ctx)
 		oc := graphql.GetOperationContext(ctx)
 		asked := oc.Headers.Get(RoundTripsHeader) != ""

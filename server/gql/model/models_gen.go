@@ -48,6 +48,28 @@ type AttributeInput struct {
 	Value any `json:"value,omitempty"`
 }
 
+// One successful mutation, as the audit log recorded it.
+type AuditEntry struct {
+	// Sequence number; pass it as after to page on (older).
+	Cursor string `json:"cursor"`
+	Time   string `json:"time"`
+	// Who: the token's name or the JWT's sub; anonymous without a token.
+	Actor string `json:"actor"`
+	Role  string `json:"role"`
+	// The mutation field, e.g. updateOrganisation.
+	Operation string `json:"operation"`
+	// The GraphQL operation's own name, if it had one.
+	OperationName *string `json:"operationName,omitempty"`
+	// The field's arguments (variables substituted), as JSON text.
+	Arguments *string `json:"arguments,omitempty"`
+	// Ids of the nodes and edges touched.
+	Ids []string `json:"ids"`
+	// The node before the change, as JSON text (updateOrganisation, deleteOrganisation).
+	Before *string `json:"before,omitempty"`
+	// The node after the change, as JSON text (updateOrganisation).
+	After *string `json:"after,omitempty"`
+}
+
 type Community struct {
 	ID      int      `json:"id"`
 	Size    int      `json:"size"`

@@ -1,0 +1,264 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/orgnet/orgnet/server/auth"
+	"github.com/orgnet/orgnet/server/gql"
+)
+
+// DefaultCSP fits the embedded GraphiQL (Monaco) and viewer (Cytoscape),
+// checked in headless Chromium with no violation: scripts, workers and
+// connections (fetch and the same-origin graphql-ws websocket; CSP 3
+// matches ws/wss under 'self') only from this origin; inline styles (both
+// bundles inject <style> elements and set style attributes); data: fonts
+// (GraphiQL inlines its fonts) and images (the data:, favicon); no plugins,
+// no <base>, no framing.
+const DefaultCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// CodeRateLimited is the error code of a request refused by the rate limit.
+const CodeRateLimited = "RATE_LIMITED"
+
+// Security configures authentication and the web hardening of the app. Its
+// zero value keeps the local demo open: everyone an anonymous editor, no
+// rate limit, no CORS.
+type Security struct {
+	// Auth authenticates bearer tokens (nil: everyone is an anonymous
+	// editor).
+	Auth *auth.Authenticator
+	// AdminPaths are path prefixes (e.g. /metrics, /debug/pprof/) only an
+	// admin may reach.
+	AdminPaths []string
+	// CORSOrigins may call the API from a browser (none when empty).
+	CORSOrigins []string
+	// RateLimit is requests per second per token (or per IP without one) on
+	// /graphql and /export; 0 turns limiting off. RateBurst defaults to
+	// twice RateLimit.
+	RateLimit float64
+	RateBurst int
+	// MaxBatch is the most operations a JSON-array POST may carry (default
+	// 1: arrays are refused).
+	MaxBatch int
+	// CSP replaces DefaultCSP.
+	CSP string
+}
+
+// apiPath reports whether a path is the API (authenticated, rate limited).
+func apiPath(p string) bool {
+	return p == "/graphql" || strings.HasPrefix(p, "/export/")
+}
+
+// jsonError is the body of an error refused before GraphQL ran.
+func jsonError(c echo.Context, status int, code, msg string) error {
+	return c.JSON(status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
+}
+
+// useSecurity installs the security middleware: headers on every response,
+// CORS, rate limiting and authentication.
+func useSecurity(e *echo.Echo, s Security) {
+	csp := s.CSP
+	if csp == "" {
+		csp = DefaultCSP
+	}
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Content-Security-Policy", csp)
+			if c.Request().TLS != nil {
+				h.Set("Strict-Transport-Security", "max-age=31536000")
+			}
+			return next(c)
+		}
+	})
+	if len(s.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins: s.CORSOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowHeaders: []string{"Authorization", "Content-Type", gql.RoundTripsHeader},
+			MaxAge:       600,
+		}))
+	}
+	a := s.Auth
+	if a == nil {
+		a = auth.Anonymous(auth.RoleEditor)
+	}
+	if s.RateLimit > 0 {
+		burst := s.RateBurst
+		if burst <= 0 {
+			burst = int(2 * s.RateLimit)
+		}
+		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+			Skipper: func(c echo.Context) bool { return !apiPath(c.Path()) && !apiPath(c.Request().URL.Path) },
+			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+				Rate: rate.Limit(s.RateLimit), Burst: burst, ExpiresIn: 3 * time.Minute,
+			}),
+			// Per principal when the token is valid, else per IP: made-up
+			// tokens share their IP's budget.
+			IdentifierExtractor: func(c echo.Context) (string, error) {
+				if p, err := authenticated(c, a); err == nil && !p.Anonymous {
+					return "principal:" + p.Role.String() + ":" + p.Name, nil
+				}
+				return "ip:" + c.RealIP(), nil
+			},
+			DenyHandler: func(c echo.Context, _ string, _ error) error {
+				c.Response().Header().Set("Retry-After", "1")
+				return jsonError(c, http.StatusTooManyRequests, CodeRateLimited, "rate limit exceeded; slow down")
+			},
+			ErrorHandler: func(c echo.Context, _ error) error {
+				return jsonError(c, http.StatusForbidden, gql.CodeForbidden, "could not identify the caller")
+			},
+		}))
+	}
+	e.Use(authenticate(a, s.AdminPaths))
+}
+
+// authenticate puts the caller's Principal in the request context for the
+// API and admin paths. A missing token (with anonymous access off) or an
+// invalid one is a 401 with code UNAUTHENTICATED. Websocket upgrades
+// authenticate from connection_init instead (see gql.Options.Auth).
+func authenticate(a *auth.Authenticator, adminPaths []string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			path := c.Request().URL.Path
+			admin := false
+			for _, p := range adminPaths {
+				if strings.HasPrefix(path, p) {
+					admin = true
+				}
+			}
+			if !admin && !apiPath(path) {
+				return next(c)
+			}
+			if c.IsWebSocket() && c.Request().Header.Get("Authorization") == "" && !admin {
+				return next(c)
+			}
+			p, err := authenticated(c, a)
+			if err != nil {
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="orgnet"`)
+				return jsonError(c, http.StatusUnauthorized, gql.CodeUnauthenticated, err.Error())
+			}
+			if admin && !p.Can(auth.RoleAdmin) {
+				return jsonError(c, http.StatusForbidden, gql.CodeForbidden, "needs role admin (you are "+p.Role.String()+")")
+			}
+			if !admin && !p.Can(auth.RoleViewer) {
+				return jsonError(c, http.StatusForbidden, gql.CodeForbidden, "needs role viewer")
+			}
+			c.SetRequest(c.Request().WithContext(auth.WithPrincipal(c.Request().Context(), p)))
+			return next(c)
+		}
+	}
+}
+
+type authResult struct {
+	p   auth.Principal
+	err error
+}
+
+const authKey = "orgnet.auth"
+
+// authenticated authenticates a request's Authorization header once (the
+// rate limiter and authenticate both ask).
+func authenticated(c echo.Context, a *auth.Authenticator) (auth.Principal, error) {
+	if r, ok := c.Get(authKey).(authResult); ok {
+		return r.p, r.err
+	}
+	p, err := a.Authenticate(c.Request().Header.Get("Authorization"))
+	c.Set(authKey, authResult{p, err})
+	return p, err
+}
+
+// RequireRole is middleware for routes that need at least role r (the
+// principal must already be in the context: see Security.AdminPaths).
+func RequireRole(r auth.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p, ok := auth.FromContext(c.Request().Context())
+			if !ok {
+				return jsonError(c, http.StatusUnauthorized, gql.CodeUnauthenticated, auth.ErrUnauthenticated.Error())
+			}
+			if !p.Can(r) {
+				return jsonError(c, http.StatusForbidden, gql.CodeForbidden, "needs role "+r.String())
+			}
+			return next(c)
+		}
+	}
+}
+
+// batching handles JSON-array POST bodies (batched operations): refused
+// with a 400 BAD_USER_INPUT when they carry more than maxBatch operations
+// (default 1: every array), else run one by one and answered as an array.
+func batching(h http.Handler, maxBatch int) http.Handler {
+	if maxBatch <= 0 {
+		maxBatch = 1
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.Body == nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			writeError(w, http.StatusRequestEntityTooLarge, gql.CodeBadUserInput, "could not read the request body")
+			return
+		}
+		trimmed := bytes.TrimLeft(body, " \t\r\n")
+		if len(trimmed) == 0 || trimmed[0] != '[' {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h.ServeHTTP(w, r)
+			return
+		}
+		var ops []json.RawMessage
+		if err := json.Unmarshal(trimmed, &ops); err != nil {
+			writeError(w, http.StatusBadRequest, gql.CodeBadUserInput, "the body is not valid JSON")
+			return
+		}
+		if maxBatch <= 1 || len(ops) > maxBatch || len(ops) == 0 {
+			msg := "batched operations are not supported: send one operation per request"
+			if maxBatch > 1 {
+				msg = "a batch may carry 1 to " + itoa(maxBatch) + " operations"
+			}
+			writeError(w, http.StatusBadRequest, gql.CodeBadUserInput, msg)
+			return
+		}
+		out := make([]json.RawMessage, len(ops))
+		for i, op := range ops {
+			sub := r.Clone(r.Context())
+			sub.Body = io.NopCloser(bytes.NewReader(op))
+			sub.ContentLength = int64(len(op))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, sub)
+			out[i] = bytes.TrimSpace(rec.Body.Bytes())
+			if !json.Valid(out[i]) {
+				out[i] = json.RawMessage(`null`)
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(out)
+	})
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
