@@ -68,18 +68,25 @@ const (
   AND (size($o.sources) = 0 OR n.source IN $o.sources)
   AND ($o.allianceType = '' OR n.allianceType = $o.allianceType)`
 
-	// tplFindNodes filters once: the sorted ids of every match give the
-	// total and whether matches lie at or before the cursor; the page is the
-	// first $o.take after it.
-	tplFindNodes = `MATCH (n:Node) WHERE ` + nodeFilter + `
-WITH n.id AS id ORDER BY id
-WITH collect(id) AS ids
-WITH ids, [i IN ids WHERE i > $o.after] AS rest
-CALL (rest) {
-  MATCH (p:Node) WHERE p.id IN rest[0..$o.take]
-  RETURN collect(p) AS page
+	// tplFindNodes answers a page in one statement of three parts: the
+	// total (a count, no collect or sort), the page (ids above the cursor in
+	// id order, so the id index can stop after $o.take rows), and whether any
+	// match lies at or before the cursor.
+	tplFindNodes = `CALL () {
+  MATCH (n:Node) WHERE ` + nodeFilter + `
+  RETURN count(n) AS total
 }
-RETURN size(ids) AS total, page, size(rest) < size(ids) AS hasPrev`
+CALL () {
+  MATCH (n:Node) WHERE n.id > $o.after AND ` + nodeFilter + `
+  WITH n ORDER BY n.id LIMIT $o.take
+  RETURN collect(n) AS page
+}
+CALL () {
+  OPTIONAL MATCH (n:Node) WHERE n.id <= $o.after AND ` + nodeFilter + `
+  WITH n LIMIT 1
+  RETURN count(n) > 0 AS hasPrev
+}
+RETURN total, page, hasPrev`
 
 	// tplSearch finds nodes by their search key (graph.KeyOf, kept in
 	// searchKey as name, nameEn, pinyin, initials joined by new lines; one
