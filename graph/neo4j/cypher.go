@@ -58,36 +58,6 @@ const (
 	tplNode  = `MATCH (n:Node {id: $id}) WHERE VIS(n) RETURN n`
 	tplNodes = `MATCH (n:Node) WHERE n.id IN $ids AND VIS(n) RETURN n`
 
-	// nodeFilter is graph.NodeFilter; empty lists and strings match all.
-	nodeFilter = `VIS(n)
-  AND (size($o.labels) = 0 OR any(l IN labels(n) WHERE l IN $o.labels))
-  AND (size($o.kinds) = 0 OR n.kind IN $o.kinds)
-  AND (size($o.tiers) = 0 OR coalesce(n.tier, 0) IN $o.tiers)
-  AND ($o.name = '' OR (n.searchKey CONTAINS $o.name AND any(k IN split(n.searchKey, $o.sep)[0..2] WHERE k CONTAINS $o.name)))
-  AND ($o.alliance = '' OR EXISTS { MATCH (n)-[m:MEMBER_OF]->(al:Node {id: $o.alliance}) WHERE VIS(m) AND VIS(al) })
-  AND (size($o.sources) = 0 OR n.source IN $o.sources)
-  AND ($o.allianceType = '' OR n.allianceType = $o.allianceType)`
-
-	// tplFindNodes answers a page in one statement of three parts: the
-	// total (a count, no collect or sort), the page (ids above the cursor in
-	// id order, so the id index can stop after $o.take rows), and whether any
-	// match lies at or before the cursor.
-	tplFindNodes = `CALL () {
-  MATCH (n:Node) WHERE ` + nodeFilter + `
-  RETURN count(n) AS total
-}
-CALL () {
-  MATCH (n:Node) WHERE n.id > $o.after AND ` + nodeFilter + `
-  WITH n ORDER BY n.id LIMIT $o.take
-  RETURN collect(n) AS page
-}
-CALL () {
-  OPTIONAL MATCH (n:Node) WHERE n.id <= $o.after AND ` + nodeFilter + `
-  WITH n LIMIT 1
-  RETURN count(n) > 0 AS hasPrev
-}
-RETURN total, page, hasPrev`
-
 	// tplSearch finds nodes by their search key (graph.KeyOf, kept in
 	// searchKey as name, nameEn, pinyin, initials joined by new lines; one
 	// TEXT index answers the CONTAINS) and ranks them like
@@ -221,7 +191,6 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ps`
 var (
 	cypherNode        = expandVIS(tplNode)
 	cypherNodes       = expandVIS(tplNodes)
-	cypherFindNodes   = expandVIS(tplFindNodes)
 	cypherSearch      = expandVIS(tplSearch)
 	cypherEdges       = expandVIS(tplEdges)
 	cypherEdge        = expandVIS(tplEdge)
@@ -328,3 +297,52 @@ SET r = row.props`
 MATCH (n:Node {id: id})
 DETACH DELETE n`
 )
+
+// findFilters are the predicates of graph.NodeFilter, one constant fragment
+// per field, used only when that field is set: a plain `n.kind IN $o.kinds`
+// lets the planner seek the kind index, where the always-present
+// `size($o.kinds) = 0 OR …` form forced a scan of every node.
+var findFilters = []struct {
+	set  func(f graph.NodeFilter) bool
+	cond string
+}{
+	{func(f graph.NodeFilter) bool { return len(f.Labels) > 0 }, `any(l IN labels(n) WHERE l IN $o.labels)`},
+	{func(f graph.NodeFilter) bool { return len(f.Kinds) > 0 }, `n.kind IN $o.kinds`},
+	{func(f graph.NodeFilter) bool { return len(f.Tiers) > 0 }, `coalesce(n.tier, 0) IN $o.tiers`},
+	{func(f graph.NodeFilter) bool { return graph.FoldText(f.NameContains) != "" },
+		`n.searchKey CONTAINS $o.name AND any(k IN split(n.searchKey, $o.sep)[0..2] WHERE k CONTAINS $o.name)`},
+	{func(f graph.NodeFilter) bool { return f.AllianceID != "" },
+		`EXISTS { MATCH (n)-[m:MEMBER_OF]->(al:Node {id: $o.alliance}) WHERE VIS(m) AND VIS(al) }`},
+	{func(f graph.NodeFilter) bool { return len(f.Sources) > 0 }, `n.source IN $o.sources`},
+	{func(f graph.NodeFilter) bool { return f.AllianceType != "" }, `n.allianceType = $o.allianceType`},
+}
+
+// findNodesCypher returns the FindNodes statement for the fields f sets:
+// constant fragments only, never a value from f. It answers in one
+// statement of three parts: the total (a count), the page (ids above the
+// cursor in id order, stopping after $o.take) and whether any match lies at
+// or before the cursor.
+func findNodesCypher(f graph.NodeFilter) string {
+	conds := []string{"VIS(n)"}
+	for _, ff := range findFilters {
+		if ff.set(f) {
+			conds = append(conds, "("+ff.cond+")")
+		}
+	}
+	where := strings.Join(conds, " AND ")
+	return expandVIS(`CALL () {
+  MATCH (n:Node) WHERE ` + where + `
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:Node) WHERE n.id > $o.after AND ` + where + `
+  WITH n ORDER BY n.id LIMIT $o.take
+  RETURN collect(n) AS page
+}
+CALL () {
+  OPTIONAL MATCH (n:Node) WHERE n.id <= $o.after AND ` + where + `
+  WITH n LIMIT 1
+  RETURN count(n) > 0 AS hasPrev
+}
+RETURN total, page, hasPrev`)
+}

@@ -110,7 +110,7 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 	opts["take"] = int64(first + 1)
 	params := readParams(ctx, nil, opts)
 	page, err := readTx(ctx, s, "find nodes", func(tx driver.ManagedTransaction) (*graph.NodePage, error) {
-		recs, _, err := run(ctx, tx, cypherFindNodes, params)
+		recs, _, err := run(ctx, tx, findNodesCypher(f), params)
 		if err != nil {
 			return nil, err
 		}
