@@ -53,4 +53,16 @@ status=$?
 set -e
 python3 scripts/testsummary.py "$work/test.json"
 sum_status=$?
+
+echo "== fuzzing, briefly (seed corpora also run above as plain tests)"
+fuzz_status=0
+for target in "FuzzGraphQL ./server/" "FuzzImportCSV ./interchange/" "FuzzImportJSON ./interchange/" "FuzzImportGraphML ./interchange/"; do
+  set -- $target
+  if ! go test -run x -fuzz "^$1\$" -fuzztime "${ORGNET_FUZZTIME:-10s}" "$2" > "$work/fuzz-$1.log" 2>&1; then
+    echo "FAIL $1"; tail -30 "$work/fuzz-$1.log"; fuzz_status=1
+  else
+    echo "ok   $1 ($(grep -o 'execs: [0-9]*' "$work/fuzz-$1.log" | tail -1))"
+  fi
+done
+if [ $fuzz_status -ne 0 ]; then exit 1; fi
 if [ $status -ne 0 ] || [ $sum_status -ne 0 ]; then exit 1; fi

@@ -597,7 +597,7 @@ func TestAdminPaths(t *testing.T) {
 	for _, c := range []struct {
 		tok    string
 		status int
-	}{{"", http.StatusForbidden}, {editorTok, http.StatusForbidden}, {"bad-token-0123456789", http.StatusUnauthorized}, {adminTok, http.StatusNotFound}} {
+	}{{"", http.StatusForbidden}, {editorTok, http.StatusForbidden}, {"bad-token-0123456789", http.StatusUnauthorized}, {adminTok, http.StatusOK}} {
 		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 		if c.tok != "" {
 			req.Header.Set("Authorization", "Bearer "+c.tok)

@@ -79,6 +79,7 @@ func New(cfg Config) *echo.Echo {
 	}))
 
 	useSecurity(e, cfg.Security)
+	cfg.Store = observe(e, cfg.Store) // metrics.go: /metrics, /debug/pprof/, counted store
 
 	if cfg.Broker == nil {
 		cfg.Broker = gql.NewBroker()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -73,6 +74,14 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	pres := graphql.DefaultErrorPresenter(ctx, err)
 	code := graph.ErrorCode(err)
+	if code == graph.CodeInternal && enumInputRE.MatchString(err.Error()) {
+		// gqlgen's generated enum unmarshalling rejects a value the parser's
+		// validator let through (e.g. "party_branch"): the client's input.
+		code = graph.CodeInvalid
+		pres.Message = err.Error()
+		pres.Extensions = map[string]any{"code": CodeBadUserInput}
+		return pres
+	}
 	apiCode := codes[code]
 	if apiCode == "" {
 		apiCode = CodeInternal
@@ -96,6 +105,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	return pres
 }
+
+// enumInputRE matches the message of gqlgen's generated enum UnmarshalGQL.
+var enumInputRE = regexp.MustCompile(`^[^\n]{0,200} is not a valid [A-Z][A-Za-z]+$`)
 
 // Recover turns a panic in a resolver into an INTERNAL error, logged with its
 // stack; the server keeps running.
