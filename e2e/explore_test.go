@@ -680,6 +680,42 @@ func TestExplore(t *testing.T) {
 		}
 	})
 
+	t.Run("DateSliderRedrawsAsOf", func(t *testing.T) {
+		p := s.page(t)
+		setDate := func(d string) {
+			var ok bool
+			p.eval(`(() => { const el = document.getElementById('asof'); el.value = '`+d+`';
+			  el.dispatchEvent(new Event('change')); return true; })()`, &ok)
+		}
+		has := func(id string) bool {
+			var n int
+			p.eval(`orgnetExplore.cy.getElementById('`+id+`').length`, &n)
+			return n > 0
+		}
+		waitFor := func(what string, cond func() bool) {
+			t.Helper()
+			for i := 0; i < 100; i++ {
+				if cond() {
+					return
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		if !has("alliance:shujia") {
+			t.Fatal("舒家 alliance not drawn today")
+		}
+		setDate("2016-09-01")
+		waitFor("舒家 to vanish as of 2016-09-01 (the alliances began in October 2016)", func() bool { return !has("alliance:shujia") })
+		if !has("org:yuelin-party-working-committee") {
+			t.Error("the street committee vanished too")
+		}
+		setDate("2017-01-01")
+		waitFor("舒家 to be back as of 2017-01-01", func() bool { return has("alliance:shujia") })
+		setDate("")
+		waitFor("today's view", func() bool { return has("alliance:shujia") })
+	})
+
 	t.Run("AlliancesAsGroupsToggle", func(t *testing.T) {
 		p := s.page(t)
 		p.do("ungroup alliances", chromedp.Click(chromedp.CSS(`[data-testid=compound-toggle]`)))

@@ -24,6 +24,9 @@ export class GraphQLError extends Error {
  * without knowing it.
  */
 export async function gql(query, variables = {}, { signal } = {}) {
+  // Operations that declare $asOf read the network as of the chosen day
+  // (null: the server's default, today).
+  if (query.includes('$asOf') && !('asOf' in variables)) variables = { ...variables, asOf: asOfDate };
   const res = await fetch(graphqlURL(), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -39,6 +42,20 @@ export async function gql(query, variables = {}, { signal } = {}) {
   if (body.errors && body.errors.length) throw new GraphQLError(body.errors, body.data);
   if (!res.ok) throw new GraphQLError([{ message: `HTTP ${res.status} from ${GRAPHQL_PATH}` }]);
   return body.data;
+}
+
+// --- The day the network is read as of (the date slider) ----------------------
+
+let asOfDate = null;
+
+/** setAsOf sets the day every later read is made as of ("" or null: today). */
+export function setAsOf(date) {
+  asOfDate = date || null;
+}
+
+/** getAsOf returns the day reads are made as of, or null for today. */
+export function getAsOf() {
+  return asOfDate;
 }
 
 // --- Fragments ----------------------------------------------------------------
@@ -63,16 +80,16 @@ export const ROOT_DEPTH = 4;
  * pairing (MENTORS). The drawn nodes are exactly the union of the nodes these
  * three fields return (e2e/explore_test.go checks it).
  */
-export const INITIAL_QUERY = `query ExploreInitial($root: ID!, $depth: Int!) {
-  subtree(rootId: $root, maxDepth: $depth) {
+export const INITIAL_QUERY = `query ExploreInitial($root: ID!, $depth: Int!, $asOf: Date) {
+  subtree(rootId: $root, maxDepth: $depth, asOf: $asOf) {
     nodes { ${GRAPH_NODE} }
     edges { ${GRAPH_EDGE} }
   }
-  alliances {
+  alliances(asOf: $asOf) {
     id name nameEn kind type provenance { source }
     members { role edge { ${EDGE} } organisation { ${ORG} } }
   }
-  pairings {
+  pairings(asOf: $asOf) {
     id since provenance { source }
     mentor { ${ORG} }
     mentee { ${ORG} }
@@ -120,8 +137,8 @@ export function initialElements(data) {
 
 // --- Exploration ----------------------------------------------------------------
 
-export const NEIGHBOURHOOD_QUERY = `query ExploreNeighbourhood($id: ID!, $depth: Int!, $limit: Int!) {
-  neighbourhood(id: $id, depth: $depth, limit: $limit) {
+export const NEIGHBOURHOOD_QUERY = `query ExploreNeighbourhood($id: ID!, $depth: Int!, $limit: Int!, $asOf: Date) {
+  neighbourhood(id: $id, depth: $depth, limit: $limit, asOf: $asOf) {
     nodes { ${GRAPH_NODE} }
     edges { ${GRAPH_EDGE} }
     truncated
@@ -132,8 +149,8 @@ export function neighbourhood(id, depth = 1, limit = 300) {
   return gql(NEIGHBOURHOOD_QUERY, { id, depth, limit }).then((d) => d.neighbourhood);
 }
 
-export const SEARCH_QUERY = `query ExploreSearch($text: String!, $first: Int!) {
-  search(text: $text, first: $first) { id label kindName name nameEn provenance { source } }
+export const SEARCH_QUERY = `query ExploreSearch($text: String!, $first: Int!, $asOf: Date) {
+  search(text: $text, first: $first, asOf: $asOf) { id label kindName name nameEn provenance { source } }
 }`;
 
 export function search(text, first = 12) {
@@ -141,8 +158,8 @@ export function search(text, first = 12) {
 }
 
 const PROV = `source quote ref`;
-export const NODE_QUERY = `query ExploreNode($id: ID!) {
-  node(id: $id) {
+export const NODE_QUERY = `query ExploreNode($id: ID!, $asOf: Date) {
+  node(id: $id, asOf: $asOf) {
     __typename id label kindName name nameEn since until
     provenance { ${PROV} }
     attributes { key value provenance { ${PROV} } }
@@ -155,8 +172,8 @@ export function nodeDetails(id) {
   return gql(NODE_QUERY, { id }).then((d) => d.node);
 }
 
-export const PATH_QUERY = `query ExplorePath($from: ID!, $to: ID!) {
-  shortestPath(from: $from, to: $to) {
+export const PATH_QUERY = `query ExplorePath($from: ID!, $to: ID!, $asOf: Date) {
+  shortestPath(from: $from, to: $to, asOf: $asOf) {
     length
     nodes { ${GRAPH_NODE} }
     edges { ${GRAPH_EDGE} }

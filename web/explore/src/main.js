@@ -963,6 +963,9 @@ function wire() {
     runLayout({ animate: true, fit: true, randomize: true });
   });
   $('colour').addEventListener('change', (ev) => setColour(ev.target.value));
+  $('asof').addEventListener('change', (ev) => {
+    redrawAsOf(ev.target.value).catch((err) => setStatus(`Could not read the network as of ${ev.target.value}: ${err.message}`));
+  });
   $('size').addEventListener('change', (ev) => setSize(ev.target.value));
   $('names').addEventListener('change', (ev) => {
     state.names = ev.target.value;
@@ -1100,6 +1103,18 @@ async function start() {
 }
 
 let subscription = null;
+
+/** redrawAsOf redraws the first view as the network was on date ("" = today). */
+async function redrawAsOf(date) {
+  api.setAsOf(date);
+  const data = await api.gql(api.INITIAL_QUERY, api.INITIAL_VARIABLES);
+  const els = api.initialElements(data);
+  cy.elements().remove();
+  merge(cy, els, null);
+  state.initialNodeIds = els.nodes.map((n) => n.id).sort();
+  await refreshView({ animate: false, fit: true });
+  setStatus(`As of ${date || 'today'}: ${cy.nodes().length} nodes, ${cy.edges().length} relations.`);
+}
 
 const api_ = {
   cy,
