@@ -5,11 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
+	"io"
 	"math"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,36 +28,60 @@ func synSet(size seed.Size) graph.Batch {
 	return f.(func() graph.Batch)()
 }
 
+// synIndexes caches the index of each cached set.
+var synIndexes sync.Map // seed.Size → func() *synIndex
+
+func synIdx(size seed.Size) *synIndex {
+	f, _ := synIndexes.LoadOrStore(size, sync.OnceValue(func() *synIndex { return newSynIndex(synSet(size)) }))
+	return f.(func() *synIndex)()
+}
+
 // synHash is a digest of every field of every node and edge, in order.
 func synHash(b graph.Batch) string {
 	h := sha256.New()
+	w := func(ss ...string) {
+		for _, s := range ss {
+			_, _ = io.WriteString(h, s)
+			_, _ = h.Write([]byte{0})
+		}
+	}
 	for i := range b.Nodes {
 		n := &b.Nodes[i]
-		fmt.Fprintf(h, "N|%s|%s|%s|%s|%s|%d|%s|%s|%s|%s|%s|", n.ID, n.Label, n.Kind, n.Name, n.NameEn, n.Tier, n.Since, n.Until,
-			n.Provenance.Source, n.Provenance.Quote, n.Provenance.Ref)
-		writeAttrs(h, n.Attrs)
+		w("N", n.ID, string(n.Label), n.Kind, n.Name, n.NameEn, strconv.Itoa(n.Tier), n.Since, n.Until,
+			string(n.Provenance.Source), n.Provenance.Quote, n.Provenance.Ref)
+		writeAttrs(w, n.Attrs)
 	}
 	for i := range b.Edges {
 		e := &b.Edges[i]
-		fmt.Fprintf(h, "E|%s|%s|%s|%s|%s|%s|%s|%s|%s|", e.ID, e.Type, e.From, e.To, e.Since, e.Until,
-			e.Provenance.Source, e.Provenance.Quote, e.Provenance.Ref)
-		writeAttrs(h, e.Attrs)
+		w("E", e.ID, string(e.Type), e.From, e.To, e.Since, e.Until,
+			string(e.Provenance.Source), e.Provenance.Quote, e.Provenance.Ref)
+		writeAttrs(w, e.Attrs)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func writeAttrs(h hash.Hash, attrs map[string]any) {
+func writeAttrs(w func(...string), attrs map[string]any) {
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(h, "%s=%T:%v;", k, attrs[k], attrs[k])
+		switch v := attrs[k].(type) {
+		case string:
+			w(k, "s", v)
+		case int64:
+			w(k, "i", strconv.FormatInt(v, 10))
+		case float64:
+			w(k, "f", strconv.FormatFloat(v, 'g', -1, 64))
+		default:
+			w(k, fmt.Sprintf("%T:%v", v, v))
+		}
 	}
 }
 
 func TestSyntheticDeterministic(t *testing.T) {
+	t.Parallel()
 	a := synHash(synSet(seed.SizeCounty))
 	if b := synHash(seed.Synthetic(seed.SizeCounty, 1)); a != b {
 		t.Errorf("county seed 1 made twice: hashes %s and %s differ", a, b)
@@ -80,6 +105,7 @@ func TestSyntheticDeterministic(t *testing.T) {
 }
 
 func TestSyntheticCounts(t *testing.T) {
+	t.Parallel()
 	within := func(what string, got, want int) {
 		t.Helper()
 		if d := math.Abs(float64(got-want)) / float64(want); d > 0.15 {
@@ -115,6 +141,7 @@ func TestSyntheticCounts(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
+	t.Parallel()
 	for _, s := range seed.Sizes {
 		if got, err := seed.ParseSize(string(s)); err != nil || got != s {
 			t.Errorf("ParseSize(%q) = %q, %v", s, got, err)
@@ -136,24 +163,19 @@ func TestParseSize(t *testing.T) {
 
 // synValidate is graph.ValidateBatch on a copy of b (it prepares items in
 // place), in parallel parts: the nodes in chunks, then the edges in chunks
-// against the labels of every node, and ids unique across chunks.
-func synValidate(t *testing.T, b graph.Batch) {
+// against the labels of every node; x (the index of b) has checked that ids
+// are unique across the parts.
+func synValidate(t *testing.T, b graph.Batch, x *synIndex) {
 	t.Helper()
-	labels := make(map[string]graph.Label, len(b.Nodes))
-	for i := range b.Nodes {
-		if _, dup := labels[b.Nodes[i].ID]; dup {
-			t.Fatalf("node id %q appears twice", b.Nodes[i].ID)
-		}
-		labels[b.Nodes[i].ID] = b.Nodes[i].Label
+	if len(x.dups) > 0 {
+		t.Fatalf("ids appear twice: %v", x.dups[:min(5, len(x.dups))])
 	}
-	eids := make(map[string]bool, len(b.Edges))
-	for i := range b.Edges {
-		if eids[b.Edges[i].ID] {
-			t.Fatalf("edge id %q appears twice", b.Edges[i].ID)
+	stored := func(id string) (graph.Label, bool) {
+		if n := x.nodes[id]; n != nil {
+			return n.Label, true
 		}
-		eids[b.Edges[i].ID] = true
+		return "", false
 	}
-	stored := func(id string) (graph.Label, bool) { l, ok := labels[id]; return l, ok }
 	none := func(string) (graph.Label, bool) { return "", false }
 	var parts []graph.Batch
 	const chunk = 20_000
@@ -181,15 +203,17 @@ func synValidate(t *testing.T, b graph.Batch) {
 }
 
 func TestSyntheticValid(t *testing.T) {
+	t.Parallel()
 	county := synSet(seed.SizeCounty)
 	c := graph.Batch{Nodes: slices.Clone(county.Nodes), Edges: slices.Clone(county.Edges)}
 	if err := graph.ValidateBatch(&c, func(string) (graph.Label, bool) { return "", false }); err != nil {
 		t.Fatalf("county: %v", err)
 	}
-	synValidate(t, synSet(seed.SizeCity))
+	synValidate(t, synSet(seed.SizeCity), synIdx(seed.SizeCity))
 }
 
 func TestSyntheticChunksProvince(t *testing.T) {
+	t.Parallel()
 	const chunk = 20_000
 	stop := errors.New("enough")
 	labels := map[string]graph.Label{}
@@ -235,6 +259,7 @@ func TestSyntheticChunksProvince(t *testing.T) {
 // TestSyntheticChunksEdges streams a county: node batches, then edge
 // batches, each valid against what came before.
 func TestSyntheticChunksEdges(t *testing.T) {
+	t.Parallel()
 	labels := map[string]graph.Label{}
 	edgesSeen, nodesSeen := 0, 0
 	err := seed.SyntheticChunks(seed.SizeCounty, 3, 4000, func(b graph.Batch) error {
@@ -281,6 +306,7 @@ func synNumber(v any) (float64, bool) {
 
 // synIndex is a set with lookups.
 type synIndex struct {
+	dups  []string // ids of nodes or edges that appear twice
 	nodes map[string]*graph.Node
 	out   map[string][]*graph.Edge
 	in    map[string][]*graph.Edge
@@ -291,10 +317,18 @@ func newSynIndex(b graph.Batch) *synIndex {
 	x := &synIndex{nodes: map[string]*graph.Node{}, out: map[string][]*graph.Edge{}, in: map[string][]*graph.Edge{},
 		adj: map[string][]string{}}
 	for i := range b.Nodes {
+		if x.nodes[b.Nodes[i].ID] != nil {
+			x.dups = append(x.dups, b.Nodes[i].ID)
+		}
 		x.nodes[b.Nodes[i].ID] = &b.Nodes[i]
 	}
+	edgeIDs := make(map[string]bool, len(b.Edges))
 	for i := range b.Edges {
 		e := &b.Edges[i]
+		if edgeIDs[e.ID] {
+			x.dups = append(x.dups, e.ID)
+		}
+		edgeIDs[e.ID] = true
 		x.out[e.From] = append(x.out[e.From], e)
 		x.in[e.To] = append(x.in[e.To], e)
 		if e.Type == graph.RelAdjacentTo {
@@ -341,12 +375,14 @@ var synIDRE = regexp.MustCompile(`^(org|alliance|person|project|zone|brand|platf
 
 func TestSyntheticShape(t *testing.T) {
 	for _, size := range []seed.Size{seed.SizeCounty, seed.SizeCity} {
-		t.Run(string(size), func(t *testing.T) { synCheckShape(t, size, synSet(size)) })
+		t.Run(string(size), func(t *testing.T) {
+			t.Parallel()
+			synCheckShape(t, size, synSet(size), synIdx(size))
+		})
 	}
 }
 
-func synCheckShape(t *testing.T, size seed.Size, b graph.Batch) {
-	x := newSynIndex(b)
+func synCheckShape(t *testing.T, size seed.Size, b graph.Batch, x *synIndex) {
 	ref := seed.SyntheticRef(size, 1)
 	fail := 0
 	errorf := func(format string, args ...any) {

@@ -33,7 +33,7 @@ func seedCmd() *cli.Command {
 		Flags: append(storeFlags(),
 			&cli.StringFlag{Name: "synthetic", Usage: "load a synthetic network instead of Yuelin: county (~10k nodes, ~23k edges), city (~160k, ~350k) or province (~1.7M, ~3.7M)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the synthetic network: the same seed gives the same network"},
-			&cli.IntFlag{Name: "batch-size", Value: 20_000, Usage: "nodes or edges per transaction (Store.Apply) of a synthetic load"},
+			&cli.IntFlag{Name: "batch-size", Usage: "nodes or edges per transaction (Store.Apply) of a synthetic load (default: 20000 on neo4j; 200000 on the embedded store, which re-sorts its node index after every batch)"},
 			&cli.IntFlag{Name: "writers", Usage: "node batches written at once (default: 2 on neo4j, 1 on the embedded store, which writes one batch at a time anyway)"},
 			&cli.IntFlag{Name: "edge-writers", Value: 1, Usage: "edge batches written at once; more than 1 risks deadlocks on shared end nodes in Neo4j (retried, but each retry rewrites a whole batch)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the load to this file", Hidden: true},
@@ -91,7 +91,7 @@ func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 	}
 	opts := loadOptions{batchSize: int(cmd.Int("batch-size")), writers: int(cmd.Int("writers")),
 		edgeWriters: int(cmd.Int("edge-writers")), progress: os.Stderr, tty: term.IsTerminal(int(os.Stderr.Fd()))}
-	if opts.batchSize <= 0 {
+	if opts.batchSize < 0 {
 		return fmt.Errorf("--batch-size must be > 0, got %d", opts.batchSize)
 	}
 	if opts.edgeWriters <= 0 {
@@ -106,6 +106,12 @@ func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 		opts.writers = 1
 		if kind == "neo4j" {
 			opts.writers = 2
+		}
+	}
+	if opts.batchSize == 0 {
+		opts.batchSize = 200_000
+		if kind == "neo4j" {
+			opts.batchSize = 20_000
 		}
 	}
 	if path := cmd.String("cpuprofile"); path != "" {
@@ -176,7 +182,10 @@ func loadSynthetic(ctx context.Context, store graph.Store, size seed.Size, s int
 				break
 			}
 			retries.Add(1)
-			time.Sleep(time.Duration(1<<attempt) * 500 * time.Millisecond)
+			select {
+			case <-time.After(time.Duration(1<<attempt) * 500 * time.Millisecond):
+			case <-ctx.Done():
+			}
 		}
 		if err != nil {
 			return err
