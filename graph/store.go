@@ -121,6 +121,9 @@ type EdgeFilter struct {
 type PageArgs struct {
 	First int
 	After string
+	// NoTotal says the caller will not read NodePage.TotalCount: a store
+	// may leave it 0 and skip counting every match.
+	NoTotal bool
 }
 
 // Page size limits.

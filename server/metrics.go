@@ -285,6 +285,28 @@ func (ms *meteredStore) Related(ctx context.Context, ids []string, q graph.RelQu
 	return ms.s.Related(ctx, ids, q)
 }
 
+// Expand passes a whole expansion to a store that answers it in one call
+// (counted once); on another store it runs level by level through ms, so
+// that each level is counted.
+func (ms *meteredStore) Expand(ctx context.Context, ids []string, x *graph.Expansion) (r *graph.Expanded, err error) {
+	e, ok := ms.s.(graph.Expander)
+	if !ok {
+		return graph.ExpandLevels(ctx, ms, ids, x)
+	}
+	defer ms.done(ctx, "Expand", time.Now(), &err)
+	return e.Expand(ctx, ids, x)
+}
+
+// FindNodesExpand: as Expand.
+func (ms *meteredStore) FindNodesExpand(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (pg *graph.NodePage, r *graph.Expanded, err error) {
+	pe, ok := ms.s.(graph.PageExpander)
+	if !ok {
+		return graph.FindNodesExpand(ctx, graph.Store(struct{ graph.Store }{ms}), f, p, x)
+	}
+	defer ms.done(ctx, "FindNodesExpand", time.Now(), &err)
+	return pe.FindNodesExpand(ctx, f, p, x)
+}
+
 func (ms *meteredStore) Ancestors(ctx context.Context, ids []string) (r map[string][]*graph.Node, err error) {
 	defer ms.done(ctx, "Ancestors", time.Now(), &err)
 	return ms.s.Ancestors(ctx, ids)

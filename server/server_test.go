@@ -524,6 +524,51 @@ func TestRoundTripsBounded(t *testing.T) {
 	})
 }
 
+// TestRoundTripsPerQuery pins the store round trips of the query shapes of
+// the benchmark: on Neo4j a root field by id with every nested relation
+// field below it is one statement (graph.Expand), and so is a page with
+// nested relations (FindNodesExpand); the embedded store goes level by level.
+func TestRoundTripsPerQuery(t *testing.T) {
+	cases := []struct {
+		name          string
+		query         string
+		neo4j, memory float64
+	}{
+		{"organisation with parent, children, alliances",
+			`{ organisation(id: "org:shuqian-village") { id name parent { id name } children { id name } alliances { alliance { id name } } } }`, 1, 4},
+		{"organisation three levels down",
+			`{ organisation(id: "org:yuelin-party-working-committee") { children { ... on Organisation { children { ... on Organisation { children { id } } } } } } }`, 1, 4},
+		{"alliance members and their mentors",
+			`{ alliance(id: "alliance:shujia") { id members { role organisation { id mentors { mentor { id name } } } } } }`, 1, 3},
+		{"node by id with aliases of one relation",
+			`{ node(id: "org:shuqian-village") { id ... on Organisation { up: parent { id } p: parent { name } } } }`, 1, 2},
+		{"organisation without relations", `{ organisation(id: "org:shuqian-village") { id name } }`, 1, 1},
+		{"page of organisations with children",
+			`{ organisations(first: 50) { nodes { id children { id } alliances { alliance { id } } } } }`, 1, 4},
+		{"organisation with ancestors (level by level)",
+			`{ organisation(id: "org:shuqian-village") { parent { id } ancestors { id ... on Organisation { children { id } } } } }`, 3, 4},
+		{"neighbourhood nodes", `{ neighbourhood(id: "org:shuqian-village", depth: 2) { nodes { id } } }`, 1, 1},
+	}
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				r := h.in(t).do(c.query, nil, gql.RoundTripsHeader, "1")
+				if len(r.Errors) > 0 {
+					t.Fatalf("errors: %+v", r.Errors)
+				}
+				want := c.memory
+				if name == "neo4j" {
+					want = c.neo4j
+				}
+				if got := r.Extensions["roundTrips"]; got != want {
+					t.Errorf("round trips = %v; want %v", got, want)
+				}
+			})
+		}
+	})
+}
+
 type panicStore struct{ graph.Store }
 
 func (panicStore) Node(context.Context, string) (*graph.Node, error) { panic("boom") }

@@ -133,18 +133,48 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 		page.HasNextPage = end < len(s.order)
 	} else {
 		match := s.matcher(f)
-		for _, r := range s.candidates(f, v) {
-			if !v.node(r) || !match(r) {
-				continue
+		cands := s.candidates(f, v)
+		if p.NoTotal {
+			// No total to count: start after the cursor and stop at the
+			// first match past the page; look before the cursor only until
+			// one match shows.
+			i := 0
+			if p.After != "" {
+				i, _ = slices.BinarySearchFunc(cands, after, cmpRec)
+				for i < len(cands) && cands[i].n.ID <= after {
+					i++
+				}
 			}
-			page.TotalCount++
-			switch {
-			case p.After != "" && r.n.ID <= after:
-				page.HasPrevPage = true
-			case len(page.Nodes) < p.First:
+			for _, r := range cands[i:] {
+				if !v.node(r) || !match(r) {
+					continue
+				}
+				if len(page.Nodes) == p.First {
+					page.HasNextPage = true
+					break
+				}
 				page.Nodes = append(page.Nodes, r.n.Clone())
-			default:
-				page.HasNextPage = true
+			}
+			for _, r := range cands[:i] {
+				if v.node(r) && match(r) {
+					page.HasPrevPage = true
+					break
+				}
+			}
+		} else {
+			for _, r := range cands {
+				if !v.node(r) || !match(r) {
+					continue
+				}
+				page.TotalCount++
+				switch {
+				case p.After != "" && r.n.ID <= after:
+					page.HasPrevPage = true
+				case len(page.Nodes) < p.First:
+					page.Nodes = append(page.Nodes, r.n.Clone())
+				default:
+					page.HasNextPage = true
+				}
 			}
 		}
 	}

@@ -112,13 +112,13 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 	if len(rs) > q.Limit {
 		rs, sg.Truncated = rs[:q.Limit], true
 	}
-	s.induced(sg, rs, relFilter{types: f.types, anyTypes: f.anyTypes, out: true, v: f.v})
+	s.induced(sg, rs, relFilter{types: f.types, anyTypes: f.anyTypes, out: true, v: f.v}, graph.NodesOnly(ctx))
 	return sg, nil
 }
 
-// induced fills sg with the nodes rs, in that order, and every edge that f
-// allows (f.out only) between two of them, sorted by id.
-func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter) {
+// induced fills sg with the nodes rs, in that order, and (unless nodesOnly)
+// every edge that f allows (f.out only) between two of them, sorted by id.
+func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter, nodesOnly bool) {
 	in := make(map[*nodeRec]bool, len(rs))
 	for _, r := range rs {
 		in[r] = true
@@ -127,6 +127,9 @@ func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter) {
 	sg.Edges = []*graph.Edge{}
 	for i, r := range rs {
 		sg.Nodes[i] = r.n.Clone()
+		if nodesOnly {
+			continue
+		}
 		s.each(r, f, func(e *graph.Edge, other *nodeRec) {
 			if in[other] {
 				sg.Edges = append(sg.Edges, e.Clone())
@@ -159,7 +162,7 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 	if len(lv) > maxDepth+1 {
 		lv, sg.Truncated = lv[:maxDepth+1], true
 	}
-	s.induced(sg, slices.Concat(lv...), subOrgUp.seeing(v))
+	s.induced(sg, slices.Concat(lv...), subOrgUp.seeing(v), graph.NodesOnly(ctx))
 	return sg, nil
 }
 

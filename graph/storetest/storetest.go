@@ -69,6 +69,8 @@ func groups() []group {
 		{"DeleteEdge", deleteEdgeTests},
 		{"Related", relatedTests},
 		{"Ancestors", ancestorsTests},
+		{"Expand", expandTests},
+		{"NodesOnly", nodesOnlyTests},
 		{"FindNodes", findNodesTests},
 		{"Search", searchTests},
 		{"Neighbourhood", neighbourhoodTests},

@@ -3,7 +3,6 @@ package gql
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,12 +22,16 @@ type loaders struct {
 
 	mu      sync.Mutex
 	related map[string]*dataloadgen.Loader[string, []graph.Related]
+	// primed keeps what an Expand answered, by relation shape and node id,
+	// so that level-by-level prefetching does not ask again.
+	primed map[string]map[string][]graph.Related
 }
 
 const batchWait = 200 * time.Microsecond
 
 func newLoaders(s graph.Store) *loaders {
-	l := &loaders{store: s, related: map[string]*dataloadgen.Loader[string, []graph.Related]{}}
+	l := &loaders{store: s, related: map[string]*dataloadgen.Loader[string, []graph.Related]{},
+		primed: map[string]map[string][]graph.Related{}}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
 		ns, err := s.Nodes(ctx, ids)
 		if err != nil {
@@ -50,14 +53,68 @@ func fill(n int, err error) []error {
 	return errs
 }
 
+// primeExpanded primes the relation loaders with an Expand's answer.
+func (l *loaders) primeExpanded(xp *graph.Expanded) {
+	for key, m := range xp.Related {
+		q, ok := relQueryOf(key)
+		if !ok {
+			continue
+		}
+		ld := l.relatedLoader(q)
+		l.mu.Lock()
+		p := l.primed[key]
+		if p == nil {
+			p = map[string][]graph.Related{}
+			l.primed[key] = p
+		}
+		for id, rs := range m {
+			p[id] = rs
+		}
+		l.mu.Unlock()
+		for id, rs := range m {
+			ld.Prime(id, rs)
+		}
+	}
+}
+
+// primedFor returns what an Expand answered for q at every one of ids, if
+// it answered for all of them.
+func (l *loaders) primedFor(q graph.RelQuery, ids []string) (map[string][]graph.Related, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.primed[q.Key()]
+	if p == nil {
+		return nil, false
+	}
+	out := make(map[string][]graph.Related, len(ids))
+	for _, id := range ids {
+		rs, ok := p[id]
+		if !ok {
+			return nil, false
+		}
+		out[id] = rs
+	}
+	return out, true
+}
+
+// relQueryOf parses a RelQuery.Key.
+func relQueryOf(key string) (graph.RelQuery, bool) {
+	ts, dir, ok := strings.Cut(key, "|")
+	if !ok {
+		return graph.RelQuery{}, false
+	}
+	q := graph.RelQuery{Dir: graph.Direction(dir)}
+	if ts != "" {
+		for _, t := range strings.Split(ts, ",") {
+			q.Types = append(q.Types, graph.RelType(t))
+		}
+	}
+	return q, true
+}
+
 // relatedLoader returns the loader for one shape of relation query.
 func (l *loaders) relatedLoader(q graph.RelQuery) *dataloadgen.Loader[string, []graph.Related] {
-	ts := make([]string, len(q.Types))
-	for i, t := range q.Types {
-		ts[i] = string(t)
-	}
-	slices.Sort(ts)
-	key := strings.Join(ts, ",") + "|" + string(q.Dir)
+	key := q.Key()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.related[key]; ok {

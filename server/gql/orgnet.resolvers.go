@@ -417,20 +417,18 @@ func (r *projectResolver) Branches(ctx context.Context, obj *model.Project) ([]*
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string, asOf *string) (model.Node, error) {
-	n, err := r.Store.Node(ctx, id)
+	n, err := r.rootNode(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchField(ctx, []*graph.Node{n})
 	return model.Wrap(n), nil
 }
 
 func (r *queryResolver) Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error) {
-	n, err := r.typed(ctx, id, graph.LabelOrganisation)
+	n, err := r.rootTyped(ctx, id, graph.LabelOrganisation)
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchField(ctx, []*graph.Node{n})
 	return org(n), nil
 }
 
@@ -445,10 +443,14 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 		f.AllianceID = deref(filter.AllianceID)
 		f.Sources = sources(filter.Provenance)
 	}
-	page, err := r.Store.FindNodes(ctx, f, graph.PageArgs{First: deref(first), After: deref(after)})
+	sels := append(selectionsAt(ctx, "nodes"), selectionsAt(ctx, "edges", "node")...)
+	page, xp, err := graph.FindNodesExpand(ctx, r.Store, f,
+		graph.PageArgs{First: deref(first), After: deref(after), NoTotal: !selects(ctx, "totalCount")}, r.expansionOf(ctx, sels))
 	if err != nil {
 		return nil, err
 	}
+	r.loaders(ctx).primeExpanded(xp)
+	r.prefetchSelections(ctx, page.Nodes, sels)
 	conn := &model.OrganisationConnection{
 		TotalCount: page.TotalCount,
 		Nodes:      make([]*model.Organisation, len(page.Nodes)),
@@ -460,8 +462,6 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 		conn.Nodes[i] = org(n)
 		conn.Edges[i] = &model.OrganisationEdge{Cursor: graph.EncodeCursor(n.ID), Node: conn.Nodes[i]}
 	}
-	r.prefetchField(ctx, page.Nodes, "nodes")
-	r.prefetchField(ctx, page.Nodes, "edges", "node")
 	return conn, nil
 }
 
@@ -485,7 +485,7 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 		f.AllianceType = string(*typeArg)
 	}
 	var out []*model.Alliance
-	args := graph.PageArgs{First: graph.MaxPageSize}
+	args := graph.PageArgs{First: graph.MaxPageSize, NoTotal: true}
 	for {
 		page, err := r.Store.FindNodes(ctx, f, args)
 		if err != nil {
@@ -507,11 +507,10 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 }
 
 func (r *queryResolver) Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error) {
-	n, err := r.typed(ctx, id, graph.LabelAlliance)
+	n, err := r.rootTyped(ctx, id, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
-	r.prefetchField(ctx, []*graph.Node{n})
 	return alliance(n), nil
 }
 
@@ -540,7 +539,7 @@ func (r *queryResolver) Pairings(ctx context.Context, asOf *string) ([]*model.Pa
 }
 
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error) {
-	sg, err := r.Store.Neighbourhood(ctx, id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
+	sg, err := r.Store.Neighbourhood(subgraphContext(ctx), id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +547,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 }
 
 func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error) {
-	sg, err := r.Store.Subtree(ctx, rootID, deref(maxDepth))
+	sg, err := r.Store.Subtree(subgraphContext(ctx), rootID, deref(maxDepth))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,9 @@ package gql
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -47,11 +50,87 @@ const maxPrefetchLevels = 6
 
 // prefetchField prefetches below the current field for the given nodes. path
 // names sub-fields to step through first (e.g. "nodes" of a connection).
+// The relation fields of the whole selection are read in one store call
+// (graph.Expand: one statement on Neo4j); what that cannot answer
+// (ancestors, posts) then loads level by level.
 func (r *Resolver) prefetchField(ctx context.Context, ns []*graph.Node, path ...string) {
+	if len(ns) == 0 {
+		return
+	}
+	sels := selectionsAt(ctx, path...)
+	if x := r.expansionOf(ctx, sels); !x.Empty() {
+		ids := make([]string, 0, len(ns))
+		for _, n := range ns {
+			if n != nil {
+				ids = append(ids, n.ID)
+			}
+		}
+		if xp, err := graph.Expand(ctx, r.Store, ids, x); err == nil {
+			r.loaders(ctx).primeExpanded(xp)
+		}
+	}
+	oc := graphql.GetOperationContext(ctx)
+	for _, s := range sels {
+		r.prefetch(ctx, oc, ns, s, 0)
+	}
+}
+
+// rootNode reads the node a root field returns together with every relation
+// field selected below it: one store call for a whole nested selection.
+// Returns ErrNotFound.
+func (r *Resolver) rootNode(ctx context.Context, id string) (*graph.Node, error) {
+	sels := selectionsAt(ctx)
+	x := r.expansionOf(ctx, sels)
+	if x.Empty() {
+		n, err := r.Store.Node(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		r.prefetchSelections(ctx, []*graph.Node{n}, sels)
+		return n, nil
+	}
+	xp, err := graph.Expand(ctx, r.Store, []string{id}, x)
+	if err != nil {
+		return nil, err
+	}
+	n := xp.Nodes[id]
+	if n == nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	r.loaders(ctx).primeExpanded(xp)
+	r.prefetchSelections(ctx, []*graph.Node{n}, sels)
+	return n, nil
+}
+
+// rootTyped is rootNode for a root field of one label.
+func (r *Resolver) rootTyped(ctx context.Context, id string, l graph.Label) (*graph.Node, error) {
+	n, err := r.rootNode(ctx, id)
+	if err != nil {
+		if errors.Is(err, graph.ErrNotFound) {
+			return nil, graph.NotFoundf("no %s has id %q", strings.ToLower(string(l)), id)
+		}
+		return nil, err
+	}
+	if n.Label != l {
+		return nil, graph.NotFoundf("%q is a %s, not a %s", id, n.Label, l)
+	}
+	return n, nil
+}
+
+func (r *Resolver) prefetchSelections(ctx context.Context, ns []*graph.Node, sels []ast.SelectionSet) {
+	oc := graphql.GetOperationContext(ctx)
+	for _, s := range sels {
+		r.prefetch(ctx, oc, ns, s, 0)
+	}
+}
+
+// selectionsAt returns the selection sets below the current field, stepping
+// through the sub-fields path.
+func selectionsAt(ctx context.Context, path ...string) []ast.SelectionSet {
 	fc := graphql.GetFieldContext(ctx)
 	oc := graphql.GetOperationContext(ctx)
-	if fc == nil || oc == nil || len(ns) == 0 {
-		return
+	if fc == nil || oc == nil {
+		return nil
 	}
 	sels := []ast.SelectionSet{fc.Field.Selections}
 	for _, name := range path {
@@ -65,9 +144,77 @@ func (r *Resolver) prefetchField(ctx context.Context, ns []*graph.Node, path ...
 		}
 		sels = next
 	}
-	for _, s := range sels {
-		r.prefetch(ctx, oc, ns, s, 0)
+	return sels
+}
+
+// expansionOf turns the relation fields of sels (and below) into one
+// Expansion. Fields it cannot express (ancestors, posts) end their branch.
+func (r *Resolver) expansionOf(ctx context.Context, sels []ast.SelectionSet) *graph.Expansion {
+	oc := graphql.GetOperationContext(ctx)
+	if oc == nil {
+		return nil
 	}
+	x := &graph.Expansion{}
+	for _, s := range sels {
+		x.Steps = append(x.Steps, expansionSteps(oc, s, 0)...)
+	}
+	return x
+}
+
+func expansionSteps(oc *graphql.OperationContext, sel ast.SelectionSet, level int) []graph.ExpandStep {
+	if level >= maxPrefetchLevels || len(sel) == 0 {
+		return nil
+	}
+	var steps []graph.ExpandStep
+	for _, f := range graphql.CollectFields(oc, sel, nodeTypes) {
+		rf, ok := relFields[f.Name]
+		if !ok || f.Name == "posts" {
+			continue
+		}
+		var next []graph.ExpandStep
+		if len(rf.next) == 0 {
+			next = expansionSteps(oc, f.Selections, level+1)
+		} else {
+			for _, sub := range graphql.CollectFields(oc, f.Selections, nil) {
+				if slices.Contains(rf.next, sub.Name) {
+					next = append(next, expansionSteps(oc, sub.Selections, level+1)...)
+				}
+			}
+		}
+		// Fields of one relation (aliases, parent and parents …) share a
+		// step: their sub-selections are followed together.
+		i := slices.IndexFunc(steps, func(s graph.ExpandStep) bool { return s.Q.Key() == rf.q.Key() })
+		if i < 0 {
+			steps = append(steps, graph.ExpandStep{Q: rf.q})
+			i = len(steps) - 1
+		}
+		if len(next) > 0 {
+			if steps[i].Next == nil {
+				steps[i].Next = &graph.Expansion{}
+			}
+			steps[i].Next.Steps = mergeSteps(steps[i].Next.Steps, next)
+		}
+	}
+	return steps
+}
+
+// mergeSteps adds steps to into, merging steps of one relation shape.
+func mergeSteps(into, steps []graph.ExpandStep) []graph.ExpandStep {
+	for _, st := range steps {
+		i := slices.IndexFunc(into, func(s graph.ExpandStep) bool { return s.Q.Key() == st.Q.Key() })
+		if i < 0 {
+			into = append(into, st)
+			continue
+		}
+		if st.Next.Empty() {
+			continue
+		}
+		if into[i].Next == nil {
+			into[i].Next = &graph.Expansion{}
+		}
+		into[i].Next.Steps = mergeSteps(into[i].Next.Steps, st.Next.Steps)
+	}
+	return into
 }
 
 func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, ns []*graph.Node, sel ast.SelectionSet, level int) {
@@ -108,9 +255,12 @@ func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, n
 			r.primePosts(ctx, oc, ids, f, level)
 			continue
 		}
-		rel, err := r.Store.Related(ctx, ids, q)
-		if err != nil {
-			return
+		rel, ok := l.primedFor(q, ids)
+		if !ok {
+			var err error
+			if rel, err = r.Store.Related(ctx, ids, q); err != nil {
+				return
+			}
 		}
 		ld := l.relatedLoader(q)
 		var next []*graph.Node
@@ -160,4 +310,30 @@ func (r *Resolver) primePosts(ctx context.Context, oc *graphql.OperationContext,
 			r.prefetch(ctx, oc, next, sub.Selections, level+1)
 		}
 	}
+}
+
+// subgraphContext marks ctx graph.WithNodesOnly when the Subgraph field being
+// resolved selects neither its edges nor truncated, so that the store need
+// not find them.
+func subgraphContext(ctx context.Context) context.Context {
+	if selects(ctx, "edges") || selects(ctx, "truncated") {
+		return ctx
+	}
+	return graph.WithNodesOnly(ctx)
+}
+
+// selects reports whether the field being resolved selects the sub-field
+// name.
+func selects(ctx context.Context, name string) bool {
+	oc := graphql.GetOperationContext(ctx)
+	fc := graphql.GetFieldContext(ctx)
+	if oc == nil || fc == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,229 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// An Expansion is a tree of relation queries to follow from a set of nodes:
+// the nested relation fields of one GraphQL selection (an organisation with
+// its parent, its children and their mentors …). A store that implements
+// Expander answers a whole tree in one round trip; ExpandLevels answers it on
+// any Store with one Related call per step of the tree.
+type Expansion struct {
+	Steps []ExpandStep
+}
+
+// ExpandStep follows Q from every node of its level, then Next (if any) from
+// the nodes found.
+type ExpandStep struct {
+	Q    RelQuery
+	Next *Expansion
+}
+
+// Empty reports whether x follows nothing.
+func (x *Expansion) Empty() bool { return x == nil || len(x.Steps) == 0 }
+
+// Depth is the number of levels of x.
+func (x *Expansion) Depth() int {
+	d := 0
+	if x == nil {
+		return 0
+	}
+	for _, s := range x.Steps {
+		d = max(d, 1+s.Next.Depth())
+	}
+	return d
+}
+
+// Size is the number of steps in x.
+func (x *Expansion) Size() int {
+	if x == nil {
+		return 0
+	}
+	n := len(x.Steps)
+	for _, s := range x.Steps {
+		n += s.Next.Size()
+	}
+	return n
+}
+
+// Validate checks every step's types and direction.
+func (x *Expansion) Validate() error {
+	if x == nil {
+		return nil
+	}
+	for _, s := range x.Steps {
+		if err := s.Q.Validate(); err != nil {
+			return err
+		}
+		if err := s.Next.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks a relation query's types and direction.
+func (q RelQuery) Validate() error {
+	switch q.Dir {
+	case Out, In, Both, "":
+	default:
+		return Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
+	}
+	return validateTypes(q.Types)
+}
+
+// Key names the shape of q: the same key for the same types (in any order)
+// and direction.
+func (q RelQuery) Key() string {
+	ts := make([]string, len(q.Types))
+	for i, t := range q.Types {
+		ts[i] = string(t)
+	}
+	slices.Sort(ts)
+	dir := q.Dir
+	if dir == "" {
+		dir = Both
+	}
+	return strings.Join(ts, ",") + "|" + string(dir)
+}
+
+// Expanded is the answer to an Expansion: the root nodes found, and for every
+// relation shape (RelQuery.Key) followed anywhere in the tree, the answer of
+// Related for each node it was followed from — exactly what Related would
+// have said for those ids, in the same order.
+type Expanded struct {
+	Nodes   map[string]*Node
+	Related map[string]map[string][]Related
+}
+
+// Expander is implemented by stores that answer an Expansion in one round
+// trip.
+type Expander interface {
+	// Expand reads the nodes ids (those that exist) and follows x from
+	// them. Returns ErrInvalid for a bad step.
+	Expand(ctx context.Context, ids []string, x *Expansion) (*Expanded, error)
+}
+
+// Expand answers x with s's Expand when it has one, else level by level
+// (ExpandLevels).
+func Expand(ctx context.Context, s Store, ids []string, x *Expansion) (*Expanded, error) {
+	if e, ok := s.(Expander); ok {
+		return e.Expand(ctx, ids, x)
+	}
+	return ExpandLevels(ctx, s, ids, x)
+}
+
+// ExpandLevels answers x on any store: one Nodes call for the roots, then
+// one Related call per step of the tree, for all the nodes of its level.
+func ExpandLevels(ctx context.Context, s Store, ids []string, x *Expansion) (*Expanded, error) {
+	if err := x.Validate(); err != nil {
+		return nil, err
+	}
+	ns, err := s.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := &Expanded{Nodes: make(map[string]*Node, len(ids)), Related: map[string]map[string][]Related{}}
+	var roots []string
+	for _, n := range ns {
+		if n != nil {
+			if _, dup := out.Nodes[n.ID]; !dup {
+				roots = append(roots, n.ID)
+			}
+			out.Nodes[n.ID] = n
+		}
+	}
+	return out, expandLevel(ctx, s, roots, x, out)
+}
+
+func expandLevel(ctx context.Context, s Store, ids []string, x *Expansion, out *Expanded) error {
+	if x.Empty() || len(ids) == 0 {
+		return nil
+	}
+	for _, st := range x.Steps {
+		rel, err := s.Related(ctx, ids, st.Q)
+		if err != nil {
+			return err
+		}
+		m := out.Related[st.Q.Key()]
+		if m == nil {
+			m = map[string][]Related{}
+			out.Related[st.Q.Key()] = m
+		}
+		var next []string
+		seen := map[string]bool{}
+		for _, id := range ids {
+			rs := rel[id]
+			if rs == nil {
+				rs = []Related{}
+			}
+			m[id] = rs
+			for _, r := range rs {
+				if !seen[r.Node.ID] {
+					seen[r.Node.ID] = true
+					next = append(next, r.Node.ID)
+				}
+			}
+		}
+		if err := expandLevel(ctx, s, next, st.Next, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type nodesOnlyKey struct{}
+
+// WithNodesOnly returns a context whose Neighbourhood and Subtree reads may
+// leave Subgraph.Edges empty and Truncated false: the caller reads only the
+// nodes, and a store can skip finding the edges among them and looking
+// below the last level.
+func WithNodesOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, nodesOnlyKey{}, true)
+}
+
+// NodesOnly reports whether ctx carries WithNodesOnly.
+func NodesOnly(ctx context.Context) bool {
+	b, _ := ctx.Value(nodesOnlyKey{}).(bool)
+	return b
+}
+
+// PageExpander is implemented by stores that read a page of nodes and follow
+// an Expansion from its nodes in one round trip.
+type PageExpander interface {
+	// FindNodesExpand is FindNodes, then Expand from the page's nodes;
+	// Expanded.Nodes holds the page's nodes.
+	FindNodesExpand(ctx context.Context, f NodeFilter, p PageArgs, x *Expansion) (*NodePage, *Expanded, error)
+}
+
+// FindNodesExpand reads a page and follows x from its nodes: in one call on
+// a PageExpander, else FindNodes then Expand.
+func FindNodesExpand(ctx context.Context, s Store, f NodeFilter, p PageArgs, x *Expansion) (*NodePage, *Expanded, error) {
+	if pe, ok := s.(PageExpander); ok {
+		return pe.FindNodesExpand(ctx, f, p, x)
+	}
+	if err := x.Validate(); err != nil {
+		return nil, nil, err
+	}
+	page, err := s.FindNodes(ctx, f, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]string, len(page.Nodes))
+	for i, n := range page.Nodes {
+		ids[i] = n.ID
+	}
+	xp := &Expanded{Nodes: make(map[string]*Node, len(page.Nodes)), Related: map[string]map[string][]Related{}}
+	if !x.Empty() {
+		if xp, err = Expand(ctx, s, ids, x); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, n := range page.Nodes {
+		xp.Nodes[n.ID] = n
+	}
+	return page, xp, nil
+}
