@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -171,7 +172,8 @@ var pinyinArgs = func() pinyin.Args {
 // initials; letters and digits that are not Chinese are kept as they are.
 func Pinyin(s string) (full, initials string) {
 	var f, i strings.Builder
-	for _, syl := range pinyin.LazyPinyin(s, pinyinArgs) {
+	for _, r := range s {
+		syl := syllable(r)
 		if syl == "" {
 			continue
 		}
@@ -179,4 +181,22 @@ func Pinyin(s string) (full, initials string) {
 		i.WriteByte(syl[0])
 	}
 	return f.String(), i.String()
+}
+
+// syllables caches syllable's answers: go-pinyin converts rune by rune
+// (pinyin.LazyPinyin is SinglePinyin per rune), but each conversion runs
+// its style's regular expressions, which dominated loading a large network.
+var syllables sync.Map // rune → string
+
+// syllable is pinyin.LazyPinyin of the one rune r ("" when it has none).
+func syllable(r rune) string {
+	if v, ok := syllables.Load(r); ok {
+		return v.(string)
+	}
+	syl := ""
+	if py := pinyin.LazyPinyin(string(r), pinyinArgs); len(py) > 0 {
+		syl = py[0]
+	}
+	syllables.Store(r, syl)
+	return syl
 }
