@@ -42,6 +42,7 @@ func neo4jCmd() *cli.Command {
 					return nil
 				},
 			},
+			neo4jImportCmd(flags, cfg),
 			{
 				Name:  "stop",
 				Usage: "stop the Neo4j started for --dir",
