@@ -10,6 +10,11 @@
 //	go run ./bench/load wipe     [-uri bolt://127.0.0.1:7711]   # delete every node and edge
 //	go run ./bench/load variants [-uri bolt://127.0.0.1:7711] [-size county] [-batch 20000] [-only v0,v1,…]
 //
+// bulk is this command's own copy of the fast path (v6 streamed); graph/neo4j
+// has it now as Store.BeginBulkLoad, which orgnet seed uses on an empty
+// store (README, "After the changes"). The statements copied below are those
+// Apply sent before those changes.
+//
 // profile and variants write nodes and edges whose ids carry a fresh prefix
 // ("b<unix time>-v1-org:s001-…"), so they can run against a store that holds
 // a load already; profile rolls its transactions back, variants commits.
@@ -22,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -337,8 +343,9 @@ func edgeRow(e *graph.Edge) map[string]any {
 	return map[string]any{"type": string(e.Type), "from": e.From, "to": e.To, "props": p}
 }
 
-// Statements of graph/neo4j (cypher.go) as Apply sends them for a fresh
-// load, copied to be profiled.
+// Statements of graph/neo4j (cypher.go) as Apply sent them for a fresh
+// load before the changes of README "After the changes", copied to be
+// profiled.
 const (
 	allRelTypes = `SUB_ORGANISATION_OF|MEMBER_OF|MENTORS|ADJACENT_TO|BUILT_ON|HOLDS_POST|RESPONSIBLE_FOR|HOSTED_AT|RUNS|PART_OF`
 
@@ -445,19 +452,48 @@ func profile(ctx context.Context, drv driver.DriverWithContext, size seed.Size, 
 	return run("Apply create edges (dynamic type)", cypherCreateEdges, map[string]any{"rows": edges})
 }
 
+// printPlan prints a profiled plan. The driver's ProfiledPlan.Children
+// returns, for an operator with two children (Apply, CartesianProduct,
+// Union), the last child twice (neo4j-go-driver v5 takes the address of its
+// loop variable, with pre-Go 1.22 semantics), so the tree is read by
+// reflection from the profile the driver decoded when it can be.
 func printPlan(p driver.ProfiledPlan, depth int) {
 	if p == nil {
 		return
 	}
-	details, _ := p.Arguments()["Details"].(string)
-	if len(details) > 90 {
-		details = details[:90] + "…"
+	if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if in := v.Elem().FieldByName("profile"); in.IsValid() && in.Kind() == reflect.Pointer && !in.IsNil() &&
+			in.Elem().FieldByName("Children").IsValid() && in.Elem().FieldByName("DbHits").IsValid() {
+			printDecoded(in.Elem(), depth)
+			return
+		}
 	}
-	fmt.Printf("%s%-28s rows=%-8d dbHits=%-9d time=%-8s %s\n", strings.Repeat("  ", depth), p.Operator(),
-		p.Records(), p.DbHits(), time.Duration(p.Time()*1000).Round(time.Millisecond), details)
+	details, _ := p.Arguments()["Details"].(string)
+	printOp(depth, p.Operator(), p.Records(), p.DbHits(), p.Time(), details)
 	for _, c := range p.Children() {
 		printPlan(c, depth+1)
 	}
+}
+
+func printDecoded(v reflect.Value, depth int) {
+	details := ""
+	if d := v.FieldByName("Arguments").MapIndex(reflect.ValueOf("Details")); d.IsValid() && d.Elem().Kind() == reflect.String {
+		details = d.Elem().String()
+	}
+	printOp(depth, v.FieldByName("Operator").String(), v.FieldByName("Records").Int(), v.FieldByName("DbHits").Int(),
+		v.FieldByName("Time").Int(), details)
+	ch := v.FieldByName("Children")
+	for i := 0; i < ch.Len(); i++ {
+		printDecoded(ch.Index(i), depth+1)
+	}
+}
+
+func printOp(depth int, op string, rows, dbHits, micros int64, details string) {
+	if len(details) > 90 {
+		details = details[:90] + "…"
+	}
+	fmt.Printf("%s%-28s rows=%-8d dbHits=%-9d time=%-8s %s\n", strings.Repeat("  ", depth), op,
+		rows, dbHits, time.Duration(micros*1000).Round(time.Millisecond), details)
 }
 
 // variants loads a set (ids prefixed afresh for each) several ways and

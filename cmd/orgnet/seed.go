@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orgnet/orgnet/graph"
+	neo4jstore "github.com/orgnet/orgnet/graph/neo4j"
 	"github.com/orgnet/orgnet/seed"
 )
 
@@ -29,13 +30,18 @@ func seedCmd() *cli.Command {
 			"batches of --batch-size items, one transaction each: every node first (--writers\n" +
 			"batches at a time), then every edge (--edge-writers at a time), with progress on\n" +
 			"stderr. A synthetic load is therefore not all-or-nothing: a failed synthetic load\n" +
-			"leaves what was loaded; rerun to complete: loads are idempotent upserts.",
+			"leaves what was loaded; rerun to complete: loads are idempotent upserts.\n\n" +
+			"Into an empty Neo4j store (and unless --bulk=false) a synthetic load is a bulk load:\n" +
+			"create only, no lookups, and the secondary indexes (search, kind, tier, source) and\n" +
+			"per-label id constraints are dropped for the load and made again at its end (also\n" +
+			"when it fails or is interrupted; else the next start of the store makes them).",
 		Flags: append(storeFlags(),
 			&cli.StringFlag{Name: "synthetic", Usage: "load a synthetic network instead of Yuelin: county (~10k nodes, ~23k edges), city (~160k, ~350k) or province (~1.7M, ~3.7M)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the synthetic network: the same seed gives the same network"},
 			&cli.IntFlag{Name: "batch-size", Usage: "nodes or edges per transaction (Store.Apply) of a synthetic load (default: 20000 on neo4j; 200000 on the embedded store, which re-sorts its node index after every batch)"},
 			&cli.IntFlag{Name: "writers", Usage: "node batches written at once (default: 2 on neo4j, 1 on the embedded store, which writes one batch at a time anyway)"},
-			&cli.IntFlag{Name: "edge-writers", Value: 1, Usage: "edge batches written at once; more than 1 risks deadlocks on shared end nodes in Neo4j (retried, but each retry rewrites a whole batch)"},
+			&cli.IntFlag{Name: "edge-writers", Usage: "edge batches written at once (default: 2 for a bulk load into an empty Neo4j store, else 1); more than 1 risks deadlocks on shared end nodes in Neo4j (retried, but each retry rewrites a whole batch)"},
+			&cli.BoolFlag{Name: "bulk", Value: true, Usage: "into an empty Neo4j store, load create-only (no lookups; secondary indexes and per-label constraints made again after the load); false: always Store.Apply"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the load to this file", Hidden: true},
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -81,8 +87,12 @@ type loadStats struct {
 	nodes, edges         int64
 	nodeTime, edgeTime   time.Duration
 	batches, retries     int64
-	nodePhase, edgePhase time.Time // when each phase began
+	nodePhase, edgePhase time.Time     // when each phase began
+	indexTime            time.Duration // making the indexes again after a bulk load
 }
+
+// applyFunc writes one batch: Store.Apply, or a bulk load's Apply.
+type applyFunc func(ctx context.Context, b graph.Batch) (graph.ApplyResult, error)
 
 func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 	size, err := seed.ParseSize(cmd.String("synthetic"))
@@ -94,7 +104,7 @@ func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 	if opts.batchSize < 0 {
 		return fmt.Errorf("--batch-size must be > 0, got %d", opts.batchSize)
 	}
-	if opts.edgeWriters <= 0 {
+	if opts.edgeWriters < 0 {
 		return fmt.Errorf("--edge-writers must be > 0, got %d", opts.edgeWriters)
 	}
 	store, kind, err := openStore(ctx, cmd)
@@ -126,10 +136,45 @@ func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 		defer pprof.StopCPUProfile()
 	}
 	s := int64(cmd.Int64("seed"))
-	fmt.Fprintf(opts.progress, "loading synthetic %s network (seed %d) into %s: batches of %d, %d node writer(s), %d edge writer(s)\n",
-		size, s, kind, opts.batchSize, opts.writers, opts.edgeWriters)
+	apply, how := applyFunc(store.Apply), "Store.Apply"
+	var bulk *neo4jstore.BulkLoad
+	if ns, ok := store.(*neo4jstore.Store); ok && cmd.Bool("bulk") {
+		bulk, err = ns.BeginBulkLoad(ctx, neo4jstore.BulkOptions{})
+		switch {
+		case err == nil:
+			apply, how = bulk.Apply, "a bulk load (empty store: create only; indexes made after)"
+			if opts.edgeWriters == 0 {
+				// Measured: 40,000 rels/s with two, 25,000 with one, no
+				// deadlock (bench/load/README.md, "After the changes").
+				opts.edgeWriters = 2
+			}
+		case errors.Is(err, graph.ErrConflict): // not empty: upsert
+		default:
+			return err
+		}
+	}
+	if opts.edgeWriters == 0 {
+		opts.edgeWriters = 1
+	}
+	fmt.Fprintf(opts.progress, "loading synthetic %s network (seed %d) into %s by %s: batches of %d, %d node writer(s), %d edge writer(s)\n",
+		size, s, kind, how, opts.batchSize, opts.writers, opts.edgeWriters)
 	start := time.Now()
-	st, err := loadSynthetic(ctx, store, size, s, opts)
+	st, err := loadSynthetic(ctx, apply, size, s, opts)
+	if bulk != nil {
+		// Also after a failure or an interrupt: the indexes must come back.
+		fmt.Fprintf(opts.progress, "%6.1fs making the dropped indexes and constraints again\n", time.Since(start).Seconds())
+		t0 := time.Now()
+		ferr := bulk.Finish(context.WithoutCancel(ctx))
+		st.indexTime = time.Since(t0)
+		if ferr != nil {
+			ferr = fmt.Errorf("after the bulk load: %w", ferr)
+			if err == nil {
+				err = ferr
+			} else {
+				fmt.Fprintln(opts.progress, ferr)
+			}
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("seed --synthetic %s: %w (a failed synthetic load leaves what was loaded; rerun to complete: loads are idempotent upserts)", size, err)
 	}
@@ -138,11 +183,15 @@ func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("seeded synthetic %s (seed %d, ref %s) into %s in %s: %d nodes in %s (%.0f nodes/s), %d edges in %s (%.0f rels/s); "+
+	indexes := ""
+	if bulk != nil {
+		indexes = fmt.Sprintf(", indexes made again in %s", st.indexTime.Round(time.Millisecond))
+	}
+	fmt.Printf("seeded synthetic %s (seed %d, ref %s) into %s in %s: %d nodes in %s (%.0f nodes/s), %d edges in %s (%.0f rels/s)%s; "+
 		"%d nodes created, %d updated; %d edges created, %d updated; %d batches, %d retried; the store holds %d nodes and %d edges\n",
 		size, s, seed.SyntheticRef(size, s), kind, total.Round(time.Millisecond),
 		st.nodes, st.nodeTime.Round(time.Millisecond), rate(st.nodes, st.nodeTime),
-		st.edges, st.edgeTime.Round(time.Millisecond), rate(st.edges, st.edgeTime),
+		st.edges, st.edgeTime.Round(time.Millisecond), rate(st.edges, st.edgeTime), indexes,
 		st.res.NodesCreated, st.res.NodesUpdated, st.res.EdgesCreated, st.res.EdgesUpdated, st.batches, st.retries, c.Nodes, c.Edges)
 	return nil
 }
@@ -154,13 +203,14 @@ func rate(n int64, d time.Duration) float64 {
 	return float64(n) / d.Seconds()
 }
 
-// loadSynthetic streams a synthetic network into store: node batches by
+// loadSynthetic streams a synthetic network through apply: node batches by
 // opts.writers writers, then (once every node is in) edge batches by
 // opts.edgeWriters writers. Each batch is one Apply; a batch that fails
 // with ErrUnavailable (deadlock, timeout, lost connection: the driver has
 // already retried it) is tried again a few times, which is safe because
-// Apply is an upsert.
-func loadSynthetic(ctx context.Context, store graph.Store, size seed.Size, s int64, opts loadOptions) (*loadStats, error) {
+// Store.Apply is an upsert (a bulk load's retry of a batch that did commit
+// fails on the constraints, and says so).
+func loadSynthetic(ctx context.Context, apply applyFunc, size seed.Size, s int64, opts loadOptions) (*loadStats, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	st := &loadStats{}
@@ -177,7 +227,7 @@ func loadSynthetic(ctx context.Context, store graph.Store, size seed.Size, s int
 		var res graph.ApplyResult
 		var err error
 		for attempt := 0; ; attempt++ {
-			res, err = store.Apply(ctx, b)
+			res, err = apply(ctx, b)
 			if err == nil || !errors.Is(err, graph.ErrUnavailable) || attempt == 4 || ctx.Err() != nil {
 				break
 			}

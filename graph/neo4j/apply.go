@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"slices"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -9,17 +10,125 @@ import (
 )
 
 // Apply writes a batch in one transaction. One statement looks up the
-// stored labels of every node id the batch names and which of its edge ids
-// exist; graph.ValidateBatch checks the whole batch against that; then
-// UNWIND statements of at most Options.BatchRows rows each replace edges
-// being upserted, create and replace nodes, create edges, and run the
-// deletions. Nothing is written when anything is wrong. Returns ErrInvalid
-// (a *graph.BatchError with every problem), ErrNotFound.
+// stored labels of every node id the batch names and the stored type of
+// every edge id it names (upserted or deleted); graph.ValidateBatch checks
+// the whole batch against that; then UNWIND statements of at most
+// Options.BatchRows rows each, one per label or relationship type present,
+// replace edges being upserted, create and replace nodes, create edges, and
+// run the deletions. Nothing is written when anything is wrong. Returns
+// ErrInvalid (a *graph.BatchError with every problem), ErrNotFound,
+// ErrConflict (an id taken by a concurrent writer).
 func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, error) {
 	if len(b.Nodes)+len(b.Edges)+len(b.DeleteEdges)+len(b.DeleteNodes) == 0 {
 		return graph.ApplyResult{}, nil
 	}
-	// ValidateBatch prepares items in place: work on copies.
+	batch := prepareBatch(b)
+	nodeIDs := make([]string, 0, len(batch.Nodes)+2*len(batch.Edges))
+	for i := range batch.Nodes {
+		nodeIDs = append(nodeIDs, batch.Nodes[i].ID)
+	}
+	edgeIDs := make([]string, 0, len(batch.Edges)+len(batch.DeleteEdges))
+	for i := range batch.Edges {
+		nodeIDs = append(nodeIDs, batch.Edges[i].From, batch.Edges[i].To)
+		edgeIDs = append(edgeIDs, batch.Edges[i].ID)
+	}
+	deleteEdges := uniqueValidIDs(batch.DeleteEdges)
+	deleteNodes := uniqueValidIDs(batch.DeleteNodes)
+	edgeIDs = append(edgeIDs, deleteEdges...)
+	lookup := map[string]any{"ids": uniqueValidIDs(nodeIDs), "eids": uniqueValidIDs(edgeIDs)}
+
+	return writeTx(ctx, s, "apply", func(tx driver.ManagedTransaction) (graph.ApplyResult, error) {
+		var res graph.ApplyResult
+		recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
+		if err != nil {
+			return res, err
+		}
+		r := single(recs)
+		stored := storedLabels(get(r, "labels"))
+		storedEdge := storedEdgeTypes(get(r, "edges"))
+		if err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
+			l, ok := stored[id]
+			return l, ok
+		}); err != nil {
+			return res, err
+		}
+
+		createNodes := make(map[graph.Label][]any)
+		var replaceNodes []any
+		for i := range batch.Nodes {
+			n := &batch.Nodes[i]
+			props, err := nodeProps(n)
+			if err != nil {
+				return res, err
+			}
+			if _, ok := stored[n.ID]; ok {
+				replaceNodes = append(replaceNodes, props)
+				res.NodesUpdated++
+			} else {
+				createNodes[n.Label] = append(createNodes[n.Label], props)
+				res.NodesCreated++
+			}
+		}
+		createEdges := newEdgeRows()
+		replacedEdges := make(map[graph.RelType][]any)
+		batchType := make(map[string]graph.RelType, len(batch.Edges))
+		for i := range batch.Edges {
+			e := &batch.Edges[i]
+			createEdges.add(e)
+			batchType[e.ID] = e.Type
+			if ts := storedEdge[e.ID]; len(ts) > 0 {
+				for _, t := range ts {
+					replacedEdges[t] = append(replacedEdges[t], e.ID)
+				}
+				res.EdgesUpdated++
+			} else {
+				res.EdgesCreated++
+			}
+		}
+		// A deleted edge id is deleted under the type it is stored with and
+		// under the type this batch gives it, if any (upserted, then deleted).
+		deleted := make(map[graph.RelType][]any)
+		for _, id := range deleteEdges {
+			ts := storedEdge[id]
+			if t, ok := batchType[id]; ok && !slices.Contains(ts, t) {
+				ts = append(ts, t)
+			}
+			for _, t := range ts {
+				deleted[t] = append(deleted[t], id)
+			}
+		}
+
+		// An upserted edge is replaced whole: its type or ends may change.
+		if _, err := s.unwindTypes(ctx, tx, cypherApplyDeleteEdges, "ids", replacedEdges); err != nil {
+			return res, err
+		}
+		if err := s.createNodes(ctx, tx, createNodes, s.batchRows); err != nil {
+			return res, err
+		}
+		if _, err := s.unwind(ctx, tx, cypherApplyReplaceNodes, "rows", replaceNodes, s.batchRows); err != nil {
+			return res, err
+		}
+		if err := s.createEdges(ctx, tx, createEdges, s.batchRows); err != nil {
+			return res, err
+		}
+		c, err := s.unwindTypes(ctx, tx, cypherApplyDeleteEdges, "ids", deleted)
+		if err != nil {
+			return res, err
+		}
+		res.EdgesDeleted = c.relsDeleted
+		c, err = s.unwind(ctx, tx, cypherApplyDeleteNodes, "ids", anyList(deleteNodes), s.batchRows)
+		if err != nil {
+			return res, err
+		}
+		res.NodesDeleted = c.nodesDeleted
+		res.EdgesDeleted += c.relsDeleted // the edges that went with the nodes
+		return res, nil
+	})
+}
+
+// prepareBatch copies b (ValidateBatch prepares items in place) and gives
+// every edge its id now.
+func prepareBatch(b graph.Batch) graph.Batch {
 	batch := graph.Batch{
 		Nodes:       make([]graph.Node, len(b.Nodes)),
 		Edges:       make([]graph.Edge, len(b.Edges)),
@@ -33,116 +142,109 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 		batch.Edges[i] = *b.Edges[i].Clone()
 		batch.Edges[i].Prepare() // to know the ids now; ValidateBatch repeats it harmlessly
 	}
-	nodeIDs := make([]string, 0, len(batch.Nodes)+2*len(batch.Edges))
-	for i := range batch.Nodes {
-		nodeIDs = append(nodeIDs, batch.Nodes[i].ID)
+	return batch
+}
+
+// storedLabels reads the lookup's [id, label] pairs.
+func storedLabels(v any) map[string]graph.Label {
+	stored := make(map[string]graph.Label)
+	l, _ := v.([]any)
+	for _, x := range l {
+		pair, _ := x.([]any)
+		if len(pair) == 2 {
+			id, _ := pair[0].(string)
+			stored[id] = graphLabel(pair[1])
+		}
 	}
-	edgeIDs := make([]string, 0, len(batch.Edges))
-	for i := range batch.Edges {
-		nodeIDs = append(nodeIDs, batch.Edges[i].From, batch.Edges[i].To)
-		edgeIDs = append(edgeIDs, batch.Edges[i].ID)
+	return stored
+}
+
+// storedEdgeTypes reads the lookup's ids per type (one list per
+// graph.RelTypes, in order). An id is under one type unless concurrent
+// writers raced.
+func storedEdgeTypes(v any) map[string][]graph.RelType {
+	stored := make(map[string][]graph.RelType)
+	cols, _ := v.([]any)
+	for i, col := range cols {
+		if i >= len(graph.RelTypes) {
+			break
+		}
+		ids, _ := col.([]any)
+		for _, x := range ids {
+			if id, ok := x.(string); ok {
+				stored[id] = append(stored[id], graph.RelTypes[i])
+			}
+		}
 	}
-	lookup := map[string]any{"ids": uniqueValidIDs(nodeIDs), "eids": uniqueValidIDs(edgeIDs)}
-	deleteEdges := uniqueValidIDs(batch.DeleteEdges)
-	deleteNodes := uniqueValidIDs(batch.DeleteNodes)
+	return stored
+}
 
-	return writeTx(ctx, s, "apply", func(tx driver.ManagedTransaction) (graph.ApplyResult, error) {
-		var res graph.ApplyResult
-		recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
-		if err != nil {
-			return res, err
-		}
-		r := single(recs)
-		stored := make(map[string]graph.Label)
-		if l, ok := get(r, "labels").([]any); ok {
-			for _, x := range l {
-				pair, _ := x.([]any)
-				if len(pair) == 2 {
-					id, _ := pair[0].(string)
-					stored[id] = graphLabel(pair[1])
-				}
-			}
-		}
-		storedEdge := make(map[string]bool)
-		if l, ok := get(r, "edges").([]any); ok {
-			for _, x := range l {
-				if id, ok := x.(string); ok {
-					storedEdge[id] = true
-				}
-			}
-		}
-		if err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
-			l, ok := stored[id]
-			return l, ok
-		}); err != nil {
-			return res, err
-		}
+// edgeRows are the rows of the edges to create by type, those without
+// attributes apart (cypherApplyCreatePlainEdges).
+type edgeRows struct{ plain, attrs map[graph.RelType][]any }
 
-		var createNodes, replaceNodes, createEdges []any
-		var replacedEdges []string
-		for i := range batch.Nodes {
-			n := &batch.Nodes[i]
-			props, err := nodeProps(n)
-			if err != nil {
-				return res, err
-			}
-			if _, ok := stored[n.ID]; ok {
-				replaceNodes = append(replaceNodes, map[string]any{"props": props})
-				res.NodesUpdated++
-			} else {
-				createNodes = append(createNodes, map[string]any{"label": string(n.Label), "props": props})
-				res.NodesCreated++
-			}
-		}
-		for i := range batch.Edges {
-			e := &batch.Edges[i]
-			createEdges = append(createEdges, map[string]any{
-				"type": string(e.Type), "from": e.From, "to": e.To, "props": edgeProps(e),
-			})
-			if storedEdge[e.ID] {
-				replacedEdges = append(replacedEdges, e.ID)
-				res.EdgesUpdated++
-			} else {
-				res.EdgesCreated++
-			}
-		}
+func newEdgeRows() edgeRows {
+	return edgeRows{plain: make(map[graph.RelType][]any), attrs: make(map[graph.RelType][]any)}
+}
 
-		// An upserted edge is replaced whole: its type or ends may change.
-		if _, err := s.unwind(ctx, tx, cypherApplyDeleteEdges, "ids", anyList(replacedEdges)); err != nil {
-			return res, err
+// add adds the row of a prepared edge.
+func (r edgeRows) add(e *graph.Edge) {
+	row := map[string]any{"from": e.From, "to": e.To, "props": edgeProps(e)}
+	if len(e.Attrs) == 0 {
+		r.plain[e.Type] = append(r.plain[e.Type], row)
+	} else {
+		r.attrs[e.Type] = append(r.attrs[e.Type], row)
+	}
+}
+
+// createEdges sends the edge creations, per type in graph.RelTypes order,
+// in chunks of at most rows.
+func (s *Store) createEdges(ctx context.Context, tx driver.ManagedTransaction, r edgeRows, rows int) error {
+	for _, t := range graph.RelTypes {
+		if _, err := s.unwind(ctx, tx, cypherApplyCreatePlainEdges[t], "rows", r.plain[t], rows); err != nil {
+			return err
 		}
-		if _, err := s.unwind(ctx, tx, cypherApplyCreateNodes, "rows", createNodes); err != nil {
-			return res, err
+		if _, err := s.unwind(ctx, tx, cypherApplyCreateEdges[t], "rows", r.attrs[t], rows); err != nil {
+			return err
 		}
-		if _, err := s.unwind(ctx, tx, cypherApplyReplaceNodes, "rows", replaceNodes); err != nil {
-			return res, err
+	}
+	return nil
+}
+
+// createNodes sends the node creations, one statement per label present
+// (in graph.Labels order) and chunk of at most rows.
+func (s *Store) createNodes(ctx context.Context, tx driver.ManagedTransaction, byLabel map[graph.Label][]any, rows int) error {
+	for _, l := range graph.Labels {
+		if _, err := s.unwind(ctx, tx, cypherApplyCreateNodes[l], "rows", byLabel[l], rows); err != nil {
+			return err
 		}
-		if _, err := s.unwind(ctx, tx, cypherApplyCreateEdges, "rows", createEdges); err != nil {
-			return res, err
-		}
-		c, err := s.unwind(ctx, tx, cypherApplyDeleteEdges, "ids", anyList(deleteEdges))
+	}
+	return nil
+}
+
+// unwindTypes sends statement[t] for the rows of every type t present, in
+// graph.RelTypes order, and adds up what was deleted.
+func (s *Store) unwindTypes(ctx context.Context, tx driver.ManagedTransaction, statement map[graph.RelType]string, key string, byType map[graph.RelType][]any) (counts, error) {
+	var c counts
+	for _, t := range graph.RelTypes {
+		ct, err := s.unwind(ctx, tx, statement[t], key, byType[t], s.batchRows)
 		if err != nil {
-			return res, err
+			return c, err
 		}
-		res.EdgesDeleted = c.relsDeleted
-		c, err = s.unwind(ctx, tx, cypherApplyDeleteNodes, "ids", anyList(deleteNodes))
-		if err != nil {
-			return res, err
-		}
-		res.NodesDeleted = c.nodesDeleted
-		res.EdgesDeleted += c.relsDeleted // the edges that went with the nodes
-		return res, nil
-	})
+		c.nodesDeleted += ct.nodesDeleted
+		c.relsDeleted += ct.relsDeleted
+	}
+	return c, nil
 }
 
 type counts struct{ nodesDeleted, relsDeleted int }
 
 // unwind sends cypher once per chunk of at most batchRows rows as the list
-// parameter key, and adds up what was deleted.
-func (s *Store) unwind(ctx context.Context, tx driver.ManagedTransaction, cypher, key string, rows []any) (counts, error) {
+// parameter key, and adds up what was deleted. No rows, no statement.
+func (s *Store) unwind(ctx context.Context, tx driver.ManagedTransaction, cypher, key string, rows []any, batchRows int) (counts, error) {
 	var c counts
-	for start := 0; start < len(rows); start += s.batchRows {
-		end := min(start+s.batchRows, len(rows))
+	for start := 0; start < len(rows); start += batchRows {
+		end := min(start+batchRows, len(rows))
 		_, sum, err := run(ctx, tx, cypher, map[string]any{key: rows[start:end]})
 		if err != nil {
 			return c, err
