@@ -2,15 +2,19 @@ package neo4j
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/orgnet/orgnet/graph"
 )
 
 // Every statement the store sends is below: constant text with $parameters.
 // Labels and relationship types arrive as parameters of dynamic labels
-// ($(…), Neo4j 5.26) after graph validated them; depths, which Cypher wants
+// ($(…), Neo4j 5.26) after graph validated them (Apply and BulkLoad write
+// them into the text instead, from tables over graph.Labels and
+// graph.RelTypes: see "Apply" below); depths, which Cypher wants
 // as literals, pick a statement from a table built once from constant
 // templates (depthTable) after graph validated them.
 //
@@ -89,16 +93,12 @@ RETURN r, a.id AS f, b.id AS t`
 WHERE VIS(r) AND VIS(a) AND VIS(b)
 RETURN r, a.id AS f, b.id AS t`
 
-	// tplRelated* list the edges at each of $ids with the other node;
+	// relatedHead begins Related's statements (relatedStatement), which list
+	// the edges at each of $ids with the other node;
 	// OPTIONAL keeps ids that exist but have no matching edge.
 	relatedHead = `UNWIND $ids AS id
 MATCH (n:Node {id: id}) WHERE VIS(n)
 `
-	relatedTail = ` WHERE ` + typeOK + ` AND VIS(r) AND VIS(m)
-RETURN id, r, startNode(r).id AS f, endNode(r).id AS t, m`
-	tplRelatedBoth = relatedHead + `OPTIONAL MATCH (n)-[r]-(m)` + relatedTail
-	tplRelatedOut  = relatedHead + `OPTIONAL MATCH (n)-[r]->(m)` + relatedTail
-	tplRelatedIn   = relatedHead + `OPTIONAL MATCH (n)<-[r]-(m)` + relatedTail
 
 	// tplAncestors follows SUB_ORGANISATION_OF upwards from each of $ids
 	// breadth first (ANY SHORTEST gives every ancestor once, at its least
@@ -152,6 +152,16 @@ RETURN kept, es, truncated`
 	tplNeighbourhood0 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 RETURN [{n: s, d: 0}] AS kept, [] AS es, false AS truncated`
 
+	// tplNeighbourhoodNodes is tplNeighbourhood without the edges among the
+	// nodes (graph.WithNodesOnly).
+	tplNeighbourhoodNodes = `MATCH (s:Node {id: $id}) WHERE VIS(s)
+CALL (s) {
+  MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
+  RETURN collect({n: m, d: d}) AS found
+}
+RETURN found[0..$o.limit] AS kept, [] AS es, size(found) > $o.limit AS truncated`
+
 	// Subtree: the root and the nodes below it (children point at parents)
 	// within DEPTH levels, the SUB_ORGANISATION_OF edges among them, and
 	// whether nodes lie deeper.
@@ -174,6 +184,15 @@ RETURN found, es,
 RETURN [{n: root, d: 0}] AS found, [] AS es,
   EXISTS { MATCH (root)<-[r:SUB_ORGANISATION_OF]-(c) WHERE c <> root AND VIS(r) AND VIS(c) } AS deeper`
 
+	// tplSubtreeNodes is tplSubtree without the edges among the nodes and
+	// without looking deeper (graph.WithNodesOnly).
+	tplSubtreeNodes = `MATCH (root:Node {id: $id}) WHERE VIS(root)
+CALL (root) {
+  MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
+  RETURN collect({n: m, d: length(p)}) AS found
+}
+RETURN found, [] AS es, false AS deeper`
+
 	// ShortestPath: every shortest path within DEPTH hops over $types in
 	// either direction, the one whose node ids (then edge ids) are least in
 	// order; and whether each end exists.
@@ -189,21 +208,21 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ps`
 
 // The read statements, as sent.
 var (
-	cypherNode        = expandVIS(tplNode)
-	cypherNodes       = expandVIS(tplNodes)
-	cypherSearch      = expandVIS(tplSearch)
-	cypherEdges       = expandVIS(tplEdges)
-	cypherEdge        = expandVIS(tplEdge)
-	cypherRelatedBoth = expandVIS(tplRelatedBoth)
-	cypherRelatedOut  = expandVIS(tplRelatedOut)
-	cypherRelatedIn   = expandVIS(tplRelatedIn)
-	cypherAncestors   = expandVIS(tplAncestors)
-	cypherSnapshot    = expandVIS(tplSnapshot)
-	cypherCountsAsOf  = expandVIS(tplCountsAsOf)
+	cypherNode       = expandVIS(tplNode)
+	cypherNodes      = expandVIS(tplNodes)
+	cypherSearch     = expandVIS(tplSearch)
+	cypherEdges      = expandVIS(tplEdges)
+	cypherEdge       = expandVIS(tplEdge)
+	cypherAncestors  = expandVIS(tplAncestors)
+	cypherSnapshot   = expandVIS(tplSnapshot)
+	cypherCountsAsOf = expandVIS(tplCountsAsOf)
 
 	cypherNeighbourhood = depthTable(tplNeighbourhood, tplNeighbourhood0, graph.MaxDepth)
 	cypherSubtree       = depthTable(tplSubtree, tplSubtree0, graph.MaxSubtreeDepth)
-	cypherShortestPath  = depthTable(tplShortestPath, "", graph.MaxPathDepth)
+	// The same without the edges among the nodes (graph.WithNodesOnly).
+	cypherNeighbourhoodNodes = depthTable(tplNeighbourhoodNodes, tplNeighbourhood0, graph.MaxDepth)
+	cypherSubtreeNodes       = depthTable(tplSubtreeNodes, tplSubtree0, graph.MaxSubtreeDepth)
+	cypherShortestPath       = depthTable(tplShortestPath, "", graph.MaxPathDepth)
 )
 
 // depthTable builds the statements of template for depths 1..max, with
@@ -258,45 +277,114 @@ RETURN r`
 	cypherDeleteEdge = `MATCH ()-[r:` + allRelTypes + ` {id: $id}]->() DELETE r`
 )
 
-// Apply.
-const (
-	// cypherApplyLookup answers, in one statement for the whole batch, the
-	// stored label of every node id the batch names and which of its edge
-	// ids are stored.
-	cypherApplyLookup = `CALL () {
+// Apply. Labels and relationship types are written into the text, from
+// tables built once from graph.Labels and graph.RelTypes (never from a
+// batch), instead of dynamic labels ($(row.label)), which plan with an Eager
+// that materialises every row before the SET, and instead of a disjunction
+// of types, whose plan, when cached on an empty database, scanned the
+// relationship index for every id (minutes per batch once edges were
+// stored). USING INDEX SEEK pins every lookup by id to a seek of its unique
+// index whatever the statistics were when the plan was cached: a plain
+// USING INDEX is also satisfied by a scan of the index under a Filter,
+// which is what the planner picks for a type that has no edge yet (a plan
+// then kept for the next batches: 115 million index entries read for one
+// lookup of 20,000 edge ids).
+
+// cypherApplyLookup answers, in one statement for the whole batch, the
+// stored label of every node id in $ids and, for each relationship type,
+// which ids of $eids are stored under it: edges[i] lists those of
+// graph.RelTypes[i]. An edge id is unique across types, so each is looked
+// up in every type's index: ten unique-index seeks, never a scan.
+var cypherApplyLookup = applyLookup()
+
+func applyLookup() string {
+	var b strings.Builder
+	b.WriteString(`CALL () {
   UNWIND $ids AS id
-  MATCH (n:Node {id: id})
+  MATCH (n:Node {id: id}) USING INDEX SEEK n:Node(id)
   RETURN collect([id, ` + graphLabelOf + `]) AS labels
 }
-CALL () {
+`)
+	cols := make([]string, len(graph.RelTypes))
+	for i, t := range graph.RelTypes {
+		cols[i] = "e" + strconv.Itoa(i)
+		b.WriteString(strings.NewReplacer("TYPE", string(t), "COL", cols[i]).Replace(`CALL () {
   UNWIND $eids AS id
-  MATCH ()-[r:` + allRelTypes + ` {id: id}]->()
-  RETURN collect(id) AS edges
+  MATCH ()-[r:TYPE {id: id}]->() USING INDEX SEEK r:TYPE(id)
+  RETURN collect(id) AS COL
 }
-RETURN labels, edges`
+`))
+	}
+	b.WriteString("RETURN labels, [" + strings.Join(cols, ", ") + "] AS edges")
+	return b.String()
+}
 
-	cypherApplyCreateNodes = `UNWIND $rows AS row
-CREATE (n:Node:$(row.label))
-SET n = row.props`
+// Per label and per type statements of Apply (and of BulkLoad).
+var (
+	// cypherApplyCreateNodes creates nodes of one label from their
+	// property maps ($rows).
+	cypherApplyCreateNodes = perLabel(`UNWIND $rows AS row
+CREATE (n:Node:LABEL)
+SET n = row`)
 
+	// cypherApplyCreateEdges creates edges of one type; a row is {from, to,
+	// props}. SET r = <map> plans with an Eager (the planner cannot tell
+	// which properties it writes, so it guards the ends' seeks of later
+	// rows), which holds every row before the first SET:
+	// cypherApplyCreatePlainEdges creates the edges that have no
+	// attributes, whose property keys are known, without it.
+	cypherApplyCreateEdges = perType(`UNWIND $rows AS row
+MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id)
+MATCH (b:Node {id: row.to}) USING INDEX SEEK b:Node(id)
+CREATE (a)-[r:TYPE]->(b)
+SET r = row.props`)
+
+	// cypherApplyCreatePlainEdges creates edges of one type that have no
+	// attributes (edgeProps writes no other key; a missing key is null,
+	// which CREATE does not store).
+	cypherApplyCreatePlainEdges = perType(`UNWIND $rows AS row
+MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id)
+MATCH (b:Node {id: row.to}) USING INDEX SEEK b:Node(id)
+CREATE (a)-[r:TYPE {` + propID + `: row.props.` + propID + `, ` + propSince + `: row.props.` + propSince +
+		`, ` + propUntil + `: row.props.` + propUntil + `, ` + propSource + `: row.props.` + propSource +
+		`, ` + propQuote + `: row.props.` + propQuote + `, ` + propRef + `: row.props.` + propRef + `}]->(b)`)
+
+	// cypherApplyDeleteEdges deletes the edges of one type whose ids are
+	// in $ids.
+	cypherApplyDeleteEdges = perType(`UNWIND $ids AS id
+MATCH ()-[r:TYPE {id: id}]->() USING INDEX SEEK r:TYPE(id)
+DELETE r`)
+)
+
+const (
+	// cypherApplyReplaceNodes overwrites the properties of stored nodes
+	// ($rows: property maps) whatever their label.
 	cypherApplyReplaceNodes = `UNWIND $rows AS row
-MATCH (n:Node {id: row.props.id})
-SET n = row.props`
-
-	cypherApplyDeleteEdges = `UNWIND $ids AS id
-MATCH ()-[r:` + allRelTypes + ` {id: id}]->()
-DELETE r`
-
-	cypherApplyCreateEdges = `UNWIND $rows AS row
-MATCH (a:Node {id: row.from})
-MATCH (b:Node {id: row.to})
-CREATE (a)-[r:$(row.type)]->(b)
-SET r = row.props`
+MATCH (n:Node {id: row.id}) USING INDEX SEEK n:Node(id)
+SET n = row`
 
 	cypherApplyDeleteNodes = `UNWIND $ids AS id
-MATCH (n:Node {id: id})
+MATCH (n:Node {id: id}) USING INDEX SEEK n:Node(id)
 DETACH DELETE n`
 )
+
+// perLabel writes each graph label in place of LABEL in template.
+func perLabel(template string) map[graph.Label]string {
+	m := make(map[graph.Label]string, len(graph.Labels))
+	for _, l := range graph.Labels {
+		m[l] = strings.ReplaceAll(template, "LABEL", string(l))
+	}
+	return m
+}
+
+// perType writes each relationship type in place of TYPE in template.
+func perType(template string) map[graph.RelType]string {
+	m := make(map[graph.RelType]string, len(graph.RelTypes))
+	for _, t := range graph.RelTypes {
+		m[t] = strings.ReplaceAll(template, "TYPE", string(t))
+	}
+	return m
+}
 
 // findFilters are the predicates of graph.NodeFilter, one constant fragment
 // per field, used only when that field is set: a plain `n.kind IN $o.kinds`
@@ -317,32 +405,81 @@ var findFilters = []struct {
 	{func(f graph.NodeFilter) bool { return f.AllianceType != "" }, `n.allianceType = $o.allianceType`},
 }
 
-// findNodesCypher returns the FindNodes statement for the fields f sets:
-// constant fragments only, never a value from f. It answers in one
+// Constant fragments only, never a value from f. It answers in one
 // statement of three parts: the total (a count), the page (ids above the
 // cursor in id order, stopping after $o.take) and whether any match lies at
 // or before the cursor.
-func findNodesCypher(f graph.NodeFilter) string {
+//
+// findNodesExpandCypher returns the FindNodes statement for the fields f sets,
+// also following x from every node of the page (as Expand does), returned as
+// x, one entry per page node in page order. A single label is written into the pattern (from
+// graph.Labels, never from input) so that its id index can serve the order.
+func findNodesExpandCypher(f graph.NodeFilter, total, prev bool, x *graph.Expansion) string {
 	conds := []string{"VIS(n)"}
+	key := make([]byte, 0, len(findFilters)+2)
 	for _, ff := range findFilters {
 		if ff.set(f) {
 			conds = append(conds, "("+ff.cond+")")
+			key = append(key, '1')
+		} else {
+			key = append(key, '0')
 		}
 	}
+	key = append(key, boolByte(total), boolByte(prev))
+	match := "(n:Node)"
+	if len(f.Labels) == 1 {
+		if i := slices.Index(graph.Labels, f.Labels[0]); i >= 0 {
+			match = "(n:Node:" + string(graph.Labels[i]) + ")"
+		}
+	}
+	key = append(key, match...)
+	key = append(key, shapeKey(x)...)
+	if s, ok := findStatements.Load(string(key)); ok {
+		return s.(string)
+	}
 	where := strings.Join(conds, " AND ")
-	return expandVIS(`CALL () {
-  MATCH (n:Node) WHERE ` + where + `
-  RETURN count(n) AS total
+	ret := "RETURN total, page, hasPrev"
+	if !x.Empty() {
+		var b strings.Builder
+		b.WriteString(", [n0 IN page | ")
+		k := 0
+		writeSteps(&b, "n0", x, &k)
+		b.WriteString("] AS x")
+		ret += b.String()
+	}
+	countTotal, findPrev := `RETURN 0 AS total`, `RETURN false AS hasPrev`
+	if total {
+		countTotal = `MATCH ` + match + ` WHERE ` + where + `
+  RETURN count(n) AS total`
+	}
+	if prev {
+		findPrev = `OPTIONAL MATCH ` + match + ` WHERE n.id <= $o.after AND ` + where + `
+  WITH n LIMIT 1
+  RETURN count(n) > 0 AS hasPrev`
+	}
+	s := expandVIS(`CALL () {
+  ` + countTotal + `
 }
 CALL () {
-  MATCH (n:Node) WHERE n.id > $o.after AND ` + where + `
+  MATCH ` + match + ` WHERE n.id > $o.after AND ` + where + `
   WITH n ORDER BY n.id LIMIT $o.take
   RETURN collect(n) AS page
 }
 CALL () {
-  OPTIONAL MATCH (n:Node) WHERE n.id <= $o.after AND ` + where + `
-  WITH n LIMIT 1
-  RETURN count(n) > 0 AS hasPrev
+  ` + findPrev + `
 }
-RETURN total, page, hasPrev`)
+` + ret)
+	findStatements.Store(string(key), s)
+	return s
+}
+
+// findStatements caches findNodesCypher's statements by the filter fields
+// set and the parts asked.
+var findStatements sync.Map
+
+func boolByte(b bool) byte {
+	if b {
+		return '1'
+	}
+	return '0'
 }

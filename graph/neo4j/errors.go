@@ -45,6 +45,8 @@ func mapErr(op string, err error) error {
 			return unavailable(op, "the database did not answer in time", err)
 		case code == codeOutOfMemory:
 			return unavailable(op, "the database ran out of transaction memory (dbms.memory.transaction.total.max); try a smaller batch", err)
+		case code == codeEntityNotFound:
+			return unavailable(op, "the data changed under the read; try again", err)
 		case code == codeDatabaseNotFound:
 			return unavailable(op, "the database does not exist", err)
 		case code == codeNotALeader, strings.HasPrefix(code, prefixTransient):
@@ -57,6 +59,16 @@ func mapErr(op string, err error) error {
 		return unavailable(op, "the database cannot be reached", err)
 	}
 	return fmt.Errorf("neo4j: %s: %w", op, err)
+}
+
+// codeEntityNotFound: a read met a node or relationship deleted by a
+// concurrent write (reads are read-committed). inTx retries such reads.
+const codeEntityNotFound = "Neo.ClientError.Statement.EntityNotFound"
+
+// entityGone reports whether err is codeEntityNotFound.
+func entityGone(err error) bool {
+	code, ok := neo4jCode(err)
+	return ok && code == codeEntityNotFound
 }
 
 func unavailable(op, msg string, err error) error {

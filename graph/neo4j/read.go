@@ -87,8 +87,23 @@ func uniqueValidIDs(ids []string) []string {
 // FindNodes returns a page of the nodes matching f, ordered by id, with the
 // total count, in one statement. Returns ErrInvalid.
 func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+	page, _, err := s.findNodes(ctx, f, p, nil)
+	return page, err
+}
+
+// FindNodesExpand is FindNodes and Expand from the page's nodes in one
+// statement. Returns ErrInvalid.
+func (s *Store) FindNodesExpand(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
+	if err := x.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return s.findNodes(ctx, f, p, x)
+}
+
+func (s *Store) findNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
+	xp := &graph.Expanded{Nodes: map[string]*graph.Node{}, Related: map[string]map[string][]graph.Related{}}
 	if err := p.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	first := p.First
 	if first == 0 {
@@ -98,19 +113,19 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 	if p.After != "" {
 		id, err := graph.DecodeCursor(p.After)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		after = id
 	}
 	opts, err := filterParams(f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opts["after"] = after
 	opts["take"] = int64(first + 1)
 	params := readParams(ctx, nil, opts)
 	page, err := readTx(ctx, s, "find nodes", func(tx driver.ManagedTransaction) (*graph.NodePage, error) {
-		recs, _, err := run(ctx, tx, findNodesCypher(f), params)
+		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", x), params)
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +136,18 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 		nodes, err := decodeNodes(get(r, "page"))
 		if err != nil {
 			return nil, err
+		}
+		xs, _ := get(r, "x").([]any)
+		if !x.Empty() && len(xs) != len(nodes) {
+			return nil, fmt.Errorf("neo4j: find nodes: %d expansions for %d nodes", len(xs), len(nodes))
+		}
+		for i, n := range nodes {
+			xp.Nodes[n.ID] = n
+			if !x.Empty() {
+				if err := decodeExpanded(n.ID, xs[i], x, xp); err != nil {
+					return nil, err
+				}
+			}
 		}
 		sortNodes(nodes)
 		pg := &graph.NodePage{TotalCount: getInt(r, "total"), HasPrevPage: getBool(r, "hasPrev")}
@@ -136,9 +163,9 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 		return pg, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return page, nil
+	return page, xp, nil
 }
 
 // filterParams checks a filter (unknown labels and sources are ErrInvalid)
@@ -278,22 +305,17 @@ func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (ma
 	if err := validateTypes(q.Types); err != nil {
 		return nil, err
 	}
-	var cypher string
 	switch q.Dir {
-	case graph.Both, "":
-		cypher = cypherRelatedBoth
-	case graph.Out:
-		cypher = cypherRelatedOut
-	case graph.In:
-		cypher = cypherRelatedIn
+	case graph.Both, "", graph.Out, graph.In:
 	default:
 		return nil, graph.Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
 	}
+	cypher := relatedStatement(q)
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return map[string][]graph.Related{}, nil
 	}
-	params := readParams(ctx, map[string]any{"ids": ask}, map[string]any{"types": typeParams(q.Types)})
+	params := readParams(ctx, map[string]any{"ids": ask}, nil)
 	return readTx(ctx, s, "related", func(tx driver.ManagedTransaction) (map[string][]graph.Related, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -319,16 +341,7 @@ func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (ma
 			out[id] = append(out[id], graph.Related{Edge: e, Node: m})
 		}
 		for _, rs := range out {
-			sort.Slice(rs, func(i, j int) bool {
-				a, b := rs[i], rs[j]
-				if a.Edge.Type != b.Edge.Type {
-					return a.Edge.Type < b.Edge.Type
-				}
-				if a.Node.ID != b.Node.ID {
-					return a.Node.ID < b.Node.ID
-				}
-				return a.Edge.ID < b.Edge.ID
-			})
+			sortRelated(rs)
 		}
 		return out, nil
 	})

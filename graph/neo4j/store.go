@@ -220,7 +220,14 @@ func inTx[T any](ctx context.Context, s *Store, mode driver.AccessMode, op strin
 		err error
 	)
 	if mode == driver.AccessModeRead {
-		v, err = sess.ExecuteRead(ctx, fn, s.txOpts...)
+		// A read that meets an entity deleted by a concurrent write
+		// (EntityNotFound, which the driver does not retry) is run again.
+		for attempt := 0; ; attempt++ {
+			v, err = sess.ExecuteRead(ctx, fn, s.txOpts...)
+			if err == nil || attempt == 2 || !entityGone(err) || ctx.Err() != nil {
+				break
+			}
+		}
 	} else {
 		v, err = sess.ExecuteWrite(ctx, fn, s.txOpts...)
 	}

@@ -23,7 +23,11 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 	}
 	params := readParams(ctx, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
 	sg, err := readTx(ctx, s, "neighbourhood", func(tx driver.ManagedTransaction) (*graph.Subgraph, error) {
-		recs, _, err := run(ctx, tx, cypherNeighbourhood[q.Depth], params)
+		cypher := cypherNeighbourhood[q.Depth]
+		if graph.NodesOnly(ctx) {
+			cypher = cypherNeighbourhoodNodes[q.Depth]
+		}
+		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}
@@ -54,7 +58,11 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
 	}
 	sg, err := readTx(ctx, s, "subtree", func(tx driver.ManagedTransaction) (*graph.Subgraph, error) {
-		recs, _, err := run(ctx, tx, cypherSubtree[maxDepth], readParams(ctx, map[string]any{"id": rootID}, nil))
+		cypher := cypherSubtree[maxDepth]
+		if graph.NodesOnly(ctx) {
+			cypher = cypherSubtreeNodes[maxDepth]
+		}
+		recs, _, err := run(ctx, tx, cypher, readParams(ctx, map[string]any{"id": rootID}, nil))
 		if err != nil {
 			return nil, err
 		}
