@@ -33,6 +33,8 @@ type Config struct {
 	// Security: authentication, roles, rate limit, CORS, headers (see
 	// security.go). The zero value is the open local demo.
 	Security Security
+	// Tracing: OpenTelemetry spans (see tracing.go). The zero value is off.
+	Tracing Tracing
 }
 
 // New returns the echo application.
@@ -50,6 +52,7 @@ func New(cfg Config) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(e)
+	useTracing(e, &cfg) // tracing.go: HTTP span middleware (outermost), GraphQL extension, traced store; nothing when off
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			cfg.Logger.Error("panic in handler", "err", err, "stack", string(stack))

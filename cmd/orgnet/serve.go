@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v3"
+	"go.opentelemetry.io/otel"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/seed"
@@ -31,6 +33,11 @@ func serveCmd() *cli.Command {
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
 			&cli.BoolFlag{Name: "no-introspection", Usage: "turn GraphQL introspection off", Sources: cli.EnvVars("ORGNET_NO_INTROSPECTION")},
 			&cli.IntFlag{Name: "max-depth", Value: gql.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
+			&cli.IntFlag{Name: "max-root-fields", Value: gql.DefaultMaxRootFields, Usage: "most root fields in one operation, aliased or repeated ones included", Sources: cli.EnvVars("ORGNET_MAX_ROOT_FIELDS")},
+			&cli.IntFlag{Name: "max-aliases", Value: gql.DefaultMaxAliases, Usage: "most aliased fields in one operation", Sources: cli.EnvVars("ORGNET_MAX_ALIASES")},
+			&cli.IntFlag{Name: "max-fields", Value: gql.DefaultMaxFields, Usage: "most fields in one operation, fragments counted each time they are spread", Sources: cli.EnvVars("ORGNET_MAX_FIELDS")},
+			&cli.IntFlag{Name: "max-repeats", Value: gql.DefaultMaxRepeats, Usage: "most selections of one response name in one selection set", Sources: cli.EnvVars("ORGNET_MAX_REPEATS")},
+			&cli.IntFlag{Name: "max-tokens", Value: gql.DefaultParserTokenLimit, Usage: "most lexical tokens in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_TOKENS")},
 			&cli.IntFlag{Name: "max-batch", Value: 1, Usage: "most operations in one JSON-array request (1: no batching)", Sources: cli.EnvVars("ORGNET_MAX_BATCH")},
 			&cli.FloatFlag{Name: "rate-limit", Value: 50, Usage: "requests per second per token (or IP) on /graphql and /export; 0: off", Sources: cli.EnvVars("ORGNET_RATE_LIMIT")},
 			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "burst allowed above --rate-limit", Sources: cli.EnvVars("ORGNET_RATE_BURST")},
@@ -44,6 +51,8 @@ func serveCmd() *cli.Command {
 			&cli.StringSliceFlag{Name: "cors-origins", Usage: "origins allowed to call the API from a browser (default none)", Sources: cli.EnvVars("ORGNET_CORS_ORIGINS")},
 			&cli.StringFlag{Name: "tls-cert", Usage: "TLS certificate file (with --tls-key: serve HTTPS)", Sources: cli.EnvVars("ORGNET_TLS_CERT")},
 			&cli.StringFlag{Name: "tls-key", Usage: "TLS key file", Sources: cli.EnvVars("ORGNET_TLS_KEY")},
+			&cli.StringFlag{Name: "otel-endpoint", Usage: "send OpenTelemetry traces to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (default: off, unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set)", Sources: cli.EnvVars("ORGNET_OTEL_ENDPOINT")},
+			&cli.FloatFlag{Name: "otel-sample-ratio", Value: 1, Usage: "share of new traces sampled, 0 to 1 (a caller's traceparent decision is followed; default: OTEL_TRACES_SAMPLER, else all)", Sources: cli.EnvVars("ORGNET_OTEL_SAMPLE_RATIO")},
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			start := time.Now()
@@ -75,14 +84,23 @@ func serveCmd() *cli.Command {
 			if (cmd.String("tls-cert") == "") != (cmd.String("tls-key") == "") {
 				return errors.New("--tls-cert and --tls-key go together")
 			}
+			tracing, stopTracing, err := tracingConfig(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			defer stopTracing()
 			app := server.New(server.Config{
 				Store: store, StoreName: name, Logger: slog.Default(),
 				BodyLimit: cmd.String("body-limit"), RequestTimeout: cmd.Duration("request-timeout"),
 				GQL: gql.Options{
 					ComplexityLimit: int(cmd.Int("complexity-limit")), DisableIntrospection: cmd.Bool("no-introspection"),
 					MaxDepth: int(cmd.Int("max-depth")), AuditLog: audit,
+					MaxRootFields: int(cmd.Int("max-root-fields")), MaxAliases: int(cmd.Int("max-aliases")),
+					MaxFields: int(cmd.Int("max-fields")), MaxRepeats: int(cmd.Int("max-repeats")),
+					ParserTokenLimit: int(cmd.Int("max-tokens")),
 				},
 				Security: sec,
+				Tracing:  tracing,
 			})
 			ln, err := net.Listen("tcp", cmd.String("addr"))
 			if err != nil {
@@ -119,6 +137,36 @@ func serveCmd() *cli.Command {
 // nodes and edges).
 func seedStore(ctx context.Context, s graph.Store) (graph.ApplyResult, error) {
 	return s.Apply(ctx, seed.Yuelin())
+}
+
+// tracingConfig reads the OpenTelemetry flags: tracing is on with
+// --otel-endpoint or the standard OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, and
+// off (no cost) otherwise. stop flushes the spans still buffered.
+func tracingConfig(ctx context.Context, cmd *cli.Command) (t server.Tracing, stop func(), err error) {
+	endpoint := cmd.String("otel-endpoint")
+	if endpoint == "" && !server.OTLPFromEnv() {
+		return server.Tracing{}, func() {}, nil
+	}
+	ratio := -1.0 // the SDK's default: OTEL_TRACES_SAMPLER, else every trace
+	if cmd.IsSet("otel-sample-ratio") {
+		ratio = cmd.Float("otel-sample-ratio")
+		if ratio < 0 || ratio > 1 {
+			return t, nil, fmt.Errorf("--otel-sample-ratio %v: want 0 to 1", ratio)
+		}
+	}
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { slog.Warn("opentelemetry", "err", err) }))
+	tp, err := server.NewOTLPTracerProvider(ctx, server.OTLP{Endpoint: endpoint, SampleRatio: ratio, ServiceVersion: version})
+	if err != nil {
+		return t, nil, err
+	}
+	slog.Info("tracing to an OTLP/HTTP collector", "endpoint", cmp.Or(endpoint, "from OTEL_EXPORTER_OTLP_* environment"))
+	return server.Tracing{Provider: tp}, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tp.Shutdown(sctx); err != nil {
+			slog.Warn("flush the last traces", "err", err)
+		}
+	}, nil
 }
 
 // securityConfig reads the authentication, audit and hardening flags.

@@ -1,6 +1,7 @@
 package gql
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"time"
@@ -33,6 +34,24 @@ type Options struct {
 	// AuditLog, when set, records every successful mutation and serves
 	// auditLog.
 	AuditLog *auth.AuditLog
+	// MaxRootFields caps the root fields of one operation, aliased or
+	// repeated ones included (0: DefaultMaxRootFields).
+	MaxRootFields int
+	// MaxAliases caps the aliased fields of one operation (0:
+	// DefaultMaxAliases).
+	MaxAliases int
+	// MaxFields caps the field selections of one operation, fragments
+	// expanded (0: DefaultMaxFields).
+	MaxFields int
+	// MaxRepeats caps how often one response name is selected in one
+	// selection set (0: DefaultMaxRepeats).
+	MaxRepeats int
+	// ParserTokenLimit caps the lexical tokens of a document (0:
+	// DefaultParserTokenLimit).
+	ParserTokenLimit int
+	// Extensions are registered before all others, so they wrap the whole
+	// operation (e.g. tracing). Nil: none, and no cost.
+	Extensions []graphql.HandlerExtension
 }
 
 // DefaultComplexityLimit is the cost cap when none is configured.
@@ -55,10 +74,16 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
+	srv.SetParserTokenLimit(cmp.Or(max(opts.ParserTokenLimit, 0), DefaultParserTokenLimit))
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After the persisted query is resolved, before validation (limits.go).
+	srv.Use(newSelectionLimits(opts))
 	limit := opts.ComplexityLimit
 	if limit <= 0 {
 		limit = DefaultComplexityLimit

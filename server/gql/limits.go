@@ -1,0 +1,332 @@
+package gql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Batching limits inside one document (OWASP GraphQL cheat sheet, "batching
+// attacks"): aliases let one request run a root field thousands of times,
+// which the complexity limit counts cheaply when the field is cheap. These
+// limits count the selections themselves, each fragment as often as it is
+// spread, and refuse a document over any of them with BAD_USER_INPUT.
+//
+// They are checked on the parsed document before validation, not just
+// before execution: gqlparser's OverlappingFieldsCanBeMerged rule is
+// quadratic in the fields sharing a response name, so a 320 KB document
+// repeating `stats { nodes }` 20,000 times took 5m43s to validate on the
+// development VM (20,000 repeated `id`s: 40 s; 5,000 selections aliased `a`:
+// 7 s). Within the limits below the worst case validates in well under a
+// millisecond per field.
+const (
+	// DefaultMaxRootFields caps the root field selections of one operation,
+	// aliased or repeated ones included. The examples and the explorer use
+	// at most 4.
+	DefaultMaxRootFields = 20
+	// DefaultMaxAliases caps the aliased fields of one operation, at any
+	// depth. The examples and the explorer use at most 3.
+	DefaultMaxAliases = 30
+	// DefaultMaxFields caps the field selections of one operation, at any
+	// depth. GraphiQL's introspection query has 226.
+	DefaultMaxFields = 1000
+	// DefaultMaxRepeats caps how often one response name may be selected
+	// in one selection set (directly or through fragments).
+	DefaultMaxRepeats = 10
+	// DefaultParserTokenLimit caps the lexical tokens of a document, so that
+	// parsing a huge one stops early (about 30 ms per 50,000 tokens on the
+	// development VM). 5,000 aliased root fields are about 55,000 tokens:
+	// still parsed, so the answer names the root field limit.
+	DefaultParserTokenLimit = 100000
+)
+
+// The extensions.reason of the errors the limits return (the code is
+// BAD_USER_INPUT).
+const (
+	ReasonRootFieldLimit = "ROOT_FIELD_LIMIT_EXCEEDED"
+	ReasonAliasLimit     = "ALIAS_LIMIT_EXCEEDED"
+	ReasonFieldLimit     = "FIELD_LIMIT_EXCEEDED"
+	ReasonRepeatLimit    = "REPEATED_FIELD_LIMIT_EXCEEDED"
+)
+
+// selectionLimits refuses a document with an operation that has too many
+// root fields, aliases, fields or repeats of one field. It parses the
+// document itself before gqlgen validates it; documents that passed are
+// remembered, so a repeated query is parsed once more only when it falls
+// out of the cache.
+type selectionLimits struct {
+	maxRoot, maxAliases, maxFields, maxRepeats, tokens int
+	passed                                             *lru.LRU[struct{}]
+}
+
+var (
+	_ graphql.HandlerExtension          = (*selectionLimits)(nil)
+	_ graphql.OperationParameterMutator = (*selectionLimits)(nil)
+)
+
+func newSelectionLimits(opts Options) *selectionLimits {
+	or := func(v, def int) int {
+		if v <= 0 {
+			return def
+		}
+		return v
+	}
+	return &selectionLimits{
+		maxRoot:    or(opts.MaxRootFields, DefaultMaxRootFields),
+		maxAliases: or(opts.MaxAliases, DefaultMaxAliases),
+		maxFields:  or(opts.MaxFields, DefaultMaxFields),
+		maxRepeats: or(opts.MaxRepeats, DefaultMaxRepeats),
+		tokens:     or(opts.ParserTokenLimit, DefaultParserTokenLimit),
+		passed:     lru.New[struct{}](1000),
+	}
+}
+
+func (*selectionLimits) ExtensionName() string                   { return "SelectionLimits" }
+func (*selectionLimits) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters runs after persisted queries are resolved and
+// before the document is validated.
+func (l *selectionLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if p.Query == "" {
+		return nil
+	}
+	if _, ok := l.passed.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.tokens)
+	if err != nil {
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) {
+			// What gqlgen's own parse would answer, without parsing twice.
+			errcode.Set(gerr, errcode.ParseFailed)
+			return gerr
+		}
+		return nil
+	}
+	if e := l.checkDocument(doc); e != nil {
+		return e
+	}
+	if len(p.Query) <= maxRemembered {
+		l.passed.Add(ctx, p.Query, struct{}{})
+	}
+	return nil
+}
+
+// maxRemembered is the longest document remembered as passed: the cache
+// holds at most 1,000 of them, so it stays under 64 MB; a longer document
+// (rare: a big inline literal) is counted again each time.
+const maxRemembered = 64 << 10
+
+// checkDocument checks every operation of doc (not only the one asked for:
+// validation, the expensive part, covers them all).
+func (l *selectionLimits) checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
+	for _, op := range doc.Operations {
+		if e := l.check(doc, op); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// check counts an operation's selections and returns the first limit it
+// exceeds, or nil.
+func (l *selectionLimits) check(doc *ast.QueryDocument, op *ast.OperationDefinition) *gqlerror.Error {
+	c := newSelectionCounter(doc)
+	n := c.count(op.SelectionSet, 0)
+	kind := string(op.Operation)
+	if kind == "" {
+		kind = "query"
+	}
+	if op.Name != "" {
+		kind += " " + op.Name
+	}
+	var msg, reason string
+	switch {
+	case n.root > l.maxRoot:
+		msg = fmt.Sprintf("the %s selects %s root fields (aliased or repeated ones included); the limit is %d: send fewer per request",
+			kind, c.atLeast(n.root), l.maxRoot)
+		reason = ReasonRootFieldLimit
+	case n.aliases > l.maxAliases:
+		msg = fmt.Sprintf("the %s uses %s aliases; the limit is %d", kind, c.atLeast(n.aliases), l.maxAliases)
+		reason = ReasonAliasLimit
+	case n.repeat > l.maxRepeats:
+		msg = fmt.Sprintf("the %s selects %q %s times in one selection set (fragments included); the limit is %d",
+			kind, n.repeatName, c.atLeast(n.repeat), l.maxRepeats)
+		reason = ReasonRepeatLimit
+	case n.fields > l.maxFields:
+		msg = fmt.Sprintf("the %s selects %s fields (fragments counted each time they are spread); the limit is %d",
+			kind, c.atLeast(n.fields), l.maxFields)
+		reason = ReasonFieldLimit
+	default:
+		return nil
+	}
+	e := gqlErr(CodeBadUserInput, msg)
+	e.Extensions["reason"] = reason
+	return e
+}
+
+// selectionCount is what a selection set holds: fields directly in it
+// (through fragments; for an operation, its root fields), aliased fields
+// and fields at any depth, and the most selections of one response name in
+// any one of its selection sets.
+type selectionCount struct {
+	root, aliases, fields int
+	repeat                int
+	repeatName            string
+}
+
+// selectionCounter counts selections, expanding fragment spreads with their
+// multiplicity. Every sum saturates at countCap, and each fragment is
+// counted once (memoised), so nested spreads that would expand
+// exponentially are counted in time linear in the document.
+type selectionCounter struct {
+	doc   *ast.QueryDocument
+	cap   int
+	frag  map[string]selectionCount
+	names map[string]map[string]int // response names at a fragment's top level
+	busy  map[string]bool
+}
+
+// countCap is where counts stop: above any limit, and below it (the token
+// limit bounds what a document spells out) counts are exact, so messages
+// give them.
+const countCap = 1 << 20
+
+func newSelectionCounter(doc *ast.QueryDocument) *selectionCounter {
+	return &selectionCounter{
+		doc: doc, cap: countCap,
+		frag: map[string]selectionCount{}, names: map[string]map[string]int{}, busy: map[string]bool{},
+	}
+}
+
+func (c *selectionCounter) add(a, b int) int { return min(a+b, c.cap) }
+
+// atLeast prints a count that stopped at the cap as "at least".
+func (c *selectionCounter) atLeast(n int) string {
+	if n >= c.cap {
+		return fmt.Sprintf("at least %d", c.cap)
+	}
+	return fmt.Sprint(n)
+}
+
+func (c *selectionCounter) plus(a, b selectionCount) selectionCount {
+	out := selectionCount{root: c.add(a.root, b.root), aliases: c.add(a.aliases, b.aliases), fields: c.add(a.fields, b.fields),
+		repeat: a.repeat, repeatName: a.repeatName}
+	if b.repeat > out.repeat {
+		out.repeat, out.repeatName = b.repeat, b.repeatName
+	}
+	return out
+}
+
+// deep stands for a nesting the counter refuses to follow (validation
+// refuses it anyway; the depth limit long before).
+const deep = 2000
+
+// count counts a selection set. level says set is a whole selection set
+// (an operation's or a field's), not a fragment's part of one: its
+// response names are then counted for repeats.
+func (c *selectionCounter) count(set ast.SelectionSet, depth int) selectionCount {
+	if depth > deep {
+		return selectionCount{root: c.cap, aliases: c.cap, fields: c.cap}
+	}
+	n := c.part(set, depth)
+	m := map[string]int{}
+	c.responseNames(set, m, depth)
+	for name, k := range m {
+		if k > n.repeat || k == n.repeat && name < n.repeatName {
+			n.repeat, n.repeatName = k, name
+		}
+	}
+	return n
+}
+
+// part counts the selections of set, which may be a fragment's.
+func (c *selectionCounter) part(set ast.SelectionSet, depth int) selectionCount {
+	var n selectionCount
+	if depth > deep {
+		return selectionCount{root: c.cap, aliases: c.cap, fields: c.cap}
+	}
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			below := c.count(s.SelectionSet, depth+1)
+			one := selectionCount{root: 1, fields: c.add(1, below.fields), aliases: below.aliases, repeat: below.repeat, repeatName: below.repeatName}
+			if s.Alias != "" && s.Alias != s.Name {
+				one.aliases = c.add(one.aliases, 1)
+			}
+			n = c.plus(n, one)
+		case *ast.InlineFragment:
+			n = c.plus(n, c.part(s.SelectionSet, depth+1))
+		case *ast.FragmentSpread:
+			n = c.plus(n, c.fragment(s.Name, depth))
+		}
+	}
+	return n
+}
+
+// fragmentDef returns the named fragment, or nil when it is unknown or
+// already being expanded (a cycle): validation refuses both.
+func (c *selectionCounter) fragmentDef(name string) *ast.FragmentDefinition {
+	if c.doc == nil || c.busy[name] {
+		return nil
+	}
+	return c.doc.Fragments.ForName(name)
+}
+
+func (c *selectionCounter) fragment(name string, depth int) selectionCount {
+	if n, ok := c.frag[name]; ok {
+		return n
+	}
+	f := c.fragmentDef(name)
+	if f == nil {
+		return selectionCount{}
+	}
+	c.busy[name] = true
+	n := c.part(f.SelectionSet, depth+1)
+	delete(c.busy, name)
+	c.frag[name] = n
+	return n
+}
+
+// responseNames adds to m how often each response name is selected at the
+// top of set, through inline fragments and fragment spreads.
+func (c *selectionCounter) responseNames(set ast.SelectionSet, m map[string]int, depth int) {
+	if depth > deep {
+		return
+	}
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			name := s.Alias
+			if name == "" {
+				name = s.Name
+			}
+			m[name] = c.add(m[name], 1)
+		case *ast.InlineFragment:
+			c.responseNames(s.SelectionSet, m, depth+1)
+		case *ast.FragmentSpread:
+			fm, ok := c.names[s.Name]
+			if !ok {
+				f := c.fragmentDef(s.Name)
+				if f == nil {
+					continue
+				}
+				fm = map[string]int{}
+				c.busy[s.Name] = true
+				c.responseNames(f.SelectionSet, fm, depth+1)
+				delete(c.busy, s.Name)
+				c.names[s.Name] = fm
+			}
+			for name, k := range fm {
+				m[name] = c.add(m[name], k)
+			}
+		}
+	}
+}
