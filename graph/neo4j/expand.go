@@ -123,16 +123,7 @@ func relatedStatement(q graph.RelQuery) string {
 	if s, ok := relatedStatements.Load(key); ok {
 		return s.(string)
 	}
-	rel := "[r" + relTypes(q.Types) + "]"
-	switch q.Dir {
-	case graph.Out:
-		rel = "-" + rel + "->"
-	case graph.In:
-		rel = "<-" + rel + "-"
-	default:
-		rel = "-" + rel + "-"
-	}
-	s := expandVIS(relatedHead + "OPTIONAL MATCH (n)" + rel + "(m) WHERE VIS(r) AND VIS(m)\nRETURN id, r, startNode(r).id AS f, endNode(r).id AS t, m")
+	s := expandVIS(relatedHead + "OPTIONAL MATCH (n)" + relPattern("r", q) + "(m) WHERE VIS(r) AND VIS(m)\nRETURN id, r, startNode(r).id AS f, endNode(r).id AS t, m")
 	relatedStatements.Store(key, s)
 	return s
 }
@@ -173,15 +164,7 @@ func writeSteps(b *strings.Builder, v string, x *graph.Expansion, k *int) {
 		}
 		*k++
 		r, m := "r"+strconv.Itoa(*k), "m"+strconv.Itoa(*k)
-		rel := "[" + r + relTypes(st.Q.Types) + "]"
-		switch st.Q.Dir {
-		case graph.Out:
-			rel = "-" + rel + "->"
-		case graph.In:
-			rel = "<-" + rel + "-"
-		default:
-			rel = "-" + rel + "-"
-		}
+		rel := relPattern(r, st.Q)
 		fmt.Fprintf(b, "[(%s)%s(%s) WHERE VIS(%s) AND VIS(%s) | [%s, startNode(%s) = %s, %s", v, rel, m, r, m, r, r, v, m)
 		if !st.Next.Empty() {
 			b.WriteString(", ")
@@ -190,6 +173,20 @@ func writeSteps(b *strings.Builder, v string, x *graph.Expansion, k *int) {
 		b.WriteString("]]")
 	}
 	b.WriteString("]")
+}
+
+// relPattern writes the relationship pattern of q with variable r, e.g.
+// "-[r:MEMBER_OF]->" (q validated).
+func relPattern(r string, q graph.RelQuery) string {
+	rel := "[" + r + relTypes(q.Types) + "]"
+	switch q.Dir {
+	case graph.Out:
+		return "-" + rel + "->"
+	case graph.In:
+		return "<-" + rel + "-"
+	default:
+		return "-" + rel + "-"
+	}
 }
 
 // relTypes writes ":A|B" for types (validated: every one is in

@@ -183,17 +183,11 @@ func expansionSteps(oc *graphql.OperationContext, sel ast.SelectionSet, level in
 		}
 		// Fields of one relation (aliases, parent and parents …) share a
 		// step: their sub-selections are followed together.
-		i := slices.IndexFunc(steps, func(s graph.ExpandStep) bool { return s.Q.Key() == rf.q.Key() })
-		if i < 0 {
-			steps = append(steps, graph.ExpandStep{Q: rf.q})
-			i = len(steps) - 1
-		}
+		st := graph.ExpandStep{Q: rf.q}
 		if len(next) > 0 {
-			if steps[i].Next == nil {
-				steps[i].Next = &graph.Expansion{}
-			}
-			steps[i].Next.Steps = mergeSteps(steps[i].Next.Steps, next)
+			st.Next = &graph.Expansion{Steps: mergeSteps(nil, next)}
 		}
+		steps = mergeSteps(steps, []graph.ExpandStep{st})
 	}
 	return steps
 }
