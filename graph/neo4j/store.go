@@ -15,6 +15,8 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -37,6 +39,10 @@ type Options struct {
 	// failed on a transient error or a lost connection. Used by Open only (a
 	// driver handed to New keeps its own); 0 means 15 s.
 	MaxRetryTime time.Duration
+	// MaxConnections bounds the driver's connection pool, and so how many
+	// transactions run on the server at once (more wait for a connection).
+	// Used by Open only; 0 means the driver's default, 100.
+	MaxConnections int
 }
 
 // DefaultBatchRows is the default number of rows per UNWIND statement.
@@ -49,6 +55,9 @@ type Store struct {
 	db        string
 	txOpts    []func(*driver.TransactionConfig)
 	batchRows int
+	// bookmarks chains every session causally (read your writes across
+	// sessions); nil on a single server, see routed.
+	bookmarks driver.BookmarkManager
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -71,6 +80,9 @@ func New(ctx context.Context, drv driver.DriverWithContext, opts Options) (*Stor
 	if opts.TxTimeout > 0 {
 		s.txOpts = append(s.txOpts, driver.WithTxTimeout(opts.TxTimeout))
 	}
+	if routed(drv.Target()) {
+		s.bookmarks = drv.ExecuteQueryBookmarkManager()
+	}
 	if err := s.ensureSchema(ctx); err != nil {
 		return nil, err
 	}
@@ -90,6 +102,9 @@ func Open(ctx context.Context, uri, user, password string, opts Options) (*Store
 		c.MaxTransactionRetryTime = retry
 		c.SocketConnectTimeout = 5 * time.Second
 		c.ConnectionAcquisitionTimeout = 30 * time.Second
+		if opts.MaxConnections > 0 {
+			c.MaxConnectionPoolSize = opts.MaxConnections
+		}
 	})
 	if err != nil {
 		return nil, graph.Errorf(graph.CodeInvalid, "neo4j: bad connection settings for %q: %w", uri, err)
@@ -194,8 +209,21 @@ func (s *Store) session(ctx context.Context, mode driver.AccessMode) driver.Sess
 		DatabaseName:    s.db,
 		AccessMode:      mode,
 		FetchSize:       driver.FetchAll,
-		BookmarkManager: s.drv.ExecuteQueryBookmarkManager(),
+		BookmarkManager: s.bookmarks,
 	})
+}
+
+// routed tells whether target is a routed (cluster) URI, neo4j:// with or
+// without TLS. There a read may go to a follower that has not yet applied
+// this process's last write, so sessions share a bookmark manager. A single
+// server (bolt://) makes every acknowledged write visible to the
+// transactions that begin after it, so bookmarks add nothing but a wait:
+// Neo4j holds a read until its last closed transaction id reaches the
+// bookmark, i.e. until every earlier write has closed too, polling while it
+// waits. Under a write load that made reads queue behind Lucene index
+// updates of other writes (docs/reliability.md §4).
+func routed(target url.URL) bool {
+	return strings.HasPrefix(target.Scheme, "neo4j")
 }
 
 // readTx runs work in a managed read transaction (routed to readers in a
