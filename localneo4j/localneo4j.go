@@ -43,6 +43,8 @@ const (
 	DefaultPassword    = "orgnet-dev-password"
 	DefaultHeapMB      = 1024
 	DefaultPageCacheMB = 512
+	// DefaultLuceneMergeFactor is Lucene's own default merge factor.
+	DefaultLuceneMergeFactor = 10
 )
 
 // readyMarker is printed by Launcher.java once credentials are set and Bolt serves.
@@ -72,6 +74,11 @@ type Config struct {
 	Attached    bool
 	HeapMB      int // JVM -Xmx in MiB; default 1024 (-Xms is a quarter of it)
 	PageCacheMB int // Neo4j page cache in MiB; default 512
+	// LuceneMergeFactor is how many Lucene segments of a size are merged at
+	// once in the TEXT and FULLTEXT indexes; 0 means
+	// DefaultLuceneMergeFactor. Neo4j's own default, 2, merges after nearly
+	// every small write transaction (docs/reliability.md §4).
+	LuceneMergeFactor int
 }
 
 // Server is a running Neo4j started (or found running) by Start.
@@ -209,6 +216,9 @@ func (c Config) normalize() (Config, error) {
 	if c.PageCacheMB <= 0 {
 		c.PageCacheMB = DefaultPageCacheMB
 	}
+	if c.LuceneMergeFactor <= 0 {
+		c.LuceneMergeFactor = DefaultLuceneMergeFactor
+	}
 	return c, nil
 }
 
@@ -330,6 +340,10 @@ func launch(ctx context.Context, cfg Config, rt runtimeFiles) (*Server, error) {
 		"--add-opens=java.base/java.io=ALL-UNNAMED",
 		"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
 		"--add-opens=java.base/java.lang=ALL-UNNAMED",
+	}
+	// ORGNET_NEO4J_JVM_OPTS adds JVM options (space-separated) after ours.
+	args = append(args, strings.Fields(os.Getenv("ORGNET_NEO4J_JVM_OPTS"))...)
+	args = append(args,
 		cfg.homeMarker(),
 		"orgnet.Launcher",
 		"--port", strconv.Itoa(cfg.BoltPort),
@@ -337,7 +351,8 @@ func launch(ctx context.Context, cfg Config, rt runtimeFiles) (*Server, error) {
 		"--user", cfg.User,
 		"--pagecache", strconv.FormatInt(int64(cfg.PageCacheMB)<<20, 10),
 		"--tx-memory", strconv.FormatInt(int64(cfg.HeapMB/2)<<20, 10),
-	}
+		"--lucene-merge-factor", strconv.Itoa(cfg.LuceneMergeFactor),
+	)
 	if cfg.Attached {
 		args = append(args, "--exit-on-stdin-eof")
 	}

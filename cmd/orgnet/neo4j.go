@@ -18,11 +18,12 @@ func neo4jCmd() *cli.Command {
 		&cli.StringFlag{Name: "user", Value: "neo4j", Usage: "Neo4j user", Sources: cli.EnvVars("NEO4J_USER")},
 		&cli.StringFlag{Name: "password", Value: "orgnet-dev-password", Usage: "Neo4j password (8 characters or more)", Sources: cli.EnvVars("NEO4J_PASSWORD")},
 		&cli.IntFlag{Name: "heap-mb", Value: 1024, Usage: "JVM heap in MiB", Sources: cli.EnvVars("ORGNET_NEO4J_HEAP_MB")},
+		&cli.IntFlag{Name: "lucene-merge-factor", Value: 10, Usage: "Lucene merge factor of the TEXT and FULLTEXT indexes (Neo4j's default 2 merges after nearly every write)", Sources: cli.EnvVars("ORGNET_NEO4J_LUCENE_MERGE_FACTOR")},
 	}
 	cfg := func(cmd *cli.Command) localneo4j.Config {
 		return localneo4j.Config{
 			BoltPort: int(cmd.Int("port")), DataDir: cmd.String("dir"), CacheDir: cmd.String("cache-dir"),
-			User: cmd.String("user"), Password: cmd.String("password"), HeapMB: int(cmd.Int("heap-mb")), Log: os.Stderr,
+			User: cmd.String("user"), Password: cmd.String("password"), HeapMB: int(cmd.Int("heap-mb")), LuceneMergeFactor: int(cmd.Int("lucene-merge-factor")), Log: os.Stderr,
 		}
 	}
 	return &cli.Command{

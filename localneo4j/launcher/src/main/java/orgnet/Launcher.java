@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.kernel.api.impl.index.LuceneSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -47,6 +48,7 @@ public final class Launcher {
         long pageCache = 512L << 20;
         long txMemory = 512L << 20;
         boolean exitOnStdinEof = false;
+        int mergeFactor = 10;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -57,6 +59,7 @@ public final class Launcher {
                 case "--pagecache" -> pageCache = Long.parseLong(need(args, ++i, a));
                 case "--tx-memory" -> txMemory = Long.parseLong(need(args, ++i, a));
                 case "--exit-on-stdin-eof" -> exitOnStdinEof = true;
+                case "--lucene-merge-factor" -> mergeFactor = Integer.parseInt(need(args, ++i, a));
                 default -> fail("unknown argument " + a);
             }
         }
@@ -86,6 +89,12 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, 64L << 20)
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
+                // Lucene (the TEXT and FULLTEXT indexes) writes a segment per
+                // committed transaction; with Neo4j's merge factor of 2 nearly
+                // every write then merges segments on a new thread, which cost
+                // ~20 ms of CPU per small write here. Lucene's own default, 10,
+                // merges ten times less often (docs/reliability.md §4).
+                .setConfig(LuceneSettings.lucene_merge_factor, mergeFactor)
                 .build();
 
         AtomicBoolean stopped = new AtomicBoolean();
