@@ -4,7 +4,11 @@
 // request count, errors, latency percentiles and the server's goroutines and
 // memory before and after (from /metrics when the server exposes it).
 //
-//	go run ./cmd/loadtest --url http://127.0.0.1:8080/graphql --rate 200 --duration 60s --write-ratio 0.1
+//	go run ./cmd/loadtest --url http://127.0.0.1:8080/graphql --rate 200 --duration 60s --write-ratio 0.1 --warmup 30s
+//
+// With --warmup the rate first ramps up from zero to --rate over that time
+// (a JVM such as Neo4j's compiles its hot paths in the first minute); what
+// the warm-up sends is reported on its own line and not in the figures.
 //
 // It only talks to loopback addresses.
 package main
@@ -43,6 +47,10 @@ type config struct {
 	timeout     time.Duration
 	maxInFlight int
 	token       string
+	warmup      time.Duration
+	// pool is how many created organisations are kept at most before
+	// writes only delete, so that the store stays about the same size.
+	pool int
 }
 
 func main() {
@@ -55,6 +63,8 @@ func main() {
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
 	flag.IntVar(&c.maxInFlight, "max-in-flight", 2000, "requests outstanding at most; a tick past it counts as dropped")
 	flag.StringVar(&c.token, "token", os.Getenv("ORGNET_TOKEN"), "bearer token, if the server wants one (env ORGNET_TOKEN)")
+	flag.DurationVar(&c.warmup, "warmup", 0, "ramp up from 0 to --rate over this time first; not counted in the figures (at most 10m)")
+	flag.IntVar(&c.pool, "pool", 16, "created organisations kept at most (writes then delete)")
 	flag.Parse()
 	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -90,6 +100,9 @@ type op struct {
 	// created is the id a create makes: remembered (for a later delete)
 	// once the server acknowledged it.
 	created string
+	// deletes is the id a delete removes: if not acknowledged, deleted
+	// again at the end.
+	deletes string
 }
 
 type result struct {
@@ -158,6 +171,9 @@ type runner struct {
 	seq     atomic.Int64
 	mu      sync.Mutex
 	created []string // ids created and not yet deleted
+	// unsure are ids whose create was sent but not acknowledged (a
+	// timeout may still have committed it): deleted at the end too.
+	unsure []string
 }
 
 func (r *runner) send(ctx context.Context, o op) error {
@@ -204,14 +220,15 @@ func (r *runner) send(ctx context.Context, o op) error {
 }
 
 // write creates an organisation under the parent, or deletes one this run
-// created (so that the store stays about the same size).
+// created: half and half, and only deletes once the run holds c.pool of
+// them (so that the store stays about the same size).
 func (r *runner) write() op {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.created) > 0 && rand.IntN(2) == 0 {
+	if len(r.created) > 0 && (len(r.created) >= max(r.c.pool, 1) || rand.IntN(2) == 0) {
 		id := r.created[len(r.created)-1]
 		r.created = r.created[:len(r.created)-1]
-		return op{name: "delete", write: true, query: `mutation LoadDelete($id: ID!) { deleteOrganisation(id: $id) { deletedIds } }`, vars: map[string]any{"id": id}}
+		return op{name: "delete", write: true, deletes: id, query: `mutation LoadDelete($id: ID!) { deleteOrganisation(id: $id) { deletedIds } }`, vars: map[string]any{"id": id}}
 	}
 	id := fmt.Sprintf("org:loadtest-%s-%06d", r.runID, r.seq.Add(1))
 	return op{name: "create", write: true, created: id,
@@ -246,6 +263,11 @@ func (r *runner) issue(sem chan struct{}, wg *sync.WaitGroup, results chan<- res
 		}
 		if err != nil {
 			res.err = o.name + ": " + err.Error()
+			if id := o.created + o.deletes; id != "" {
+				r.mu.Lock()
+				r.unsure = append(r.unsure, id)
+				r.mu.Unlock()
+			}
 		} else if o.created != "" {
 			r.mu.Lock()
 			r.created = append(r.created, o.created)
@@ -254,6 +276,30 @@ func (r *runner) issue(sem chan struct{}, wg *sync.WaitGroup, results chan<- res
 		results <- res
 	}()
 	return 0
+}
+
+// pace sends requests open loop for d: at each tick, every request due by
+// then (due(seconds since start)), also for ticks missed while late. It
+// returns how many were dropped (max in flight) and how long it sent.
+func (r *runner) pace(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup, results chan<- result, d time.Duration, due func(t float64) int) (dropped int, sent time.Duration) {
+	tick := time.NewTicker(time.Duration(float64(time.Second) / r.c.rate))
+	defer tick.Stop()
+	end := time.NewTimer(d)
+	defer end.Stop()
+	start := time.Now()
+	issued := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return dropped, time.Since(start)
+		case <-end.C:
+			return dropped, time.Since(start)
+		case <-tick.C:
+			for n := due(time.Since(start).Seconds()); issued < n; issued++ {
+				dropped += r.issue(sem, wg, results)
+			}
+		}
+	}
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
@@ -275,6 +321,9 @@ func run(c config, w io.Writer) error {
 	if c.duration <= 0 || c.duration > time.Hour {
 		return fmt.Errorf("duration %v: want 0 < duration <= 1h", c.duration)
 	}
+	if c.warmup < 0 || c.warmup > 10*time.Minute {
+		return fmt.Errorf("warmup %v: want 0..10m", c.warmup)
+	}
 	if c.writeRatio < 0 || c.writeRatio > 1 {
 		return fmt.Errorf("write-ratio %v: want 0..1", c.writeRatio)
 	}
@@ -294,6 +343,33 @@ func run(c config, w io.Writer) error {
 	fmt.Fprintf(w, "loadtest: %s, %.0f req/s for %v, write ratio %.2f\n", r.url, c.rate, c.duration, c.writeRatio)
 	fmt.Fprintf(w, "server before: %v\n", before)
 
+	sem := make(chan struct{}, c.maxInFlight)
+	var wg sync.WaitGroup
+	if c.warmup > 0 {
+		// Ramp linearly from 0 to c.rate: due(t) = rate·t²/(2·warmup).
+		ws := c.warmup.Seconds()
+		warm := make(chan result, 4096)
+		var n, nerr int
+		wdone := make(chan struct{})
+		go func() {
+			for res := range warm {
+				n++
+				if res.err != "" {
+					nerr++
+				}
+			}
+			close(wdone)
+		}()
+		wdropped, _ := r.pace(ctx, sem, &wg, warm, c.warmup, func(t float64) int { return int(c.rate * t * t / (2 * ws)) })
+		wg.Wait()
+		close(warm)
+		<-wdone
+		fmt.Fprintf(w, "warm-up: ramped 0 → %.0f req/s over %v: %d sent, %d errors, %d dropped (not counted below)\n",
+			c.rate, c.warmup, n, nerr, wdropped)
+		before = scrape(r.client, u, c.token)
+		fmt.Fprintf(w, "server after warm-up: %v\n", before)
+	}
+
 	results := make(chan result, 4096)
 	var collected []result
 	done := make(chan struct{})
@@ -303,42 +379,22 @@ func run(c config, w io.Writer) error {
 		}
 		close(done)
 	}()
-	sem := make(chan struct{}, c.maxInFlight)
-	var wg sync.WaitGroup
-	var dropped, issued int
-	tick := time.NewTicker(time.Duration(float64(time.Second) / c.rate))
-	end := time.NewTimer(c.duration)
-	start := time.Now()
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			break loop
-		case <-end.C:
-			break loop
-		case <-tick.C:
-			// Open loop: send what is due by now, also for ticks missed
-			// while this loop was late.
-			due := int(time.Since(start).Seconds() * c.rate)
-			for ; issued < due; issued++ {
-				dropped += r.issue(sem, &wg, results)
-			}
-		}
-	}
-	tick.Stop()
-	sent := time.Since(start)
+	dropped, sent := r.pace(ctx, sem, &wg, results, c.duration, func(t float64) int { return int(t * c.rate) })
 	wg.Wait()
 	close(results)
 	<-done
 
-	// Clean up what this run created and did not delete.
+	// Clean up what this run created and did not delete, and what it is
+	// not sure about (a create or delete that timed out may have
+	// committed); NOT_FOUND is fine for those.
 	r.mu.Lock()
-	left := r.created
-	r.created = nil
+	left, unsure := r.created, r.unsure
+	r.created, r.unsure = nil, nil
 	r.mu.Unlock()
 	cleanupErrs := 0
-	for _, id := range left {
-		if err := r.send(context.Background(), op{query: `mutation LoadDelete($id: ID!) { deleteOrganisation(id: $id) { deletedIds } }`, vars: map[string]any{"id": id}}); err != nil {
+	for i, id := range append(left, unsure...) {
+		err := r.send(context.Background(), op{query: `mutation LoadDelete($id: ID!) { deleteOrganisation(id: $id) { deletedIds } }`, vars: map[string]any{"id": id}})
+		if err != nil && (i < len(left) || err.Error() != "graphql NOT_FOUND") {
 			cleanupErrs++
 		}
 	}
@@ -378,7 +434,7 @@ loop:
 	for _, k := range keys {
 		fmt.Fprintf(w, "  error %-60s %d\n", k, errs[k])
 	}
-	fmt.Fprintf(w, "cleanup: %d leftover organisations deleted, %d failed\n", len(left)-cleanupErrs, cleanupErrs)
+	fmt.Fprintf(w, "cleanup: %d leftover and %d unacknowledged organisations deleted or absent, %d failed\n", len(left), len(unsure), cleanupErrs)
 	fmt.Fprintf(w, "server after:  %v\n", after)
 	if nerr > 0 || dropped > 0 {
 		return fmt.Errorf("%d errors, %d dropped", nerr, dropped)
