@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
@@ -37,7 +35,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 	edgeIDs = append(edgeIDs, deleteEdges...)
 	lookup := map[string]any{"ids": uniqueValidIDs(nodeIDs), "eids": uniqueValidIDs(edgeIDs)}
 
-	return writeTx(ctx, s, "apply", func(tx driver.ManagedTransaction) (graph.ApplyResult, error) {
+	return writeTx(ctx, s, "apply", func(tx runner) (graph.ApplyResult, error) {
 		var res graph.ApplyResult
 		recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
 		if err != nil {
@@ -199,7 +197,7 @@ func (r edgeRows) add(e *graph.Edge) {
 
 // createEdges sends the edge creations, per type in graph.RelTypes order,
 // in chunks of at most rows.
-func (s *Store) createEdges(ctx context.Context, tx driver.ManagedTransaction, r edgeRows, rows int) error {
+func (s *Store) createEdges(ctx context.Context, tx runner, r edgeRows, rows int) error {
 	for _, t := range graph.RelTypes {
 		if _, err := s.unwind(ctx, tx, cypherApplyCreatePlainEdges[t], "rows", r.plain[t], rows); err != nil {
 			return err
@@ -213,7 +211,7 @@ func (s *Store) createEdges(ctx context.Context, tx driver.ManagedTransaction, r
 
 // createNodes sends the node creations, one statement per label present
 // (in graph.Labels order) and chunk of at most rows.
-func (s *Store) createNodes(ctx context.Context, tx driver.ManagedTransaction, byLabel map[graph.Label][]any, rows int) error {
+func (s *Store) createNodes(ctx context.Context, tx runner, byLabel map[graph.Label][]any, rows int) error {
 	for _, l := range graph.Labels {
 		if _, err := s.unwind(ctx, tx, cypherApplyCreateNodes[l], "rows", byLabel[l], rows); err != nil {
 			return err
@@ -224,7 +222,7 @@ func (s *Store) createNodes(ctx context.Context, tx driver.ManagedTransaction, b
 
 // unwindTypes sends statement[t] for the rows of every type t present, in
 // graph.RelTypes order, and adds up what was deleted.
-func (s *Store) unwindTypes(ctx context.Context, tx driver.ManagedTransaction, statement map[graph.RelType]string, key string, byType map[graph.RelType][]any) (counts, error) {
+func (s *Store) unwindTypes(ctx context.Context, tx runner, statement map[graph.RelType]string, key string, byType map[graph.RelType][]any) (counts, error) {
 	var c counts
 	for _, t := range graph.RelTypes {
 		ct, err := s.unwind(ctx, tx, statement[t], key, byType[t], s.batchRows)
@@ -241,7 +239,7 @@ type counts struct{ nodesDeleted, relsDeleted int }
 
 // unwind sends cypher once per chunk of at most batchRows rows as the list
 // parameter key, and adds up what was deleted. No rows, no statement.
-func (s *Store) unwind(ctx context.Context, tx driver.ManagedTransaction, cypher, key string, rows []any, batchRows int) (counts, error) {
+func (s *Store) unwind(ctx context.Context, tx runner, cypher, key string, rows []any, batchRows int) (counts, error) {
 	var c counts
 	for start := 0; start < len(rows); start += batchRows {
 		end := min(start+batchRows, len(rows))

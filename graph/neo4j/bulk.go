@@ -6,8 +6,6 @@ import (
 	"slices"
 	"sync"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
@@ -65,7 +63,7 @@ RETURN nodes, edges`
 // Unless opts.KeepIndexes, it drops the indexes and constraints of
 // bulkDropped; call Finish in every case.
 func (s *Store) BeginBulkLoad(ctx context.Context, opts BulkOptions) (*BulkLoad, error) {
-	c, err := readTx(ctx, s, "bulk load: counts", func(tx driver.ManagedTransaction) (graph.Counts, error) {
+	c, err := readTx(ctx, s, "bulk load: counts", func(tx runner) (graph.Counts, error) {
 		recs, _, err := run(ctx, tx, cypherBulkCounts, nil)
 		if err != nil {
 			return graph.Counts{}, err
@@ -163,7 +161,7 @@ func (l *BulkLoad) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult,
 	}
 
 	lookup := map[string]any{"ids": uniqueValidIDs(unknown), "eids": uniqueValidIDs(explicit)}
-	_, err := writeTx(ctx, l.s, "bulk load", func(tx driver.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, l.s, "bulk load", func(tx runner) (struct{}, error) {
 		stored := map[string]graph.Label{}
 		if len(unknown)+len(explicit) > 0 {
 			recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)

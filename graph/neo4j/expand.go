@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
@@ -31,7 +29,7 @@ func (s *Store) Expand(ctx context.Context, ids []string, x *graph.Expansion) (*
 	}
 	cypher := expandStatement(x)
 	params := readParams(ctx, map[string]any{"ids": ask}, nil)
-	return readTx(ctx, s, "expand", func(tx driver.ManagedTransaction) (*graph.Expanded, error) {
+	return readTx(ctx, s, "expand", func(tx runner) (*graph.Expanded, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
@@ -15,7 +13,7 @@ func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	n, err := readTx(ctx, s, "node", func(tx driver.ManagedTransaction) (*graph.Node, error) {
+	n, err := readTx(ctx, s, "node", func(tx runner) (*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherNode, readParams(ctx, map[string]any{"id": id}, nil))
 		if err != nil || len(recs) == 0 {
 			return nil, err
@@ -39,7 +37,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) 
 	if len(ask) == 0 {
 		return out, nil
 	}
-	byID, err := readTx(ctx, s, "nodes", func(tx driver.ManagedTransaction) (map[string]*graph.Node, error) {
+	byID, err := readTx(ctx, s, "nodes", func(tx runner) (map[string]*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherNodes, readParams(ctx, map[string]any{"ids": ask}, nil))
 		if err != nil {
 			return nil, err
@@ -124,7 +122,7 @@ func (s *Store) findNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 	opts["after"] = after
 	opts["take"] = int64(first + 1)
 	params := readParams(ctx, nil, opts)
-	page, err := readTx(ctx, s, "find nodes", func(tx driver.ManagedTransaction) (*graph.NodePage, error) {
+	page, err := readTx(ctx, s, "find nodes", func(tx runner) (*graph.NodePage, error) {
 		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", x), params)
 		if err != nil {
 			return nil, err
@@ -223,7 +221,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.No
 		return nil, err
 	}
 	params := readParams(ctx, map[string]any{"q": q}, map[string]any{"sep": searchKeySep, "limit": int64(limit)})
-	return readTx(ctx, s, "search", func(tx driver.ManagedTransaction) ([]*graph.Node, error) {
+	return readTx(ctx, s, "search", func(tx runner) ([]*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherSearch, params)
 		if err != nil {
 			return nil, err
@@ -253,7 +251,7 @@ func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("edge %q does not exist", id)
 	}
-	e, err := readTx(ctx, s, "edge", func(tx driver.ManagedTransaction) (*graph.Edge, error) {
+	e, err := readTx(ctx, s, "edge", func(tx runner) (*graph.Edge, error) {
 		recs, _, err := run(ctx, tx, cypherEdge, readParams(ctx, map[string]any{"id": id}, nil))
 		if err != nil || len(recs) == 0 {
 			return nil, err
@@ -280,7 +278,7 @@ func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, e
 		return nil, err
 	}
 	params := readParams(ctx, nil, map[string]any{"types": typeParams(f.Types), "sources": sources})
-	return readTx(ctx, s, "edges", func(tx driver.ManagedTransaction) ([]*graph.Edge, error) {
+	return readTx(ctx, s, "edges", func(tx runner) ([]*graph.Edge, error) {
 		recs, _, err := run(ctx, tx, cypherEdges, params)
 		if err != nil {
 			return nil, err
@@ -316,7 +314,7 @@ func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (ma
 		return map[string][]graph.Related{}, nil
 	}
 	params := readParams(ctx, map[string]any{"ids": ask}, nil)
-	return readTx(ctx, s, "related", func(tx driver.ManagedTransaction) (map[string][]graph.Related, error) {
+	return readTx(ctx, s, "related", func(tx runner) (map[string][]graph.Related, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
@@ -355,7 +353,7 @@ func (s *Store) Ancestors(ctx context.Context, ids []string) (map[string][]*grap
 	if len(ask) == 0 {
 		return map[string][]*graph.Node{}, nil
 	}
-	return readTx(ctx, s, "ancestors", func(tx driver.ManagedTransaction) (map[string][]*graph.Node, error) {
+	return readTx(ctx, s, "ancestors", func(tx runner) (map[string][]*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherAncestors, readParams(ctx, map[string]any{"ids": ask}, nil))
 		if err != nil {
 			return nil, err
@@ -407,7 +405,7 @@ func decodeFound(v any) ([]found, error) {
 
 // Snapshot returns the whole graph sorted by id, in one statement.
 func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
-	return readTx(ctx, s, "snapshot", func(tx driver.ManagedTransaction) (*graph.Snapshot, error) {
+	return readTx(ctx, s, "snapshot", func(tx runner) (*graph.Snapshot, error) {
 		recs, _, err := run(ctx, tx, cypherSnapshot, readParams(ctx, nil, nil))
 		if err != nil {
 			return nil, err
@@ -436,7 +434,7 @@ func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
 
 // Counts returns the number of nodes and edges, in one statement.
 func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
-	return readTx(ctx, s, "counts", func(tx driver.ManagedTransaction) (graph.Counts, error) {
+	return readTx(ctx, s, "counts", func(tx runner) (graph.Counts, error) {
 		cypher, params := cypherCounts, map[string]any(nil) // the count store
 		if _, ok := graph.AsOf(ctx); ok {
 			cypher, params = cypherCountsAsOf, readParams(ctx, nil, nil)

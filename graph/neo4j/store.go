@@ -14,6 +14,7 @@ package neo4j
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -157,7 +158,7 @@ func asUnavailable(op string, err error) error {
 // exist yet: one statement to list what exists, then one per missing item
 // (each idempotent), then a wait until new indexes are online.
 func (s *Store) ensureSchema(ctx context.Context) error {
-	have, err := readTx(ctx, s, "list schema", func(tx driver.ManagedTransaction) (map[string]bool, error) {
+	have, err := readTx(ctx, s, "list schema", func(tx runner) (map[string]bool, error) {
 		recs, _, err := run(ctx, tx, cypherShowIndexes, nil)
 		if err != nil {
 			return nil, err
@@ -194,7 +195,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 
 // exec runs one statement in its own write transaction.
 func (s *Store) exec(ctx context.Context, op, cypher string, params map[string]any) error {
-	_, err := writeTx(ctx, s, op, func(tx driver.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, s, op, func(tx runner) (struct{}, error) {
 		_, _, err := run(ctx, tx, cypher, params)
 		return struct{}{}, err
 	})
@@ -226,39 +227,74 @@ func routed(target url.URL) bool {
 	return strings.HasPrefix(target.Scheme, "neo4j")
 }
 
-// readTx runs work in a managed read transaction (routed to readers in a
-// cluster, retried on transient errors) and maps its error.
-func readTx[T any](ctx context.Context, s *Store, op string, work func(tx driver.ManagedTransaction) (T, error)) (T, error) {
-	return inTx(ctx, s, driver.AccessModeRead, op, work)
+// runner runs a statement: a managed transaction, or a read's auto-commit
+// transaction (autoCommit).
+type runner interface {
+	Run(ctx context.Context, cypher string, params map[string]any) (driver.ResultWithContext, error)
+}
+
+// autoCommit runs a read's statement as an auto-commit transaction: RUN and
+// PULL in one round trip, where a managed transaction adds BEGIN and a
+// COMMIT round trip (and ~0.3 ms of Neo4j's CPU per transaction on a 2-core
+// machine: 0.56 against 0.90 ms for RETURN 1). Every read of the store is
+// one statement (one snapshot); a second Run is refused, so that a read that
+// needs two statements cannot lose its consistency unnoticed.
+type autoCommit struct {
+	sess driver.SessionWithContext
+	opts []func(*driver.TransactionConfig)
+	ran  bool
+}
+
+var errSecondStatement = errors.New("neo4j: a read ran a second statement outside a transaction")
+
+func (a *autoCommit) Run(ctx context.Context, cypher string, params map[string]any) (driver.ResultWithContext, error) {
+	if a.ran {
+		return nil, errSecondStatement
+	}
+	a.ran = true
+	return a.sess.Run(ctx, cypher, params, a.opts...)
+}
+
+// readAttempts bounds how often a read is tried: again after a transient
+// error, a lost connection, or an entity deleted under it by a concurrent
+// write (EntityNotFound, which the driver never retries).
+const readAttempts = 3
+
+// readTx runs work, one statement, as an auto-commit read (routed to
+// readers in a cluster), tries it again on the errors readAttempts names,
+// and maps its error.
+func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, error) {
+	var zero T
+	sess := s.session(ctx, driver.AccessModeRead)
+	defer sess.Close(context.WithoutCancel(ctx))
+	var (
+		v   T
+		err error
+	)
+	for attempt := 1; ; attempt++ {
+		v, err = work(&autoCommit{sess: sess, opts: s.txOpts})
+		if err == nil || attempt == readAttempts || ctx.Err() != nil || !(entityGone(err) || driver.IsRetryable(err)) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt*attempt) * 20 * time.Millisecond):
+		}
+	}
+	if err != nil {
+		return zero, mapErr(op, err)
+	}
+	return v, nil
 }
 
 // writeTx runs work in a managed write transaction and maps its error. An
 // error returned by work rolls the transaction back.
-func writeTx[T any](ctx context.Context, s *Store, op string, work func(tx driver.ManagedTransaction) (T, error)) (T, error) {
-	return inTx(ctx, s, driver.AccessModeWrite, op, work)
-}
-
-func inTx[T any](ctx context.Context, s *Store, mode driver.AccessMode, op string, work func(tx driver.ManagedTransaction) (T, error)) (T, error) {
+func writeTx[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, error) {
 	var zero T
-	sess := s.session(ctx, mode)
+	sess := s.session(ctx, driver.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	fn := func(tx driver.ManagedTransaction) (any, error) { return work(tx) }
-	var (
-		v   any
-		err error
-	)
-	if mode == driver.AccessModeRead {
-		// A read that meets an entity deleted by a concurrent write
-		// (EntityNotFound, which the driver does not retry) is run again.
-		for attempt := 0; ; attempt++ {
-			v, err = sess.ExecuteRead(ctx, fn, s.txOpts...)
-			if err == nil || attempt == 2 || !entityGone(err) || ctx.Err() != nil {
-				break
-			}
-		}
-	} else {
-		v, err = sess.ExecuteWrite(ctx, fn, s.txOpts...)
-	}
+	v, err := sess.ExecuteWrite(ctx, fn, s.txOpts...)
 	if err != nil {
 		return zero, mapErr(op, err)
 	}
@@ -267,7 +303,7 @@ func inTx[T any](ctx context.Context, s *Store, mode driver.AccessMode, op strin
 }
 
 // run sends one statement, counts the round trip and reads the whole result.
-func run(ctx context.Context, tx driver.ManagedTransaction, cypher string, params map[string]any) ([]*driver.Record, driver.ResultSummary, error) {
+func run(ctx context.Context, tx runner, cypher string, params map[string]any) ([]*driver.Record, driver.ResultSummary, error) {
 	graph.CountRoundTrip(ctx)
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {

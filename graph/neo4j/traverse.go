@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/orgnet/orgnet/graph"
@@ -22,7 +21,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
 	params := readParams(ctx, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
-	sg, err := readTx(ctx, s, "neighbourhood", func(tx driver.ManagedTransaction) (*graph.Subgraph, error) {
+	sg, err := readTx(ctx, s, "neighbourhood", func(tx runner) (*graph.Subgraph, error) {
 		cypher := cypherNeighbourhood[q.Depth]
 		if graph.NodesOnly(ctx) {
 			cypher = cypherNeighbourhoodNodes[q.Depth]
@@ -57,7 +56,7 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 	if graph.ValidateID("rootId", rootID) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
 	}
-	sg, err := readTx(ctx, s, "subtree", func(tx driver.ManagedTransaction) (*graph.Subgraph, error) {
+	sg, err := readTx(ctx, s, "subtree", func(tx runner) (*graph.Subgraph, error) {
 		cypher := cypherSubtree[maxDepth]
 		if graph.NodesOnly(ctx) {
 			cypher = cypherSubtreeNodes[maxDepth]
@@ -116,7 +115,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQ
 		hasFrom, hasTo bool
 		path           *graph.Path
 	}
-	a, err := readTx(ctx, s, "shortest path", func(tx driver.ManagedTransaction) (answer, error) {
+	a, err := readTx(ctx, s, "shortest path", func(tx runner) (answer, error) {
 		recs, _, err := run(ctx, tx, cypherShortestPath[q.MaxDepth], params)
 		if err != nil {
 			return answer{}, err

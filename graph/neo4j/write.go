@@ -5,8 +5,6 @@ import (
 	"errors"
 	"sort"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
@@ -23,7 +21,7 @@ func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 		return nil, err
 	}
 	params := map[string]any{"label": string(n.Label), "props": props}
-	out, err := writeTx(ctx, s, "create node", func(tx driver.ManagedTransaction) (*graph.Node, error) {
+	out, err := writeTx(ctx, s, "create node", func(tx runner) (*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherCreateNode, params)
 		if err != nil {
 			return nil, err
@@ -43,7 +41,7 @@ func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	return writeTx(ctx, s, "update node", func(tx driver.ManagedTransaction) (*graph.Node, error) {
+	return writeTx(ctx, s, "update node", func(tx runner) (*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -81,7 +79,7 @@ func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]stri
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	return writeTx(ctx, s, "delete node", func(tx driver.ManagedTransaction) ([]string, error) {
+	return writeTx(ctx, s, "delete node", func(tx runner) ([]string, error) {
 		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -126,7 +124,7 @@ func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, err
 		return nil, err
 	}
 	params := map[string]any{"id": e.ID, "from": e.From, "to": e.To, "type": string(e.Type), "props": edgeProps(e)}
-	out, err := writeTx(ctx, s, "create edge", func(tx driver.ManagedTransaction) (*graph.Edge, error) {
+	out, err := writeTx(ctx, s, "create edge", func(tx runner) (*graph.Edge, error) {
 		recs, _, err := run(ctx, tx, cypherEdgeCheck, params)
 		if err != nil {
 			return nil, err
@@ -162,7 +160,7 @@ func (s *Store) DeleteEdge(ctx context.Context, id string) error {
 	if graph.ValidateID("id", id) != nil {
 		return graph.NotFoundf("edge %q does not exist", id)
 	}
-	_, err := writeTx(ctx, s, "delete edge", func(tx driver.ManagedTransaction) (struct{}, error) {
+	_, err := writeTx(ctx, s, "delete edge", func(tx runner) (struct{}, error) {
 		_, sum, err := run(ctx, tx, cypherDeleteEdge, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
