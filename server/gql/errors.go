@@ -88,7 +88,14 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	pres.Message = graph.ErrorMessage(err)
 	if apiCode == CodeInternal {
-		slog.ErrorContext(ctx, "internal error", "err", err, "path", pres.Path.String())
+		// The client sees "internal error"; the log keeps the cause (a
+		// *graph.Error's text is only its Message).
+		attrs := []any{"err", err, "path", pres.Path.String()}
+		var ge *graph.Error
+		if errors.As(err, &ge) && ge.Err != nil {
+			attrs = append(attrs, "cause", ge.Err.Error())
+		}
+		slog.ErrorContext(ctx, "internal error", attrs...)
 	}
 	pres.Extensions = map[string]any{"code": apiCode}
 	var e *graph.Error
