@@ -35,12 +35,6 @@ import (
 // $o.asOf" (graph.ValidAt; since and until are left out when empty), and an
 // edge is seen only when it and both its ends are.
 
-// allRelTypes is the type disjunction that lets a lookup of an edge by id
-// seek the per-type uniqueness index of every type (a pattern with no type
-// would scan all relationships). TestAllRelTypes checks it against
-// graph.RelTypes.
-const allRelTypes = `SUB_ORGANISATION_OF|MEMBER_OF|MENTORS|ADJACENT_TO|BUILT_ON|HOLDS_POST|RESPONSIBLE_FOR|HOSTED_AT|RUNS|PART_OF`
-
 // graphLabelOf is the graph label of n (its label other than :Node).
 const graphLabelOf = `[l IN labels(n) WHERE l <> 'Node'][0]`
 
@@ -87,10 +81,6 @@ RETURN n`
 	tplEdges = `MATCH (a)-[r]->(b)
 WHERE (size($o.types) = 0 OR type(r) IN $o.types) AND (size($o.sources) = 0 OR r.source IN $o.sources)
   AND VIS(r) AND VIS(a) AND VIS(b)
-RETURN r, a.id AS f, b.id AS t`
-
-	tplEdge = `MATCH (a)-[r:` + allRelTypes + ` {id: $id}]->(b)
-WHERE VIS(r) AND VIS(a) AND VIS(b)
 RETURN r, a.id AS f, b.id AS t`
 
 	// relatedHead begins Related's statements (relatedStatement), which list
@@ -261,20 +251,11 @@ WITH ds, [d IN ds | d.id] AS ids
 FOREACH (d IN ds | DETACH DELETE d)
 RETURN ids`
 
-	// cypherEdgeCheck reads what CreateEdge must check: the labels of both
-	// ends and whether the id is taken by an edge of any type.
-	cypherEdgeCheck = `OPTIONAL MATCH (a:Node {id: $from})
-OPTIONAL MATCH (b:Node {id: $to})
-RETURN [l IN labels(a) WHERE l <> 'Node'][0] AS fl, [l IN labels(b) WHERE l <> 'Node'][0] AS tl,
-  EXISTS { MATCH ()-[r:` + allRelTypes + ` {id: $id}]->() } AS taken`
-
 	cypherCreateEdge = `MATCH (a:Node {id: $from})
 MATCH (b:Node {id: $to})
 CREATE (a)-[r:$($type)]->(b)
 SET r = $props
 RETURN r`
-
-	cypherDeleteEdge = `MATCH ()-[r:` + allRelTypes + ` {id: $id}]->() DELETE r`
 )
 
 // Apply. Labels and relationship types are written into the text, from
@@ -482,4 +463,42 @@ func boolByte(b bool) byte {
 		return '1'
 	}
 	return '0'
+}
+
+// Lookups of an edge by id: one per-type statement joined by UNION ALL
+// (eachRelType), each pinned by USING INDEX SEEK to its type's uniqueness
+// index. A type disjunction (r:A|B|…) is planned from the statistics of the
+// moment: union of seeks, plus an Eager and a Distinct, on a database seen
+// here; for Apply's UNWIND lookups, cached on an empty database, a scan
+// (see below). TestApplyPlans checks these plans too.
+var (
+	// tplEdge reads an edge by id (expandVIS makes cypherEdge).
+	tplEdge = `CALL () {
+` + eachRelType(`  MATCH (a)-[r:TYPE {id: $id}]->(b) USING INDEX SEEK r:TYPE(id) RETURN r, a, b`) + `
+}
+WITH r, a, b WHERE VIS(r) AND VIS(a) AND VIS(b)
+RETURN r, a.id AS f, b.id AS t`
+	// cypherEdgeCheck reads what CreateEdge must check: the labels of both
+	// ends and whether the id is taken by an edge of any type.
+	cypherEdgeCheck = `OPTIONAL MATCH (a:Node {id: $from})
+OPTIONAL MATCH (b:Node {id: $to})
+RETURN [l IN labels(a) WHERE l <> 'Node'][0] AS fl, [l IN labels(b) WHERE l <> 'Node'][0] AS tl,
+  EXISTS {
+` + eachRelType(`    MATCH ()-[r:TYPE {id: $id}]->() USING INDEX SEEK r:TYPE(id) RETURN r`) + `
+  } AS taken`
+	// cypherDeleteEdge deletes an edge by id, whatever its type.
+	cypherDeleteEdge = `CALL () {
+` + eachRelType(`  MATCH ()-[r:TYPE {id: $id}]->() USING INDEX SEEK r:TYPE(id) RETURN r`) + `
+}
+DELETE r`
+)
+
+// eachRelType writes template once per relationship type (TYPE replaced
+// by the type), joined by UNION ALL.
+func eachRelType(template string) string {
+	parts := make([]string, len(graph.RelTypes))
+	for i, t := range graph.RelTypes {
+		parts[i] = strings.ReplaceAll(template, "TYPE", string(t))
+	}
+	return strings.Join(parts, "\nUNION ALL\n")
 }

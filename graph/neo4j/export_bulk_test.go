@@ -20,6 +20,10 @@ func ApplyStatements() map[string]ApplyStatement {
 		"lookup":        {cypherApplyLookup, map[string]any{"ids": []string{"a", "b"}, "eids": []string{"e"}}},
 		"replace nodes": {cypherApplyReplaceNodes, node},
 		"delete nodes":  {cypherApplyDeleteNodes, ids},
+		// The single-edge statements, by id of any type.
+		"edge by id":        {cypherEdge, map[string]any{"id": "e", "o": map[string]any{"asOf": nil}}},
+		"edge check":        {cypherEdgeCheck, map[string]any{"id": "e", "from": "a", "to": "b"}},
+		"delete edge by id": {cypherDeleteEdge, map[string]any{"id": "e"}},
 	}
 	for _, l := range graph.Labels {
 		m["create "+string(l)] = st{cypherApplyCreateNodes[l], node}
