@@ -22,6 +22,7 @@ func storeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "neo4j-user", Value: "neo4j", Usage: "Neo4j user", Sources: cli.EnvVars("NEO4J_USER")},
 		&cli.StringFlag{Name: "neo4j-password", Value: "orgnet-dev-password", Usage: "Neo4j password", Sources: cli.EnvVars("NEO4J_PASSWORD")},
 		&cli.StringFlag{Name: "neo4j-database", Value: "neo4j", Usage: "Neo4j database", Sources: cli.EnvVars("NEO4J_DATABASE")},
+		&cli.DurationFlag{Name: "neo4j-tx-timeout", Usage: "longest a transaction may run on Neo4j, sent with every transaction; 0: only the request's deadline (the time it has left) is sent", Sources: cli.EnvVars("ORGNET_NEO4J_TX_TIMEOUT")},
 		&cli.IntFlag{Name: "neo4j-max-connections", Value: 16, Usage: "most Bolt connections, so transactions at once, to Neo4j (more requests wait for one; the driver default, 100, lets a few-core Neo4j thrash)", Sources: cli.EnvVars("ORGNET_NEO4J_MAX_CONNECTIONS")},
 	}
 }
@@ -37,10 +38,14 @@ func openStore(ctx context.Context, cmd *cli.Command) (graph.Store, string, erro
 		}
 		return s, kind, nil
 	case "neo4j":
+		if d := cmd.Duration("neo4j-tx-timeout"); d < 0 {
+			return nil, "", fmt.Errorf("--neo4j-tx-timeout %v: want 0 or more", d)
+		}
 		octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		s, err := neo4jstore.Open(octx, cmd.String("neo4j-uri"), cmd.String("neo4j-user"), cmd.String("neo4j-password"),
-			neo4jstore.Options{Database: cmd.String("neo4j-database"), MaxConnections: int(cmd.Int("neo4j-max-connections"))})
+			neo4jstore.Options{Database: cmd.String("neo4j-database"), MaxConnections: int(cmd.Int("neo4j-max-connections")),
+				TxTimeout: cmd.Duration("neo4j-tx-timeout")})
 		if err != nil {
 			return nil, "", fmt.Errorf("open Neo4j at %s: %w", cmd.String("neo4j-uri"), err)
 		}

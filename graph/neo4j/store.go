@@ -30,8 +30,9 @@ import (
 type Options struct {
 	// Database is the Neo4j database the store uses; "" means "neo4j".
 	Database string
-	// TxTimeout bounds every transaction on the server; 0 keeps the
-	// server's setting.
+	// TxTimeout bounds every transaction on the server; 0 leaves only the
+	// deadline of the caller's context (see txTimeout). With neither, the
+	// server's own setting holds.
 	TxTimeout time.Duration
 	// BatchRows is the number of rows per UNWIND statement in Apply; 0
 	// means DefaultBatchRows.
@@ -54,7 +55,7 @@ type Store struct {
 	drv       driver.DriverWithContext
 	ownDriver bool
 	db        string
-	txOpts    []func(*driver.TransactionConfig)
+	txTimeout time.Duration // Options.TxTimeout
 	batchRows int
 	// bookmarks chains every session causally (read your writes across
 	// sessions); nil on a single server, see routed.
@@ -71,15 +72,12 @@ func New(ctx context.Context, drv driver.DriverWithContext, opts Options) (*Stor
 	if drv == nil {
 		return nil, fmt.Errorf("neo4j: New: nil driver")
 	}
-	s := &Store{drv: drv, db: opts.Database, batchRows: opts.BatchRows}
+	s := &Store{drv: drv, db: opts.Database, batchRows: opts.BatchRows, txTimeout: max(opts.TxTimeout, 0)}
 	if s.db == "" {
 		s.db = "neo4j"
 	}
 	if s.batchRows <= 0 {
 		s.batchRows = DefaultBatchRows
-	}
-	if opts.TxTimeout > 0 {
-		s.txOpts = append(s.txOpts, driver.WithTxTimeout(opts.TxTimeout))
 	}
 	if routed(drv.Target()) {
 		s.bookmarks = drv.ExecuteQueryBookmarkManager()
@@ -265,14 +263,15 @@ const readAttempts = 3
 // and maps its error.
 func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, error) {
 	var zero T
+	opts, err := s.txConfig(ctx)
+	if err != nil {
+		return zero, mapErr(op, err)
+	}
 	sess := s.session(ctx, driver.AccessModeRead)
 	defer sess.Close(context.WithoutCancel(ctx))
-	var (
-		v   T
-		err error
-	)
+	var v T
 	for attempt := 1; ; attempt++ {
-		v, err = work(&autoCommit{sess: sess, opts: s.txOpts})
+		v, err = work(&autoCommit{sess: sess, opts: opts})
 		if err == nil || attempt == readAttempts || ctx.Err() != nil || !(entityGone(err) || driver.IsRetryable(err)) {
 			break
 		}
@@ -280,6 +279,13 @@ func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner
 		case <-ctx.Done():
 		case <-time.After(time.Duration(attempt*attempt) * 20 * time.Millisecond):
 		}
+		// The next attempt gets the time left then: a retry does not
+		// outlive the caller's deadline on the server either.
+		next, terr := s.txConfig(ctx)
+		if terr != nil {
+			break // the last attempt's error says more
+		}
+		opts = next
 	}
 	if err != nil {
 		return zero, mapErr(op, err)
@@ -288,18 +294,69 @@ func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner
 }
 
 // writeTx runs work in a managed write transaction and maps its error. An
-// error returned by work rolls the transaction back.
+// error returned by work rolls the transaction back; the driver retries
+// only transient errors and lost connections, never an error of work's own
+// (nor a transaction the server timed out: a client error), and not after
+// ctx is done or Options.MaxRetryTime has passed. The timeout is fixed when
+// the first attempt begins, so a retry may run past ctx's deadline on the
+// server by the time the attempts before it took; the driver stops retrying
+// at the deadline.
 func writeTx[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, error) {
 	var zero T
+	opts, err := s.txConfig(ctx)
+	if err != nil {
+		return zero, mapErr(op, err)
+	}
 	sess := s.session(ctx, driver.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	fn := func(tx driver.ManagedTransaction) (any, error) { return work(tx) }
-	v, err := sess.ExecuteWrite(ctx, fn, s.txOpts...)
+	v, err := sess.ExecuteWrite(ctx, fn, opts...)
 	if err != nil {
 		return zero, mapErr(op, err)
 	}
 	t, _ := v.(T)
 	return t, nil
+}
+
+// txConfig is the configuration of a transaction begun now under ctx: the
+// timeout txTimeout computes, or none. It returns ctx's error when ctx is
+// already done.
+func (s *Store) txConfig(ctx context.Context) ([]func(*driver.TransactionConfig), error) {
+	d, ok, err := txTimeout(ctx, s.txTimeout, time.Now())
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []func(*driver.TransactionConfig){driver.WithTxTimeout(d)}, nil
+}
+
+// txTimeout is the server-side timeout of a transaction begun at now under
+// ctx: the time left to ctx's deadline, capped by limit when limit > 0;
+// limit alone without a deadline; ok is false with neither (the server's
+// setting holds). The timeout is rounded up to a whole millisecond, at
+// least 1 ms: Bolt sends milliseconds, and 0 would mean no timeout at all.
+// A ctx already done, or whose deadline has passed, returns its error
+// (context.DeadlineExceeded for a passed deadline).
+func txTimeout(ctx context.Context, limit time.Duration, now time.Time) (d time.Duration, ok bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, false, err
+	}
+	if dl, has := ctx.Deadline(); has {
+		left := dl.Sub(now)
+		if left <= 0 {
+			return 0, false, context.DeadlineExceeded
+		}
+		d, ok = left, true
+	}
+	if limit > 0 && (!ok || limit < d) {
+		d, ok = limit, true
+	}
+	if !ok {
+		return 0, false, nil
+	}
+	if r := d % time.Millisecond; r != 0 {
+		d += time.Millisecond - r
+	}
+	return d, true, nil
 }
 
 // run sends one statement, counts the round trip and reads the whole result.
