@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strconv"
@@ -53,8 +54,8 @@ func expandVIS(template string) string {
 
 // Reads, before expandVIS.
 const (
-	tplNode  = `MATCH (n:Node {id: $id}) WHERE VIS(n) RETURN n`
-	tplNodes = `MATCH (n:Node) WHERE n.id IN $ids AND VIS(n) RETURN n`
+	tplNode  = `MATCH (n:Node {id: $id}) WHERE VIS(n) RETURN NODE(n) AS n`
+	tplNodes = `MATCH (n:Node) WHERE n.id IN $ids AND VIS(n) RETURN NODE(n) AS n`
 
 	// tplSearch finds nodes by their search key (graph.KeyOf, kept in
 	// searchKey as name, nameEn, pinyin, initials joined by new lines; one
@@ -75,7 +76,7 @@ WITH n, CASE
   END AS rank
 WHERE rank IS NOT NULL
 ORDER BY rank, size(n.name), n.id LIMIT $o.limit
-RETURN n`
+RETURN NODE(n) AS n`
 
 	// tplEdges is graph.EdgeFilter; empty lists match all.
 	tplEdges = `MATCH (a)-[r]->(b)
@@ -98,7 +99,7 @@ MATCH (n:Node {id: id}) WHERE VIS(n)
 CALL (n) {
   MATCH p = ANY SHORTEST (n)((x)-[r:SUB_ORGANISATION_OF]->(y) WHERE VIS(r) AND VIS(y))+(a)
   WHERE a <> n
-  RETURN collect({n: a, d: length(p)}) AS found
+  RETURN collect({n: NODE(a), d: length(p)}) AS found
 }
 RETURN id, found`
 
@@ -135,12 +136,12 @@ CALL (ns) {
   UNWIND ns AS a
   MATCH (a)-[r]->(b)
   WHERE ` + typeOK + ` AND VIS(r) AND b IN ns
-  RETURN collect({r: r, f: a.id, t: b.id}) AS es
+  RETURN collect({r: REL(r), f: a.id, t: b.id}) AS es
 }
-RETURN kept, es, truncated`
+RETURN [x IN kept | {n: NODE(x.n), d: x.d}] AS kept, es, truncated`
 
 	tplNeighbourhood0 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
-RETURN [{n: s, d: 0}] AS kept, [] AS es, false AS truncated`
+RETURN [{n: NODE(s), d: 0}] AS kept, [] AS es, false AS truncated`
 
 	// tplNeighbourhoodNodes is tplNeighbourhood without the edges among the
 	// nodes (graph.WithNodesOnly).
@@ -148,7 +149,7 @@ RETURN [{n: s, d: 0}] AS kept, [] AS es, false AS truncated`
 CALL (s) {
   MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
   WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
-  RETURN collect({n: m, d: d}) AS found
+  RETURN collect({n: NODE(m), d: d}) AS found
 }
 RETURN found[0..$o.limit] AS kept, [] AS es, size(found) > $o.limit AS truncated`
 
@@ -165,13 +166,13 @@ CALL (ns) {
   UNWIND ns AS c
   MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa)
   WHERE VIS(r) AND pa IN ns
-  RETURN collect({r: r, f: c.id, t: pa.id}) AS es
+  RETURN collect({r: REL(r), f: c.id, t: pa.id}) AS es
 }
-RETURN found, es,
+RETURN [x IN found | {n: NODE(x.n), d: x.d}] AS found, es,
   any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns }) AS deeper`
 
 	tplSubtree0 = `MATCH (root:Node {id: $id}) WHERE VIS(root)
-RETURN [{n: root, d: 0}] AS found, [] AS es,
+RETURN [{n: NODE(root), d: 0}] AS found, [] AS es,
   EXISTS { MATCH (root)<-[r:SUB_ORGANISATION_OF]-(c) WHERE c <> root AND VIS(r) AND VIS(c) } AS deeper`
 
 	// tplSubtreeNodes is tplSubtree without the edges among the nodes and
@@ -179,7 +180,7 @@ RETURN [{n: root, d: 0}] AS found, [] AS es,
 	tplSubtreeNodes = `MATCH (root:Node {id: $id}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
-  RETURN collect({n: m, d: length(p)}) AS found
+  RETURN collect({n: NODE(m), d: length(p)}) AS found
 }
 RETURN found, [] AS es, false AS deeper`
 
@@ -193,17 +194,19 @@ CALL (a, b) {
   WITH p ORDER BY [x IN nodes(p) | x.id], [x IN relationships(p) | x.id] LIMIT 1
   RETURN collect(p) AS ps
 }
-RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ps`
+RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo,
+  [p IN ps | [[x IN nodes(p) | NODE(x)], [x IN relationships(p) | {r: REL(x), f: startNode(x).id, t: endNode(x).id}]]] AS ps`
 )
 
-// The read statements, as sent.
+// The read statements, as sent: each in full and lean form (see project).
 var (
-	cypherNode       = expandVIS(tplNode)
-	cypherNodes      = expandVIS(tplNodes)
-	cypherSearch     = expandVIS(tplSearch)
+	cypherNode      = readStmt(tplNode)
+	cypherNodes     = readStmt(tplNodes)
+	cypherSearch    = readStmt(tplSearch)
+	cypherAncestors = readStmt(tplAncestors)
+
 	cypherEdges      = expandVIS(tplEdges)
 	cypherEdge       = expandVIS(tplEdge)
-	cypherAncestors  = expandVIS(tplAncestors)
 	cypherSnapshot   = expandVIS(tplSnapshot)
 	cypherCountsAsOf = expandVIS(tplCountsAsOf)
 
@@ -215,13 +218,77 @@ var (
 	cypherShortestPath       = depthTable(tplShortestPath, "", graph.MaxPathDepth)
 )
 
+// A stmt is one read statement in its two forms: [0] returns whole nodes
+// and relationships, [1] (lean) only their core properties (graph.WithLean).
+type stmt [2]string
+
+// For returns the form ctx asks for.
+func (s stmt) For(ctx context.Context) string {
+	if graph.IsLean(ctx) {
+		return s[1]
+	}
+	return s[0]
+}
+
+// readStmt expands a read template's VIS, NODE and REL in both forms.
+func readStmt(template string) stmt {
+	t := expandVIS(template)
+	return stmt{project(t, false), project(t, true)}
+}
+
+// Projections. In a read template NODE(x) and REL(x) stand where a node or a
+// relationship is returned. In full form they are x itself (Bolt ships every
+// property, decoded by decodeNode and decodeRel); in lean form a map of the
+// core properties of graph.WithLean, which leaves out what makes nodes
+// heavy on the wire: the provenance quote, the search key, the attribute
+// provenance and the other attributes. On a variable the map is a map
+// projection (null for a null variable, as OPTIONAL MATCH needs); on an
+// expression such as x.n, a map literal.
+var (
+	projectRE = regexp.MustCompile(`\b(NODE|REL)\(([\w.]+)\)`)
+
+	leanNodeKeys = []string{propID, propKind, propName, propNameEn, propTier, propSince, propUntil, propSource, graph.AttrAllianceType}
+	leanRelKeys  = []string{propID, propSince, propUntil, propSource, graph.AttrRole, graph.AttrTitle}
+)
+
+// Keys of the lean maps that are not properties.
+const (
+	leanLabelKey = "_label" // a node's graph label
+	leanTypeKey  = "_type"  // a relationship's type
+)
+
+func project(template string, lean bool) string {
+	return projectRE.ReplaceAllStringFunc(template, func(m string) string {
+		sub := projectRE.FindStringSubmatch(m)
+		kind, x := sub[1], sub[2]
+		if !lean {
+			return x
+		}
+		keys, extraKey, extra := leanNodeKeys, leanLabelKey, strings.ReplaceAll(graphLabelOf, "(n)", "("+x+")")
+		if kind == "REL" {
+			keys, extraKey, extra = leanRelKeys, leanTypeKey, "type("+x+")"
+		}
+		parts := make([]string, 0, len(keys)+1)
+		if strings.Contains(x, ".") {
+			for _, k := range keys {
+				parts = append(parts, k+": "+x+"."+k)
+			}
+			return "{" + strings.Join(append(parts, extraKey+": "+extra), ", ") + "}"
+		}
+		for _, k := range keys {
+			parts = append(parts, "."+k)
+		}
+		return x + " {" + strings.Join(append(parts, extraKey+": "+extra), ", ") + "}"
+	})
+}
+
 // depthTable builds the statements of template for depths 1..max, with
 // zero at index 0 (quantifiers cannot be {0,0}).
-func depthTable(template, zero string, max int) []string {
-	t := make([]string, max+1)
-	t[0] = expandVIS(zero)
+func depthTable(template, zero string, max int) []stmt {
+	t := make([]stmt, max+1)
+	t[0] = readStmt(zero)
 	for d := 1; d <= max; d++ {
-		t[d] = expandVIS(strings.ReplaceAll(template, "DEPTH", strconv.Itoa(d)))
+		t[d] = readStmt(strings.ReplaceAll(template, "DEPTH", strconv.Itoa(d)))
 	}
 	return t
 }
@@ -395,7 +462,7 @@ var findFilters = []struct {
 // also following x from every node of the page (as Expand does), returned as
 // x, one entry per page node in page order. A single label is written into the pattern (from
 // graph.Labels, never from input) so that its id index can serve the order.
-func findNodesExpandCypher(f graph.NodeFilter, total, prev bool, x *graph.Expansion) string {
+func findNodesExpandCypher(f graph.NodeFilter, total, prev, lean bool, x *graph.Expansion) string {
 	conds := []string{"VIS(n)"}
 	key := make([]byte, 0, len(findFilters)+2)
 	for _, ff := range findFilters {
@@ -406,7 +473,7 @@ func findNodesExpandCypher(f graph.NodeFilter, total, prev bool, x *graph.Expans
 			key = append(key, '0')
 		}
 	}
-	key = append(key, boolByte(total), boolByte(prev))
+	key = append(key, boolByte(total), boolByte(prev), boolByte(lean))
 	match := "(n:Node)"
 	if len(f.Labels) == 1 {
 		if i := slices.Index(graph.Labels, f.Labels[0]); i >= 0 {
@@ -419,7 +486,7 @@ func findNodesExpandCypher(f graph.NodeFilter, total, prev bool, x *graph.Expans
 		return s.(string)
 	}
 	where := strings.Join(conds, " AND ")
-	ret := "RETURN total, page, hasPrev"
+	ret := "RETURN total, [n0 IN page | NODE(n0)] AS page, hasPrev"
 	if !x.Empty() {
 		var b strings.Builder
 		b.WriteString(", [n0 IN page | ")
@@ -438,18 +505,18 @@ func findNodesExpandCypher(f graph.NodeFilter, total, prev bool, x *graph.Expans
   WITH n LIMIT 1
   RETURN count(n) > 0 AS hasPrev`
 	}
-	s := expandVIS(`CALL () {
-  ` + countTotal + `
+	s := project(expandVIS(`CALL () {
+  `+countTotal+`
 }
 CALL () {
-  MATCH ` + match + ` WHERE n.id > $o.after AND ` + where + `
+  MATCH `+match+` WHERE n.id > $o.after AND `+where+`
   WITH n ORDER BY n.id LIMIT $o.take
   RETURN collect(n) AS page
 }
 CALL () {
-  ` + findPrev + `
+  `+findPrev+`
 }
-` + ret)
+`+ret), lean)
 	findStatements.Store(string(key), s)
 	return s
 }

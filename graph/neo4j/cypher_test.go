@@ -56,7 +56,7 @@ func TestSchemaCoversEnums(t *testing.T) {
 func TestDepthTables(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		table []string
+		table []stmt
 		max   int
 	}{
 		{"neighbourhood", cypherNeighbourhood, graph.MaxDepth},
@@ -67,8 +67,10 @@ func TestDepthTables(t *testing.T) {
 			t.Errorf("%s: %d statements; want %d", tc.name, len(tc.table), tc.max+1)
 		}
 		for d := 1; d < len(tc.table); d++ {
-			if strings.Contains(tc.table[d], "DEPTH") || !strings.Contains(tc.table[d], "{0,"+strconv.Itoa(d)+"}") {
-				t.Errorf("%s[%d] has no quantifier {0,%d}: %s", tc.name, d, d, tc.table[d])
+			for _, c := range tc.table[d] {
+				if strings.Contains(c, "DEPTH") || !strings.Contains(c, "{0,"+strconv.Itoa(d)+"}") {
+					t.Errorf("%s[%d] has no quantifier {0,%d}: %s", tc.name, d, d, c)
+				}
 			}
 		}
 	}
@@ -87,5 +89,51 @@ func TestSearchKey(t *testing.T) {
 	// two parts.
 	if strings.Contains(graph.FoldText("村 shengdun"), searchKeySep) {
 		t.Errorf("FoldText kept a new line")
+	}
+}
+
+// TestProject: NODE and REL become the value itself in full form and a map of
+// the core properties in lean form; no marker survives in any statement.
+func TestProject(t *testing.T) {
+	for _, tc := range []struct {
+		in         string
+		full, lean string
+	}{
+		{"RETURN NODE(n) AS n", "RETURN n AS n",
+			"RETURN n {.id, .kind, .name, .nameEn, .tier, .since, .until, .source, .allianceType, _label: [l IN labels(n) WHERE l <> 'Node'][0]} AS n"},
+		{"[x IN kept | {n: NODE(x.n), d: x.d}]", "[x IN kept | {n: x.n, d: x.d}]",
+			"[x IN kept | {n: {id: x.n.id, kind: x.n.kind, name: x.n.name, nameEn: x.n.nameEn, tier: x.n.tier, since: x.n.since, until: x.n.until, source: x.n.source, allianceType: x.n.allianceType, _label: [l IN labels(x.n) WHERE l <> 'Node'][0]}, d: x.d}]"},
+		{"RETURN REL(r1) AS r", "RETURN r1 AS r",
+			"RETURN r1 {.id, .since, .until, .source, .role, .title, _type: type(r1)} AS r"},
+		{"NODES(n) XNODE(n)", "NODES(n) XNODE(n)", "NODES(n) XNODE(n)"},
+	} {
+		if got := project(tc.in, false); got != tc.full {
+			t.Errorf("project(%q, full) = %q; want %q", tc.in, got, tc.full)
+		}
+		if got := project(tc.in, true); got != tc.lean {
+			t.Errorf("project(%q, lean) = %q; want %q", tc.in, got, tc.lean)
+		}
+	}
+	all := []stmt{cypherNode, cypherNodes, cypherSearch, cypherAncestors}
+	for _, tab := range [][]stmt{cypherNeighbourhood, cypherSubtree, cypherNeighbourhoodNodes, cypherSubtreeNodes, cypherShortestPath[1:]} {
+		all = append(all, tab...)
+	}
+	x := &graph.Expansion{Steps: []graph.ExpandStep{{Q: graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.In},
+		Next: &graph.Expansion{Steps: []graph.ExpandStep{{Q: graph.RelQuery{Types: []graph.RelType{graph.RelMentors}, Dir: graph.In}}}}}}}
+	f := graph.NodeFilter{Kinds: []string{"VILLAGE"}}
+	all = append(all,
+		stmt{expandStatement(x, false), expandStatement(x, true)},
+		stmt{relatedStatement(graph.RelQuery{Dir: graph.Both}, false), relatedStatement(graph.RelQuery{Dir: graph.Both}, true)},
+		stmt{findNodesExpandCypher(f, true, true, false, x), findNodesExpandCypher(f, true, true, true, x)})
+	marker := regexp.MustCompile(`\b(NODE|REL|VIS)\(`)
+	for _, s := range all {
+		for _, c := range s {
+			if marker.MatchString(c) {
+				t.Errorf("a marker is left in: %s", c)
+			}
+		}
+		if s[0] == s[1] {
+			t.Errorf("full and lean forms are the same: %s", s[0])
+		}
 	}
 }

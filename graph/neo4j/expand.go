@@ -27,7 +27,7 @@ func (s *Store) Expand(ctx context.Context, ids []string, x *graph.Expansion) (*
 	if len(ask) == 0 {
 		return out, nil
 	}
-	cypher := expandStatement(x)
+	cypher := expandStatement(x, graph.IsLean(ctx))
 	params := readParams(ctx, map[string]any{"ids": ask}, nil)
 	return readTx(ctx, s, "expand", func(tx runner) (*graph.Expanded, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
@@ -116,28 +116,28 @@ var relatedStatements sync.Map // RelQuery.Key → statement
 // relatedStatement returns Related's statement for q (validated): the
 // relationship types written into the pattern, so that Neo4j follows only
 // those chains of a node instead of filtering all its relationships.
-func relatedStatement(q graph.RelQuery) string {
-	key := q.Key()
+func relatedStatement(q graph.RelQuery, lean bool) string {
+	key := q.Key() + string(boolByte(lean))
 	if s, ok := relatedStatements.Load(key); ok {
 		return s.(string)
 	}
-	s := expandVIS(relatedHead + "OPTIONAL MATCH (n)" + relPattern("r", q) + "(m) WHERE VIS(r) AND VIS(m)\nRETURN id, r, startNode(r).id AS f, endNode(r).id AS t, m")
+	s := project(expandVIS(relatedHead+"OPTIONAL MATCH (n)"+relPattern("r", q)+"(m) WHERE VIS(r) AND VIS(m)\nRETURN id, REL(r) AS r, startNode(r).id AS f, endNode(r).id AS t, NODE(m) AS m"), lean)
 	relatedStatements.Store(key, s)
 	return s
 }
 
 // expandStatement returns the statement for x's shape.
-func expandStatement(x *graph.Expansion) string {
-	key := shapeKey(x)
+func expandStatement(x *graph.Expansion, lean bool) string {
+	key := string(boolByte(lean)) + shapeKey(x)
 	if s, ok := expandStatements.Load(key); ok {
 		return s.(string)
 	}
 	var b strings.Builder
-	b.WriteString("UNWIND $ids AS id\nMATCH (n0:Node {id: id}) WHERE VIS(n0)\nRETURN n0 AS n, ")
+	b.WriteString("UNWIND $ids AS id\nMATCH (n0:Node {id: id}) WHERE VIS(n0)\nRETURN NODE(n0) AS n, ")
 	k := 0
 	writeSteps(&b, "n0", x, &k)
 	b.WriteString(" AS x")
-	s := expandVIS(b.String())
+	s := project(expandVIS(b.String()), lean)
 	expandStatements.Store(key, s)
 	return s
 }
@@ -163,7 +163,7 @@ func writeSteps(b *strings.Builder, v string, x *graph.Expansion, k *int) {
 		*k++
 		r, m := "r"+strconv.Itoa(*k), "m"+strconv.Itoa(*k)
 		rel := relPattern(r, st.Q)
-		fmt.Fprintf(b, "[(%s)%s(%s) WHERE VIS(%s) AND VIS(%s) | [%s, startNode(%s) = %s, %s", v, rel, m, r, m, r, r, v, m)
+		fmt.Fprintf(b, "[(%s)%s(%s) WHERE VIS(%s) AND VIS(%s) | [REL(%s), startNode(%s) = %s, NODE(%s)", v, rel, m, r, m, r, r, v, m)
 		if !st.Next.Empty() {
 			b.WriteString(", ")
 			writeSteps(b, m, st.Next, k)

@@ -97,24 +97,38 @@ func putString(p map[string]any, k, v string) {
 	}
 }
 
-// decodeNode turns a returned node into a graph.Node.
+// decodeNode turns a returned node into a graph.Node: a whole node, or the
+// lean map of project (its properties and leanLabelKey; absent ones null).
 func decodeNode(v any) (*graph.Node, error) {
-	dn, ok := v.(dbtype.Node)
-	if !ok {
-		if pn, isPtr := v.(*dbtype.Node); isPtr && pn != nil {
-			dn, ok = *pn, true
+	var (
+		labels    []string
+		props     map[string]any
+		elementID string
+	)
+	switch x := v.(type) {
+	case dbtype.Node:
+		labels, props, elementID = x.Labels, x.Props, x.ElementId
+	case *dbtype.Node:
+		if x == nil {
+			return nil, fmt.Errorf("neo4j: want a node, got a nil *dbtype.Node")
 		}
-	}
-	if !ok {
+		labels, props, elementID = x.Labels, x.Props, x.ElementId
+	case map[string]any:
+		l, _ := x[leanLabelKey].(string)
+		labels, props, elementID = []string{l}, x, "(lean)"
+	default:
 		return nil, fmt.Errorf("neo4j: want a node, got %T", v)
 	}
 	n := &graph.Node{}
-	for _, l := range dn.Labels {
+	for _, l := range labels {
 		if l != nodeLabel && graph.Label(l).Valid() {
 			n.Label = graph.Label(l)
 		}
 	}
-	for k, v := range dn.Props {
+	for k, v := range props {
+		if v == nil { // a lean map's absent property
+			continue
+		}
 		switch k {
 		case propID:
 			n.ID, _ = v.(string)
@@ -148,36 +162,50 @@ func decodeNode(v any) (*graph.Node, error) {
 					n.AttrProvenance = nil
 				}
 			}
-		case propSearchKey:
+		case propSearchKey, leanLabelKey:
 		default:
 			if strings.HasPrefix(k, "_") { // the store's own markers; never attributes
 				continue
 			}
 			if n.Attrs == nil {
-				n.Attrs = make(map[string]any, len(dn.Props))
+				n.Attrs = make(map[string]any, len(props))
 			}
 			n.Attrs[k] = v
 		}
 	}
 	if n.ID == "" {
-		return nil, fmt.Errorf("neo4j: a node without an id (element %s)", dn.ElementId)
+		return nil, fmt.Errorf("neo4j: a node without an id (element %s)", elementID)
 	}
 	return n, nil
 }
 
-// decodeRel turns a relationship and its endpoint ids into a graph.Edge.
+// decodeRel turns a relationship and its endpoint ids into a graph.Edge: a
+// whole relationship, or the lean map of project (its properties and
+// leanTypeKey; absent ones null).
 func decodeRel(v any, from, to string) (*graph.Edge, error) {
-	r, ok := v.(dbtype.Relationship)
-	if !ok {
-		if pr, isPtr := v.(*dbtype.Relationship); isPtr && pr != nil {
-			r, ok = *pr, true
+	var (
+		typ, elementID string
+		props          map[string]any
+	)
+	switch x := v.(type) {
+	case dbtype.Relationship:
+		typ, props, elementID = x.Type, x.Props, x.ElementId
+	case *dbtype.Relationship:
+		if x == nil {
+			return nil, fmt.Errorf("neo4j: want a relationship, got a nil *dbtype.Relationship")
 		}
-	}
-	if !ok {
+		typ, props, elementID = x.Type, x.Props, x.ElementId
+	case map[string]any:
+		typ, _ = x[leanTypeKey].(string)
+		props, elementID = x, "(lean)"
+	default:
 		return nil, fmt.Errorf("neo4j: want a relationship, got %T", v)
 	}
-	e := &graph.Edge{Type: graph.RelType(r.Type), From: from, To: to}
-	for k, v := range r.Props {
+	e := &graph.Edge{Type: graph.RelType(typ), From: from, To: to}
+	for k, v := range props {
+		if v == nil {
+			continue
+		}
 		switch k {
 		case propID:
 			e.ID, _ = v.(string)
@@ -197,13 +225,13 @@ func decodeRel(v any, from, to string) (*graph.Edge, error) {
 				continue
 			}
 			if e.Attrs == nil {
-				e.Attrs = make(map[string]any, len(r.Props))
+				e.Attrs = make(map[string]any, len(props))
 			}
 			e.Attrs[k] = v
 		}
 	}
 	if e.ID == "" {
-		return nil, fmt.Errorf("neo4j: a %s relationship without an id (element %s)", r.Type, r.ElementId)
+		return nil, fmt.Errorf("neo4j: a %s relationship without an id (element %s)", typ, elementID)
 	}
 	return e, nil
 }

@@ -14,7 +14,7 @@ func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
 	n, err := readTx(ctx, s, "node", func(tx runner) (*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherNode, readParams(ctx, map[string]any{"id": id}, nil))
+		recs, _, err := run(ctx, tx, cypherNode.For(ctx), readParams(ctx, map[string]any{"id": id}, nil))
 		if err != nil || len(recs) == 0 {
 			return nil, err
 		}
@@ -38,7 +38,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) 
 		return out, nil
 	}
 	byID, err := readTx(ctx, s, "nodes", func(tx runner) (map[string]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherNodes, readParams(ctx, map[string]any{"ids": ask}, nil))
+		recs, _, err := run(ctx, tx, cypherNodes.For(ctx), readParams(ctx, map[string]any{"ids": ask}, nil))
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +123,7 @@ func (s *Store) findNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 	opts["take"] = int64(first + 1)
 	params := readParams(ctx, nil, opts)
 	page, err := readTx(ctx, s, "find nodes", func(tx runner) (*graph.NodePage, error) {
-		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", x), params)
+		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", graph.IsLean(ctx), x), params)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +222,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.No
 	}
 	params := readParams(ctx, map[string]any{"q": q}, map[string]any{"sep": searchKeySep, "limit": int64(limit)})
 	return readTx(ctx, s, "search", func(tx runner) ([]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherSearch, params)
+		recs, _, err := run(ctx, tx, cypherSearch.For(ctx), params)
 		if err != nil {
 			return nil, err
 		}
@@ -308,7 +308,7 @@ func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (ma
 	default:
 		return nil, graph.Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
 	}
-	cypher := relatedStatement(q)
+	cypher := relatedStatement(q, graph.IsLean(ctx))
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return map[string][]graph.Related{}, nil
@@ -354,7 +354,7 @@ func (s *Store) Ancestors(ctx context.Context, ids []string) (map[string][]*grap
 		return map[string][]*graph.Node{}, nil
 	}
 	return readTx(ctx, s, "ancestors", func(tx runner) (map[string][]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherAncestors, readParams(ctx, map[string]any{"ids": ask}, nil))
+		recs, _, err := run(ctx, tx, cypherAncestors.For(ctx), readParams(ctx, map[string]any{"ids": ask}, nil))
 		if err != nil {
 			return nil, err
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
@@ -22,9 +20,9 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 	}
 	params := readParams(ctx, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
 	sg, err := readTx(ctx, s, "neighbourhood", func(tx runner) (*graph.Subgraph, error) {
-		cypher := cypherNeighbourhood[q.Depth]
+		cypher := cypherNeighbourhood[q.Depth].For(ctx)
 		if graph.NodesOnly(ctx) {
-			cypher = cypherNeighbourhoodNodes[q.Depth]
+			cypher = cypherNeighbourhoodNodes[q.Depth].For(ctx)
 		}
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -57,9 +55,9 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
 	}
 	sg, err := readTx(ctx, s, "subtree", func(tx runner) (*graph.Subgraph, error) {
-		cypher := cypherSubtree[maxDepth]
+		cypher := cypherSubtree[maxDepth].For(ctx)
 		if graph.NodesOnly(ctx) {
-			cypher = cypherSubtreeNodes[maxDepth]
+			cypher = cypherSubtreeNodes[maxDepth].For(ctx)
 		}
 		recs, _, err := run(ctx, tx, cypher, readParams(ctx, map[string]any{"id": rootID}, nil))
 		if err != nil {
@@ -116,7 +114,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQ
 		path           *graph.Path
 	}
 	a, err := readTx(ctx, s, "shortest path", func(tx runner) (answer, error) {
-		recs, _, err := run(ctx, tx, cypherShortestPath[q.MaxDepth], params)
+		recs, _, err := run(ctx, tx, cypherShortestPath[q.MaxDepth].For(ctx), params)
 		if err != nil {
 			return answer{}, err
 		}
@@ -142,27 +140,23 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQ
 	return a.path, nil
 }
 
+// decodePath decodes [nodes, [{r, f, t}, …]], a path as the shortest-path
+// statement returns it (nodes whole or lean).
 func decodePath(v any) (*graph.Path, error) {
-	p, ok := v.(dbtype.Path)
-	if !ok {
-		return nil, fmt.Errorf("neo4j: want a path, got %T", v)
+	pair, ok := v.([]any)
+	if !ok || len(pair) != 2 {
+		return nil, fmt.Errorf("neo4j: want a path as [nodes, edges], got %T", v)
 	}
-	ids := make(map[string]string, len(p.Nodes))
-	path := &graph.Path{Nodes: make([]*graph.Node, len(p.Nodes)), Edges: make([]*graph.Edge, len(p.Relationships))}
-	for i, dn := range p.Nodes {
-		n, err := decodeNode(dn)
-		if err != nil {
-			return nil, err
-		}
-		ids[dn.ElementId] = n.ID
-		path.Nodes[i] = n
+	nodes, err := decodeNodes(pair[0])
+	if err != nil {
+		return nil, err
 	}
-	for i, r := range p.Relationships {
-		e, err := decodeRel(r, ids[r.StartElementId], ids[r.EndElementId])
-		if err != nil {
-			return nil, err
-		}
-		path.Edges[i] = e
+	edges, err := decodeEdgeMaps(pair[1])
+	if err != nil {
+		return nil, err
 	}
-	return path, nil
+	if len(edges) != max(len(nodes)-1, 0) {
+		return nil, fmt.Errorf("neo4j: a path of %d nodes with %d edges", len(nodes), len(edges))
+	}
+	return &graph.Path{Nodes: nodes, Edges: edges}, nil
 }

@@ -84,6 +84,7 @@ func groups() []group {
 		{"Ping", pingTests},
 		{"Meter", meterTests},
 		{"Concurrency", concurrencyTests},
+		{"Lean", leanTests},
 	}
 }
 

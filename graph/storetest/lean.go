@@ -1,0 +1,205 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// leanTests: a read made graph.WithLean answers with the same nodes and
+// edges, in the same order, whose core fields (graph.LeanNode, LeanEdge)
+// equal those of the full read; what lies outside the core may be missing.
+// Snapshot, Counts and writes ignore the hint.
+var leanTests = []test{
+	{"ReadsKeepTheCore", func(t *testing.T, s graph.Store) {
+		f := Fixture(t, s)
+		for _, asOf := range []string{"", "2016-08-01", graph.Today()} {
+			full := bg
+			if asOf != "" {
+				full = graph.WithAsOf(bg, asOf)
+			}
+			lean := graph.WithLean(full)
+			for _, r := range leanReads(f) {
+				got, errL := r.read(lean, s)
+				want, errF := r.read(full, s)
+				if (errL == nil) != (errF == nil) {
+					t.Errorf("%s as of %q: lean error %v, full error %v", r.name, asOf, errL, errF)
+					continue
+				}
+				if g, w := leanJSON(t, got), leanJSON(t, want); g != w {
+					t.Errorf("%s as of %q, lean:\n got %s\nwant %s", r.name, asOf, g, w)
+				}
+			}
+		}
+	}},
+	{"SnapshotAndWritesAreWhole", func(t *testing.T, s graph.Store) {
+		Fixture(t, s)
+		lean := graph.WithLean(bg)
+		got, err := s.Snapshot(lean)
+		noErr(t, "Snapshot(lean)", err)
+		want := snapshot(t, s)
+		if g, w := asJSON(t, got), asJSON(t, want); g != w {
+			t.Errorf("Snapshot(lean) differs from Snapshot:\n got %.400s\nwant %.400s", g, w)
+		}
+		in := graph.NodeInput{ID: "org:lean-new", Label: graph.LabelOrganisation, Kind: "VILLAGE", Name: "新村",
+			Attrs:      map[string]any{graph.AttrPopulation: int64(10)},
+			Provenance: graph.Provenance{Source: graph.SourceUser, Quote: "typed in", Ref: "test"}}
+		n, err := s.CreateNode(lean, in)
+		noErr(t, "CreateNode(lean)", err)
+		wantNode(t, "CreateNode(lean)", n, &in)
+		got2, err := s.Node(bg, in.ID)
+		noErr(t, "Node", err)
+		wantNode(t, "Node after CreateNode(lean)", got2, &in)
+	}},
+}
+
+// A leanRead is one read method called with fixed arguments on the fixture.
+type leanRead struct {
+	name string
+	read func(ctx context.Context, s graph.Store) (any, error)
+}
+
+func leanReads(f FixtureIDs) []leanRead {
+	x := tree(
+		step(graph.Out, nil, graph.RelSubOrganisationOf),
+		step(graph.In, tree(step(graph.In, nil, graph.RelMentors), step(graph.Out, nil, graph.RelMentors)), graph.RelMemberOf),
+		step(graph.Both, nil, graph.RelHoldsPost),
+	)
+	all := []string{f.Street, f.Town, f.Alliance, f.ShuQian, f.ShengDun, f.Person, "org:missing"}
+	return []leanRead{
+		{"Node", func(ctx context.Context, s graph.Store) (any, error) { return s.Node(ctx, f.ShuQian) }},
+		{"NodeAlliance", func(ctx context.Context, s graph.Store) (any, error) { return s.Node(ctx, f.Alliance) }},
+		{"Nodes", func(ctx context.Context, s graph.Store) (any, error) { return s.Nodes(ctx, all) }},
+		{"FindNodes", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.FindNodes(ctx, graph.NodeFilter{}, graph.PageArgs{First: 5})
+		}},
+		{"FindNodesExpand", func(ctx context.Context, s graph.Store) (any, error) {
+			p, xp, err := graph.FindNodesExpand(ctx, s, graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}}, graph.PageArgs{First: 20}, x)
+			return []any{p, xp}, err
+		}},
+		{"Search", func(ctx context.Context, s graph.Store) (any, error) { return s.Search(ctx, "舒", 10) }},
+		{"Related", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.Related(ctx, all, graph.RelQuery{Dir: graph.Both})
+		}},
+		{"Ancestors", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.Ancestors(ctx, []string{f.Makerspace, f.Enterprise})
+		}},
+		{"Expand", func(ctx context.Context, s graph.Store) (any, error) { return graph.Expand(ctx, s, all, x) }},
+		{"Neighbourhood", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.Neighbourhood(ctx, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 100})
+		}},
+		{"NeighbourhoodNodesOnly", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.Neighbourhood(graph.WithNodesOnly(ctx), f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 4})
+		}},
+		{"Subtree", func(ctx context.Context, s graph.Store) (any, error) { return s.Subtree(ctx, f.Street, 3) }},
+		{"SubtreeNodesOnly", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.Subtree(graph.WithNodesOnly(ctx), f.Street, 2)
+		}},
+		{"ShortestPath", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.ShortestPath(ctx, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 6})
+		}},
+		{"ShortestPathMembers", func(ctx context.Context, s graph.Store) (any, error) {
+			return s.ShortestPath(ctx, f.ShuQian, f.Community, graph.PathQuery{MaxDepth: 4})
+		}},
+	}
+}
+
+// leanJSON renders v with every node and edge cut to its core (maps in a
+// fixed order, as encoding/json writes them).
+func leanJSON(t *testing.T, v any) string {
+	t.Helper()
+	return asJSON(t, leanValue(v))
+}
+
+func leanValue(v any) any {
+	switch x := v.(type) {
+	case *graph.Node:
+		if x == nil {
+			return nil
+		}
+		return normNode(graph.LeanNode(x))
+	case *graph.Edge:
+		if x == nil {
+			return nil
+		}
+		return normEdge(graph.LeanEdge(x))
+	case []*graph.Node:
+		out := make([]any, len(x))
+		for i, n := range x {
+			out[i] = leanValue(n)
+		}
+		return out
+	case []*graph.Edge:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = leanValue(e)
+		}
+		return out
+	case []graph.Related:
+		out := make([]any, len(x))
+		for i, r := range x {
+			out[i] = []any{leanValue(r.Edge), leanValue(r.Node)}
+		}
+		return out
+	case map[string][]graph.Related:
+		out := make(map[string]any, len(x))
+		for k, rs := range x {
+			out[k] = leanValue(rs)
+		}
+		return out
+	case map[string][]*graph.Node:
+		out := make(map[string]any, len(x))
+		for k, ns := range x {
+			out[k] = leanValue(ns)
+		}
+		return out
+	case *graph.NodePage:
+		if x == nil {
+			return nil
+		}
+		c := *x
+		c.Nodes = nil
+		return map[string]any{"page": c, "nodes": leanValue(x.Nodes)}
+	case *graph.Expanded:
+		if x == nil {
+			return nil
+		}
+		nodes := make(map[string]any, len(x.Nodes))
+		for k, n := range x.Nodes {
+			nodes[k] = leanValue(n)
+		}
+		rel := make(map[string]any, len(x.Related))
+		for k, m := range x.Related {
+			rel[k] = leanValue(m)
+		}
+		return map[string]any{"nodes": nodes, "related": rel}
+	case *graph.Subgraph:
+		if x == nil {
+			return nil
+		}
+		return map[string]any{"nodes": leanValue(x.Nodes), "edges": leanValue(x.Edges), "truncated": x.Truncated}
+	case *graph.Path:
+		if x == nil {
+			return nil
+		}
+		return map[string]any{"nodes": leanValue(x.Nodes), "edges": leanValue(x.Edges)}
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = leanValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+func asJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	return string(b)
+}
