@@ -103,7 +103,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		m := &graph.Meter{}
-		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)
+		ctx = withLoaders(graph.ContextWithMeter(leanContext(ctx), m), r.Store)
 		if opts.AuditLog != nil {
 			ctx = withAuditLog(ctx, opts.AuditLog)
 		}

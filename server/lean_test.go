@@ -1,0 +1,161 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/internal/testenv"
+	"github.com/orgnet/orgnet/seed"
+)
+
+// leanRecorder is a store that notes, per read, whether the context asked
+// for a lean read (graph.WithLean). It keeps graph.Expander: the Neo4j
+// store's one-statement Expand is what a lean operation must reach.
+type leanRecorder struct {
+	graph.Store
+	mu         sync.Mutex
+	lean, full int
+}
+
+func (r *leanRecorder) note(ctx context.Context) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if graph.IsLean(ctx) {
+		r.lean++
+	} else {
+		r.full++
+	}
+}
+
+func (r *leanRecorder) counts() (lean, full int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	lean, full = r.lean, r.full
+	r.lean, r.full = 0, 0
+	return lean, full
+}
+
+func (r *leanRecorder) Node(ctx context.Context, id string) (*graph.Node, error) {
+	r.note(ctx)
+	return r.Store.Node(ctx, id)
+}
+
+func (r *leanRecorder) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	r.note(ctx)
+	return r.Store.Nodes(ctx, ids)
+}
+
+func (r *leanRecorder) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+	r.note(ctx)
+	return r.Store.FindNodes(ctx, f, p)
+}
+
+func (r *leanRecorder) Search(ctx context.Context, text string, limit int) ([]*graph.Node, error) {
+	r.note(ctx)
+	return r.Store.Search(ctx, text, limit)
+}
+
+func (r *leanRecorder) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
+	r.note(ctx)
+	return r.Store.Related(ctx, ids, q)
+}
+
+func (r *leanRecorder) Ancestors(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
+	r.note(ctx)
+	return r.Store.Ancestors(ctx, ids)
+}
+
+func (r *leanRecorder) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+	r.note(ctx)
+	return r.Store.Neighbourhood(ctx, id, q)
+}
+
+func (r *leanRecorder) Subtree(ctx context.Context, id string, d int) (*graph.Subgraph, error) {
+	r.note(ctx)
+	return r.Store.Subtree(ctx, id, d)
+}
+
+func (r *leanRecorder) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
+	r.note(ctx)
+	return r.Store.ShortestPath(ctx, from, to, q)
+}
+
+func (r *leanRecorder) Expand(ctx context.Context, ids []string, x *graph.Expansion) (*graph.Expanded, error) {
+	r.note(ctx)
+	return graph.Expand(ctx, r.Store, ids, x)
+}
+
+func (r *leanRecorder) FindNodesExpand(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
+	r.note(ctx)
+	return graph.FindNodesExpand(ctx, r.Store, f, p, x)
+}
+
+// TestLeanOperations: queries that select only the core of nodes and edges
+// read lean, the others in full, and either way the Neo4j store answers
+// byte for byte what the embedded store (which always reads in full)
+// answers.
+func TestLeanOperations(t *testing.T) {
+	tests := []struct {
+		name, query string
+		lean        bool
+	}{
+		{"organisation with relations", `{ organisation(id: "org:shanqiuhui-makerspace-party-branch") { id name kind tier
+			parent { id } parents { id name } children { id name } alliances { role since alliance { id name type } } ancestors { id name } } }`, true},
+		{"page of villages with children", `{ organisations(filter: {kinds: [VILLAGE]}, first: 5) { totalCount
+			nodes { id name kind tier children { id name } mentors { mentor { id name } since } } pageInfo { endCursor hasNextPage } edges { cursor } } }`, true},
+		{"neighbourhood with edges", `{ neighbourhood(id: "alliance:shujia", depth: 2, relations: [MEMBER_OF, MENTORS, ADJACENT_TO], limit: 200) {
+			nodes { id label type kind tier provenance { source } } edges { id source target type label provenance { source } } truncated } }`, true},
+		{"subtree", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 3) { nodes { id label type tier nameEn } edges { id source target type label } truncated } }`, true},
+		{"subtree nodes only", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 2) { nodes { id name } } }`, true},
+		{"shortest path", `{ shortestPath(from: "org:shengdun-village", to: "org:yuelin-party-working-committee") { length nodes { id label type } edges { id type label source target } } }`, true},
+		{"alliance members and mentors", `{ alliance(id: "alliance:shujia") { id name kindName type since until provenance { source }
+			members { role organisation { id name mentors { mentor { id name } } mentees { mentee { id } } } } } }`, true},
+		{"fragments", `query { node(id: "alliance:shujia") { ...F } } fragment F on Node { __typename id name ... on Alliance { type members { organisation { id ...O } } } }
+			fragment O on Organisation { ancestors { id name } neighbours { id } }`, true},
+		{"search", `{ search(text: "圣墩") { id name nameEn label } }`, true},
+		{"alliances", `{ alliances { id name kind type members { role } } }`, true},
+		{"graph node's node", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 1) { nodes { node { id name } } } }`, true},
+
+		{"quote", `{ organisation(id: "org:shengdun-village") { id provenance { source quote } } }`, false},
+		{"attributes", `{ organisation(id: "org:shengdun-village") { id strength population } }`, false},
+		{"attribute list", `{ organisation(id: "org:shengdun-village") { id attributes { key value } } }`, false},
+		{"posts", `{ organisation(id: "org:shengdun-party-group-4") { id posts { title person { name } } } }`, false},
+		{"nested quote", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 1) { nodes { id node { provenance { quote } } } } }`, false},
+		{"membership edge", `{ alliance(id: "alliance:shujia") { members { edge { id provenance { quote } } } } }`, false},
+		{"pairings root", `{ pairings { id mentor { name } } }`, false},
+		{"mixed roots", `{ organisation(id: "org:shengdun-village") { id } stats { nodes } }`, false},
+	}
+	rec := map[string]*leanRecorder{}
+	hs := map[string]*harness{}
+	for _, s := range testenv.Stores() {
+		st := s.Open(t)
+		if _, err := st.Apply(context.Background(), seed.Yuelin()); err != nil {
+			t.Fatalf("seed %s: %v", s.Name, err)
+		}
+		rec[s.Name] = &leanRecorder{Store: st}
+		hs[s.Name] = newHarness(t, rec[s.Name], s.Name)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var first []byte
+			for _, s := range testenv.Stores() {
+				r := hs[s.Name].in(t).do(tc.query, nil)
+				lean, full := rec[s.Name].counts()
+				if len(r.Errors) > 0 {
+					t.Fatalf("%s: errors %v", s.Name, r.Errors)
+				}
+				if tc.lean && (lean == 0 || full > 0) || !tc.lean && lean > 0 {
+					t.Errorf("%s: %d lean and %d full reads; want lean = %v", s.Name, lean, full, tc.lean)
+				}
+				if first == nil {
+					first = r.Data
+				} else if !bytes.Equal(first, r.Data) {
+					t.Errorf("answers differ\n%s\n%s: %s", first, s.Name, r.Data)
+				}
+			}
+		})
+	}
+}
