@@ -1,0 +1,115 @@
+package neo4j
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/orgnet/orgnet/graph"
+)
+
+// A freshly started Neo4j plans every statement the first time it meets it,
+// in interpreted code, and several requests may plan the same statement at
+// once (docs/reliability.md §4). WarmWrites has Neo4j plan the store's write
+// statements before any client asks: it runs the real write methods
+// (CreateNode, UpdateNode, CreateEdge, DeleteEdge, Apply, DeleteNode with
+// and without cascade) on throwaway ids inside one transaction that is
+// always rolled back, so nothing is ever written.
+
+// errWarmRollback is what the warm-up's transaction function returns so
+// that the driver rolls the transaction back. It is not retryable (not a
+// driver or server error), so ExecuteWrite runs the function once.
+var errWarmRollback = errors.New("neo4j: warm-up transaction rolled back on purpose")
+
+// WarmReport says what WarmWrites did.
+type WarmReport struct {
+	// IDs are the throwaway node and edge ids it used; none exists after.
+	IDs []string
+	// Statements is the number of statements sent; Attempts how often the
+	// transaction function ran (1: the driver did not retry).
+	Statements, Attempts int
+	Took                 time.Duration
+}
+
+type ambientKey struct{}
+
+// ambientTx returns the transaction writeTx must run in instead of its own
+// (set only by WarmWrites), or nil.
+func ambientTx(ctx context.Context) runner {
+	tx, _ := ctx.Value(ambientKey{}).(runner)
+	return tx
+}
+
+// WarmWrites runs the store's write statements once, on throwaway ids, in
+// one transaction that it rolls back. Nothing is written, whatever happens.
+// Returns ErrUnavailable when the database cannot be reached, and an error
+// naming the step when a write statement failed.
+func (s *Store) WarmWrites(ctx context.Context) (WarmReport, error) {
+	var rep WarmReport
+	start := time.Now()
+	tag := make([]byte, 6)
+	_, _ = rand.Read(tag)
+	pre := "warmup:" + hex.EncodeToString(tag) + ":"
+	a, b, c := pre+"a", pre+"b", pre+"c"
+	eSub, eAdj, eAC, eCA := pre+"sub", pre+"adj", pre+"ac", pre+"ca"
+	rep.IDs = []string{a, b, c, eSub, eAdj, eAC, eCA}
+	prov := graph.Provenance{Source: graph.SourceSynthetic, Ref: "orgnet warm-up"}
+	node := func(id string) graph.Node {
+		return graph.Node{ID: id, Label: graph.LabelOrganisation, Kind: "VILLAGE", Name: "预热 " + id, NameEn: "Warm-up " + id,
+			Attrs: map[string]any{"population": 1}, Provenance: prov}
+	}
+	edge := func(id, from, to string, t graph.RelType, attrs map[string]any) graph.Edge {
+		return graph.Edge{ID: id, From: from, To: to, Type: t, Since: "2016-10-01", Attrs: attrs, Provenance: prov}
+	}
+	meter := &graph.Meter{}
+	mctx := graph.ContextWithMeter(ctx, meter)
+	_, err := writeTx(mctx, s, "warm up writes", func(tx runner) (struct{}, error) {
+		rep.Attempts++
+		w := context.WithValue(mctx, ambientKey{}, tx)
+		name := "预热 renamed"
+		steps := []struct {
+			name string
+			do   func() error
+		}{
+			{"create node", func() error { _, err := s.CreateNode(w, node(a)); return err }},
+			{"create node", func() error { _, err := s.CreateNode(w, node(b)); return err }},
+			{"update node", func() error { _, err := s.UpdateNode(w, a, graph.NodeUpdate{Name: &name}); return err }},
+			{"create edge", func() error {
+				_, err := s.CreateEdge(w, edge(eSub, b, a, graph.RelSubOrganisationOf, nil))
+				return err
+			}},
+			{"create edge", func() error {
+				_, err := s.CreateEdge(w, edge(eAdj, a, b, graph.RelAdjacentTo, map[string]any{"note": "warm-up"}))
+				return err
+			}},
+			{"delete edge", func() error { return s.DeleteEdge(w, eAdj) }},
+			{"apply upserts", func() error {
+				_, err := s.Apply(w, graph.Batch{Nodes: []graph.Node{node(c), node(b)}, Edges: []graph.Edge{
+					edge(eAC, a, c, graph.RelAdjacentTo, nil), edge(eCA, c, a, graph.RelAdjacentTo, map[string]any{"note": "warm-up"})}})
+				return err
+			}},
+			{"apply deletions", func() error {
+				_, err := s.Apply(w, graph.Batch{DeleteEdges: []string{eAC, eCA}, DeleteNodes: []string{c}})
+				return err
+			}},
+			{"delete node", func() error { _, err := s.DeleteNode(w, a, true); return err }},
+		}
+		for _, st := range steps {
+			if err := st.do(); err != nil {
+				return struct{}{}, fmt.Errorf("warm-up %s: %w", st.name, err)
+			}
+		}
+		return struct{}{}, errWarmRollback
+	})
+	rep.Statements, rep.Took = int(meter.Count()), time.Since(start)
+	if errors.Is(err, errWarmRollback) {
+		return rep, nil
+	}
+	if err == nil { // cannot happen: the function never returns nil
+		err = errors.New("neo4j: the warm-up transaction was not rolled back")
+	}
+	return rep, err
+}
