@@ -35,6 +35,9 @@ type Config struct {
 	Security Security
 	// Tracing: OpenTelemetry spans (see tracing.go). The zero value is off.
 	Tracing Tracing
+	// WarmUp, when set, keeps /readyz at 503 until its Run has returned
+	// (see warm.go); it runs its documents through this app's handler.
+	WarmUp *WarmUp
 }
 
 // New returns the echo application.
@@ -91,6 +94,9 @@ func New(cfg Config) *echo.Echo {
 		cfg.GQL.Auth = cfg.Security.Auth
 	}
 	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker}, cfg.GQL)
+	if cfg.WarmUp != nil {
+		cfg.WarmUp.attach(gh)
+	}
 	e.Any("/graphql", echo.WrapHandler(batching(gh, cfg.Security.MaxBatch)))
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/explore/") })
 	e.GET("/graphiql", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/graphiql/") })
@@ -105,6 +111,9 @@ func New(cfg Config) *echo.Echo {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", func(c echo.Context) error {
+		if cfg.WarmUp.Warming() {
+			return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "warming up", "reason": "warming up", "store": cfg.StoreName, "rounds": cfg.WarmUp.rounds.Load()})
+		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 		defer cancel()
 		if err := cfg.Store.Ping(ctx); err != nil {

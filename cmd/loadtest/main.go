@@ -10,6 +10,9 @@
 // (a JVM such as Neo4j's compiles its hot paths in the first minute); what
 // the warm-up sends is reported on its own line and not in the figures.
 //
+// Before sending it waits (up to --ready-wait, 5 min) until the server's
+// /readyz answers 200: orgnet serve --warmup is not ready while it warms up.
+//
 // It only talks to loopback addresses.
 package main
 
@@ -51,6 +54,9 @@ type config struct {
 	// pool is how many created organisations are kept at most before
 	// writes only delete, so that the store stays about the same size.
 	pool int
+	// readyWait is how long to wait for the server's /readyz to answer 200
+	// before sending (0: not at all); readyPoll how often to ask (default 1 s).
+	readyWait, readyPoll time.Duration
 }
 
 func main() {
@@ -65,6 +71,7 @@ func main() {
 	flag.StringVar(&c.token, "token", os.Getenv("ORGNET_TOKEN"), "bearer token, if the server wants one (env ORGNET_TOKEN)")
 	flag.DurationVar(&c.warmup, "warmup", 0, "ramp up from 0 to --rate over this time first; not counted in the figures (at most 10m)")
 	flag.IntVar(&c.pool, "pool", 16, "created organisations kept at most (writes then delete)")
+	flag.DurationVar(&c.readyWait, "ready-wait", 5*time.Minute, "wait at most this long for the server's /readyz (derived from --url) to answer 200 before sending, e.g. while orgnet warms up; 0: do not wait")
 	flag.Parse()
 	if err := run(c, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -302,6 +309,60 @@ func (r *runner) pace(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup
 	}
 }
 
+// waitReady waits, at most maxWait, until the server's /readyz (on the
+// host of base) answers 200: a server that is still starting or warming up
+// (orgnet serve --warmup) would only count errors. A server without
+// /readyz (404) is not waited for.
+func waitReady(ctx context.Context, client *http.Client, base *url.URL, maxWait, poll time.Duration, w io.Writer) error {
+	if maxWait <= 0 {
+		return nil
+	}
+	if poll <= 0 {
+		poll = time.Second
+	}
+	u := *base
+	u.Path, u.RawQuery = "/readyz", ""
+	start := time.Now()
+	waiting := false
+	last := ""
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case http.StatusOK:
+				if waiting {
+					fmt.Fprintf(w, "server ready after %v\n", time.Since(start).Round(100*time.Millisecond))
+				}
+				return nil
+			case http.StatusNotFound:
+				fmt.Fprintf(w, "%s: 404, not waiting for readiness\n", u.String())
+				return nil
+			}
+			last = fmt.Sprintf("%d %s", resp.StatusCode, bytes.TrimSpace(body))
+		} else {
+			last = err.Error()
+		}
+		if !waiting {
+			fmt.Fprintf(w, "waiting up to %v for %s to answer 200 (now: %s)…\n", maxWait, u.String(), last)
+			waiting = true
+		}
+		if time.Since(start)+poll > maxWait {
+			return fmt.Errorf("the server was not ready after %v (%s: %s)", maxWait, u.String(), last)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(poll):
+		}
+	}
+}
+
 func percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
@@ -327,6 +388,9 @@ func run(c config, w io.Writer) error {
 	if c.writeRatio < 0 || c.writeRatio > 1 {
 		return fmt.Errorf("write-ratio %v: want 0..1", c.writeRatio)
 	}
+	if c.readyWait < 0 || c.readyWait > time.Hour {
+		return fmt.Errorf("ready-wait %v: want 0..1h", c.readyWait)
+	}
 	all, err := examples.All()
 	if err != nil {
 		return err
@@ -339,6 +403,9 @@ func run(c config, w io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
+	if err := waitReady(ctx, r.client, u, c.readyWait, c.readyPoll, w); err != nil {
+		return err
+	}
 	before := scrape(r.client, u, c.token)
 	fmt.Fprintf(w, "loadtest: %s, %.0f req/s for %v, write ratio %.2f\n", r.url, c.rate, c.duration, c.writeRatio)
 	fmt.Fprintf(w, "server before: %v\n", before)

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel"
 
 	"github.com/orgnet/orgnet/graph"
+	neo4jstore "github.com/orgnet/orgnet/graph/neo4j"
 	"github.com/orgnet/orgnet/seed"
 	"github.com/orgnet/orgnet/server"
 	"github.com/orgnet/orgnet/server/auth"
@@ -28,6 +29,7 @@ func serveCmd() *cli.Command {
 		Flags: append(storeFlags(),
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen address", Sources: cli.EnvVars("ORGNET_ADDR")},
 			&cli.BoolFlag{Name: "seed", Value: true, Usage: "seed the Yuelin network when the store is empty", Sources: cli.EnvVars("ORGNET_SEED")},
+			&cli.DurationFlag{Name: "warmup", Usage: "warm the store up for at most this long before /readyz turns ready: read-only GraphQL through the server's own handler, and on Neo4j the write statements in rolled-back transactions (default 45s with --store neo4j, 0 = off with memory; 0: off)", Sources: cli.EnvVars("ORGNET_WARMUP")},
 			&cli.DurationFlag{Name: "request-timeout", Value: 30 * time.Second, Usage: "deadline for one request", Sources: cli.EnvVars("ORGNET_REQUEST_TIMEOUT")},
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
@@ -89,6 +91,10 @@ func serveCmd() *cli.Command {
 				return err
 			}
 			defer stopTracing()
+			warm, err := warmUp(cmd, store, name)
+			if err != nil {
+				return err
+			}
 			app := server.New(server.Config{
 				Store: store, StoreName: name, Logger: slog.Default(),
 				BodyLimit: cmd.String("body-limit"), RequestTimeout: cmd.Duration("request-timeout"),
@@ -101,6 +107,7 @@ func serveCmd() *cli.Command {
 				},
 				Security: sec,
 				Tracing:  tracing,
+				WarmUp:   warm,
 			})
 			ln, err := net.Listen("tcp", cmd.String("addr"))
 			if err != nil {
@@ -117,6 +124,9 @@ func serveCmd() *cli.Command {
 			}
 			url := scheme + "://" + ln.Addr().String()
 			slog.Info("orgnet is serving", "store", name, "anonymous", sec.Auth.AnonymousRole().String(), "graphiql", url+"/graphiql/", "graphql", url+"/graphql", "startup", time.Since(start).Round(time.Millisecond))
+			if warm != nil {
+				go warm.Run(ctx) // /readyz answers 503 "warming up" until it returns
+			}
 			select {
 			case err := <-errc:
 				if errors.Is(err, http.ErrServerClosed) {
@@ -131,6 +141,32 @@ func serveCmd() *cli.Command {
 			return srv.Shutdown(sctx)
 		},
 	}
+}
+
+// warmUp reads --warmup: nil when it is off. On Neo4j the store warm-up
+// plans the write statements too (in transactions that are rolled back).
+func warmUp(cmd *cli.Command, store graph.Store, storeName string) (*server.WarmUp, error) {
+	budget := time.Duration(0)
+	if storeName == "neo4j" {
+		budget = 45 * time.Second
+	}
+	if cmd.IsSet("warmup") {
+		budget = cmd.Duration("warmup")
+	}
+	if budget < 0 {
+		return nil, fmt.Errorf("--warmup %v: want 0 (off) or more", budget)
+	}
+	if budget == 0 {
+		return nil, nil
+	}
+	opts := server.WarmUpOptions{Budget: budget, Logger: slog.Default()}
+	if ns, ok := store.(*neo4jstore.Store); ok {
+		opts.Store = func(ctx context.Context) error {
+			_, err := ns.WarmWrites(ctx)
+			return err
+		}
+	}
+	return server.NewWarmUp(opts), nil
 }
 
 // seedStore loads the Yuelin network (idempotent: an upsert of the same
