@@ -35,6 +35,11 @@ type Config struct {
 	Security Security
 	// Tracing: OpenTelemetry spans (see tracing.go). The zero value is off.
 	Tracing Tracing
+	// ImportLimit caps POST /import bodies, which BodyLimit does not
+	// (bytes; default DefaultImportLimit, 256 MiB); ImportTimeout bounds an
+	// import instead of RequestTimeout (default DefaultImportTimeout).
+	ImportLimit   int64
+	ImportTimeout time.Duration
 	// WarmUp, when set, keeps /readyz at 503 until its Run has returned
 	// (see warm.go); it runs its documents through this app's handler.
 	WarmUp *WarmUp
@@ -77,11 +82,13 @@ func New(cfg Config) *echo.Echo {
 			return nil
 		},
 	}))
-	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	// POST /import has its own limit and timeout (import.go).
+	isImport := func(c echo.Context) bool { return c.Request().URL.Path == "/import" }
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: cfg.RequestTimeout,
 		// A subscription lives as long as its websocket.
-		Skipper: func(c echo.Context) bool { return c.IsWebSocket() },
+		Skipper: func(c echo.Context) bool { return c.IsWebSocket() || isImport(c) },
 	}))
 
 	useSecurity(e, cfg.Security)
@@ -107,6 +114,14 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/explore", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/explore/") })
 	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
 	e.GET("/export/:format", exportHandler(cfg.Store))
+	im := &importer{store: cfg.Store, limit: cfg.ImportLimit, timeout: cfg.ImportTimeout, audit: cfg.GQL.AuditLog, broker: cfg.Broker, logger: cfg.Logger}
+	if im.limit <= 0 {
+		im.limit = DefaultImportLimit
+	}
+	if im.timeout <= 0 {
+		im.timeout = DefaultImportTimeout
+	}
+	e.POST("/import", im.handle, importAuth(cfg.Security.Auth))
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -29,9 +29,11 @@ func serveCmd() *cli.Command {
 		Flags: append(storeFlags(),
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen address", Sources: cli.EnvVars("ORGNET_ADDR")},
 			&cli.BoolFlag{Name: "seed", Value: true, Usage: "seed the Yuelin network when the store is empty", Sources: cli.EnvVars("ORGNET_SEED")},
-			&cli.DurationFlag{Name: "warmup", Usage: "warm the store up for at most this long before /readyz turns ready: read-only GraphQL through the server's own handler, and on Neo4j the write statements in rolled-back transactions (default 45s with --store neo4j, 0 = off with memory; 0: off)", Sources: cli.EnvVars("ORGNET_WARMUP")},
+			&cli.DurationFlag{Name: "warmup", Usage: "warm the store up for at most this long before /readyz turns ready: read-only GraphQL through the server's own handler, and on Neo4j the write statements in rolled-back transactions (default: 45s with --store neo4j, off with memory; 0 turns it off)", Sources: cli.EnvVars("ORGNET_WARMUP")},
 			&cli.DurationFlag{Name: "request-timeout", Value: 30 * time.Second, Usage: "deadline for one request", Sources: cli.EnvVars("ORGNET_REQUEST_TIMEOUT")},
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
+			&cli.StringFlag{Name: "import-limit", Value: "256MiB", Usage: "largest file POST /import takes (admins only), instead of --body-limit", Sources: cli.EnvVars("ORGNET_IMPORT_LIMIT")},
+			&cli.DurationFlag{Name: "import-timeout", Value: server.DefaultImportTimeout, Usage: "deadline for one POST /import, instead of --request-timeout", Sources: cli.EnvVars("ORGNET_IMPORT_TIMEOUT")},
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
 			&cli.BoolFlag{Name: "no-introspection", Usage: "turn GraphQL introspection off", Sources: cli.EnvVars("ORGNET_NO_INTROSPECTION")},
 			&cli.IntFlag{Name: "max-depth", Value: gql.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
@@ -91,6 +93,10 @@ func serveCmd() *cli.Command {
 				return err
 			}
 			defer stopTracing()
+			importLimit, err := server.ParseSize(cmd.String("import-limit"))
+			if err != nil || importLimit == 0 {
+				return fmt.Errorf("--import-limit %q: want a size such as 256MiB", cmd.String("import-limit"))
+			}
 			warm, err := warmUp(cmd, store, name)
 			if err != nil {
 				return err
@@ -98,6 +104,7 @@ func serveCmd() *cli.Command {
 			app := server.New(server.Config{
 				Store: store, StoreName: name, Logger: slog.Default(),
 				BodyLimit: cmd.String("body-limit"), RequestTimeout: cmd.Duration("request-timeout"),
+				ImportLimit: importLimit, ImportTimeout: cmd.Duration("import-timeout"),
 				GQL: gql.Options{
 					ComplexityLimit: int(cmd.Int("complexity-limit")), DisableIntrospection: cmd.Bool("no-introspection"),
 					MaxDepth: int(cmd.Int("max-depth")), AuditLog: audit,
@@ -246,7 +253,7 @@ func securityConfig(cmd *cli.Command, storeName string) (server.Security, *auth.
 	}
 	return server.Security{
 		Auth:        a,
-		AdminPaths:  []string{"/metrics", "/debug/pprof"},
+		AdminPaths:  []string{"/metrics", "/debug/pprof", "/import"},
 		CORSOrigins: cmd.StringSlice("cors-origins"),
 		RateLimit:   cmd.Float("rate-limit"),
 		RateBurst:   int(cmd.Int("rate-burst")),
