@@ -65,6 +65,24 @@ var Kinds = map[Label][]string{
 	LabelScenario: {"SAVED", "COMMITTED"},
 }
 
+// LabelOfKind returns the label whose Kinds list kind. No kind belongs to
+// two labels (TestKindsDisjoint), so a node's kind tells its label: the
+// Neo4j store's lean reads rely on it instead of reading labels.
+func LabelOfKind(kind string) (Label, bool) {
+	l, ok := labelOfKind[kind]
+	return l, ok
+}
+
+var labelOfKind = func() map[string]Label {
+	m := map[string]Label{}
+	for l, ks := range Kinds {
+		for _, k := range ks {
+			m[k] = l
+		}
+	}
+	return m
+}()
+
 // AllianceTypes are the five types of regional alliance the article names
 // (强村带动, 产业纽带, 文化共建, 项目联动, 服务共享), kept in the attribute
 // AttrAllianceType.

@@ -251,11 +251,12 @@ var (
 	leanRelKeys  = []string{propID, propSince, propUntil, propSource, graph.AttrRole, graph.AttrTitle}
 )
 
-// Keys of the lean maps that are not properties.
-const (
-	leanLabelKey = "_label" // a node's graph label
-	leanTypeKey  = "_type"  // a relationship's type
-)
+// leanTypeKey is the key of a relationship's type in its lean map. A lean
+// node carries no label: its kind tells it (graph.LabelOfKind), and reading
+// labels(n) per node cost Neo4j more than all the properties together
+// (subtree of 238 nodes: 3.5 ms with [l IN labels(m) WHERE …][0], 2.0 ms
+// without; the whole nodes 2.5 ms).
+const leanTypeKey = "_type"
 
 func project(template string, lean bool) string {
 	return projectRE.ReplaceAllStringFunc(template, func(m string) string {
@@ -264,21 +265,22 @@ func project(template string, lean bool) string {
 		if !lean {
 			return x
 		}
-		keys, extraKey, extra := leanNodeKeys, leanLabelKey, strings.ReplaceAll(graphLabelOf, "(n)", "("+x+")")
+		keys := leanNodeKeys
+		var extra []string
 		if kind == "REL" {
-			keys, extraKey, extra = leanRelKeys, leanTypeKey, "type("+x+")"
+			keys, extra = leanRelKeys, []string{leanTypeKey + ": type(" + x + ")"}
 		}
 		parts := make([]string, 0, len(keys)+1)
 		if strings.Contains(x, ".") {
 			for _, k := range keys {
 				parts = append(parts, k+": "+x+"."+k)
 			}
-			return "{" + strings.Join(append(parts, extraKey+": "+extra), ", ") + "}"
+			return "{" + strings.Join(append(parts, extra...), ", ") + "}"
 		}
 		for _, k := range keys {
 			parts = append(parts, "."+k)
 		}
-		return x + " {" + strings.Join(append(parts, extraKey+": "+extra), ", ") + "}"
+		return x + " {" + strings.Join(append(parts, extra...), ", ") + "}"
 	})
 }
 

@@ -100,9 +100,9 @@ func TestProject(t *testing.T) {
 		full, lean string
 	}{
 		{"RETURN NODE(n) AS n", "RETURN n AS n",
-			"RETURN n {.id, .kind, .name, .nameEn, .tier, .since, .until, .source, .allianceType, _label: [l IN labels(n) WHERE l <> 'Node'][0]} AS n"},
+			"RETURN n {.id, .kind, .name, .nameEn, .tier, .since, .until, .source, .allianceType} AS n"},
 		{"[x IN kept | {n: NODE(x.n), d: x.d}]", "[x IN kept | {n: x.n, d: x.d}]",
-			"[x IN kept | {n: {id: x.n.id, kind: x.n.kind, name: x.n.name, nameEn: x.n.nameEn, tier: x.n.tier, since: x.n.since, until: x.n.until, source: x.n.source, allianceType: x.n.allianceType, _label: [l IN labels(x.n) WHERE l <> 'Node'][0]}, d: x.d}]"},
+			"[x IN kept | {n: {id: x.n.id, kind: x.n.kind, name: x.n.name, nameEn: x.n.nameEn, tier: x.n.tier, since: x.n.since, until: x.n.until, source: x.n.source, allianceType: x.n.allianceType}, d: x.d}]"},
 		{"RETURN REL(r1) AS r", "RETURN r1 AS r",
 			"RETURN r1 {.id, .since, .until, .source, .role, .title, _type: type(r1)} AS r"},
 		{"NODES(n) XNODE(n)", "NODES(n) XNODE(n)", "NODES(n) XNODE(n)"},

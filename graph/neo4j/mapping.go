@@ -98,7 +98,8 @@ func putString(p map[string]any, k, v string) {
 }
 
 // decodeNode turns a returned node into a graph.Node: a whole node, or the
-// lean map of project (its properties and leanLabelKey; absent ones null).
+// lean map of project (its core properties, absent ones null; the label
+// follows from the kind).
 func decodeNode(v any) (*graph.Node, error) {
 	var (
 		labels    []string
@@ -114,8 +115,12 @@ func decodeNode(v any) (*graph.Node, error) {
 		}
 		labels, props, elementID = x.Labels, x.Props, x.ElementId
 	case map[string]any:
-		l, _ := x[leanLabelKey].(string)
-		labels, props, elementID = []string{l}, x, "(lean)"
+		k, _ := x[propKind].(string)
+		l, ok := graph.LabelOfKind(k)
+		if !ok {
+			return nil, fmt.Errorf("neo4j: lean node %v has kind %q, which is no label's", x[propID], k)
+		}
+		labels, props, elementID = []string{string(l)}, x, "(lean)"
 	default:
 		return nil, fmt.Errorf("neo4j: want a node, got %T", v)
 	}
@@ -162,7 +167,7 @@ func decodeNode(v any) (*graph.Node, error) {
 					n.AttrProvenance = nil
 				}
 			}
-		case propSearchKey, leanLabelKey:
+		case propSearchKey:
 		default:
 			if strings.HasPrefix(k, "_") { // the store's own markers; never attributes
 				continue

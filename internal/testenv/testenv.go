@@ -7,14 +7,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/memory"
 	neo4jstore "github.com/orgnet/orgnet/graph/neo4j"
+	"github.com/orgnet/orgnet/internal/testlock"
 )
 
 // CI reports whether the tests run in CI (CI=true).
@@ -46,32 +45,12 @@ func Neo4jAuth() (user, password string) {
 	return user, password
 }
 
-var (
-	lockOnce sync.Once
-	lockErr  error
-	// lockFile is kept referenced: were it collected, its finalizer would
-	// close the descriptor and release the lock.
-	lockFile *os.File
-)
-
-// LockNeo4j serialises the test binaries that use the one shared Neo4j
-// database (go test runs packages in parallel): the first call takes an
-// exclusive file lock that is held until the process exits.
+// LockNeo4j serialises the test binaries that use one shared Neo4j
+// database (testlock.Neo4j: an exclusive file lock per NEO4J_URI, held
+// until the process exits).
 func LockNeo4j(tb testing.TB) {
 	tb.Helper()
-	lockOnce.Do(func() {
-		path := filepath.Join(os.TempDir(), "orgnet-neo4j-tests.lock")
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-		if err != nil {
-			lockErr = err
-			return
-		}
-		lockFile = f
-		lockErr = syscall.Flock(int(f.Fd()), syscall.LOCK_EX) // released when the process exits
-	})
-	if lockErr != nil || lockFile == nil {
-		tb.Fatalf("lock the shared Neo4j: %v", lockErr)
-	}
+	testlock.Neo4j(tb)
 }
 
 // Memory opens a fresh embedded store in a temporary directory.
