@@ -50,6 +50,11 @@ func main() {
 	}
 	defer drv.Close(ctx)
 	actx := graph.WithAsOf(ctx, graph.Today())
+	lctx := graph.WithNodesOnly(graph.WithLean(actx))
+	sub := func(dir graph.Direction, t graph.RelType) graph.ExpandStep {
+		return graph.ExpandStep{Q: graph.RelQuery{Types: []graph.RelType{t}, Dir: dir}}
+	}
+	orgX := &graph.Expansion{Steps: []graph.ExpandStep{sub(graph.Out, graph.RelSubOrganisationOf), sub(graph.In, graph.RelSubOrganisationOf), sub(graph.Out, graph.RelMemberOf)}}
 	cy := func(q string, p map[string]any) func() error {
 		return func() error {
 			_, err := driver.ExecuteQuery(ctx, drv, q, p, driver.EagerResultTransformer, driver.ExecuteQueryWithReadersRouting())
@@ -77,7 +82,22 @@ func main() {
 		{"floor: neighbourhood, whole nodes + edges among", cy(nbFloor+` WITH collect(m) AS ns
 CALL (ns) { UNWIND ns AS a MATCH (a)-[r]->(b) WHERE b IN ns RETURN collect({r: r, f: a.id, t: b.id}) AS es }
 RETURN ns, es`, nbP)},
+		{"store.Neighbourhood depth 2, lean, nodes only (what orgnet asks)", func() error {
+			_, err := st.Neighbourhood(lctx, "org:s001-village-0002", graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
+			return err
+		}},
 		{"store.Subtree depth 3", func() error { _, err := st.Subtree(actx, "org:s001-committee", 3); return err }},
+		{"store.Subtree depth 3, lean, nodes only (what orgnet asks)", func() error { _, err := st.Subtree(lctx, "org:s001-committee", 3); return err }},
+		{"floor: subtree depth 3, projected nodes", cy(`MATCH (root:Node {id: $id})
+CALL (root) {
+  MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y)){0,3}(m)
+  RETURN m
+}
+RETURN collect(m {.id, .name, .kind, .tier}) AS ns`, map[string]any{"id": "org:s001-committee"})},
+		{"store.Expand org (lean)", func() error {
+			_, err := st.Expand(lctx, []string{"org:s001-community-0001"}, orgX)
+			return err
+		}},
 		{"store.ShortestPath", func() error {
 			_, err := st.ShortestPath(actx, "org:s001-village-0002", "org:s002-village-0016", graph.PathQuery{MaxDepth: 8})
 			return err
