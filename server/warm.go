@@ -43,6 +43,16 @@ type WarmUpOptions struct {
 	// round before under which it counts as stable (default 0.1); a change
 	// under a millisecond always does.
 	Tolerance float64
+	// ColdMin is how long a cold server warms up at least: one whose first
+	// round's median was ColdFactor (default 2) or more times the latest
+	// round's. A JVM that has just started (Neo4j) settles for a few rounds
+	// while its JIT compiler is still at work: on the 2-core VM, stopping
+	// when the medians first settled (7.5 s) left a 200 req/s load with a
+	// p99 of 2.2 s and a timeout, where 45 s held it (docs/reliability.md
+	// §9). A server that was warm already (orgnet restarted against a
+	// running Neo4j) is never held. 0 means no minimum.
+	ColdMin    time.Duration
+	ColdFactor float64
 	// RequestTimeout bounds one document (default 10 s).
 	RequestTimeout time.Duration
 	// Store, when set, warms the store itself (the Neo4j write statements):
@@ -95,6 +105,9 @@ func NewWarmUp(o WarmUpOptions) *WarmUp {
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 10 * time.Second
 	}
+	if o.ColdFactor <= 0 {
+		o.ColdFactor = 2
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -145,7 +158,8 @@ func (w *WarmUp) runRounds(ctx context.Context, docs []warmDoc) WarmUpReport {
 	var rep WarmUpReport
 	w.warmStore(ctx)
 	failed := map[string]bool{}
-	var prev time.Duration
+	var prev, first time.Duration
+	begun := time.Now()
 	calm := 0 // rounds in a row whose median was stable
 	for round := 1; ; round++ {
 		if ctx.Err() != nil {
@@ -186,7 +200,11 @@ func (w *WarmUp) runRounds(ctx context.Context, docs []warmDoc) WarmUpReport {
 		} else {
 			calm = 0
 		}
-		if round >= w.opts.MinRounds && calm >= 2 {
+		if first == 0 {
+			first = p50
+		}
+		cold := float64(first) >= w.opts.ColdFactor*float64(p50)
+		if round >= w.opts.MinRounds && calm >= 2 && !(cold && time.Since(begun) < w.opts.ColdMin) {
 			rep.Stop = "stable"
 			break
 		}

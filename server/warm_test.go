@@ -175,3 +175,74 @@ func TestRequestDeadlineReachesStore(t *testing.T) {
 		t.Errorf("the store saw %v left (-1ns: no deadline, -2ns: not called), want just under the 7 s request timeout (%d: %s)", left, rec.Code, rec.Body.String())
 	}
 }
+
+// coldStore answers its first slow reads slowly, as a freshly started
+// database does, then at once.
+type coldStore struct {
+	graph.Store
+	slow atomic.Int64 // reads still to answer slowly
+}
+
+func (c *coldStore) wait() {
+	if c.slow.Add(-1) >= 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (c *coldStore) Node(ctx context.Context, id string) (*graph.Node, error) {
+	c.wait()
+	return c.Store.Node(ctx, id)
+}
+
+func (c *coldStore) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+	c.wait()
+	return c.Store.Nodes(ctx, ids)
+}
+
+func (c *coldStore) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
+	c.wait()
+	return c.Store.Related(ctx, ids, q)
+}
+
+func (c *coldStore) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+	c.wait()
+	return c.Store.Neighbourhood(ctx, id, q)
+}
+
+func (c *coldStore) Subtree(ctx context.Context, id string, d int) (*graph.Subgraph, error) {
+	c.wait()
+	return c.Store.Subtree(ctx, id, d)
+}
+
+// TestWarmUpCold: a server whose first round was far slower than its
+// settled rounds keeps warming until ColdMin; one that was warm from the
+// start stops as soon as its rounds settle.
+func TestWarmUpCold(t *testing.T) {
+	const coldMin = 1500 * time.Millisecond
+	for _, tc := range []struct {
+		name     string
+		slow     int64
+		wantHeld bool
+	}{
+		{"cold", 60, true},
+		{"warm", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &coldStore{Store: testenv.Memory(t)}
+			if _, err := s.Apply(context.Background(), seed.Yuelin()); err != nil {
+				t.Fatal(err)
+			}
+			s.slow.Store(tc.slow)
+			w := server.NewWarmUp(server.WarmUpOptions{Budget: 20 * time.Second, ColdMin: coldMin, MaxRounds: 100000,
+				Logger: slog.New(slog.DiscardHandler)})
+			server.New(server.Config{Store: s, StoreName: "memory", Logger: slog.New(slog.DiscardHandler), WarmUp: w})
+			rep := w.Run(context.Background())
+			if rep.Stop != "stable" {
+				t.Fatalf("stopped by %q (%+v); want stable", rep.Stop, rep)
+			}
+			if held := rep.Took >= coldMin; held != tc.wantHeld {
+				t.Errorf("took %v (%d rounds); want held until %v: %v", rep.Took, rep.Rounds, coldMin, tc.wantHeld)
+			}
+		})
+	}
+}
