@@ -55,6 +55,9 @@ func mapErr(op string, err error) error {
 			return unavailable(op, "the database refused the store's credentials", err)
 		}
 	}
+	if errors.Is(err, errGone) {
+		return unavailable(op, "the data changed under the read; try again", err)
+	}
 	if isUnavailable(err) {
 		return unavailable(op, "the database cannot be reached", err)
 	}
@@ -67,6 +70,9 @@ const codeEntityNotFound = "Neo.ClientError.Statement.EntityNotFound"
 
 // entityGone reports whether err is codeEntityNotFound.
 func entityGone(err error) bool {
+	if errors.Is(err, errGone) {
+		return true
+	}
 	code, ok := neo4jCode(err)
 	return ok && code == codeEntityNotFound
 }

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -97,6 +98,12 @@ func putString(p map[string]any, k, v string) {
 	}
 }
 
+// errGone is a lean read's EntityNotFound: a node or relationship that a
+// concurrent write deleted between the match and the projection, whose
+// properties then read as null (every stored one has an id). Reads are
+// tried again on it (readTx), as on EntityNotFound.
+var errGone = errors.New("neo4j: a node or relationship was deleted under the read")
+
 // decodeNode turns a returned node into a graph.Node: a whole node, or the
 // lean map of project (its core properties, absent ones null; the label
 // follows from the kind).
@@ -115,6 +122,9 @@ func decodeNode(v any) (*graph.Node, error) {
 		}
 		labels, props, elementID = x.Labels, x.Props, x.ElementId
 	case map[string]any:
+		if x[propID] == nil {
+			return nil, errGone
+		}
 		k, _ := x[propKind].(string)
 		l, ok := graph.LabelOfKind(k)
 		if !ok {
@@ -201,6 +211,9 @@ func decodeRel(v any, from, to string) (*graph.Edge, error) {
 		}
 		typ, props, elementID = x.Type, x.Props, x.ElementId
 	case map[string]any:
+		if x[propID] == nil {
+			return nil, errGone
+		}
 		typ, _ = x[leanTypeKey].(string)
 		props, elementID = x, "(lean)"
 	default:

@@ -86,11 +86,14 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	if apiCode == "" {
 		apiCode = CodeInternal
 	}
+	// pres may be err itself (a *gqlerror.Error around the resolver's
+	// error): keep its text before the message is replaced.
+	text := err.Error()
 	pres.Message = graph.ErrorMessage(err)
 	if apiCode == CodeInternal {
 		// The client sees "internal error"; the log keeps the cause (a
 		// *graph.Error's text is only its Message).
-		attrs := []any{"err", err, "path", pres.Path.String()}
+		attrs := []any{"err", text, "path", pres.Path.String()}
 		var ge *graph.Error
 		if errors.As(err, &ge) && ge.Err != nil {
 			attrs = append(attrs, "cause", ge.Err.Error())
