@@ -29,7 +29,10 @@ func TestDecodeLean(t *testing.T) {
 		err  error
 	}{
 		{"node", func() error { _, err := decodeNode(map[string]any{propID: nil, propKind: nil}); return err }()},
-		{"rel", func() error { _, err := decodeRel(map[string]any{propID: nil, leanTypeKey: "MENTORS"}, "a", "b"); return err }()},
+		{"rel", func() error {
+			_, err := decodeRel(map[string]any{propID: nil, leanTypeKey: "MENTORS"}, "a", "b")
+			return err
+		}()},
 	} {
 		if !errors.Is(tc.err, errGone) || !entityGone(tc.err) {
 			t.Errorf("%s: %v; want errGone, retried", tc.name, tc.err)
