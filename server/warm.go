@@ -45,7 +45,7 @@ type WarmUpOptions struct {
 	Tolerance float64
 	// ColdMin is how long a cold server warms up at least: one whose first
 	// round's median was ColdFactor (default 2) or more times the latest
-	// round's. A JVM that has just started (Neo4j) settles for a few rounds
+	// round's, and at least coldGap slower. A JVM that has just started (Neo4j) settles for a few rounds
 	// while its JIT compiler is still at work: on the 2-core VM, stopping
 	// when the medians first settled (7.5 s) left a 200 req/s load with a
 	// p99 of 2.2 s and a timeout, where 45 s held it (docs/reliability.md
@@ -203,7 +203,7 @@ func (w *WarmUp) runRounds(ctx context.Context, docs []warmDoc) WarmUpReport {
 		if first == 0 {
 			first = p50
 		}
-		cold := float64(first) >= w.opts.ColdFactor*float64(p50)
+		cold := float64(first) >= w.opts.ColdFactor*float64(p50) && first-p50 >= coldGap
 		if round >= w.opts.MinRounds && calm >= 2 && !(cold && time.Since(begun) < w.opts.ColdMin) {
 			rep.Stop = "stable"
 			break
@@ -218,6 +218,12 @@ func (w *WarmUp) runRounds(ctx context.Context, docs []warmDoc) WarmUpReport {
 	}
 	return rep
 }
+
+// coldGap is the least difference between a server's first and latest
+// round medians that can make it cold: below it, the ratio is the noise of
+// rounds that take a millisecond or two (a warm JVM), not a compiler at work
+// (a fresh JVM's first rounds take tens of milliseconds).
+const coldGap = 5 * time.Millisecond
 
 func stopReason(ctx context.Context) string {
 	if context.Cause(ctx) == context.DeadlineExceeded {
