@@ -93,16 +93,24 @@ func Import(ctx context.Context, store graph.Store, files []string, opts ImportO
 	return rep, err
 }
 
-// readZip reads the .csv, .json and .graphml files of a zip (an export in
-// CSV); each is named zip/entry.
+// readZip reads the .csv, .json and .graphml files of the zip file name.
 func readZip(name string) ([]Input, []Problem) {
 	zr, err := zip.OpenReader(name)
 	if err != nil {
 		return nil, []Problem{fileProblem(name, "cannot read the zip: %v", err)}
 	}
 	defer zr.Close()
+	return ZipInputs(name, &zr.Reader, 0)
+}
+
+// ZipInputs reads the .csv, .json and .graphml files of zr, the zip named
+// name (an export in CSV); each is named name/entry. With limit > 0 it
+// reads at most limit bytes unpacked in all, and a zip that unpacks to more
+// is a problem.
+func ZipInputs(name string, zr *zip.Reader, limit int64) ([]Input, []Problem) {
 	var inputs []Input
 	var probs []Problem
+	left := limit
 	for _, zf := range zr.File {
 		format, ok := FormatOf(zf.Name)
 		if !ok || zf.FileInfo().IsDir() {
@@ -114,11 +122,22 @@ func readZip(name string) ([]Input, []Problem) {
 			probs = append(probs, fileProblem(entry, "cannot read: %v", err))
 			continue
 		}
-		data, err := io.ReadAll(rc)
+		var r io.Reader = rc
+		if limit > 0 {
+			r = io.LimitReader(rc, left+1)
+		}
+		data, err := io.ReadAll(r)
 		rc.Close()
 		if err != nil {
 			probs = append(probs, fileProblem(entry, "cannot read: %v", err))
 			continue
+		}
+		if limit > 0 {
+			if int64(len(data)) > left {
+				probs = append(probs, fileProblem(entry, "the zip unpacks to more than the import limit (%d bytes)", limit))
+				break
+			}
+			left -= int64(len(data))
 		}
 		inputs = append(inputs, Input{Name: entry, Format: format, Data: data})
 	}

@@ -268,37 +268,5 @@ func unzip(name string, data []byte, limit int64) ([]interchange.Input, []interc
 	if err != nil {
 		return nil, []interchange.Problem{{File: name, Message: fmt.Sprintf("cannot read the zip: %v", err)}}
 	}
-	var (
-		inputs []interchange.Input
-		probs  []interchange.Problem
-		left   = limit
-	)
-	for _, zf := range zr.File {
-		format, ok := interchange.FormatOf(zf.Name)
-		if !ok || zf.FileInfo().IsDir() {
-			continue
-		}
-		entry := name + "/" + zf.Name
-		rc, err := zf.Open()
-		if err != nil {
-			probs = append(probs, interchange.Problem{File: entry, Message: fmt.Sprintf("cannot read: %v", err)})
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, left+1))
-		rc.Close()
-		if err != nil {
-			probs = append(probs, interchange.Problem{File: entry, Message: fmt.Sprintf("cannot read: %v", err)})
-			continue
-		}
-		if int64(len(b)) > left {
-			probs = append(probs, interchange.Problem{File: entry, Message: fmt.Sprintf("the zip unpacks to more than the import limit (%d bytes)", limit)})
-			break
-		}
-		left -= int64(len(b))
-		inputs = append(inputs, interchange.Input{Name: entry, Format: format, Data: b})
-	}
-	if len(inputs) == 0 && len(probs) == 0 {
-		probs = append(probs, interchange.Problem{File: name, Message: "the zip holds no .csv, .json or .graphml file"})
-	}
-	return inputs, probs
+	return interchange.ZipInputs(name, zr, limit)
 }

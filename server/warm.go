@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -393,12 +394,9 @@ func (w *WarmUp) documents(ctx context.Context) []warmDoc {
 	if n := ids.Organisations.Nodes; len(n) > 0 {
 		vars["id"] = n[0].ID
 		vars["other"] = n[len(n)-1].ID
-		if r, size := utf8.DecodeRuneInString(n[0].Name); r != utf8.RuneError {
-			text := n[0].Name[:size]
-			if r2, size2 := utf8.DecodeRuneInString(n[0].Name[size:]); r2 != utf8.RuneError {
-				text = n[0].Name[:size+size2]
-			}
-			vars["text"] = text
+		if rs := []rune(n[0].Name); len(rs) > 0 && rs[0] != utf8.RuneError {
+			// The first two characters, as a person would start typing.
+			vars["text"] = strings.TrimRight(string(rs[:min(2, len(rs))]), string(utf8.RuneError))
 		}
 	}
 	if len(ids.Alliances) > 0 {
@@ -417,7 +415,7 @@ func (w *WarmUp) documents(ctx context.Context) []warmDoc {
 func bind(query string, vars map[string]any) (map[string]any, bool) {
 	out := map[string]any{}
 	for _, name := range []string{"id", "other", "text", "alliance"} {
-		if !bytes.Contains([]byte(query), []byte("$"+name+":")) {
+		if !strings.Contains(query, "$"+name+":") {
 			continue
 		}
 		v, ok := vars[name]
