@@ -13,7 +13,11 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/orgnet /orgnet
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
-ENV ORGNET_ADDR=0.0.0.0:8080 ORGNET_DATA_DIR=/data
+# Listening on every interface, so callers without a token may only read
+# (orgnet refuses to start with an anonymous editor or admin there unless
+# told --allow-anonymous-writes-on-network). Give writers tokens: see
+# server/auth/README.md; docker-compose.yml turns anonymous access off.
+ENV ORGNET_ADDR=0.0.0.0:8080 ORGNET_DATA_DIR=/data ORGNET_ANONYMOUS_ROLE=viewer
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD ["/orgnet", "healthcheck"]
 ENTRYPOINT ["/orgnet"]

@@ -2,9 +2,13 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"time"
@@ -33,7 +37,7 @@ const CodeRateLimited = "RATE_LIMITED"
 
 // Security configures authentication and the web hardening of the app. Its
 // zero value keeps the local demo open: everyone an anonymous editor, no
-// rate limit, no CORS.
+// rate limit, no CORS, any Host (orgnet serve always sets AllowedHosts).
 type Security struct {
 	// Auth authenticates bearer tokens (nil: everyone is an anonymous
 	// editor).
@@ -41,11 +45,13 @@ type Security struct {
 	// AdminPaths are path prefixes (e.g. /metrics, /debug/pprof/) only an
 	// admin may reach.
 	AdminPaths []string
-	// CORSOrigins may call the API from a browser (none when empty).
+	// CORSOrigins may call the API from a browser, and open websockets to
+	// it from their pages (none when empty; "*" is any).
 	CORSOrigins []string
 	// RateLimit is requests per second per token (or per IP without one) on
-	// /graphql and /export; 0 turns limiting off. RateBurst defaults to
-	// twice RateLimit.
+	// /graphql and /export, each operation over a websocket counted as a
+	// request from the same bucket; 0 turns limiting off. RateBurst
+	// defaults to twice RateLimit.
 	RateLimit float64
 	RateBurst int
 	// MaxBatch is the most operations a JSON-array POST may carry (default
@@ -53,6 +59,23 @@ type Security struct {
 	MaxBatch int
 	// CSP replaces DefaultCSP.
 	CSP string
+	// AllowedHosts are the Host names served (see DefaultAllowedHosts and
+	// hostPatterns: "*.example.org", "*" for any); others get 421
+	// HOST_NOT_ALLOWED, websocket upgrades included. Empty: any Host.
+	AllowedHosts []string
+	// TrustedProxies are the peers whose X-Forwarded-For / X-Real-IP name
+	// the caller (for the rate limit, the token-guessing throttle and the
+	// logs). Empty: the headers are ignored and the peer is the caller.
+	TrustedProxies []*net.IPNet
+	// MaxSockets bounds the websockets one caller (a token, or an IP
+	// without one) holds open (default DefaultMaxSockets).
+	MaxSockets int
+	// SocketIdleTimeout closes a websocket that ran no operation for that
+	// long and has none running (default DefaultSocketIdleTimeout).
+	SocketIdleTimeout time.Duration
+	// MaxSocketOperations bounds the operations (subscriptions included)
+	// one websocket runs at once (default DefaultMaxSocketOperations).
+	MaxSocketOperations int
 }
 
 // apiPath reports whether a path is the API (authenticated, rate limited).
@@ -65,12 +88,19 @@ func jsonError(c echo.Context, status int, code, msg string) error {
 	return c.JSON(status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
 }
 
-// useSecurity installs the security middleware: headers on every response,
-// CORS, rate limiting and authentication.
-func useSecurity(e *echo.Echo, s Security) {
+// useSecurity installs the security middleware: the Host allow-list, who
+// the caller is, headers on every response, CORS, the websocket Origin
+// check, rate limiting and authentication. It returns the extension that
+// holds websocket operations to the same rules (see sockets.go), with the
+// request timeout as their deadline.
+func useSecurity(e *echo.Echo, s Security, requestTimeout time.Duration) *sockets {
 	csp := s.CSP
 	if csp == "" {
 		csp = DefaultCSP
+	}
+	e.IPExtractor = ipExtractor(s.TrustedProxies)
+	if len(s.AllowedHosts) > 0 {
+		e.Use(hostCheck(s.AllowedHosts))
 	}
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -93,27 +123,32 @@ func useSecurity(e *echo.Echo, s Security) {
 			MaxAge:       600,
 		}))
 	}
+	e.Use(originCheck(s.CORSOrigins))
 	a := s.Auth
 	if a == nil {
 		a = auth.Anonymous(auth.RoleEditor)
+	}
+	ws := &sockets{
+		max: cmp.Or(max(s.MaxSockets, 0), DefaultMaxSockets), maxOps: cmp.Or(max(s.MaxSocketOperations, 0), DefaultMaxSocketOperations),
+		idle: cmp.Or(max(s.SocketIdleTimeout, 0), DefaultSocketIdleTimeout), timeout: requestTimeout,
+		auth: a, open: map[string]int{},
 	}
 	if s.RateLimit > 0 {
 		burst := s.RateBurst
 		if burst <= 0 {
 			burst = int(2 * s.RateLimit)
 		}
+		ws.limiter = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(s.RateLimit), Burst: burst, ExpiresIn: 3 * time.Minute,
+		})
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 			Skipper: func(c echo.Context) bool { return !apiPath(c.Path()) && !apiPath(c.Request().URL.Path) },
-			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-				Rate: rate.Limit(s.RateLimit), Burst: burst, ExpiresIn: 3 * time.Minute,
-			}),
+			Store:   ws.limiter,
 			// Per principal when the token is valid, else per IP: made-up
 			// tokens share their IP's budget.
 			IdentifierExtractor: func(c echo.Context) (string, error) {
-				if p, err := authenticated(c, a); err == nil && !p.Anonymous {
-					return "principal:" + p.Role.String() + ":" + p.Name, nil
-				}
-				return "ip:" + c.RealIP(), nil
+				p, err := authenticated(c, a)
+				return rateKey(p, err == nil, c.RealIP()), nil
 			},
 			DenyHandler: func(c echo.Context, _ string, _ error) error {
 				c.Response().Header().Set("Retry-After", "1")
@@ -125,6 +160,17 @@ func useSecurity(e *echo.Echo, s Security) {
 		}))
 	}
 	e.Use(authenticate(a, s.AdminPaths))
+	e.Use(ws.upgrade)
+	return ws
+}
+
+// unauthenticated is the 401 message: how to get a token, or, when this
+// server accepts none, that only its operator can let anyone in.
+func unauthenticated(a *auth.Authenticator) string {
+	if a != nil && !a.AcceptsTokens() {
+		return auth.ErrNoTokens.Error()
+	}
+	return auth.ErrUnauthenticated.Error()
 }
 
 // authenticate puts the caller's Principal in the request context for the
@@ -150,7 +196,7 @@ func authenticate(a *auth.Authenticator, adminPaths []string) echo.MiddlewareFun
 			p, err := authenticated(c, a)
 			if err != nil {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="orgnet"`)
-				return jsonError(c, http.StatusUnauthorized, gql.CodeUnauthenticated, err.Error())
+				return jsonError(c, http.StatusUnauthorized, gql.CodeUnauthenticated, unauthenticated(a))
 			}
 			if admin && !p.Can(auth.RoleAdmin) {
 				return jsonError(c, http.StatusForbidden, gql.CodeForbidden, "needs role admin (you are "+p.Role.String()+")")
@@ -212,6 +258,11 @@ func batching(h http.Handler, maxBatch int) http.Handler {
 			return
 		}
 		body, err := io.ReadAll(r.Body)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The server's ReadTimeout: a body trickled in too slowly.
+			writeError(w, http.StatusRequestTimeout, gql.CodeBadUserInput, "the request body did not arrive within the request timeout")
+			return
+		}
 		if err != nil {
 			writeError(w, http.StatusRequestEntityTooLarge, gql.CodeBadUserInput, "could not read the request body")
 			return

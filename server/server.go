@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -40,6 +41,10 @@ type Config struct {
 	// import instead of RequestTimeout (default DefaultImportTimeout).
 	ImportLimit   int64
 	ImportTimeout time.Duration
+	// ExportWriteTimeout is how long sending one /export/* file may take,
+	// instead of the server's WriteTimeout (default
+	// DefaultExportWriteTimeout); building it stays within RequestTimeout.
+	ExportWriteTimeout time.Duration
 	// WarmUp, when set, keeps /readyz at 503 until its Run has returned
 	// (see warm.go); it runs its documents through this app's handler.
 	WarmUp *WarmUp
@@ -69,7 +74,7 @@ func New(cfg Config) *echo.Echo {
 	}))
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true, LogRemoteIP: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
@@ -78,7 +83,7 @@ func New(cfg Config) *echo.Echo {
 			}
 			cfg.Logger.LogAttrs(c.Request().Context(), level, "request",
 				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.String("id", v.RequestID))
+				slog.Duration("latency", v.Latency), slog.String("id", v.RequestID), slog.String("ip", v.RemoteIP))
 			return nil
 		},
 	}))
@@ -91,8 +96,13 @@ func New(cfg Config) *echo.Echo {
 		Skipper: func(c echo.Context) bool { return c.IsWebSocket() || isImport(c) },
 	}))
 
-	useSecurity(e, cfg.Security)
+	ws := useSecurity(e, cfg.Security, cfg.RequestTimeout)
 	cfg.Store = observe(e, cfg.Store) // metrics.go: /metrics, /debug/pprof/, counted store
+	// Websocket operations: the same rate limit, token check and deadline as
+	// HTTP (sockets.go); sockets counted per caller at connection_init.
+	cfg.GQL.Extensions = append(cfg.GQL.Extensions, ws)
+	cfg.GQL.WebsocketInit = ws.initHook
+	cfg.GQL.WebsocketOriginPatterns = wsOriginPatterns(cfg.Security.CORSOrigins)
 
 	if cfg.Broker == nil {
 		cfg.Broker = gql.NewBroker()
@@ -113,7 +123,7 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/graphiql/*", echo.WrapHandler(http.StripPrefix("/graphiql/", http.FileServerFS(web.GraphiQL()))))
 	e.GET("/explore", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/explore/") })
 	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
-	e.GET("/export/:format", exportHandler(cfg.Store))
+	e.GET("/export/:format", exportHandler(cfg.Store), writeAllowance(cmp.Or(max(cfg.ExportWriteTimeout, 0), DefaultExportWriteTimeout)))
 	im := &importer{store: cfg.Store, limit: cfg.ImportLimit, timeout: cfg.ImportTimeout, audit: cfg.GQL.AuditLog, broker: cfg.Broker, logger: cfg.Logger}
 	if im.limit <= 0 {
 		im.limit = DefaultImportLimit
@@ -121,7 +131,9 @@ func New(cfg Config) *echo.Echo {
 	if im.timeout <= 0 {
 		im.timeout = DefaultImportTimeout
 	}
-	e.POST("/import", im.handle, importAuth(cfg.Security.Auth))
+	// An admin's import may take --import-timeout to upload and answer,
+	// past the server's ReadTimeout and WriteTimeout (timeouts.go).
+	e.POST("/import", im.handle, importAuth(cfg.Security.Auth), readAllowance(im.timeout), writeAllowance(im.timeout+writeGrace))
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -40,6 +40,10 @@ func envKeys(cmd *cli.Command) []string {
 			keys = append(keys, x.Sources.EnvKeys()...)
 		case *cli.DurationFlag:
 			keys = append(keys, x.Sources.EnvKeys()...)
+		case *cli.FloatFlag:
+			keys = append(keys, x.Sources.EnvKeys()...)
+		case *cli.StringSliceFlag:
+			keys = append(keys, x.Sources.EnvKeys()...)
 		}
 	}
 	return keys
@@ -60,8 +64,20 @@ func TestDockerCompose(t *testing.T) {
 	if !ok || !strings.HasPrefix(neo.Image, "neo4j:5.26") {
 		t.Fatalf("neo4j service = %+v; want image neo4j:5.26…", neo)
 	}
-	if !slices.Contains(neo.Ports, "7687:7687") || len(neo.Volumes) == 0 || len(neo.Healthcheck.Test) == 0 {
-		t.Errorf("neo4j service needs Bolt 7687, a named volume and a health check: %+v", neo)
+	if len(neo.Volumes) == 0 || len(neo.Healthcheck.Test) == 0 {
+		t.Errorf("neo4j service needs a named volume and a health check: %+v", neo)
+	}
+	// Neo4j published on every interface would let anyone who reaches the
+	// host read and write the database past every orgnet check.
+	for _, p := range neo.Ports {
+		if !strings.HasPrefix(p, "127.0.0.1:") {
+			t.Errorf("neo4j publishes %q; want nothing, or loopback only (127.0.0.1:HOST:CONTAINER)", p)
+		}
+	}
+	// No default password: compose must refuse to start without one the
+	// operator chose (${VAR:?message}).
+	if a := neo.Environment["NEO4J_AUTH"]; !strings.HasPrefix(a, "neo4j/${NEO4J_PASSWORD:?") {
+		t.Errorf("NEO4J_AUTH = %q; want neo4j/${NEO4J_PASSWORD:?…} (required, no default)", a)
 	}
 	for _, v := range neo.Volumes {
 		name := strings.SplitN(v, ":", 2)[0]
@@ -98,6 +114,22 @@ func TestDockerCompose(t *testing.T) {
 	if err != nil || !slices.Contains(o.Ports, port+":"+port) {
 		t.Errorf("ORGNET_ADDR %q is not published in ports %v", o.Environment["ORGNET_ADDR"], o.Ports)
 	}
+	for _, k := range []string{"NEO4J_PASSWORD", "ORGNET_JWT_SECRET"} {
+		if v := o.Environment[k]; !strings.HasPrefix(v, "${"+k+":?") {
+			t.Errorf("orgnet env %s = %q; want ${%s:?…} (required, no default)", k, v, k)
+		}
+	}
+	if strings.Contains(string(b), "orgnet-dev-password") {
+		t.Error("docker-compose.yml still carries a default password")
+	}
+	// Anonymous callers: none (tokens are minted with `orgnet token`, which
+	// the file's header shows).
+	if r := o.Environment["ORGNET_ANONYMOUS_ROLE"]; r != "none" {
+		t.Errorf("ORGNET_ANONYMOUS_ROLE = %q; want none", r)
+	}
+	if !strings.Contains(string(b), "orgnet token --role admin") {
+		t.Error("docker-compose.yml does not show how to mint a token")
+	}
 	if len(o.Healthcheck.Test) < 2 || o.Healthcheck.Test[1] != "/orgnet" || o.Healthcheck.Test[2] != "healthcheck" {
 		t.Errorf("orgnet health check = %v; want /orgnet healthcheck", o.Healthcheck.Test)
 	}
@@ -105,9 +137,9 @@ func TestDockerCompose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"AS build", "CGO_ENABLED=0", "USER 65532", "nonroot"} {
+	for _, want := range []string{"AS build", "CGO_ENABLED=0", "USER 65532", "nonroot", "ORGNET_ANONYMOUS_ROLE=viewer"} {
 		if !strings.Contains(string(d), want) {
-			t.Errorf("Dockerfile lacks %q (multi-stage, static, non-root)", want)
+			t.Errorf("Dockerfile lacks %q (multi-stage, static, non-root, anonymous viewer)", want)
 		}
 	}
 }

@@ -2,7 +2,7 @@
 //
 //	orgnet serve                 # embedded store in .orgnet/data, seeded with Yuelin on first start
 //	orgnet serve --store neo4j   # Neo4j at $NEO4J_URI
-//	orgnet seed | export | version
+//	orgnet seed | export | token | version
 //	orgnet neo4j start|stop|status   # a local Neo4j 5.26 without Docker
 package main
 
@@ -44,7 +44,7 @@ func app() *cli.Command {
 		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
 			return ctx, setupLogging(cmd.String("log-level"), cmd.String("log-format"))
 		},
-		Commands: []*cli.Command{serveCmd(), seedCmd(), importCmd(), exportCmd(), simulateCmd(), neo4jCmd(), healthcheckCmd(), versionCmd()},
+		Commands: []*cli.Command{serveCmd(), seedCmd(), importCmd(), exportCmd(), simulateCmd(), neo4jCmd(), healthcheckCmd(), tokenCmd(), versionCmd()},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -30,10 +31,11 @@ func serveCmd() *cli.Command {
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen address", Sources: cli.EnvVars("ORGNET_ADDR")},
 			&cli.BoolFlag{Name: "seed", Value: true, Usage: "seed the Yuelin network when the store is empty", Sources: cli.EnvVars("ORGNET_SEED")},
 			&cli.DurationFlag{Name: "warmup", Usage: "warm the store up for at most this long before /readyz turns ready: read-only GraphQL through the server's own handler, and on Neo4j the write statements in rolled-back transactions (default: 45s with --store neo4j, off with memory; 0 turns it off)", Sources: cli.EnvVars("ORGNET_WARMUP")},
-			&cli.DurationFlag{Name: "request-timeout", Value: 30 * time.Second, Usage: "deadline for one request", Sources: cli.EnvVars("ORGNET_REQUEST_TIMEOUT")},
+			&cli.DurationFlag{Name: "request-timeout", Value: 30 * time.Second, Usage: "deadline for one request (its body must arrive within it too) and for each operation over a websocket", Sources: cli.EnvVars("ORGNET_REQUEST_TIMEOUT")},
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
 			&cli.StringFlag{Name: "import-limit", Value: "256MiB", Usage: "largest file POST /import takes (admins only), instead of --body-limit", Sources: cli.EnvVars("ORGNET_IMPORT_LIMIT")},
-			&cli.DurationFlag{Name: "import-timeout", Value: server.DefaultImportTimeout, Usage: "deadline for one POST /import, instead of --request-timeout", Sources: cli.EnvVars("ORGNET_IMPORT_TIMEOUT")},
+			&cli.DurationFlag{Name: "import-timeout", Value: server.DefaultImportTimeout, Usage: "deadline for one POST /import, upload included, instead of --request-timeout", Sources: cli.EnvVars("ORGNET_IMPORT_TIMEOUT")},
+			&cli.DurationFlag{Name: "export-write-timeout", Value: server.DefaultExportWriteTimeout, Usage: "how long sending one /export/* file may take (building it stays within --request-timeout)", Sources: cli.EnvVars("ORGNET_EXPORT_WRITE_TIMEOUT")},
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
 			&cli.BoolFlag{Name: "no-introspection", Usage: "turn GraphQL introspection off", Sources: cli.EnvVars("ORGNET_NO_INTROSPECTION")},
 			&cli.IntFlag{Name: "max-depth", Value: gql.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
@@ -45,7 +47,12 @@ func serveCmd() *cli.Command {
 			&cli.IntFlag{Name: "max-batch", Value: 1, Usage: "most operations in one JSON-array request (1: no batching)", Sources: cli.EnvVars("ORGNET_MAX_BATCH")},
 			&cli.FloatFlag{Name: "rate-limit", Value: 50, Usage: "requests per second per token (or IP) on /graphql and /export; 0: off", Sources: cli.EnvVars("ORGNET_RATE_LIMIT")},
 			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "burst allowed above --rate-limit", Sources: cli.EnvVars("ORGNET_RATE_BURST")},
-			&cli.StringFlag{Name: "anonymous-role", Usage: "role of requests without a token: none, viewer, planner, editor, admin (default: editor with --store memory, none with neo4j)", Sources: cli.EnvVars("ORGNET_ANONYMOUS_ROLE")},
+			&cli.StringFlag{Name: "anonymous-role", Usage: "role of requests without a token: none, viewer, planner, editor, admin (default: with --store memory editor on a loopback --addr and viewer elsewhere; none with neo4j)", Sources: cli.EnvVars("ORGNET_ANONYMOUS_ROLE")},
+			&cli.BoolFlag{Name: "allow-anonymous-writes-on-network", Usage: "start even though --anonymous-role is editor or admin and --addr is not a loopback address: anyone who can reach the address may change or delete the network without a token", Sources: cli.EnvVars("ORGNET_ALLOW_ANONYMOUS_WRITES_ON_NETWORK")},
+			&cli.StringSliceFlag{Name: "allowed-hosts", Usage: "host names served besides localhost, 127.0.0.1, [::1] and the --addr host (every interface address and the host name when it listens on all): the names users or a proxy reach it by; *.example.org for every name below example.org; * turns the check off. Other Host headers get 421 HOST_NOT_ALLOWED", Sources: cli.EnvVars("ORGNET_ALLOWED_HOSTS")},
+			&cli.StringSliceFlag{Name: "trusted-proxies", Usage: "addresses or CIDR blocks of reverse proxies whose X-Forwarded-For / X-Real-IP name the caller (for the rate limit and the logs); default none: the headers are ignored", Sources: cli.EnvVars("ORGNET_TRUSTED_PROXIES")},
+			&cli.IntFlag{Name: "max-sockets", Value: server.DefaultMaxSockets, Usage: "most websockets one token (or one IP without a token) holds open", Sources: cli.EnvVars("ORGNET_MAX_SOCKETS")},
+			&cli.DurationFlag{Name: "socket-idle-timeout", Value: server.DefaultSocketIdleTimeout, Usage: "close a websocket that ran no operation for this long and runs none (a live subscription keeps it open; keep-alive pings do not)", Sources: cli.EnvVars("ORGNET_SOCKET_IDLE_TIMEOUT")},
 			&cli.StringFlag{Name: "tokens-file", Usage: "static bearer tokens, one \"token role name\" a line", Sources: cli.EnvVars("ORGNET_TOKENS_FILE")},
 			&cli.StringFlag{Name: "jwt-secret", Usage: "accept HS256 JWTs signed with this secret", Sources: cli.EnvVars("ORGNET_JWT_SECRET")},
 			&cli.StringFlag{Name: "jwt-public-key", Usage: "accept RS256 JWTs signed by this PEM public key file", Sources: cli.EnvVars("ORGNET_JWT_PUBLIC_KEY")},
@@ -60,6 +67,15 @@ func serveCmd() *cli.Command {
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			start := time.Now()
+			// Refuse an unsafe exposure before touching any data.
+			name := cmd.String("store")
+			sec, audit, err := securityConfig(cmd, name)
+			if err != nil {
+				return err
+			}
+			if audit != nil {
+				defer audit.Close()
+			}
 			store, name, err := openStore(ctx, cmd)
 			if err != nil {
 				return err
@@ -77,13 +93,6 @@ func serveCmd() *cli.Command {
 					}
 					slog.Info("seeded an empty store with the Yuelin network", "nodes", res.NodesCreated, "edges", res.EdgesCreated)
 				}
-			}
-			sec, audit, err := securityConfig(cmd, name)
-			if err != nil {
-				return err
-			}
-			if audit != nil {
-				defer audit.Close()
 			}
 			if (cmd.String("tls-cert") == "") != (cmd.String("tls-key") == "") {
 				return errors.New("--tls-cert and --tls-key go together")
@@ -104,7 +113,7 @@ func serveCmd() *cli.Command {
 			app := server.New(server.Config{
 				Store: store, StoreName: name, Logger: slog.Default(),
 				BodyLimit: cmd.String("body-limit"), RequestTimeout: cmd.Duration("request-timeout"),
-				ImportLimit: importLimit, ImportTimeout: cmd.Duration("import-timeout"),
+				ImportLimit: importLimit, ImportTimeout: cmd.Duration("import-timeout"), ExportWriteTimeout: cmd.Duration("export-write-timeout"),
 				GQL: gql.Options{
 					ComplexityLimit: int(cmd.Int("complexity-limit")), DisableIntrospection: cmd.Bool("no-introspection"),
 					MaxDepth: int(cmd.Int("max-depth")), AuditLog: audit,
@@ -120,7 +129,7 @@ func serveCmd() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", cmd.String("addr"), err)
 			}
-			srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+			srv := server.NewHTTPServer(app, cmd.Duration("request-timeout"))
 			errc := make(chan error, 1)
 			scheme := "http"
 			if cert := cmd.String("tls-cert"); cert != "" {
@@ -130,7 +139,8 @@ func serveCmd() *cli.Command {
 				go func() { errc <- srv.Serve(ln) }()
 			}
 			url := scheme + "://" + ln.Addr().String()
-			slog.Info("orgnet is serving", "store", name, "anonymous", sec.Auth.AnonymousRole().String(), "graphiql", url+"/graphiql/", "graphql", url+"/graphql", "startup", time.Since(start).Round(time.Millisecond))
+			slog.Info("orgnet is serving", "store", name, "anonymous", sec.Auth.AnonymousRole().String(), "graphiql", url+"/graphiql/", "graphql", url+"/graphql",
+				"hosts", strings.Join(sec.AllowedHosts, ","), "startup", time.Since(start).Round(time.Millisecond))
 			if warm != nil {
 				go warm.Run(ctx) // /readyz answers 503 "warming up" until it returns
 			}
@@ -215,34 +225,86 @@ func tracingConfig(ctx context.Context, cmd *cli.Command) (t server.Tracing, sto
 	}, nil
 }
 
-// securityConfig reads the authentication, audit and hardening flags.
-// Without --anonymous-role, the embedded store (a local demo) lets anyone
-// edit and Neo4j (a deployment) lets no one in without a token.
-func securityConfig(cmd *cli.Command, storeName string) (server.Security, *auth.AuditLog, error) {
+// anonymousRole decides the role of callers without a token. Without
+// --anonymous-role, the embedded store (a local demo) lets anyone edit when
+// it listens on loopback only, and view otherwise; Neo4j (a deployment) lets
+// no one in without a token. An anonymous editor or admin on an address
+// other machines reach is refused unless the operator says so explicitly.
+func anonymousRole(storeName, addr, flag string, allowNetwork bool) (auth.Role, error) {
+	loopback := server.IsLoopbackAddr(addr)
 	anon := auth.RoleNone
 	if storeName == "memory" {
-		anon = auth.RoleEditor
+		anon = auth.RoleViewer
+		if loopback {
+			anon = auth.RoleEditor
+		}
 	}
-	if s := cmd.String("anonymous-role"); s != "" {
-		r, err := auth.ParseRole(s)
+	if flag != "" {
+		r, err := auth.ParseRole(flag)
 		if err != nil {
-			return server.Security{}, nil, fmt.Errorf("--anonymous-role: %w", err)
+			return anon, fmt.Errorf("--anonymous-role: %w", err)
 		}
 		anon = r
+	}
+	if anon < auth.RoleEditor || loopback {
+		return anon, nil
+	}
+	if !allowNetwork {
+		return anon, fmt.Errorf("refusing to start: --anonymous-role %s on --addr %s would let anyone who can reach that address "+
+			"change or delete the network without a token. Give callers tokens (--tokens-file, or --jwt-secret and `orgnet token`; "+
+			"see server/auth/README.md) and set --anonymous-role viewer or none; or listen on 127.0.0.1; or, if everyone who can "+
+			"reach %s may write, pass --allow-anonymous-writes-on-network", anon, addr, addr)
+	}
+	slog.Warn("anonymous callers may write, on an address other machines reach (--allow-anonymous-writes-on-network)", "role", anon.String(), "addr", addr)
+	return anon, nil
+}
+
+// securityConfig reads the authentication, audit and hardening flags.
+func securityConfig(cmd *cli.Command, storeName string) (server.Security, *auth.AuditLog, error) {
+	addr := cmd.String("addr")
+	anon, err := anonymousRole(storeName, addr, cmd.String("anonymous-role"), cmd.Bool("allow-anonymous-writes-on-network"))
+	if err != nil {
+		return server.Security{}, nil, err
+	}
+	if storeName == "memory" && anon == auth.RoleViewer && !cmd.IsSet("anonymous-role") {
+		slog.Info("anonymous callers may only read: --addr is not a loopback address (tokens or --anonymous-role change that)", "addr", addr)
 	}
 	acfg := auth.Config{
 		Anonymous: anon, TokensFile: cmd.String("tokens-file"), JWTPublicKeyFile: cmd.String("jwt-public-key"),
 		JWTIssuer: cmd.String("jwt-issuer"), JWTAudience: cmd.String("jwt-audience"),
 	}
 	if s := cmd.String("jwt-secret"); s != "" {
-		if len(s) < 32 {
-			return server.Security{}, nil, errors.New("--jwt-secret must be at least 32 characters")
+		if len(s) < auth.MinSecretLen {
+			return server.Security{}, nil, fmt.Errorf("--jwt-secret must be at least %d characters", auth.MinSecretLen)
 		}
 		acfg.JWTSecret = []byte(s)
 	}
 	a, err := auth.New(acfg)
 	if err != nil {
 		return server.Security{}, nil, err
+	}
+	if anon == auth.RoleNone && !a.AcceptsTokens() {
+		slog.Warn("no one can use this server: anonymous access is off (--anonymous-role none) and no tokens are configured (--tokens-file, --jwt-secret or --jwt-public-key)")
+	}
+	hosts := server.DefaultAllowedHosts(addr)
+	for _, h := range cmd.StringSlice("allowed-hosts") {
+		if strings.TrimSpace(h) == "" {
+			continue // ORGNET_ALLOWED_HOSTS= (compose's default)
+		}
+		if err := server.ValidateHostPattern(h); err != nil {
+			return server.Security{}, nil, fmt.Errorf("--allowed-hosts: %w", err)
+		}
+		hosts = append(hosts, h)
+	}
+	proxies, err := server.ParseCIDRs(cmd.StringSlice("trusted-proxies"))
+	if err != nil {
+		return server.Security{}, nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if cmd.Int("max-sockets") < 1 {
+		return server.Security{}, nil, fmt.Errorf("--max-sockets %d: want 1 or more", cmd.Int("max-sockets"))
+	}
+	if cmd.Duration("socket-idle-timeout") <= 0 {
+		return server.Security{}, nil, fmt.Errorf("--socket-idle-timeout %v: want a positive duration", cmd.Duration("socket-idle-timeout"))
 	}
 	path := cmd.String("audit-log")
 	if path == "" && storeName == "memory" {
@@ -255,11 +317,15 @@ func securityConfig(cmd *cli.Command, storeName string) (server.Security, *auth.
 		}
 	}
 	return server.Security{
-		Auth:        a,
-		AdminPaths:  []string{"/metrics", "/debug/pprof", "/import"},
-		CORSOrigins: cmd.StringSlice("cors-origins"),
-		RateLimit:   cmd.Float("rate-limit"),
-		RateBurst:   int(cmd.Int("rate-burst")),
-		MaxBatch:    int(cmd.Int("max-batch")),
+		Auth:              a,
+		AdminPaths:        []string{"/metrics", "/debug/pprof", "/import"},
+		CORSOrigins:       cmd.StringSlice("cors-origins"),
+		RateLimit:         cmd.Float("rate-limit"),
+		RateBurst:         int(cmd.Int("rate-burst")),
+		MaxBatch:          int(cmd.Int("max-batch")),
+		AllowedHosts:      hosts,
+		TrustedProxies:    proxies,
+		MaxSockets:        int(cmd.Int("max-sockets")),
+		SocketIdleTimeout: cmd.Duration("socket-idle-timeout"),
 	}, audit, nil
 }

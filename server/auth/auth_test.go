@@ -1,10 +1,12 @@
 package auth
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseTokens(t *testing.T) {
@@ -55,7 +57,7 @@ func TestAuthenticateStatic(t *testing.T) {
 		t.Fatalf("case-insensitive scheme: p %+v err %v", p, err)
 	}
 	for _, h := range []string{"", "Bearer", "Bearer tok-0123456789abcdeX", "Basic tok-0123456789abcdef", "tok-0123456789abcdef"} {
-		if _, err := a.Authenticate(h); err != ErrUnauthenticated {
+		if _, err := a.Authenticate(h); !errors.Is(err, ErrUnauthenticated) {
 			t.Errorf("%q: err %v", h, err)
 		}
 	}
@@ -104,5 +106,56 @@ func TestAuditLogTornLine(t *testing.T) {
 	got, _ = l2.List(AuditQuery{Actor: "y"})
 	if len(got) != 1 || got[0].Operation != "d" {
 		t.Fatalf("entry after a torn line lost: %+v", got)
+	}
+}
+
+func TestMint(t *testing.T) {
+	secret := []byte("a-test-secret-of-at-least-32-characters")
+	a, err := New(Config{JWTSecret: secret, JWTIssuer: "orgnet", JWTAudience: "office"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tok, err := Mint(secret, Token{Subject: "Ada", Role: RoleEditor, TTL: time.Hour, Issuer: "orgnet", Audience: "office"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := a.Authenticate("Bearer " + tok); err != nil || p.Name != "Ada" || p.Role != RoleEditor || p.Anonymous {
+		t.Fatalf("Authenticate(minted) = %+v, %v; want Ada editor", p, err)
+	}
+	expired, err := Mint(secret, Token{Subject: "Ada", Role: RoleEditor, TTL: time.Minute, Issuer: "orgnet", Audience: "office"}, now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate("Bearer " + expired); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("expired minted token: err %v", err)
+	}
+	noAud, _ := Mint(secret, Token{Subject: "Ada", Role: RoleEditor, TTL: time.Hour, Issuer: "orgnet"}, now)
+	if _, err := a.Authenticate("Bearer " + noAud); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("token without the required audience: err %v", err)
+	}
+	for _, c := range []struct {
+		name   string
+		secret []byte
+		tok    Token
+	}{
+		{"short secret", []byte("short"), Token{Subject: "x", Role: RoleViewer, TTL: time.Hour}},
+		{"no subject", secret, Token{Role: RoleViewer, TTL: time.Hour}},
+		{"role none", secret, Token{Subject: "x", TTL: time.Hour}},
+		{"no lifetime", secret, Token{Subject: "x", Role: RoleViewer}},
+	} {
+		if _, err := Mint(c.secret, c.tok, now); err == nil {
+			t.Errorf("Mint(%s) succeeded", c.name)
+		}
+	}
+}
+
+func TestAcceptsTokens(t *testing.T) {
+	if Anonymous(RoleViewer).AcceptsTokens() {
+		t.Error("an anonymous-only authenticator accepts tokens")
+	}
+	a, _ := New(Config{JWTSecret: []byte("a-test-secret-of-at-least-32-characters")})
+	if !a.AcceptsTokens() {
+		t.Error("a JWT authenticator accepts no tokens")
 	}
 }

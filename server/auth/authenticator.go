@@ -16,8 +16,18 @@ import (
 )
 
 // ErrUnauthenticated is returned for a missing, unknown, expired or badly
-// signed token. Its message never says which.
-var ErrUnauthenticated = errors.New("authentication required: send a valid bearer token")
+// signed token. Its message never says which, but says how to get in: it is
+// what a GraphiQL user locked out reads.
+var ErrUnauthenticated = errors.New("authentication required: send the header Authorization: Bearer <token>, " +
+	"with a token from this server's --tokens-file or a JWT signed for its --jwt-secret or --jwt-public-key " +
+	"(ask its operator; `orgnet token` mints one; see server/auth/README.md). " +
+	`In GraphiQL, open Headers and enter {"Authorization": "Bearer <token>"}; a websocket sends it in connection_init`)
+
+// ErrNoTokens is the 401 message of a server that accepts no token at all
+// and lets no one in anonymously: only its operator can change that.
+var ErrNoTokens = errors.New("authentication required, but this server accepts no tokens: its operator must start it with " +
+	"--tokens-file, --jwt-secret or --jwt-public-key (see server/auth/README.md), or give callers without a token a role " +
+	"with --anonymous-role viewer")
 
 // Config configures an Authenticator.
 type Config struct {
@@ -116,6 +126,12 @@ func parseTokens(r io.Reader) ([]staticToken, error) {
 
 // AnonymousRole is the role given to requests without a token.
 func (a *Authenticator) AnonymousRole() Role { return a.anonymous }
+
+// AcceptsTokens reports whether any token can authenticate: static tokens or
+// a JWT key are configured.
+func (a *Authenticator) AcceptsTokens() bool {
+	return len(a.tokens) > 0 || a.secret != nil || a.pub != nil
+}
 
 // Authenticate checks an Authorization header value ("Bearer …"; empty when
 // absent). Without a token it returns the anonymous principal, or

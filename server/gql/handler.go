@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/orgnet/orgnet/graph"
@@ -52,7 +53,19 @@ type Options struct {
 	// Extensions are registered before all others, so they wrap the whole
 	// operation (e.g. tracing). Nil: none, and no cost.
 	Extensions []graphql.HandlerExtension
+	// WebsocketInit, when set, runs after connection_init authenticated a
+	// websocket (the principal is in its context); an error refuses the
+	// socket (the server's per-caller socket bound).
+	WebsocketInit transport.WebsocketInitFunc
+	// WebsocketOriginPatterns are the host patterns of other origins whose
+	// pages may open a websocket (coder/websocket's OriginPatterns; the same
+	// origin always may).
+	WebsocketOriginPatterns []string
 }
+
+// WebsocketInitTimeout is how long a new websocket has to send
+// connection_init before it is closed.
+const WebsocketInitTimeout = 10 * time.Second
 
 // DefaultComplexityLimit is the cost cap when none is configured.
 const DefaultComplexityLimit = 20000
@@ -69,7 +82,21 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if opts.Auth == nil {
 		opts.Auth = auth.Anonymous(auth.RoleEditor)
 	}
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: websocketInit(opts.Auth)})
+	initWS := websocketInit(opts.Auth)
+	if hook := opts.WebsocketInit; hook != nil {
+		authInit := initWS
+		initWS = func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx, ack, err := authInit(ctx, p)
+			if err != nil {
+				return ctx, ack, err
+			}
+			return hook(ctx, p)
+		}
+	}
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second, InitFunc: initWS, InitTimeout: WebsocketInitTimeout,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.WebsocketOriginPatterns}},
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
