@@ -8,8 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"time"
 
