@@ -49,7 +49,7 @@ func (e edgeEnv) app(mut func(*server.Config)) (http.Handler, server.Config) {
 
 // live serves the app on a loopback listener with the http.Server orgnet
 // serve uses (its timeouts).
-func (e edgeEnv) live(t *testing.T, mut func(*server.Config)) *httptest.Server {
+func (e edgeEnv) live(t testing.TB, mut func(*server.Config)) *httptest.Server {
 	t.Helper()
 	app, cfg := e.app(mut)
 	ts := httptest.NewUnstartedServer(app)

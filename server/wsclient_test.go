@@ -24,7 +24,7 @@ type wsMsg struct {
 }
 
 type wsConn struct {
-	t *testing.T
+	t testing.TB
 	c *websocket.Conn
 }
 
@@ -46,7 +46,7 @@ func (h hostRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
 // dialWS opens a websocket to base's /graphql; host, when set, replaces the
 // Host header. The response is the handshake's (its body read into the
 // error's text when refused).
-func dialWS(t *testing.T, base string, header http.Header, host string) (*wsConn, *http.Response, error) {
+func dialWS(t testing.TB, base string, header http.Header, host string) (*wsConn, *http.Response, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -66,7 +66,7 @@ func dialWS(t *testing.T, base string, header http.Header, host string) (*wsConn
 
 // mustDial opens a websocket and sends connection_init with payload; it
 // fails the test unless the server acknowledges.
-func mustDial(t *testing.T, base string, payload map[string]any) *wsConn {
+func mustDial(t testing.TB, base string, payload map[string]any) *wsConn {
 	t.Helper()
 	w, resp, err := dialWS(t, base, nil, "")
 	if err != nil {
