@@ -5,8 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v3"
 
 	"github.com/orgnet/orgnet/server/auth"
 )
@@ -90,4 +93,46 @@ func TestTokenCommand(t *testing.T) {
 	if err := app().Run(context.Background(), []string{"orgnet", "token", "--jwt-secret", "short", "--subject", "Ada"}); err == nil {
 		t.Error("a token was minted with a short secret")
 	}
+}
+
+// TestReadmeSecurityFlags: every flag README's Security section names is a
+// flag of orgnet serve or orgnet token.
+func TestReadmeSecurityFlags(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	start := strings.Index(s, "## Security\n")
+	end := strings.Index(s[start+1:], "\n## ")
+	if start < 0 || end < 0 {
+		t.Fatal("README has no Security section")
+	}
+	known := map[string]bool{}
+	for _, c := range []func() []string{
+		func() []string { return flagNames(serveCmd().Flags) },
+		func() []string { return flagNames(tokenCmd().Flags) },
+	} {
+		for _, n := range c() {
+			known[n] = true
+		}
+	}
+	seen := 0
+	for _, m := range regexp.MustCompile(`--([a-z][a-z0-9-]+)`).FindAllStringSubmatch(s[start:start+1+end], -1) {
+		seen++
+		if !known[m[1]] && m[1] != "rm" && m[1] != "no-deps" { // docker compose run --rm --no-deps
+			t.Errorf("README's Security section names --%s, which neither orgnet serve nor orgnet token has", m[1])
+		}
+	}
+	if seen < 20 {
+		t.Errorf("only %d flags found in README's Security section", seen)
+	}
+}
+
+func flagNames(fs []cli.Flag) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Names()...)
+	}
+	return out
 }
