@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -410,6 +411,27 @@ func edgeCases() []edgeCase {
 				}
 			}
 			t.Fatalf("a body trickled over %v was still read", time.Since(start).Round(time.Millisecond))
+		}},
+		{"cross-site simple requests cannot write", func(t *testing.T, e edgeEnv) {
+			// A page elsewhere can send a GET or a form-encoded or text/plain
+			// POST to a loopback server without a preflight (the Host check
+			// does not stop it: the Host is right). None may run a mutation.
+			h, _ := e.app(nil) // anonymous editor, as on loopback
+			body, _ := json.Marshal(map[string]any{"query": createProbe})
+			for _, c := range []struct{ method, target, contentType, body string }{
+				{http.MethodGet, "/graphql?query=" + url.QueryEscape(createProbe), "", ""},
+				{http.MethodPost, "/graphql", "text/plain", string(body)},
+				{http.MethodPost, "/graphql", "application/x-www-form-urlencoded", "query=" + url.QueryEscape(createProbe)},
+				{http.MethodPost, "/graphql", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n" + string(body) + "\r\n--x--\r\n"},
+			} {
+				req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
+				if c.contentType != "" {
+					req.Header.Set("Content-Type", c.contentType)
+				}
+				if rec := serve(h, req); rec.Code < 400 {
+					t.Errorf("%s %s (%s): %d %.200s", c.method, c.target, c.contentType, rec.Code, rec.Body)
+				}
+			}
 		}},
 		{"401 says how to get a token", func(t *testing.T, e edgeEnv) {
 			f := newSecFixture(t)

@@ -164,11 +164,14 @@ func (s *socket) checkIdle() {
 	if s.closed {
 		return
 	}
-	if wait := s.g.idle - time.Since(s.last); s.active > 0 || wait > 0 {
-		s.timer.Reset(max(wait, time.Second))
-		return
+	switch wait := s.g.idle - time.Since(s.last); {
+	case s.active > 0:
+		s.timer.Reset(s.g.idle) // its end restarts the idle clock
+	case wait > 0:
+		s.timer.Reset(wait)
+	default:
+		s.cancel() // gqlgen closes the connection when its context ends
 	}
-	s.cancel() // gqlgen closes the connection when its context ends
 }
 
 func (s *socket) touch() {
