@@ -294,7 +294,7 @@ func securityConfig(cmd *cli.Command, storeName string) (server.Security, *auth.
 		if err := server.ValidateHostPattern(h); err != nil {
 			return server.Security{}, nil, fmt.Errorf("--allowed-hosts: %w", err)
 		}
-		hosts = append(hosts, h)
+		hosts = append(hosts, strings.TrimSpace(h))
 	}
 	proxies, err := server.ParseCIDRs(cmd.StringSlice("trusted-proxies"))
 	if err != nil {
