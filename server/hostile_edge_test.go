@@ -324,7 +324,7 @@ func edgeCases() []edgeCase {
 			}
 		}},
 		{"idle websocket closed, live subscription kept", func(t *testing.T, e edgeEnv) {
-			ts := e.live(t, func(c *server.Config) { c.Security.SocketIdleTimeout = 300 * time.Millisecond })
+			ts := e.live(t, func(c *server.Config) { c.Security.SocketIdleTimeout = time.Second })
 			idle := mustDial(t, ts.URL, nil)
 			live := mustDial(t, ts.URL, nil)
 			if err := live.subscribe("sub", `subscription { graphChanged { kind ids } }`); err != nil {
@@ -333,7 +333,7 @@ func edgeCases() []edgeCase {
 			if _, _, err := idle.closed(10 * time.Second); err != nil {
 				t.Fatalf("idle socket: %v", err)
 			}
-			time.Sleep(1500 * time.Millisecond)
+			time.Sleep(2500 * time.Millisecond)
 			if r, err := live.do(cheapQuery, 5*time.Second); err != nil || len(r.Errors) > 0 {
 				t.Fatalf("socket with a live subscription: %v %+v", err, r.Errors)
 			}
