@@ -287,41 +287,6 @@ func (p *browserPage) nodeIDs() []string {
 	return ids
 }
 
-// nodePoint is where a node is drawn, in page coordinates, after making sure
-// it is on screen.
-func (p *browserPage) nodePoint(id string) (x, y float64) {
-	p.t.Helper()
-	var pt struct {
-		X, Y float64
-		OK   bool
-	}
-	p.eval(fmt.Sprintf(`(async () => {
-  const cy = orgnetExplore.cy;
-  const n = cy.getElementById(%q);
-  if (n.empty() || !n.visible()) return {ok: false};
-  const inside = () => {
-    const p = n.renderedPosition();
-    return p.x > 20 && p.y > 20 && p.x < cy.width() - 20 && p.y < cy.height() - 20;
-  };
-  if (!inside()) { cy.stop(); cy.center(n); }
-  const p = n.renderedPosition();
-  const r = cy.container().getBoundingClientRect();
-  return {x: r.left + p.x, y: r.top + p.y, ok: true};
-})()`, id), &pt)
-	if !pt.OK {
-		p.t.Fatalf("node %s is not drawn", id)
-	}
-	return pt.X, pt.Y
-}
-
-// clickNode clicks a node with the mouse, as a person would.
-func (p *browserPage) clickNode(id string, opts ...chromedp.MouseOption) {
-	p.t.Helper()
-	p.idle() // a node still moving would be missed
-	x, y := p.nodePoint(id)
-	p.do("click "+id, chromedp.MouseClickXY(x, y, opts...))
-}
-
 func (p *browserPage) screenshot(name string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
@@ -338,21 +303,6 @@ func (p *browserPage) screenshot(name string) {
 		p.t.Fatal(err)
 	}
 	p.t.Logf("screenshot: e2e/%s", path)
-}
-
-// typeSearch empties the search box and types text into it.
-func (p *browserPage) typeSearch(text string) {
-	p.t.Helper()
-	p.do("type "+text,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=search-input]').value = ''`),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=search-input]`), text),
-	)
-}
-
-// choose picks an option of a <select>, which fires its change event.
-func (p *browserPage) choose(testid, value string) {
-	p.t.Helper()
-	p.do("choose "+value, chromedp.SetValue(chromedp.CSS(`[data-testid=`+testid+`]`), value))
 }
 
 func sorted(ids []string) []string {
@@ -497,8 +447,8 @@ func TestExplore(t *testing.T) {
 		    fontFamily: cy.nodes()[0].style('font-family'),
 		    legendEntries: document.querySelectorAll('[data-testid=legend-provenance] li').length,
 		  }; })()`, &look)
-		if len(look.Bands) != 3 {
-			t.Errorf("tier bands: %q, want 3", look.Bands)
+		if want := []string{"Tier 1 · 街道", "Tier 2 · 小镇", "Tier 3 · 空间/企业", "Villages & communities · 村/社区 · 区域党建联合体"}; !slices.Equal(look.Bands, want) {
+			t.Errorf("tier bands: %q, want %q", look.Bands, want)
 		}
 		if !(look.TierRows["1"] < look.TierRows["2"] && look.TierRows["2"] < look.TierRows["3"]) {
 			t.Errorf("tiers are not drawn top-down: rows %v", look.TierRows)
@@ -524,10 +474,10 @@ func TestExplore(t *testing.T) {
 	t.Run("SearchFocusesShengdun", func(t *testing.T) {
 		p := s.page(t)
 		for _, text := range []string{"shengdun", "Shengdun", "圣墩"} {
-			p.typeSearch(text)
+			p.typeInto(`[data-testid=search-input]`, text)
 			p.waitFor("a hit for "+text, fmt.Sprintf(`document.querySelector('[data-testid=search-result][data-id=%q]')`, shengdun), uiTimeout)
 		}
-		p.do("pick 圣墩村", chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid=search-result][data-id=%q]`, shengdun))))
+		p.click(fmt.Sprintf(`[data-testid=search-result][data-id=%q]`, shengdun))
 		p.waitFor("the panel on 圣墩村", fmt.Sprintf(`document.querySelector('[data-testid=panel]').dataset.nodeId === %q &&
 		  document.querySelector('[data-testid=panel-title]').textContent === '圣墩村' && document.querySelector('[data-testid=provenance-quote]')`, shengdun), uiTimeout)
 		p.idle()
@@ -571,7 +521,7 @@ func TestExplore(t *testing.T) {
 		if slices.Contains(p.nodeIDs(), id) {
 			t.Fatalf("%s is already drawn", id)
 		}
-		p.typeSearch("王威磊\r")
+		p.typeInto(`[data-testid=search-input]`, "王威磊\r")
 		p.waitFor("the panel on 王威磊", fmt.Sprintf(`document.querySelector('[data-testid=panel]').dataset.nodeId === %q`, id), uiTimeout)
 		p.idle()
 		if missing, _ := diff(p.nodeIDs(), a.neighbourhoodIDs(id)); len(missing) > 0 {
@@ -586,9 +536,9 @@ func TestExplore(t *testing.T) {
 		if missing, _ := diff(before, want); len(missing) == 0 {
 			t.Fatalf("all neighbours of %s are drawn already: nothing to test", xinbao)
 		}
-		p.clickNode(xinbao)
-		p.waitFor("the panel on 新鲍村", fmt.Sprintf(`document.querySelector('[data-testid=panel]').dataset.nodeId === %q`, xinbao), uiTimeout)
-		p.do("Expand", chromedp.Click(chromedp.CSS(`[data-testid=expand-button]`)))
+		p.clickNodeAt(xinbao, 0)
+		p.waitPanel(xinbao)
+		p.click(`[data-testid=expand-button]`)
 		p.waitFor("the neighbours of 新鲍村", fmt.Sprintf(`%s.every(id => orgnetExplore.cy.getElementById(id).nonempty())`, jsArray(want)), uiTimeout)
 		p.idle()
 		after := p.nodeIDs()
@@ -604,7 +554,8 @@ func TestExplore(t *testing.T) {
 		want = a.neighbourhoodIDs(shuqian)
 		p.idle()
 		x, y := p.nodePoint(shuqian)
-		p.do("double-click 舒前村", chromedp.MouseClickXY(x, y), chromedp.MouseClickXY(x, y, chromedp.ClickCount(2)))
+		p.canvasPoint(x, y)
+		p.doubleClickAt(x, y)
 		p.waitFor("the neighbours of 舒前村", fmt.Sprintf(`%s.every(id => orgnetExplore.cy.getElementById(id).nonempty())`, jsArray(want)), uiTimeout)
 		p.idle()
 	})
@@ -626,13 +577,13 @@ func TestExplore(t *testing.T) {
 		if len(want) < 3 {
 			t.Fatalf("API path %v is too short to test", want)
 		}
-		p.do("Escape", chromedp.KeyEvent("\x1b"))
-		p.clickNode(from)
-		p.waitFor("the panel", fmt.Sprintf(`document.querySelector('[data-testid=panel]').dataset.nodeId === %q`, from), uiTimeout)
-		p.do("Path from", chromedp.Click(chromedp.CSS(`[data-testid=path-from-button]`)))
-		p.clickNode(to)
-		p.waitFor("the panel", fmt.Sprintf(`document.querySelector('[data-testid=panel]').dataset.nodeId === %q`, to), uiTimeout)
-		p.do("Path to", chromedp.Click(chromedp.CSS(`[data-testid=path-to-button]`)))
+		p.key("\x1b")
+		p.clickNodeAt(from, 0)
+		p.waitPanel(from)
+		p.click(`[data-testid=path-from-button]`)
+		p.clickNodeAt(to, 0)
+		p.waitPanel(to)
+		p.click(`[data-testid=path-to-button]`)
 		p.waitFor("the path", `document.querySelector('[data-testid=path-status]').dataset.length`, uiTimeout)
 		p.idle()
 		var got struct {
@@ -654,7 +605,7 @@ func TestExplore(t *testing.T) {
 			t.Error("nodes off the path are not dimmed")
 		}
 		p.screenshot("path.png")
-		p.do("Clear path", chromedp.Click(chromedp.CSS(`[data-testid=path-clear-button]`)))
+		p.click(`[data-testid=path-clear-button]`)
 		var left int
 		p.eval(`orgnetExplore.cy.elements('.path, .faded').length`, &left)
 		if left != 0 {
@@ -668,15 +619,15 @@ func TestExplore(t *testing.T) {
 		for _, n := range d.ShortestPath.Nodes {
 			want = append(want, n.ID)
 		}
-		p.clickNode(from, chromedp.ButtonModifiers(chromedp.ModifierShift))
-		p.clickNode(to, chromedp.ButtonModifiers(chromedp.ModifierShift))
+		p.clickNodeAt(from, int64(chromedp.ModifierShift))
+		p.clickNodeAt(to, int64(chromedp.ModifierShift))
 		p.waitFor("the shift-click path", fmt.Sprintf(`document.querySelector('[data-testid=path-status]').dataset.length === '%d'`, d.ShortestPath.Length), uiTimeout)
 		p.idle()
 		p.eval(`orgnetExplore.cy.nodes('.path').map(n => n.id())`, &got.Nodes)
 		if missing, extra := diff(got.Nodes, want); len(missing)+len(extra) > 0 {
 			t.Errorf("shift-click path: highlighted %v, API path %v", got.Nodes, want)
 		}
-		p.do("Escape", chromedp.KeyEvent("\x1b"))
+		p.key("\x1b")
 		p.eval(`orgnetExplore.cy.elements('.path, .faded').length`, &left)
 		if left != 0 {
 			t.Errorf("%d elements still highlighted after Escape", left)
@@ -685,10 +636,21 @@ func TestExplore(t *testing.T) {
 
 	t.Run("DateSliderRedrawsAsOf", func(t *testing.T) {
 		p := s.page(t)
+		// Typed as a person types a date: month, day and year digits into the
+		// date box (its month first, as Chromium's en-US locale shows it), or
+		// Backspace to empty it (today).
 		setDate := func(d string) {
-			var ok bool
-			p.eval(`(() => { const el = document.getElementById('asof'); el.value = '`+d+`';
-			  el.dispatchEvent(new Event('change')); return true; })()`, &ok)
+			t.Helper()
+			b := p.box(`[data-testid=as-of]`)
+			if b.Problem != "" {
+				t.Fatal(b.Problem)
+			}
+			p.clickAt(b.Left+12, b.Y, 0) // the month
+			if d == "" {
+				p.typeText("\b")
+				return
+			}
+			p.typeText(d[5:7] + d[8:10] + d[0:4])
 		}
 		has := func(id string) bool {
 			var n int
@@ -721,7 +683,7 @@ func TestExplore(t *testing.T) {
 
 	t.Run("AlliancesAsGroupsToggle", func(t *testing.T) {
 		p := s.page(t)
-		p.do("ungroup alliances", chromedp.Click(chromedp.CSS(`[data-testid=compound-toggle]`)))
+		p.click(`[data-testid=compound-toggle]`)
 		p.idle()
 		var st struct{ Parents, Members, VisibleMembers int }
 		p.eval(`(() => { const cy = orgnetExplore.cy; return {parents: cy.nodes(':parent').length,
@@ -730,7 +692,7 @@ func TestExplore(t *testing.T) {
 			t.Errorf("without groups: %d group boxes, %d of %d membership lines drawn", st.Parents, st.VisibleMembers, st.Members)
 		}
 		p.screenshot("yuelin-ungrouped.png")
-		p.do("group alliances", chromedp.Click(chromedp.CSS(`[data-testid=compound-toggle]`)))
+		p.click(`[data-testid=compound-toggle]`)
 		p.idle()
 		p.eval(`(() => { const cy = orgnetExplore.cy; return {parents: cy.nodes(':parent').length,
 		  members: cy.edges('[type = "MEMBER_OF"]').length, visibleMembers: cy.edges('[type = "MEMBER_OF"]:visible').length}; })()`, &st)
@@ -741,21 +703,19 @@ func TestExplore(t *testing.T) {
 
 	t.Run("FiltersHideKindsAndRelations", func(t *testing.T) {
 		p := s.page(t)
-		p.do("uncheck MENTORS", chromedp.Click(chromedp.CSS(`[data-testid=filter-relation][data-relation=MENTORS]`)))
+		p.click(`[data-testid=filter-relation][data-relation=MENTORS]`)
 		var n int
 		p.eval(`orgnetExplore.cy.edges('[type = "MENTORS"]:visible').length`, &n)
 		if n != 0 {
 			t.Errorf("%d MENTORS edges still visible", n)
 		}
-		p.do("uncheck villages", chromedp.Click(chromedp.CSS(`[data-testid=filter-kind][data-kind="ORGANISATION:VILLAGE"]`)))
+		p.click(`[data-testid=filter-kind][data-kind="ORGANISATION:VILLAGE"]`)
 		p.eval(`orgnetExplore.cy.nodes('[kind = "VILLAGE"]:visible').length`, &n)
 		if n != 0 {
 			t.Errorf("%d villages still visible", n)
 		}
-		p.do("check both again",
-			chromedp.Click(chromedp.CSS(`[data-testid=filter-relation][data-relation=MENTORS]`)),
-			chromedp.Click(chromedp.CSS(`[data-testid=filter-kind][data-kind="ORGANISATION:VILLAGE"]`)),
-		)
+		p.click(`[data-testid=filter-relation][data-relation=MENTORS]`)
+		p.click(`[data-testid=filter-kind][data-kind="ORGANISATION:VILLAGE"]`)
 		p.idle()
 		p.eval(`orgnetExplore.cy.elements('.hidden').length`, &n)
 		if n != 0 {
@@ -878,10 +838,8 @@ func TestExplore(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		p.do("download PNG and JSON",
-			chromedp.Click(chromedp.CSS(`[data-testid=export-png]`)),
-			chromedp.Click(chromedp.CSS(`[data-testid=export-json]`)),
-		)
+		p.click(`[data-testid=export-png]`)
+		p.click(`[data-testid=export-json]`)
 		read := func(name string) []byte {
 			deadline := time.Now().Add(uiTimeout)
 			for time.Now().Before(deadline) {

@@ -25,6 +25,8 @@ export function edgeElement(e) {
       target: e.target,
       type: e.type,
       label: e.label || e.type,
+      // The label drawn (Chinese or English): set by restyle in main.js.
+      display: e.label || e.type,
       // data(source) of an edge is its source node's id, so an edge's
       // provenance source lives in data(prov).
       prov: (e.provenance && e.provenance.source) || 'ARTICLE',

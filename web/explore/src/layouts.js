@@ -1,18 +1,23 @@
 // Layouts.
 //
-// "tiers": a top-down hierarchy (dagre) in which uppers sit above lowers:
-// a parent above its sub-organisations, an alliance above its members, a host
-// above what it hosts. Dagre puts an edge's source above its target, so the
-// ranking graph is built apart, in a headless Cytoscape instance, with each
-// edge turned to point down. Two refinements keep the drawing readable:
+// "tiers": a top-down hierarchy in which uppers sit above lowers: a parent
+// above its sub-organisations, an alliance above its members, a host above
+// what it hosts. Dagre puts an edge's source above its target, so the ranking
+// graph is built apart, in a headless Cytoscape instance, with each edge turned
+// to point down. Dagre's ranks and x positions are then restacked into bands
+// (bands.js): each tier, and the villages and communities with their regional
+// alliances, gets rows of its own, and what belongs to no band sits in the gap
+// below the band of what it hangs from. So nothing is drawn in a band it does
+// not belong to. Two refinements keep the drawing readable:
 //   - a direct edge p→c is dropped from the ranking when p→a→c also exists
 //     (a village is under the street committee and in an alliance that is
 //     under the committee: it is ranked below the alliance);
-//   - many leaves under one upper are packed in a grid block instead of one
-//     long row, and an alliance drawn as a compound is one block with its
-//     members in a grid inside.
+//   - many leaves of one band under one upper are packed in a grid block
+//     instead of one long row, and an alliance drawn as a compound is one
+//     block with its members in a grid inside.
 // "force": fCoSE, which lays compound alliances out as clusters.
 import cytoscape from 'cytoscape';
+import { bandOf, bandOrder } from './bands.js';
 import { FONT_SIZE, LABEL_MAX_WIDTH } from './style.js';
 
 // Which end of an edge is drawn higher in the tiers layout, per type.
@@ -30,8 +35,15 @@ const UPPER_END = {
 
 const GAP_X = 14;
 const GAP_Y = 14;
+// Members of a group box with pairings among them stand further apart, so
+// that a pairing's arrow between two neighbours is long enough to see.
+const PAIRED_GAP = 40;
 const COMPOUND_PAD = 14;
 const COMPOUND_LABEL = 22;
+// Vertical room between the rows of one band (or gap), and between bands and
+// gaps (a band's name is drawn above its first row).
+const ROW_GAP = 40;
+const SECTION_GAP = 56;
 
 function textWidth(s) {
   let w = 0;
@@ -64,9 +76,9 @@ function gridCols(n, wide) {
 // corner and the block's size. With brick, each row is shifted half a cell
 // from the one above, so that lines from a parent above reach the lower rows
 // between the nodes of the upper ones instead of through them.
-function grid(members, cols, { brick = false } = {}) {
+function grid(members, cols, { brick = false, gap = null } = {}) {
   const boxes = members.map(nodeBox);
-  const cw = Math.max(...boxes.map((b) => b.w)) + GAP_X;
+  const cw = Math.max(...boxes.map((b) => b.w)) + (gap || GAP_X);
   const rows = Math.ceil(members.length / cols);
   const fullW = Math.min(cols, members.length) * cw;
   const placed = [];
@@ -87,7 +99,7 @@ function grid(members, cols, { brick = false } = {}) {
       // node centre: its shape is at the top of its box, the label below.
       placed.push([m.id(), x0 + i * cw + cw / 2, y + b.size / 2]);
     });
-    y += rowH + GAP_Y;
+    y += rowH + (gap || GAP_Y);
   }
   const minX = Math.min(...placed.map((p) => p[1])) - cw / 2;
   const maxX = Math.max(...placed.map((p) => p[1])) + cw / 2;
@@ -146,16 +158,18 @@ export function tiersPositions(cy, { narrow = false } = {}) {
     }
   }
 
-  // Leaf packing: units with one upper and nothing below, grouped by upper.
-  const groups = new Map();
+  // Leaf packing: units with one upper and nothing below, grouped by upper
+  // and band.
+  const groups = new Map(); // key → {band, members}
   for (const [id, u] of units) {
     if (u.compound) continue;
     const ups = up.get(id);
     const hasDown = down.has(id) && down.get(id).size > 0;
     if (!ups || ups.size !== 1 || hasDown) continue;
-    const p = [...ups][0];
-    if (!groups.has(p)) groups.set(p, []);
-    groups.get(p).push(u.node);
+    const band = bandOf(u.node);
+    const key = `${[...ups][0]}\u0001${band}`;
+    if (!groups.has(key)) groups.set(key, { band, members: [] });
+    groups.get(key).members.push(u.node);
   }
 
   // Headless ranking graph.
@@ -164,14 +178,14 @@ export function tiersPositions(cy, { narrow = false } = {}) {
     styleEnabled: true,
     style: [{ selector: 'node', style: { width: 'data(w)', height: 'data(h)', shape: 'rectangle' } }],
   });
-  const blocks = new Map(); // block id → {members, grid}
+  const blocks = new Map(); // block id → {members, grid, band}
   const packed = new Map(); // member id → block id
-  for (const [p, members] of groups) {
+  for (const [key, { band, members }] of groups) {
     if (members.length < 4) continue;
     members.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
     const g = grid(members, gridCols(members.length, narrow ? 'narrow' : true), { brick: true });
-    const id = `\u0000block:${p}`;
-    blocks.set(id, { members, grid: g });
+    const id = `\u0000block:${key}`;
+    blocks.set(id, { members, grid: g, band });
     members.forEach((m) => packed.set(m.id(), id));
   }
   const compounds = new Map();
@@ -188,7 +202,8 @@ export function tiersPositions(cy, { narrow = false } = {}) {
       };
       const mentors = (k) => -k.outgoers('edge[type = "MENTORS"]').length;
       kids.sort((a, b) => role(a) - role(b) || mentors(a) - mentors(b) || (sortKey(a) < sortKey(b) ? -1 : 1));
-      const g = kids.length ? grid(kids, gridCols(kids.length, false)) : { offsets: new Map(), w: 60, h: 40 };
+      const paired = kids.some((k) => k.outgoers('edge[type = "MENTORS"]').targets().some((m) => m.parent().same(u.node)));
+      const g = kids.length ? grid(kids, gridCols(kids.length, false), { gap: paired ? PAIRED_GAP : null }) : { offsets: new Map(), w: 60, h: 40 };
       compounds.set(id, { kids, grid: g });
       rankNodes.push({ id, w: g.w + 2 * COMPOUND_PAD, h: g.h + 2 * COMPOUND_PAD + COMPOUND_LABEL, key: sortKey(u.node) });
     } else {
@@ -215,27 +230,52 @@ export function tiersPositions(cy, { narrow = false } = {}) {
   }
   rank.add(rankNodes.map((n) => ({ data: { id: n.id, w: n.w, h: n.h } })));
   rank.add(rankEdges);
-  rank
-    .layout({
-      name: 'dagre',
-      rankDir: 'TB',
-      nodeSep: 10,
-      rankSep: 46,
-      edgeSep: 6,
-      ranker: 'network-simplex',
-      fit: false,
-      animate: false,
-    })
-    .run();
+  const uppers = new Map(); // rank node → its uppers
+  for (const e of rankEdges) {
+    if (!uppers.has(e.data.target)) uppers.set(e.data.target, []);
+    uppers.get(e.data.target).push(e.data.source);
+  }
+  const dagreBoxes = () => {
+    rank
+      .layout({
+        name: 'dagre',
+        rankDir: 'TB',
+        nodeSep: 10,
+        rankSep: 46,
+        edgeSep: 6,
+        ranker: 'network-simplex',
+        minLen: (e) => e.data('minLen') || 1,
+        fit: false,
+        animate: false,
+      })
+      .run();
+    return rank.nodes().map((rn) => {
+      const id = rn.id();
+      const c = rn.position();
+      const w = rn.data('w');
+      return {
+        id, x1: c.x - w / 2, x2: c.x + w / 2, h: rn.data('h'), dagreY: Math.round(c.y),
+        band: blocks.has(id) ? blocks.get(id).band : bandOf(byId.get(id)),
+      };
+    });
+  };
+  // Dagre ranks, the bands restack its rows; then dagre runs again with each
+  // edge as long as the rows it now spans, so that its horizontal order is
+  // that of the bands' rows (a band's rows no longer share the width with
+  // what the first ranking had beside them), and the rows are restacked.
+  let boxes = dagreBoxes();
+  const rows = restack(boxes, uppers);
+  rank.edges().forEach((e) => {
+    const d = rows.get(e.target().id()) - rows.get(e.source().id());
+    e.data('minLen', d > 0 ? d : 1);
+  });
+  boxes = dagreBoxes();
+  restack(boxes, uppers);
+  rank.destroy();
 
   const positions = new Map();
-  rank.nodes().forEach((rn) => {
-    const id = rn.id();
-    const c = rn.position();
-    const w = rn.data('w');
-    const h = rn.data('h');
-    const left = c.x - w / 2;
-    const top = c.y - h / 2;
+  for (const b of boxes) {
+    const { id, x1: left, top } = b;
     if (blocks.has(id)) {
       const { members, grid: g } = blocks.get(id);
       members.forEach((m) => {
@@ -250,53 +290,59 @@ export function tiersPositions(cy, { narrow = false } = {}) {
       });
     } else {
       // A plain node's shape sits at the top of its box.
-      const n = byId.get(id);
-      positions.set(id, { x: c.x, y: top + (n.data('size') || 30) / 2 });
+      positions.set(id, { x: (b.x1 + b.x2) / 2, y: top + (byId.get(id).data('size') || 30) / 2 });
     }
-  });
-  rank.destroy();
-  snapTiers(byId, positions, packed);
+  }
   return positions;
 }
 
-// snapTiers lifts or lowers an organisation onto its tier's row when dagre
-// put it elsewhere and the place on the row is free (e.g. the 两新工委, tier
-// 1 like the street committee but with its alliance hanging below the tier 2
-// committee's row).
-function snapTiers(byId, positions, packed) {
-  const boxOf = (id, pos) => {
-    const n = byId.get(id);
-    const b = nodeBox(n);
-    const top = pos.y - b.size / 2;
-    return { x1: pos.x - b.w / 2, x2: pos.x + b.w / 2, y1: top, y2: top + b.h };
-  };
-  const tops = new Map(); // tier → Map(top → count)
-  for (const [id, pos] of positions) {
-    const n = byId.get(id);
-    const t = n && n.data('tier');
-    if (!t || n.isChild()) continue;
-    const top = Math.round(pos.y - (n.data('size') || 30) / 2);
-    if (!tops.has(t)) tops.set(t, new Map());
-    tops.get(t).set(top, (tops.get(t).get(top) || 0) + 1);
+/**
+ * restack sets each box's top (boxes: {id, x1, x2, h, dagreY, band}; uppers:
+ * id → ids of the boxes it hangs from). Sections run top-down: a gap, then
+ * each band in order with the gap below it. A box with a band goes in its
+ * band's section; one without goes in the gap below the lowest band (or gap)
+ * of its uppers. Within a section, a box takes the first row below its uppers
+ * there in which it overlaps nothing; dagre's horizontal order is kept.
+ * Returns each box's row, counted from the top over all sections.
+ */
+function restack(boxes, uppers) {
+  const bandKeys = [...new Set(boxes.map((b) => b.band).filter((k) => k != null))].sort(bandOrder);
+  const bandSection = new Map(bandKeys.map((k, i) => [k, 2 * i + 1]));
+  const byId = new Map(boxes.map((b) => [b.id, b]));
+  const order = [...boxes].sort((a, b) => a.dagreY - b.dagreY || a.x1 - b.x1);
+  const sections = new Map(); // section → rows → boxes
+  for (const b of order) {
+    const ups = (uppers.get(b.id) || []).map((u) => byId.get(u)).filter((u) => u && u.row != null);
+    if (b.band != null) b.section = bandSection.get(b.band);
+    else b.section = Math.max(0, ...ups.map((u) => (u.section % 2 ? u.section + 1 : u.section)));
+    if (!sections.has(b.section)) sections.set(b.section, []);
+    const rows = sections.get(b.section);
+    let row = Math.max(0, ...ups.filter((u) => u.section === b.section).map((u) => u.row + 1));
+    while (rows[row] && rows[row].some((o) => o.x1 < b.x2 && b.x1 < o.x2)) row++;
+    b.row = row;
+    (rows[row] ||= []).push(b);
   }
-  for (const [t, counts] of tops) {
-    if (counts.size < 2) continue;
-    const [rowTop] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-    for (const [id, pos] of positions) {
-      const n = byId.get(id);
-      if (!n || n.data('tier') !== t || n.isChild() || packed.has(id)) continue;
-      const size = n.data('size') || 30;
-      if (Math.round(pos.y - size / 2) === rowTop) continue;
-      const want = { x: pos.x, y: rowTop + size / 2 };
-      const mine = boxOf(id, want);
-      const clash = [...positions.entries()].some(([other, op]) => {
-        if (other === id) return false;
-        const b = boxOf(other, op);
-        return b.x1 < mine.x2 + 8 && mine.x1 < b.x2 + 8 && b.y1 < mine.y2 && mine.y1 < b.y2;
-      });
-      if (!clash) positions.set(id, want);
+  let y = 0;
+  let first = true;
+  const global = new Map(); // box id → its row counted from the top
+  let index = 0;
+  for (const s of [...sections.keys()].sort((a, b) => a - b)) {
+    if (!first) y += SECTION_GAP;
+    first = false;
+    let gap = 0;
+    for (const row of sections.get(s)) {
+      if (!row) continue;
+      y += gap;
+      for (const b of row) {
+        b.top = y;
+        global.set(b.id, index);
+      }
+      index++;
+      y += Math.max(...row.map((b) => b.h));
+      gap = ROW_GAP;
     }
   }
+  return global;
 }
 
 function extent(positions) {

@@ -43,10 +43,13 @@ export const SHAPES = {
   PLATFORM: 'tag',
 };
 
+// A pairing (以强带弱) has a colour no node kind and no other relation uses.
+export const PAIRING_COLOR = '#8e24aa';
+
 export const EDGE_COLORS = {
   SUB_ORGANISATION_OF: '#455a64',
   MEMBER_OF: '#ad1457',
-  MENTORS: '#2e7d32',
+  MENTORS: PAIRING_COLOR,
   ADJACENT_TO: '#90a4ae',
   BUILT_ON: '#3949ab',
   HOLDS_POST: '#6d4c41',
@@ -108,8 +111,9 @@ export function stylesheet() {
         'text-margin-y': 3,
         'text-wrap': 'wrap',
         'text-max-width': LABEL_MAX_WIDTH,
-        // Chinese names have no spaces: wrap between any two characters.
-        'text-overflow-wrap': 'anywhere',
+        // Chinese names have no spaces: wrap between any two characters;
+        // English names wrap between words.
+        'text-overflow-wrap': (n) => (/\s/.test(n.data('display') || '') ? 'whitespace' : 'anywhere'),
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.8,
         'text-background-padding': 1,
@@ -180,24 +184,39 @@ export function stylesheet() {
       },
     },
     { selector: 'edge[type = "ADJACENT_TO"]', style: { 'target-arrow-shape': 'none', width: 1.2 } },
-    { selector: 'edge[type = "MENTORS"]', style: { width: 2.4, 'curve-style': 'unbundled-bezier', 'control-point-distances': 30 } },
     { selector: 'edge[type = "MEMBER_OF"]', style: { width: 1.8 } },
     // Provenance of edges.
     { selector: 'edge[prov = "ILLUSTRATIVE"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [6, 4], opacity: 0.65 } },
     { selector: 'edge[prov = "SYNTHETIC"]', style: { 'line-style': 'dotted', opacity: 0.6 } },
+    // Pairings: a bowed line from mentor to mentee with a large arrowhead at
+    // the mentee, over the group boxes; an illustrative one keeps its dashes,
+    // long ones, at full strength.
+    {
+      selector: 'edge[type = "MENTORS"]',
+      style: {
+        width: 3.5, 'curve-style': 'unbundled-bezier', 'control-point-distances': 26, 'control-point-weights': 0.5,
+        'target-arrow-shape': 'triangle', 'arrow-scale': 1.5, opacity: 1, 'z-index': 15,
+      },
+    },
+    { selector: 'edge[type = "MENTORS"][prov = "ILLUSTRATIVE"]', style: { 'line-dash-pattern': [11, 4], opacity: 0.95 } },
     // Membership shown by containment instead of a line.
     { selector: 'edge.implied', style: { display: 'none' } },
     // A member's edge that repeats its group's own (a village under the street
     // committee whose alliance is too): drawn faint.
     { selector: 'edge.via-group', style: { opacity: 0.22, width: 1, 'target-arrow-shape': 'none' } },
     { selector: '.hidden', style: { display: 'none' } },
-    { selector: 'edge.labelled', style: { label: 'data(label)' } },
+    { selector: 'edge.labelled', style: { label: 'data(display)' } },
+    // The relation under the pointer in the side panel's list.
+    {
+      selector: 'edge.hl',
+      style: { width: 5, 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', opacity: 1, 'z-index': 30, label: 'data(display)', display: 'element' },
+    },
     // Interaction.
     {
       selector: 'node:selected',
       style: { 'overlay-color': '#ffb300', 'overlay-opacity': 0.25, 'overlay-padding': 6, 'border-width': 4, 'border-color': '#ff8f00' },
     },
-    { selector: 'edge:selected', style: { width: 4, 'line-color': '#ff8f00', 'target-arrow-color': '#ff8f00', opacity: 1, label: 'data(label)' } },
+    { selector: 'edge:selected', style: { width: 4, 'line-color': '#ff8f00', 'target-arrow-color': '#ff8f00', opacity: 1, label: 'data(display)' } },
     { selector: '.faded', style: { opacity: 0.12, 'text-opacity': 0.25 } },
     { selector: 'node:parent.faded', style: { opacity: 0.35 } },
     {
@@ -208,7 +227,7 @@ export function stylesheet() {
       selector: 'edge.path',
       style: {
         'line-color': '#ff6f00', 'target-arrow-color': '#ff6f00', width: 5, opacity: 1, 'z-index': 20,
-        label: 'data(label)', 'font-weight': 700,
+        label: 'data(display)', 'font-weight': 700,
       },
     },
     { selector: 'node.path-end', style: { 'overlay-color': '#ff6f00', 'overlay-opacity': 0.22, 'overlay-padding': 8 } },
