@@ -33,6 +33,7 @@ var graphiqlDist embed.FS
 //	[{"name": "…", "query": "…", "variables": {…}}]
 //
 // and each entry opens as a tab; without it the page opens on "{ __typename }".
+// The tabs of GraphiQLTabs follow them.
 func GraphiQL() fs.FS {
 	sub, err := fs.Sub(graphiqlDist, "graphiql/dist")
 	if err != nil {
@@ -41,6 +42,21 @@ func GraphiQL() fs.FS {
 	}
 	return sub
 }
+
+// graphiqlTabs are example tabs built into the GraphiQL page (bundled from
+// graphiql/src/tabs.json) after the served examples.json.
+//
+//go:embed graphiql/src/tabs.json
+var graphiqlTabs []byte
+
+// GraphiQLTabs returns the example tabs the GraphiQL page opens after those
+// of examples.json, in the same format: as-of and history, centrality and
+// communities, and a simulation (which needs the planner role). They live
+// with the page, not in examples.json, because the server's warm-up (as a
+// viewer) and cmd/loadtest run every entry of examples.json, and these
+// analyses are neither a viewer's nor cheap at city scale. Tests run them on
+// both stores.
+func GraphiQLTabs() []byte { return graphiqlTabs }
 
 // exploreDist is the built network viewer: index.html, main.js, main.css.
 //

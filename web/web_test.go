@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -140,6 +141,28 @@ func TestBundleLoadsWorkersLocally(t *testing.T) {
 	for _, s := range []string{`"/graphql"`, `"examples.json"`} {
 		if !strings.Contains(js, s) {
 			t.Errorf("main.js does not contain %s", s)
+		}
+	}
+}
+
+// TestBundleHasItsTabs checks that the page was rebuilt with its built-in
+// tabs (graphiql/src/tabs.json): each tab's first line is in main.js.
+func TestBundleHasItsTabs(t *testing.T) {
+	var tabs []struct{ Name, Query string }
+	if err := json.Unmarshal(GraphiQLTabs(), &tabs); err != nil {
+		t.Fatalf("graphiql/src/tabs.json: %v", err)
+	}
+	if len(tabs) == 0 {
+		t.Fatal("graphiql/src/tabs.json has no tabs")
+	}
+	js := readFile(t, "main.js")
+	for _, tab := range tabs {
+		first, _, _ := strings.Cut(tab.Query, "\n")
+		if tab.Name == "" || !strings.HasPrefix(first, "query ") {
+			t.Errorf("tab %q: want a name and a named query, got %q", tab.Name, first)
+		}
+		if !strings.Contains(js, first) {
+			t.Errorf("main.js lacks the tab %q (%q): rebuild with web/build.sh", tab.Name, first)
 		}
 	}
 }

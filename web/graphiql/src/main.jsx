@@ -8,6 +8,10 @@ import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { createClient } from 'graphql-ws';
 import 'graphiql/style.css';
 import './app.css';
+// Tabs built into the page, opened after the served examples: as-of and
+// history, centrality and communities, a simulation. Not in examples.json,
+// which the server's warm-up and cmd/loadtest also run (see ../../web.go).
+import builtInTabs from './tabs.json';
 
 // --- Monaco workers -------------------------------------------------------
 // GraphiQL 5 uses Monaco, which runs its language services in web workers.
@@ -153,7 +157,7 @@ function examplesPlugin(examples) {
 }
 
 async function main() {
-  const examples = await loadExamples();
+  const examples = [...(await loadExamples()), ...normalizeExamples(builtInTabs)];
   const defaultTabs =
     examples.length > 0
       ? examples.map((ex) => ({ query: exampleTabQuery(ex), variables: ex.variables }))
