@@ -350,6 +350,11 @@ func TestExploreWithMouse(t *testing.T) {
 			"MEMBER_OF":           regexp.MustCompile(`^(member|co-builder|lead)$`),
 			"MENTORS":             regexp.MustCompile(`^mentors$`),
 		})
+		var wrap string
+		p.eval(`orgnetExplore.cy.getElementById('org:yuelin-party-working-committee').style('text-overflow-wrap')`, &wrap)
+		if wrap != "whitespace" {
+			t.Errorf("English names wrap %q, want between words", wrap)
+		}
 		hoverEdge(t, p, "sub-organisation of", "SUB_ORGANISATION_OF", "edge-tooltip-en.png")
 	})
 
