@@ -71,7 +71,11 @@ export function createPanel(app) {
   /** follow selects and centres the other end of a listed relation, and marks the line. */
   async function follow(edgeId, otherId) {
     cy.edges('.hl').removeClass('hl');
-    await app.focus(otherId);
+    try {
+      await app.focus(otherId);
+    } catch {
+      return; // focus has reported it
+    }
     const e = cy.getElementById(edgeId);
     clearTimeout(trailTimer);
     e.addClass('hl');
