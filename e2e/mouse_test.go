@@ -191,17 +191,41 @@ func (p *browserPage) key(k string) {
 }
 
 // choose picks an option of the <select> with this data-testid as a person
-// does: a click opens it, the arrow keys move to the option, Enter takes it.
+// does with the keyboard: a click on the name of the control (its <label>)
+// focuses it without opening its list, and the arrow keys move to the
+// option, which takes it. (Chromium's open list is a window of its own, which
+// the key events of the page do not reach: clicking the box itself would
+// leave the list open over the page.)
 func (p *browserPage) choose(testid, value string) {
 	p.t.Helper()
 	sel := `[data-testid=` + testid + `]`
-	var st struct{ From, To int }
+	var st struct {
+		From, To int
+		X, Y     float64
+		Problem  string
+	}
 	p.eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q); const opts = [...s.options].filter(o => !o.disabled);
-	  return {from: opts.findIndex(o => o.value === s.value), to: opts.findIndex(o => o.value === %q)}; })()`, sel, value), &st)
+	  const out = {from: opts.findIndex(o => o.value === s.value), to: opts.findIndex(o => o.value === %q)};
+	  const label = s.closest('label');
+	  const text = label && [...label.childNodes].find(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+	  if (!text) return {...out, problem: 'no label names ' + %q};
+	  const range = document.createRange(); range.selectNodeContents(text);
+	  const r = range.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2;
+	  const at = document.elementFromPoint(x, y);
+	  if (at !== label) return {...out, problem: 'the label of ' + %q + ' is covered'};
+	  return {...out, x, y}; })()`, sel, value, sel, sel), &st)
+	if st.Problem != "" {
+		p.t.Fatal(st.Problem)
+	}
 	if st.To < 0 {
 		p.t.Fatalf("%s has no enabled option %q", sel, value)
 	}
-	p.click(sel)
+	p.clickAt(st.X, st.Y, 0)
+	var focused bool
+	p.eval(fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel), &focused)
+	if !focused {
+		p.t.Fatalf("clicking its label did not focus %s", sel)
+	}
 	step := kb.ArrowDown
 	n := st.To - st.From
 	if n < 0 {
@@ -210,7 +234,6 @@ func (p *browserPage) choose(testid, value string) {
 	for range n {
 		p.key(step)
 	}
-	p.key("\r")
 	var got string
 	p.eval(fmt.Sprintf(`document.querySelector(%q).value`, sel), &got)
 	if got != value {
