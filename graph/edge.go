@@ -88,7 +88,7 @@ func EdgeID(t RelType, from, to string) string {
 }
 
 // Prepare fills defaults on a new edge (id, provenance source) and normalises
-// its attributes. It does not validate.
+// its attributes and (to NFC) its quote and reasoning. It does not validate.
 func (e *Edge) Prepare() {
 	if e.ID == "" {
 		e.ID = EdgeID(e.Type, e.From, e.To)
@@ -96,13 +96,14 @@ func (e *Edge) Prepare() {
 	if e.Provenance.Source == "" {
 		e.Provenance.Source = SourceUser
 	}
+	e.Provenance.normalise()
 	e.Attrs = NormaliseAttrs(e.Attrs)
 	if len(e.Attrs) == 0 {
 		e.Attrs = nil
 	}
 }
 
-var reservedEdgeKeys = []string{"id", "type", "source", "target", "from", "to", "since", "until", "provenance", "quote", "ref", "attrs"}
+var reservedEdgeKeys = []string{"id", "type", "source", "target", "from", "to", "since", "until", "provenance", "sourceId", "quote", "reasoning", "ref", "attrs"}
 
 // Validate checks an edge on its own (the stores check that its endpoints
 // exist and have labels RelEndpoints allows, with CheckEndpoints).

@@ -21,10 +21,11 @@ const (
 	// LabelScenario is a saved planning scenario: its input and plan are
 	// JSON attributes; it has no edges.
 	LabelScenario Label = "Scenario"
+	// LabelSource (sources.go) is a registered source document.
 )
 
 // Labels lists every node label.
-var Labels = []Label{LabelOrganisation, LabelAlliance, LabelPerson, LabelProject, LabelZone, LabelBrand, LabelPlatform, LabelScenario}
+var Labels = []Label{LabelOrganisation, LabelAlliance, LabelPerson, LabelProject, LabelZone, LabelBrand, LabelPlatform, LabelScenario, LabelSource}
 
 // Valid reports whether l is one of Labels.
 func (l Label) Valid() bool { return slices.Contains(Labels, l) }
@@ -63,6 +64,7 @@ var Kinds = map[Label][]string{
 	LabelBrand:    {"BRAND", "BRAND_SYSTEM"},
 	LabelPlatform: {"SERVICE_PLATFORM", "WEBSITE", "WECHAT_ACCOUNT", "NETWORK_PLATFORM"},
 	LabelScenario: {"SAVED", "COMMITTED"},
+	LabelSource:   {"DOCUMENT", "NEWS_ARTICLE", "REPORT", "WEB_PAGE"},
 }
 
 // LabelOfKind returns the label whose Kinds list kind. No kind belongs to
@@ -183,20 +185,26 @@ func (n *Node) Validate() error {
 			return Invalidf("attrs.allianceType", "allianceType %v is allowed only on an Alliance, as one of %v", t, AllianceTypes)
 		}
 	}
-	for k, p := range n.AttrProvenance {
+	for _, k := range sortedKeys(n.AttrProvenance) {
 		if _, ok := n.Attrs[k]; !ok {
 			return Invalidf("attrProvenance."+k, "attrProvenance names %q, which is not an attribute", k)
 		}
-		if err := p.Validate("attrProvenance." + k); err != nil {
+		if err := n.AttrProvenance[k].Validate("attrProvenance." + k); err != nil {
 			return err
 		}
 	}
-	return n.Provenance.Validate("provenance")
+	if err := n.Provenance.Validate("provenance"); err != nil {
+		return err
+	}
+	if n.Label == LabelSource {
+		return validateSource(n)
+	}
+	return nil
 }
 
 // reservedNodeKeys are property names the stores use themselves.
 var reservedNodeKeys = []string{"id", "label", "kind", "name", "nameEn", "tier", "since", "until",
-	"provenance", "source", "quote", "ref", "attrs", "attrProvenance", "searchKey", "pinyin", "initials"}
+	"provenance", "source", "sourceId", "quote", "reasoning", "ref", "attrs", "attrProvenance", "searchKey", "pinyin", "initials"}
 
 var attrKeyRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,63}$`)
 
@@ -327,7 +335,9 @@ func (u NodeUpdate) Apply(n *Node) *Node {
 }
 
 // Prepare fills defaults on a new node (kind, provenance source) and
-// normalises its attributes. It does not validate.
+// normalises its attributes, and puts its quotes and reasoning (and a
+// source's text) in Unicode NFC, the form quotes are checked in. It does
+// not validate.
 func (n *Node) Prepare() {
 	if n.Kind == "" && len(Kinds[n.Label]) > 0 {
 		n.Kind = Kinds[n.Label][0]
@@ -341,5 +351,24 @@ func (n *Node) Prepare() {
 	}
 	if len(n.AttrProvenance) == 0 {
 		n.AttrProvenance = nil
+	}
+	n.NormaliseText()
+}
+
+// NormaliseText puts the node's quotes and reasoning (its own provenance's
+// and its attributes') and a source's text in Unicode NFC, the form quotes
+// are checked in (QuoteChecker). Prepare does it; stores do it to an
+// updated node. It changes maps in place: call it on a node you own.
+func (n *Node) NormaliseText() {
+	n.Provenance.normalise()
+	if t, ok := n.Attrs[AttrText].(string); ok && n.Label == LabelSource {
+		n.Attrs[AttrText] = nfc(t)
+	}
+	for k, p := range n.AttrProvenance {
+		q := p
+		q.normalise()
+		if q != p {
+			n.AttrProvenance[k] = q
+		}
 	}
 }

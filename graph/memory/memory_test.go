@@ -2,11 +2,14 @@ package memory_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/memory"
@@ -83,4 +86,63 @@ func TestNonFinite(t *testing.T) {
 	if c, _ := s.Counts(ctx); c.Nodes != 0 {
 		t.Errorf("Counts = %+v; want nothing written", c)
 	}
+}
+
+// TestLegacy: a file written before sources were registered (format 1,
+// provenance without sourceId) reads as it was written, and
+// graph.MigrateLegacyProvenance brings it up to date (storetest.RunLegacy).
+func TestLegacy(t *testing.T) {
+	storetest.RunLegacy(t, func(t *testing.T, nodes []graph.Node, edges []graph.Edge) graph.Store {
+		path := filepath.Join(t.TempDir(), "legacy.db")
+		db, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(func(tx *bolt.Tx) error {
+			meta, err := tx.CreateBucket([]byte("meta"))
+			if err != nil {
+				return err
+			}
+			if err := meta.Put([]byte("version"), []byte("1")); err != nil {
+				return err
+			}
+			nb, err := tx.CreateBucket([]byte("nodes"))
+			if err != nil {
+				return err
+			}
+			for _, n := range nodes {
+				if n.Provenance.SourceID != "" {
+					t.Fatalf("a legacy node has a source id: %+v", n)
+				}
+				v, err := json.Marshal(n)
+				if err != nil {
+					return err
+				}
+				if err := nb.Put([]byte(n.ID), v); err != nil {
+					return err
+				}
+			}
+			eb, err := tx.CreateBucket([]byte("edges"))
+			if err != nil {
+				return err
+			}
+			for _, e := range edges {
+				v, err := json.Marshal(e)
+				if err != nil {
+					return err
+				}
+				if err := eb.Put([]byte(e.ID), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return open(t, path)
+	})
 }

@@ -24,6 +24,9 @@ func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 	if s.nodes[n.ID] != nil {
 		return nil, graph.Conflictf("node %q already exists", n.ID)
 	}
+	if err := graph.NewQuoteChecker(s.sourceText).CheckNode(n); err != nil {
+		return nil, err
+	}
 	if err := s.commit(&change{putNodes: []*graph.Node{n}}); err != nil {
 		return nil, err
 	}
@@ -43,7 +46,14 @@ func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
 	n := u.Apply(r.n)
+	n.NormaliseText()
 	if err := validateNode(n); err != nil {
+		return nil, err
+	}
+	if err := graph.SourceChange(r.n, n); err != nil {
+		return nil, err
+	}
+	if err := graph.NewQuoteChecker(s.sourceText).CheckNode(n); err != nil {
 		return nil, err
 	}
 	// Endpoint rules are written on labels, which never change, but check
@@ -75,6 +85,9 @@ func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]stri
 	r := s.nodes[id]
 	if r == nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	if r.n.Label == graph.LabelSource {
+		return nil, graph.SourceDeletion(id)
 	}
 	ids := []string{id}
 	if cascade {
@@ -138,6 +151,9 @@ func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, err
 	if s.edges[e.ID] != nil {
 		return nil, graph.Conflictf("edge %q already exists", e.ID)
 	}
+	if err := graph.NewQuoteChecker(s.sourceText).CheckEdge(e); err != nil {
+		return nil, err
+	}
 	if err := s.commit(&change{putEdges: []*graph.Edge{e}}); err != nil {
 		return nil, err
 	}
@@ -178,6 +194,17 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 		return graph.ApplyResult{}, err
 	}
 	return res, nil
+}
+
+// sourceText is the text of the stored source document id (graph.SourceText).
+// The caller holds wmu.
+func (s *Store) sourceText(id string) (string, bool) {
+	r := s.nodes[id]
+	if r == nil || r.n.Label != graph.LabelSource {
+		return "", false
+	}
+	t, _ := r.n.Attrs[graph.AttrText].(string)
+	return t, true
 }
 
 // copyBatch copies the items of b, so that preparing them leaves the
@@ -223,6 +250,7 @@ func (s *Store) validateBatch(b *graph.Batch) error {
 			probs = append(probs, graph.Problem{Item: fmt.Sprintf("edge[%d]", i), ID: b.Edges[i].ID, Err: err})
 		}
 	}
+	probs = append(probs, graph.CheckBatchSources(b, s.sourceText)...)
 	if len(probs) > 0 {
 		return &graph.BatchError{Problems: probs}
 	}

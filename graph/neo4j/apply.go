@@ -44,11 +44,25 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 		r := single(recs)
 		stored := storedLabels(get(r, "labels"))
 		storedEdge := storedEdgeTypes(get(r, "edges"))
+		var probs []graph.Problem
 		if err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
 			l, ok := stored[id]
 			return l, ok
 		}); err != nil {
+			be, ok := err.(*graph.BatchError)
+			if !ok {
+				return res, err
+			}
+			probs = be.Problems
+		}
+		// Quotes against their sources (one more statement, only when the
+		// batch cites, registers or deletes one).
+		texts, err := sourceTexts(ctx, tx, batch.SourcesToRead())
+		if err != nil {
 			return res, err
+		}
+		if probs = append(probs, graph.CheckBatchSources(&batch, texts)...); len(probs) > 0 {
+			return res, &graph.BatchError{Problems: probs}
 		}
 
 		createNodes := make(map[graph.Label][]any)

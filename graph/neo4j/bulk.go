@@ -190,6 +190,15 @@ func (l *BulkLoad) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult,
 		if err != nil {
 			return struct{}{}, err
 		}
+		// Quotes against their sources, as Store.Apply checks them (no
+		// statement for a batch that cites none, as a synthetic one).
+		texts, err := sourceTexts(ctx, tx, batch.SourcesToRead())
+		if err != nil {
+			return struct{}{}, err
+		}
+		if probs := graph.CheckBatchSources(&batch, texts); len(probs) > 0 {
+			return struct{}{}, &graph.BatchError{Problems: probs}
+		}
 		createNodes := make(map[graph.Label][]any)
 		for i := range batch.Nodes {
 			n := &batch.Nodes[i]

@@ -307,6 +307,13 @@ RETURN n, EXISTS { MATCH (:Node)-[:SUB_ORGANISATION_OF]->(n) } AS hasChildren`
 
 	cypherReplaceNode = `MATCH (n:Node {id: $id}) SET n = $props RETURN n`
 
+	// cypherSourceTexts reads the texts of the source documents among $ids
+	// (graph.LabelSource nodes), for the quote checks of a write.
+	cypherSourceTexts = `UNWIND $ids AS id
+MATCH (n:Node {id: id}) USING INDEX SEEK n:Node(id)
+WHERE n:Source
+RETURN n.id AS id, n.` + graph.AttrText + ` AS text`
+
 	cypherDeleteNode = `MATCH (n:Node {id: $id}) DETACH DELETE n`
 
 	// cypherDeleteSubtree removes a node and every node below it by
@@ -397,7 +404,8 @@ MATCH (a:Node {id: row.from}) USING INDEX SEEK a:Node(id)
 MATCH (b:Node {id: row.to}) USING INDEX SEEK b:Node(id)
 CREATE (a)-[r:TYPE {` + propID + `: row.props.` + propID + `, ` + propSince + `: row.props.` + propSince +
 		`, ` + propUntil + `: row.props.` + propUntil + `, ` + propSource + `: row.props.` + propSource +
-		`, ` + propQuote + `: row.props.` + propQuote + `, ` + propRef + `: row.props.` + propRef + `}]->(b)`)
+		`, ` + propSourceID + `: row.props.` + propSourceID + `, ` + propQuote + `: row.props.` + propQuote +
+		`, ` + propReasoning + `: row.props.` + propReasoning + `, ` + propRef + `: row.props.` + propRef + `}]->(b)`)
 
 	// cypherApplyDeleteEdges deletes the edges of one type whose ids are
 	// in $ids.

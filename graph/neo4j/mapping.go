@@ -22,7 +22,9 @@ const (
 	propSince          = "since"
 	propUntil          = "until"
 	propSource         = "source"
+	propSourceID       = "sourceId" // the cited source document (stated and inferred facts)
 	propQuote          = "quote"
+	propReasoning      = "reasoning" // an inferred fact's line of reasoning
 	propRef            = "ref"
 	propAttrProvenance = "attrProvenance" // JSON object: key → graph.Provenance
 	propSearchKey      = "searchKey"      // graph.KeyOf: name, nameEn, pinyin, initials, joined by "\n"
@@ -62,9 +64,7 @@ func nodeProps(n *graph.Node) (map[string]any, error) {
 	}
 	putString(p, propSince, n.Since)
 	putString(p, propUntil, n.Until)
-	p[propSource] = string(n.Provenance.Source)
-	putString(p, propQuote, n.Provenance.Quote)
-	putString(p, propRef, n.Provenance.Ref)
+	putProvenance(p, n.Provenance)
 	if len(n.AttrProvenance) > 0 {
 		b, err := json.Marshal(n.AttrProvenance)
 		if err != nil {
@@ -86,10 +86,19 @@ func edgeProps(e *graph.Edge) map[string]any {
 	p[propID] = e.ID
 	putString(p, propSince, e.Since)
 	putString(p, propUntil, e.Until)
-	p[propSource] = string(e.Provenance.Source)
-	putString(p, propQuote, e.Provenance.Quote)
-	putString(p, propRef, e.Provenance.Ref)
+	putProvenance(p, e.Provenance)
 	return p
+}
+
+// putProvenance writes a provenance as the properties source, sourceId,
+// quote, reasoning and ref (empty ones left out: data stored before sources
+// were registered simply has no sourceId).
+func putProvenance(p map[string]any, pr graph.Provenance) {
+	p[propSource] = string(pr.Source)
+	putString(p, propSourceID, pr.SourceID)
+	putString(p, propQuote, pr.Quote)
+	putString(p, propReasoning, pr.Reasoning)
+	putString(p, propRef, pr.Ref)
 }
 
 func putString(p map[string]any, k, v string) {
@@ -163,6 +172,10 @@ func decodeNode(v any) (*graph.Node, error) {
 		case propSource:
 			s, _ := v.(string)
 			n.Provenance.Source = graph.Source(s)
+		case propSourceID:
+			n.Provenance.SourceID, _ = v.(string)
+		case propReasoning:
+			n.Provenance.Reasoning, _ = v.(string)
 		case propQuote:
 			n.Provenance.Quote, _ = v.(string)
 		case propRef:
@@ -234,6 +247,10 @@ func decodeRel(v any, from, to string) (*graph.Edge, error) {
 		case propSource:
 			s, _ := v.(string)
 			e.Provenance.Source = graph.Source(s)
+		case propSourceID:
+			e.Provenance.SourceID, _ = v.(string)
+		case propReasoning:
+			e.Provenance.Reasoning, _ = v.(string)
 		case propQuote:
 			e.Provenance.Quote, _ = v.(string)
 		case propRef:

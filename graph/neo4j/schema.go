@@ -23,6 +23,7 @@ var schemaStatements = []string{
 	`CREATE CONSTRAINT brand_id IF NOT EXISTS FOR (n:Brand) REQUIRE n.id IS UNIQUE`,
 	`CREATE CONSTRAINT platform_id IF NOT EXISTS FOR (n:Platform) REQUIRE n.id IS UNIQUE`,
 	`CREATE CONSTRAINT scenario_id IF NOT EXISTS FOR (n:Scenario) REQUIRE n.id IS UNIQUE`,
+	`CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE`,
 
 	// Edge ids: unique per relationship type (the constraint is also the
 	// index every lookup of an edge by id seeks).
@@ -101,12 +102,13 @@ var bulkDropped = []struct{ name, drop string }{
 	{"brand_id", `DROP CONSTRAINT brand_id IF EXISTS`},
 	{"platform_id", `DROP CONSTRAINT platform_id IF EXISTS`},
 	{"scenario_id", `DROP CONSTRAINT scenario_id IF EXISTS`},
+	{"source_id", `DROP CONSTRAINT source_id IF EXISTS`},
 }
 
 // schemaNames lists the constraint and index names schemaStatements create,
 // for tests and for the report of what exists.
 var schemaNames = []string{
-	"node_id", "organisation_id", "alliance_id", "person_id", "project_id", "zone_id", "brand_id", "platform_id", "scenario_id",
+	"node_id", "organisation_id", "alliance_id", "person_id", "project_id", "zone_id", "brand_id", "platform_id", "scenario_id", "source_id",
 	"sub_organisation_of_id", "member_of_id", "mentors_id", "adjacent_to_id", "built_on_id", "holds_post_id",
 	"responsible_for_id", "hosted_at_id", "runs_id", "part_of_id",
 	"node_kind", "node_tier", "node_source", "node_search_key", "node_names",

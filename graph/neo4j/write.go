@@ -22,6 +22,9 @@ func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 	}
 	params := map[string]any{"label": string(n.Label), "props": props}
 	out, err := writeTx(ctx, s, "create node", func(tx runner) (*graph.Node, error) {
+		if err := checkNodeSources(ctx, tx, n); err != nil {
+			return nil, err
+		}
 		recs, _, err := run(ctx, tx, cypherCreateNode, params)
 		if err != nil {
 			return nil, err
@@ -56,7 +59,14 @@ func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (
 		}
 		n := u.Apply(old)
 		n.Attrs = graph.NormaliseAttrs(n.Attrs)
+		n.NormaliseText()
 		if err := n.Validate(); err != nil {
+			return nil, err
+		}
+		if err := graph.SourceChange(old, n); err != nil {
+			return nil, err
+		}
+		if err := checkNodeSources(ctx, tx, n); err != nil {
 			return nil, err
 		}
 		props, err := nodeProps(n)
@@ -87,6 +97,9 @@ func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]stri
 		r := single(recs)
 		if r == nil {
 			return nil, graph.NotFoundf("node %q does not exist", id)
+		}
+		if old, err := decodeNode(get(r, "n")); err == nil && old.Label == graph.LabelSource {
+			return nil, graph.SourceDeletion(id)
 		}
 		hasChildren := getBool(r, "hasChildren")
 		if !hasChildren {
@@ -143,6 +156,15 @@ func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, err
 		if getBool(r, "taken") {
 			return nil, idTaken("edge", e.ID, nil)
 		}
+		if cited := e.CitedSources(); len(cited) > 0 {
+			texts, err := sourceTexts(ctx, tx, cited)
+			if err != nil {
+				return nil, err
+			}
+			if err := graph.NewQuoteChecker(texts).CheckEdge(e); err != nil {
+				return nil, err
+			}
+		}
 		recs, _, err = run(ctx, tx, cypherCreateEdge, params)
 		if err != nil {
 			return nil, err
@@ -171,6 +193,40 @@ func (s *Store) DeleteEdge(ctx context.Context, id string) error {
 		return struct{}{}, nil
 	})
 	return err
+}
+
+// checkNodeSources checks the quotes of n against the sources it cites, read
+// in tx (no statement when it cites none).
+func checkNodeSources(ctx context.Context, tx runner, n *graph.Node) error {
+	cited := n.CitedSources()
+	if len(cited) == 0 {
+		return nil
+	}
+	texts, err := sourceTexts(ctx, tx, cited)
+	if err != nil {
+		return err
+	}
+	return graph.NewQuoteChecker(texts).CheckNode(n)
+}
+
+// sourceTexts reads, in tx and in one statement, the texts of the source
+// documents among ids (graph.SourceText); ids that are not sources are
+// absent. No statement runs for no ids.
+func sourceTexts(ctx context.Context, tx runner, ids []string) (graph.SourceText, error) {
+	texts := make(map[string]string, len(ids))
+	if len(ids) > 0 {
+		recs, _, err := run(ctx, tx, cypherSourceTexts, map[string]any{"ids": anyList(ids)})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			texts[getString(r, "id")] = getString(r, "text")
+		}
+	}
+	return func(id string) (string, bool) {
+		t, ok := texts[id]
+		return t, ok
+	}, nil
 }
 
 // idTaken is the conflict of an id already in use.

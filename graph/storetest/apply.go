@@ -137,7 +137,7 @@ var applyTests = []test{
 		noErr(t, "Apply", err)
 		wantResult(t, "Apply(parent)", res, graph.ApplyResult{NodesDeleted: 1, EdgesDeleted: 3})
 		snap := snapshot(t, s)
-		wantIDs(t, "nodes", nodeIDs(snap.Nodes), sorted(f.Alliance, f.Enterprise, f.Makerspace, f.ShengDun, f.ShuHou, f.Community, f.Street, f.TwoNew, f.Person))
+		wantIDs(t, "nodes", nodeIDs(snap.Nodes), sorted(f.Alliance, f.Enterprise, f.Makerspace, f.ShengDun, f.ShuHou, f.Community, f.Street, f.TwoNew, f.Person, f.Source))
 		wantIDs(t, "edges", edgeIDs(snap.Edges), sorted(sub(f.TwoNew, f.Street),
 			graph.EdgeID(graph.RelMemberOf, f.ShuHou, f.Alliance), graph.EdgeID(graph.RelMemberOf, f.ShengDun, f.Alliance),
 			graph.EdgeID(graph.RelMemberOf, f.Community, f.Alliance)))

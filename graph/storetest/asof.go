@@ -42,7 +42,7 @@ func member(f asOfIDs, org string) string { return graph.EdgeID(graph.RelMemberO
 var asOfTests = []test{
 	{"Snapshot", func(t *testing.T, s graph.Store) {
 		f := asOfFixture(t, s)
-		undated := []string{f.Street, f.TwoNew, f.Makerspace, f.Enterprise, f.ShuQian, f.ShuHou, f.ShengDun, f.Community, f.Person}
+		undated := []string{f.Street, f.TwoNew, f.Makerspace, f.Enterprise, f.ShuQian, f.ShuHou, f.ShengDun, f.Community, f.Person, f.Source}
 		cases := []struct {
 			date         string
 			nodes, edges []string

@@ -16,16 +16,17 @@ var createNodeTests = []test{
 			Attrs: map[string]any{"population": int64(1200), "strength": 350.5, "whole": float64(3),
 				"big": int64(1<<62 + 1), "lead": true, "note": "强村"},
 			AttrProvenance: map[string]graph.Provenance{"strength": {Source: graph.SourceIllustrative, Ref: "guess"}},
-			Provenance:     graph.Provenance{Source: graph.SourceArticle, Quote: "舒前、舒后、圣墩三村", Ref: "yuelin"},
+			Provenance:     graph.Provenance{Source: graph.SourceArticle, SourceID: "doc:fixture", Quote: "舒前、舒后、圣墩三村", Ref: "yuelin"},
 		}
+		MustRegisterFixtureSource(t, s)
 		got, err := s.CreateNode(bg, in)
 		noErr(t, "CreateNode", err)
 		wantNode(t, "CreateNode", got, &in)
 		stored, err := s.Node(bg, in.ID)
 		noErr(t, "Node", err)
 		wantNode(t, "Node after CreateNode", stored, &in)
-		if c := counts(t, s); c != (graph.Counts{Nodes: 1}) {
-			t.Errorf("Counts = %+v; want 1 node", c)
+		if c := counts(t, s); c != (graph.Counts{Nodes: 2}) {
+			t.Errorf("Counts = %+v; want 2 nodes (the village and its source)", c)
 		}
 	}},
 	{"Defaults", func(t *testing.T, s graph.Store) {
@@ -278,8 +279,8 @@ var deleteNodeTests = []test{
 		if n := len(rel[f.Alliance]); n != 3 {
 			t.Errorf("Related(Alliance) = %d edges; want 3 members", n)
 		}
-		if c := counts(t, s); c != (graph.Counts{Nodes: 10, Edges: 8}) {
-			t.Errorf("Counts = %+v; want 10 nodes, 8 edges", c)
+		if c := counts(t, s); c != (graph.Counts{Nodes: 11, Edges: 8}) {
+			t.Errorf("Counts = %+v; want 11 nodes (the source among them), 8 edges", c)
 		}
 		// The node's id is free again.
 		MustCreateNode(t, s, org(f.ShuQian, "舒前村"))
@@ -328,7 +329,7 @@ var deleteNodeTests = []test{
 		wantIDs(t, "DeleteNode(cascade)", got, want)
 		snap := snapshot(t, s)
 		wantIDs(t, "nodes left", nodeIDs(snap.Nodes),
-			sorted(f.Street, f.Alliance, f.ShuQian, f.ShuHou, f.ShengDun, f.Community, f.Person))
+			sorted(f.Street, f.Alliance, f.ShuQian, f.ShuHou, f.ShengDun, f.Community, f.Person, f.Source))
 		for _, e := range snap.Edges {
 			for _, gone := range want {
 				if e.From == gone || e.To == gone {
@@ -336,8 +337,8 @@ var deleteNodeTests = []test{
 				}
 			}
 		}
-		if c := counts(t, s); c != (graph.Counts{Nodes: 7, Edges: 5}) {
-			t.Errorf("Counts = %+v; want 7 nodes, 5 edges (4 MEMBER_OF, MENTORS)", c)
+		if c := counts(t, s); c != (graph.Counts{Nodes: 8, Edges: 5}) {
+			t.Errorf("Counts = %+v; want 8 nodes (the source among them), 5 edges (4 MEMBER_OF, MENTORS)", c)
 		}
 		// Cascade on a leaf removes just it.
 		got, err = s.DeleteNode(bg, f.ShuHou, true)

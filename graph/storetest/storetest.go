@@ -85,6 +85,7 @@ func groups() []group {
 		{"Meter", meterTests},
 		{"Concurrency", concurrencyTests},
 		{"Lean", leanTests},
+		{"Sources", sourcesTests},
 	}
 }
 
@@ -146,6 +147,9 @@ type FixtureIDs struct {
 	ShuQian, ShuHou, ShengDun, Community string
 	// Person holds a post (secretary) at Town.
 	Person string
+	// Source is the registered source document (FixtureSource) that the
+	// fixture's ARTICLE facts quote.
+	Source string
 	// Mentors is the pairing ShuQian MENTORS ShengDun; Post is Person
 	// HOLDS_POST Town.
 	Mentors, Post string
@@ -153,9 +157,34 @@ type FixtureIDs struct {
 	Nodes, Edges []string
 }
 
+// FixtureSource is the source document the fixture's ARTICLE facts quote
+// (a few sentences of the Yuelin article).
+func FixtureSource() graph.Node {
+	return graph.Document{ID: "doc:fixture", Kind: "NEWS_ARTICLE", Title: "“大党建”工作格局纪实(节选)", TitleEn: "Big Party Building (excerpt)",
+		Publication: "test", Ref: "storetest", Text: fixtureText}.Node()
+}
+
+const fixtureText = "在全面从严治党纵深发展的背景下,岳林街道全面构建“大党建”工作格局。\n" +
+	"针对“众创小镇”实际,街道两新工委组织成立甬台众创小镇党建联盟。\n" +
+	"今年5月,该街道在山丘汇·青年创业园创新设立“甬台众创小镇”党群服务中心。\n" +
+	"在今年快速推进的东部门户区项目中,舒前、舒后、圣墩三村作为项目主战场,村党员干部借助舒家“区域党建联合体”平台,\n" +
+	"今年以来,岳林街道司法所王威磊异常忙碌。\n"
+
+// art is an ARTICLE provenance quoting q from FixtureSource.
+func art(q string) graph.Provenance {
+	return graph.Provenance{Source: graph.SourceArticle, SourceID: "doc:fixture", Quote: q}
+}
+
+// MustRegisterFixtureSource registers FixtureSource in s (for tests that
+// write ARTICLE facts without the fixture).
+func MustRegisterFixtureSource(tb testing.TB, s graph.Store) {
+	tb.Helper()
+	MustApply(tb, s, graph.Batch{Nodes: []graph.Node{FixtureSource()}})
+}
+
 // Fixture builds a small network in s: a few tiers of organisations, an
-// alliance with members, a pairing and a person with a post (11 nodes, 10
-// edges, one Apply).
+// alliance with members, a pairing and a person with a post, and the source
+// document its ARTICLE facts quote (12 nodes, 10 edges, one Apply).
 func Fixture(tb testing.TB, s graph.Store) FixtureIDs {
 	tb.Helper()
 	f := FixtureIDs{
@@ -163,9 +192,8 @@ func Fixture(tb testing.TB, s graph.Store) FixtureIDs {
 		Makerspace: "org:makerspace", Enterprise: "org:enterprise",
 		Alliance: "alliance:shujia",
 		ShuQian:  "org:shuqian", ShuHou: "org:shuhou", ShengDun: "org:shengdun", Community: "org:shujia-community",
-		Person: "person:wang-weilei",
+		Person: "person:wang-weilei", Source: "doc:fixture",
 	}
-	art := func(q string) graph.Provenance { return graph.Provenance{Source: graph.SourceArticle, Quote: q} }
 	ill := graph.Provenance{Source: graph.SourceIllustrative}
 	villageAttrs := func(pop int64, strength float64) map[string]any {
 		return map[string]any{graph.AttrPopulation: pop, graph.AttrStrength: strength}
@@ -174,11 +202,11 @@ func Fixture(tb testing.TB, s graph.Store) FixtureIDs {
 		{ID: f.Street, Label: graph.LabelOrganisation, Kind: "PARTY_WORKING_COMMITTEE", Name: "岳林街道党工委",
 			NameEn: "Yuelin Subdistrict Party Working Committee", Tier: 1, Provenance: art("岳林街道全面构建“大党建”工作格局")},
 		{ID: f.TwoNew, Label: graph.LabelOrganisation, Kind: "PARTY_WORKING_COMMITTEE", Name: "岳林街道两新工委",
-			NameEn: "Yuelin Two-New Working Committee", Tier: 1, Provenance: art("两新工委")},
+			NameEn: "Yuelin Two-New Working Committee", Tier: 1, Provenance: art("街道两新工委组织成立甬台众创小镇党建联盟")},
 		{ID: f.Town, Label: graph.LabelOrganisation, Kind: "PARTY_COMMITTEE", Name: "甬台众创小镇党群建设工作委员会",
-			NameEn: "Yongtai Startup Town Party Committee", Tier: 2, Since: "2016-06-01", Provenance: art("甬台众创小镇")},
+			NameEn: "Yongtai Startup Town Party Committee", Tier: 2, Since: "2016-06-01", Provenance: art("设立“甬台众创小镇”党群服务中心")},
 		{ID: f.Makerspace, Label: graph.LabelOrganisation, Kind: "MAKERSPACE", Name: "山丘汇·青年创业园",
-			NameEn: "Shanqiuhui Youth Startup Park", Tier: 3, Provenance: art("山丘汇·青年创业园")},
+			NameEn: "Shanqiuhui Youth Startup Park", Tier: 3, Provenance: art("在山丘汇·青年创业园创新设立")},
 		{ID: f.Enterprise, Label: graph.LabelOrganisation, Kind: "ENTERPRISE", Name: "瑞凌企业",
 			NameEn: "Ruiling Enterprise", Tier: 3, Provenance: ill},
 		{ID: f.Alliance, Label: graph.LabelAlliance, Kind: "REGIONAL_ALLIANCE", Name: "舒家区域党建联合体",
@@ -195,6 +223,7 @@ func Fixture(tb testing.TB, s graph.Store) FixtureIDs {
 		{ID: f.Community, Label: graph.LabelOrganisation, Kind: "COMMUNITY", Name: "舒家社区", NameEn: "Shujia Community",
 			Provenance: ill},
 		{ID: f.Person, Label: graph.LabelPerson, Name: "王威磊", NameEn: "Wang Weilei", Provenance: art("岳林街道司法所王威磊")},
+		FixtureSource(),
 	}
 	sub := func(child, parent string) graph.Edge {
 		return graph.Edge{Type: graph.RelSubOrganisationOf, From: child, To: parent, Provenance: ill}
