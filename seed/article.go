@@ -12,7 +12,8 @@ import (
 )
 
 // ArticleEnv names the environment variable that may hold the path of the
-// Yuelin article, the source every ARTICLE quote must occur in.
+// Yuelin article (shared/seed/yuelin-article.txt), of which ArticleText is
+// a copy.
 const ArticleEnv = "ORGNET_ARTICLE"
 
 // ArticleRelPath is where the article lives relative to the directory that
@@ -51,17 +52,20 @@ func FindArticle(dir string) (string, error) {
 }
 
 // CheckQuotes returns one error for every provenance in b (node, attribute or
-// edge) whose quote spans a line break, and for every ARTICLE provenance whose
-// quote does not occur verbatim in article. Nil means every quote holds.
+// edge) whose quote spans a line break, and for every ARTICLE or INFERRED
+// provenance that does not cite the Yuelin article (YuelinSourceID) with a
+// quote that occurs in article verbatim, as graph.QuoteChecker (the stores'
+// check) decides it. Nil means every quote holds.
 func CheckQuotes(b graph.Batch, article string) []error {
 	var errs []error
+	qc := graph.NewQuoteChecker(func(id string) (string, bool) { return article, id == YuelinSourceID })
 	check := func(where string, p graph.Provenance) {
 		if strings.ContainsAny(p.Quote, "\r\n") {
 			errs = append(errs, fmt.Errorf("%s: quote spans a line break: %q", where, p.Quote))
 			return
 		}
-		if p.Source == graph.SourceArticle && !strings.Contains(article, p.Quote) {
-			errs = append(errs, fmt.Errorf("%s: ARTICLE quote is not in the article: %q", where, p.Quote))
+		if err := qc.Check("provenance", p); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s: %w", where, p.Source, err))
 		}
 	}
 	for _, n := range b.Nodes {

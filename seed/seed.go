@@ -2,16 +2,20 @@
 // subdistrict (岳林街道), Fenghua, as the article shared/seed/yuelin-article.txt
 // describes it, with the gaps the article leaves filled by plausible values.
 //
-// Every node, edge and attribute carries provenance: ARTICLE with the
-// verbatim clause it rests on, or ILLUSTRATIVE with a note ("illustrative:
-// …") saying what was assumed. An edge is ARTICLE only when both its ends are
-// ARTICLE and the article states the relation. Where the article says that
-// the street (岳林街道, 该街道) built or runs something for Party building,
-// it is attached to 岳林街道党工委, the body that leads the street's Party
-// work; where it names a more specific body, that body.
+// Every node, edge and attribute carries provenance: ARTICLE (stated) with
+// the verbatim clause it rests on; INFERRED with the clause it is derived
+// from and one line of reasoning, where the clause suggests the fact but
+// does not state it; or ILLUSTRATIVE with a note ("illustrative: …") saying
+// what was assumed. ARTICLE and INFERRED facts cite the article by its
+// source id (YuelinSourceID); the batch registers the article itself (its
+// first node, YuelinSource), so that a store checks every quote on write.
+// An edge is ARTICLE only when both its ends are ARTICLE and the article
+// states the relation. Where the article says that the street (岳林街道,
+// 该街道) built or runs something for Party building, it is attached to
+// 岳林街道党工委, the body that leads the street's Party work, as INFERRED;
+// where it names a more specific body, that body.
 //
-// Yuelin is pure data: no I/O. The article itself is not embedded; tests find
-// it with FindArticle and check every quote against it with CheckQuotes.
+// Yuelin is pure data: no I/O. The article is embedded (ArticleText).
 package seed
 
 import "github.com/orgnet/orgnet/graph"
@@ -36,6 +40,9 @@ const AllianceSince = "2016-10-01"
 // edges carry their default ids (graph.EdgeID).
 func Yuelin() graph.Batch {
 	b := &builder{ids: map[string]*graph.Node{}}
+	src := YuelinSource()
+	b.nodes = append(b.nodes, &src)
+	b.ids[src.ID] = &src
 	b.committees()
 	b.villages()
 	b.regionalAlliances()
@@ -47,8 +54,15 @@ func Yuelin() graph.Batch {
 	return b.batch()
 }
 
+// article is a fact the article states, in the clause quote.
 func article(quote string) graph.Provenance {
-	return graph.Provenance{Source: graph.SourceArticle, Quote: quote}
+	return graph.Provenance{Source: graph.SourceArticle, SourceID: YuelinSourceID, Quote: quote}
+}
+
+// inferred is a fact the clause quote suggests but does not state; reason
+// says, in one line, how it follows.
+func inferred(quote, reason string) graph.Provenance {
+	return graph.Provenance{Source: graph.SourceInferred, SourceID: YuelinSourceID, Quote: quote, Reasoning: reason}
 }
 
 func illustrative(note string) graph.Provenance {

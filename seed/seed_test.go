@@ -109,7 +109,9 @@ func isPlace(n *graph.Node) bool {
 	return n.Label == graph.LabelOrganisation && (n.Kind == "VILLAGE" || n.Kind == "COMMUNITY")
 }
 
-func TestQuotes(t *testing.T) {
+// TestEmbeddedArticle: the article built into the binary is the one beside
+// the repository (shared/seed/yuelin-article.txt).
+func TestEmbeddedArticle(t *testing.T) {
 	path, err := seed.FindArticle(".")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -121,32 +123,68 @@ func TestQuotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := seed.CheckQuotes(seed.Yuelin(), string(text))
-	for _, err := range errs {
+	if string(text) != seed.ArticleText {
+		t.Errorf("seed/yuelin-article.txt differs from %s: copy it again", path)
+	}
+	if d := graph.DocumentOf(&seed.Yuelin().Nodes[0]); d == nil || d.ID != seed.YuelinSourceID || d.Text != seed.ArticleText {
+		t.Errorf("the batch's first node does not register the article: %+v", d)
+	}
+}
+
+// TestQuotes checks every seed fact's quote against the article, as a store
+// checks it on write (graph.CheckBatchSources, with the article the batch
+// registers) and with CheckQuotes (no quote spans a line break).
+func TestQuotes(t *testing.T) {
+	b := seed.Yuelin()
+	for _, err := range seed.CheckQuotes(b, seed.ArticleText) {
 		t.Error(err)
 	}
-	if len(errs) == 0 {
-		t.Logf("every quote checked against %s", path)
+	if err := graph.ValidateBatch(&b, func(string) (graph.Label, bool) { return "", false }); err != nil {
+		t.Fatal(err)
 	}
+	for _, p := range graph.CheckBatchSources(&b, func(string) (string, bool) { return "", false }) {
+		t.Error(p.String())
+	}
+	// Every stated or inferred fact is counted, so that none escapes.
+	n := 0
+	count := func(p graph.Provenance) {
+		if p.Source.Quoted() {
+			n++
+		}
+	}
+	for _, nd := range b.Nodes {
+		count(nd.Provenance)
+		for _, p := range nd.AttrProvenance {
+			count(p)
+		}
+	}
+	for _, e := range b.Edges {
+		count(e.Provenance)
+	}
+	t.Logf("%d stated or inferred facts, every quote verbatim in the article", n)
 }
 
 func TestCheckQuotes(t *testing.T) {
 	const article = "第一句,有逗号。\n\n第二句。"
+	art := func(q string) graph.Provenance {
+		return graph.Provenance{Source: graph.SourceArticle, SourceID: seed.YuelinSourceID, Quote: q}
+	}
 	b := graph.Batch{
 		Nodes: []graph.Node{
-			{ID: "a", Provenance: graph.Provenance{Source: graph.SourceArticle, Quote: "第一句,有逗号。"}},
-			{ID: "b", Provenance: graph.Provenance{Source: graph.SourceArticle, Quote: "第一句，有逗号。"}, // full-width comma
-				AttrProvenance: map[string]graph.Provenance{"k": {Source: graph.SourceArticle, Quote: "第三句"}}},
-			{ID: "c", Provenance: graph.Provenance{Source: graph.SourceArticle, Quote: "有逗号。\n\n第二句"}},
+			{ID: "a", Provenance: art("第一句,有逗号。")},
+			{ID: "b", Provenance: art("第一句，有逗号。"), // full-width comma
+				AttrProvenance: map[string]graph.Provenance{"k": art("第三句")}},
+			{ID: "c", Provenance: art("有逗号。\n\n第二句")},
 			{ID: "d", Provenance: graph.Provenance{Source: graph.SourceIllustrative, Quote: "illustrative: anything"}},
+			{ID: "f", Provenance: graph.Provenance{Source: graph.SourceInferred, SourceID: "source:other", Quote: "第二句。", Reasoning: "x"}},
 		},
-		Edges: []graph.Edge{{ID: "e", Provenance: graph.Provenance{Source: graph.SourceArticle, Quote: "第二句。"}}},
+		Edges: []graph.Edge{{ID: "e", Provenance: art("第二句。")}},
 	}
 	var got []string
 	for _, err := range seed.CheckQuotes(b, article) {
 		got = append(got, err.Error())
 	}
-	want := []string{"node b:", "node b attr k:", "node c: quote spans a line break"}
+	want := []string{"node b: ARTICLE: provenance.quote", "node b attr k:", "node c: quote spans a line break", "node f: INFERRED: provenance.sourceId"}
 	if len(got) != len(want) {
 		t.Fatalf("CheckQuotes = %q; want %d errors starting %q", got, len(want), want)
 	}
@@ -350,8 +388,12 @@ func TestNamed(t *testing.T) {
 			if n.Label != tc.label || n.Kind != tc.kind {
 				t.Errorf("%q is a %s/%s; want %s/%s", tc.name, n.Label, n.Kind, tc.label, tc.kind)
 			}
-			if n.Provenance.Source != graph.SourceArticle {
-				t.Errorf("%q has source %s; want ARTICLE", tc.name, n.Provenance.Source)
+			want := graph.SourceArticle
+			if tc.name == "党员突击队" { // the article names no commando of this branch
+				want = graph.SourceInferred
+			}
+			if n.Provenance.Source != want {
+				t.Errorf("%q has source %s; want %s", tc.name, n.Provenance.Source, want)
 			}
 		})
 	}
@@ -471,8 +513,10 @@ func TestStructure(t *testing.T) {
 			switch e.Attrs[graph.AttrRole] {
 			case "member":
 				members = append(members, x.nodes[e.From])
-				if e.Provenance.Source != graph.SourceArticle {
-					t.Errorf("membership of %s is %s; want ARTICLE", e.From, e.Provenance.Source)
+				// The article has the villages' cadres use the alliance's
+				// platform; membership is inferred from it.
+				if e.Provenance.Source != graph.SourceInferred {
+					t.Errorf("membership of %s is %s; want INFERRED", e.From, e.Provenance.Source)
 				}
 			case "co-builder":
 				coBuilders = append(coBuilders, x.nodes[e.From])
@@ -613,8 +657,14 @@ func TestStructure(t *testing.T) {
 			if got := c.Attrs[k]; got != want {
 				t.Errorf("centre %s = %v (%T); want %v (%T)", k, got, got, want, want)
 			}
-			if p := c.AttrProv(k); p.Source != graph.SourceArticle {
-				t.Errorf("centre %s provenance %s; want ARTICLE", k, p.Source)
+			// The recruitment figures follow the centre's coverage but are not
+			// said to be the centre's.
+			want := graph.SourceArticle
+			if k == "partyApplicants" || k == "partyActivists" || k == "probationaryMembers" || k == "shareOfStreetNewMembers" {
+				want = graph.SourceInferred
+			}
+			if p := c.AttrProv(k); p.Source != want {
+				t.Errorf("centre %s provenance %s; want %s", k, p.Source, want)
 			}
 		}
 	})
@@ -830,36 +880,46 @@ func TestStructure(t *testing.T) {
 	})
 
 	t.Run("Provenance", func(t *testing.T) {
+		// How sure a level is: an edge is no surer than its ends, an
+		// attribute no surer than its node.
+		rank := map[graph.Source]int{graph.SourceArticle: 3, graph.SourceInferred: 2, graph.SourceIllustrative: 1}
 		check := func(where string, p graph.Provenance) {
 			switch p.Source {
-			case graph.SourceArticle:
-				if p.Quote == "" {
-					t.Errorf("%s: ARTICLE without a quote", where)
+			case graph.SourceArticle, graph.SourceInferred:
+				if p.Quote == "" || p.SourceID != seed.YuelinSourceID {
+					t.Errorf("%s: %s quote %q from %q; want a quote of %s", where, p.Source, p.Quote, p.SourceID, seed.YuelinSourceID)
+				}
+				if (p.Source == graph.SourceInferred) != (p.Reasoning != "") {
+					t.Errorf("%s: %s with reasoning %q; INFERRED (only) has reasoning", where, p.Source, p.Reasoning)
 				}
 			case graph.SourceIllustrative:
 				if !strings.HasPrefix(p.Quote, "illustrative: ") {
 					t.Errorf("%s: ILLUSTRATIVE note %q does not start with \"illustrative: \"", where, p.Quote)
 				}
 			default:
-				t.Errorf("%s: source %s; want ARTICLE or ILLUSTRATIVE", where, p.Source)
+				t.Errorf("%s: source %s; want ARTICLE, INFERRED or ILLUSTRATIVE", where, p.Source)
 			}
 		}
 		for _, n := range x.b.Nodes {
+			if n.Label == graph.LabelSource {
+				if n.ID != seed.YuelinSourceID || n.Provenance.Source != graph.SourceUser {
+					t.Errorf("source node %s: %+v", n.ID, n.Provenance)
+				}
+				continue
+			}
 			check("node "+n.ID, n.Provenance)
 			for k, p := range n.AttrProvenance {
 				check("node "+n.ID+" attr "+k, p)
-				if n.Provenance.Source == graph.SourceIllustrative && p.Source == graph.SourceArticle {
-					t.Errorf("node %s: ARTICLE attribute %s on an ILLUSTRATIVE node", n.ID, k)
+				if rank[p.Source] > rank[n.Provenance.Source] {
+					t.Errorf("node %s: %s attribute %s on an %s node", n.ID, p.Source, k, n.Provenance.Source)
 				}
 			}
 		}
 		for _, e := range x.b.Edges {
 			check("edge "+e.ID, e.Provenance)
-			if e.Provenance.Source == graph.SourceArticle {
-				for _, end := range []string{e.From, e.To} {
-					if x.nodes[end].Provenance.Source != graph.SourceArticle {
-						t.Errorf("ARTICLE edge %s has an ILLUSTRATIVE end %s", e.ID, end)
-					}
+			for _, end := range []string{e.From, e.To} {
+				if p := x.nodes[end].Provenance.Source; rank[e.Provenance.Source] > rank[p] {
+					t.Errorf("%s edge %s has an %s end %s", e.Provenance.Source, e.ID, p, end)
 				}
 			}
 			switch e.Type {
@@ -962,4 +1022,46 @@ func TestCounts(t *testing.T) {
 	t.Logf("edges by type: %s", count(byType))
 	t.Logf("edges by type/source: %s", count(byTypeSource))
 	t.Logf("node attributes by source: %s", count(attrSource))
+}
+
+// TestInferences: the facts the article only suggests are INFERRED, with
+// their quote and reasoning, not ARTICLE (issue 15: 金海站配套项目临时党支部
+// rests on a heading, 党员突击队 on a sentence about every branch, RUNS on
+// “运用好”).
+func TestInferences(t *testing.T) {
+	x := newIndex(t)
+	const (
+		jinhaiBranch = "org:jinhai-station-temp-branch"
+		commando     = "org:shengdun-party-commando"
+	)
+	edge := func(typ graph.RelType, from, to string) graph.Provenance {
+		for _, e := range x.outs(from, typ) {
+			if e.To == to {
+				return e.Provenance
+			}
+		}
+		t.Fatalf("no %s edge %s → %s", typ, from, to)
+		return graph.Provenance{}
+	}
+	cases := []struct {
+		what  string
+		p     graph.Provenance
+		quote string // the quote's first words
+	}{
+		{"金海站配套项目临时党支部", x.nodes[jinhaiBranch].Provenance, "征地拆迁全面推行“支部建在项目上”"},
+		{"its BUILT_ON", edge(graph.RelBuiltOn, jinhaiBranch, "project:jinhai-station-supporting"), "征地拆迁全面推行"},
+		{"its SUB_ORGANISATION_OF", edge(graph.RelSubOrganisationOf, jinhaiBranch, seed.StreetCommitteeID), "这背后正是岳林街道全面推行支部建在项目上"},
+		{"党员突击队", x.nodes[commando].Provenance, "党支部下设若干个功能型党小组"},
+		{"its SUB_ORGANISATION_OF", edge(graph.RelSubOrganisationOf, commando, "org:shengdun-demolition-temp-branch"), "党支部下设若干个功能型党小组"},
+		{"RUNS the website", edge(graph.RelRuns, seed.StreetCommitteeID, "platform:yongtai-startup-town-website"), "同时,运用好"},
+		{"RUNS the WeChat account", edge(graph.RelRuns, seed.StreetCommitteeID, "platform:zhongchuang-yuelin-wechat"), "同时,运用好"},
+	}
+	for _, tc := range cases {
+		if tc.p.Source != graph.SourceInferred || tc.p.Reasoning == "" || !strings.HasPrefix(tc.p.Quote, tc.quote) {
+			t.Errorf("%s: %+v; want INFERRED with reasoning, quoting %q…", tc.what, tc.p, tc.quote)
+		}
+	}
+	if r := edge(graph.RelRuns, seed.StreetCommitteeID, "platform:zhongchuang-yuelin-wechat").Reasoning; !strings.Contains(r, "运用好") {
+		t.Errorf("the RUNS reasoning %q does not say what the article says (运用好)", r)
+	}
 }

@@ -23,6 +23,15 @@ const (
 	systemID   = "brand:shanqiu-huiyue-zhongchuang-chenglin"
 )
 
+// Reasons that several INFERRED facts share.
+const (
+	streetLeads      = "the street's Party work is led by 岳林街道党工委 (街道党工委抓发展不忘抓党建)"
+	streetBranches   = "the street puts branches on its projects (岳林街道全面推行支部建在项目上); " + streetLeads + ", so its temporary branches are placed under it"
+	generalSecretary = "the article says who leads the temporary branches of the project HQs (书记由…担任); taken to hold for this branch"
+	fourPlusOne      = "the street builds 四站一中心 and the same paragraph sets up 4 liaison stations and this centre"
+	recruits         = "the figures follow the centre's coverage (目前,该党群服务中心已覆盖…) and count the two-new organisations and makers it serves, but the article does not tie them to the centre"
+)
+
 // committees: tier 1 and tier 2 of the three-level network, and the
 // subdistrict office.
 func (b *builder) committees() {
@@ -31,7 +40,8 @@ func (b *builder) committees() {
 
 	b.org("PARTY_WORKING_COMMITTEE", TwoNewCommitteeID, "街道两新工委",
 		"Subdistrict Working Committee for New Economic and Social Organisations", 1, article(qTwoNew))
-	b.sub(TwoNewCommitteeID, StreetCommitteeID, article(qTwoNew))
+	b.sub(TwoNewCommitteeID, StreetCommitteeID, inferred(qTwoNew,
+		"the article names 街道两新工委, the street's committee for new economic and social organisations, but not its place; such a committee sits under the street's Party working committee"))
 
 	b.org("PARTY_COMMITTEE", StartupTownCommitteeID, "甬台众创小镇党群建设工作委员会",
 		"Yongtai Startup Town Party and Mass Organisation Building Committee", 2, article(qThreeTier))
@@ -108,7 +118,8 @@ func (b *builder) villages() {
 		set(n, graph.AttrStrength, p.strength, own...)
 		set(n, graph.AttrPartyMembers, p.partyMembers, own...)
 		if p.prov.Source == graph.SourceArticle {
-			b.sub(p.id, StreetCommitteeID, article(qAllVillages))
+			b.sub(p.id, StreetCommitteeID, inferred(qAllVillages,
+				"the street governs the Party organisations of all its villages and communities (街道所辖全体行政村和社区党组织); "+streetLeads+", so each is placed under it"))
 		} else {
 			b.sub(p.id, StreetCommitteeID, illustrative("every village and community Party organisation of the street sits under 岳林街道党工委 (在街道所辖全体行政村和社区党组织内); this one is invented"))
 		}
@@ -186,7 +197,8 @@ func (b *builder) regionalAlliances() {
 		fromArticle := r.prov.Source == graph.SourceArticle
 		if fromArticle {
 			set(n, graph.AttrAllianceType, r.allianceType, illustrative("the article lists the types ("+qAllianceTypes+") but not which the 舒家 alliance is; 项目联动 (PROJECT_LINK) because its three villages are the main battlefield of the 东部门户区 project"))
-			b.sub(r.id, StreetCommitteeID, article(qAllianceByCommittee))
+			b.sub(r.id, StreetCommitteeID, inferred(qAllianceByCommittee,
+				"set up by 街道党工委 (划区建立), taken as under it; the article adds that an alliance is no new management level (不增加管理层级)"))
 		} else {
 			set(n, graph.AttrAllianceType, r.allianceType)
 			b.sub(r.id, StreetCommitteeID, illustrative("every 区域党建联合体 is set up by 街道党工委 (区域党建联合体是街道党工委根据实际情况划区建立的); this alliance is invented"))
@@ -194,7 +206,7 @@ func (b *builder) regionalAlliances() {
 		for _, m := range r.members {
 			p := inventedAlliance
 			if fromArticle {
-				p = article(qShujia)
+				p = inferred(qShujia, "the three villages' Party cadres work together through the 舒家 alliance's platform (借助舒家“区域党建联合体”平台); taken as its members")
 			}
 			b.member(m, r.id, "member", AllianceSince, p)
 		}
@@ -225,11 +237,12 @@ func (b *builder) projects() {
 	set(p1, "surveyStarted", "2017-05", year("入户调查 started 5月底"))
 	b.edge(graph.RelPartOf, p1.ID, easternGatewayID, article(qPhaseOne))
 
+	egWhy := "the street took Party organisation to the front line of its 东部门户区 projects (覆盖到项目第一线) and each project HQ formed a temporary branch; the article names no branch of the 东部门户区 project itself: one is drawn, named by us"
 	egBranch := b.org("TEMPORARY_PARTY_BRANCH", "org:eastern-gateway-temp-branch", "东部门户区项目临时党支部",
-		"Temporary Party Branch of the Eastern Gateway Area Project", 0, article(qBranchesOnProjects))
-	set(egBranch, "secretaryPost", "兼任项目常务副总指挥的街道领导班子成员", article(qTempBranch))
-	b.edge(graph.RelBuiltOn, egBranch.ID, easternGatewayID, article(qEasternGateway))
-	b.sub(egBranch.ID, StreetCommitteeID, article(qStreetBranches))
+		"Temporary Party Branch of the Eastern Gateway Area Project", 0, inferred(qEasternGateway, egWhy))
+	set(egBranch, "secretaryPost", "兼任项目常务副总指挥的街道领导班子成员", inferred(qTempBranch, generalSecretary))
+	b.edge(graph.RelBuiltOn, egBranch.ID, easternGatewayID, inferred(qEasternGateway, egWhy))
+	b.sub(egBranch.ID, StreetCommitteeID, inferred(qStreetBranches, streetBranches))
 
 	// 圣墩村区块拆迁
 	b.node(graph.LabelProject, "PROJECT", shengdunProjID, "圣墩村区块拆迁项目", "Shengdun Village Block Demolition Project", article(qWang))
@@ -244,15 +257,16 @@ func (b *builder) projects() {
 
 	sdBranch := b.org("TEMPORARY_PARTY_BRANCH", "org:shengdun-demolition-temp-branch", "圣墩村区块拆迁项目指挥部临时党支部",
 		"Temporary Party Branch of the Shengdun Block Demolition Project Headquarters", 0, article(qWang))
-	set(sdBranch, "secretaryPost", "兼任项目常务副总指挥的街道领导班子成员", article(qTempBranch))
+	set(sdBranch, "secretaryPost", "兼任项目常务副总指挥的街道领导班子成员", inferred(qTempBranch, generalSecretary))
 	b.edge(graph.RelBuiltOn, sdBranch.ID, shengdunProjID, article(qWang))
-	b.edge(graph.RelHostedAt, sdBranch.ID, hq.ID, article(qWang))
-	b.sub(sdBranch.ID, StreetCommitteeID, article(qStreetBranches))
+	b.edge(graph.RelHostedAt, sdBranch.ID, hq.ID, inferred(qWang, "the branch of the project's HQ (项目指挥部临时党支部); taken as hosted at the HQ"))
+	b.sub(sdBranch.ID, StreetCommitteeID, inferred(qStreetBranches, streetBranches))
 
 	b.org("PARTY_GROUP", "org:shengdun-party-group-4", "第四党小组", "Fourth Party Group", 0, article(qWang))
 	b.sub("org:shengdun-party-group-4", sdBranch.ID, article(qWang))
-	b.org("PARTY_COMMANDO", "org:shengdun-party-commando", "党员突击队", "Party Members' Commando", 0, article(qCommando))
-	b.sub("org:shengdun-party-commando", sdBranch.ID, article(qCommando))
+	commando := inferred(qCommando, "the article says each project HQ's temporary branch built a commando from its relocation teams' members but names none; taken to hold for the 圣墩 HQ's branch")
+	b.org("PARTY_COMMANDO", "org:shengdun-party-commando", "党员突击队", "Party Members' Commando", 0, commando)
+	b.sub("org:shengdun-party-commando", sdBranch.ID, commando)
 
 	wang := b.node(graph.LabelPerson, "PERSON", "person:wang-weilei", "王威磊", "Wang Weilei", article(qWang))
 	set(wang, "partyMember", true, article(qWangPartyMember))
@@ -276,11 +290,15 @@ func (b *builder) projects() {
 	b.node(graph.LabelProject, "SUB_PROJECT", "project:ruiling-cooling-film", "瑞凌降温薄膜项目", "Ruiling Cooling Film Project", article(qJinhai))
 	b.edge(graph.RelPartOf, "project:ruiling-cooling-film", jinhaiID, article(qJinhai))
 
+	// The article gives 金海站配套 no branch: its heading says land
+	// acquisition puts branches on projects throughout, and 金海站配套 is a
+	// land-acquisition task (qJinhai).
+	jhWhy := "the heading says land acquisition and demolition put a branch on every project (全面推行) and 金海站配套 is a land-acquisition task (涉及金海站配套项目征地任务); the article names no branch for it"
 	jhBranch := b.org("TEMPORARY_PARTY_BRANCH", "org:jinhai-station-temp-branch", "金海站配套项目临时党支部",
-		"Temporary Party Branch of the Jinhai Station Supporting Project", 0, article(qBranchesOnProjects))
-	set(jhBranch, "secretaryPost", "兼任项目常务副总指挥的街道领导班子成员", article(qTempBranch))
-	b.edge(graph.RelBuiltOn, jhBranch.ID, jinhaiID, article(qBranchesOnProjects))
-	b.sub(jhBranch.ID, StreetCommitteeID, article(qStreetBranches))
+		"Temporary Party Branch of the Jinhai Station Supporting Project", 0, inferred(qBranchesOnProjects, jhWhy))
+	set(jhBranch, "secretaryPost", "兼任项目常务副总指挥的街道领导班子成员", inferred(qTempBranch, generalSecretary))
+	b.edge(graph.RelBuiltOn, jhBranch.ID, jinhaiID, inferred(qBranchesOnProjects, jhWhy))
+	b.sub(jhBranch.ID, StreetCommitteeID, inferred(qStreetBranches, streetBranches))
 }
 
 // responsibilityArea: 党员责任服务区 in 新鲍村.
@@ -289,7 +307,8 @@ func (b *builder) responsibilityArea() {
 		"Xinbao Village Party Members' Responsibility Service Area", article(qXinbao))
 	set(z, "grids", int64(40), article(qGrids))
 	set(z, "launched", "2016-06", illustrative("the article (mid-2017) says the scheme was launched 去年6月初; the year is inferred"))
-	b.edge(graph.RelResponsibleFor, xinbaoID, z.ID, article(qXinbao))
+	b.edge(graph.RelResponsibleFor, xinbaoID, z.ID, inferred(qXinbao,
+		"the scheme's signs are up in 新鲍村 and its village secretary describes launching it; taken as the village being responsible for the area"))
 
 	natural := illustrative("the article says 新鲍村 has 3 natural villages (有3个自然村) but names none; names invented")
 	for _, nv := range []struct{ id, name, nameEn string }{
@@ -310,11 +329,12 @@ func (b *builder) responsibilityArea() {
 func (b *builder) startupTown() {
 	town := b.node(graph.LabelZone, "AREA", townZoneID, "甬台众创小镇", "Yongtai Startup Town", article(qTown))
 	set(town, "partyBuildingMethod", "“拼客”党建工作法")
-	b.edge(graph.RelResponsibleFor, StartupTownCommitteeID, townZoneID, article(qThreeTier))
+	b.edge(graph.RelResponsibleFor, StartupTownCommitteeID, townZoneID, inferred(qThreeTier,
+		"the network's second tier is the committee named for the startup town (甬台众创小镇党群建设工作委员会); taken as responsible for the town"))
 
 	a := b.node(graph.LabelAlliance, "PARTY_BUILDING_ALLIANCE", StartupTownAllianceID, "甬台众创小镇党建联盟",
 		"Yongtai Startup Town Party-Building Alliance", article(qTwoNew))
-	b.sub(a.ID, TwoNewCommitteeID, article(qTwoNew))
+	b.sub(a.ID, TwoNewCommitteeID, inferred(qTwoNew, "founded by 街道两新工委 (组织成立); taken as under it"))
 	for _, br := range []struct{ id, name, nameEn string }{
 		{"org:startup-town-college-student-branch", "大学生创业支部", "College Student Entrepreneurs' Party Branch"},
 		{"org:startup-town-tech-branch", "科技创业支部", "Technology Startups Party Branch"},
@@ -327,38 +347,41 @@ func (b *builder) startupTown() {
 
 	// 四站一中心
 	park := b.org("PARK", parkID, "山丘汇·青年创业园", "Shanqiuhui Youth Startup Park", 0, article(qCentre))
-	b.edge(graph.RelHostedAt, park.ID, townZoneID, article(qPark))
+	b.edge(graph.RelHostedAt, park.ID, townZoneID, inferred(qPark,
+		"a class held at the park is told as Peking University teachers visiting the startup town (“做客”众创小镇); taken as the park lying in the town"))
 
 	c := b.org("SERVICE_CENTRE", ServiceCentreID, "甬台众创小镇党群服务中心",
 		"Yongtai Startup Town Party and Public Service Centre", 0, article(qCentre))
-	set(c, "network", "四站一中心", article(qFourPlusOne))
+	set(c, "network", "四站一中心", inferred(qFourPlusOne, fourPlusOne+"; taken as its one centre"))
 	set(c, "residentResources", "两新党建、工会、妇联、社会公益组织")
 	set(c, "established", "2017-05", illustrative("the article (mid-2017) says the centre was set up 今年5月; the year is inferred"))
 	set(c, "enterprisesCovered", int64(600), article(qCoverage))
 	set(c, "enterprisesCoveredText", "600余家", article(qCoverage))
 	set(c, "twoNewPartyOrganisations", int64(55), article(qCoverage))
 	set(c, "makerspaces", int64(7), article(qCoverage))
-	set(c, "partyApplicants", int64(20), article(qRecruits))
-	set(c, "partyActivists", int64(18), article(qRecruits))
-	set(c, "probationaryMembers", int64(15), article(qRecruitsShare))
-	set(c, "shareOfStreetNewMembers", 0.3, article(qRecruitsShare))
-	set(c, "shareOfStreetNewMembersText", "30%以上", article(qRecruitsShare))
-	b.sub(c.ID, StreetCommitteeID, article(qCentre))
+	set(c, "partyApplicants", int64(20), inferred(qRecruits, recruits))
+	set(c, "partyActivists", int64(18), inferred(qRecruits, recruits))
+	set(c, "probationaryMembers", int64(15), inferred(qRecruitsShare, recruits))
+	set(c, "shareOfStreetNewMembers", 0.3, inferred(qRecruitsShare, recruits))
+	set(c, "shareOfStreetNewMembersText", "30%以上", inferred(qRecruitsShare, recruits))
+	b.sub(c.ID, StreetCommitteeID, inferred(qCentre, "set up by the street (该街道…创新设立); "+streetLeads+", so it is placed under it"))
 	b.edge(graph.RelHostedAt, c.ID, park.ID, article(qCentre))
 
 	b.org("WORKSHOP", "org:xiangxian-studio", "乡贤工作室", "Local Worthies' Studio", 0, article(qWorkshops))
-	b.edge(graph.RelHostedAt, "org:xiangxian-studio", c.ID, article(qWorkshops))
+	workshops := inferred(qWorkshops, "set up by the centre (该中心还建立了…) as places for study and events; taken as hosted there")
+	b.edge(graph.RelHostedAt, "org:xiangxian-studio", c.ID, workshops)
 	b.org("WORKSHOP", "org:new-social-strata-base", "新的社会阶层人士创业创新基地",
 		"Entrepreneurship and Innovation Base for People of the New Social Strata", 0, article(qWorkshops))
-	b.edge(graph.RelHostedAt, "org:new-social-strata-base", c.ID, article(qWorkshops))
+	b.edge(graph.RelHostedAt, "org:new-social-strata-base", c.ID, workshops)
 
 	for i, num := range []string{"一", "二", "三", "四"} {
 		id := "org:liaison-station-" + string(rune('1'+i))
 		s := b.org("LIAISON_STATION", id, "园区党建工作联络站("+num+")",
 			"Park Party-Building Liaison Station "+string(rune('1'+i)), 0, article(qStations))
-		set(s, "network", "四站一中心", article(qFourPlusOne))
-		b.sub(id, StreetCommitteeID, article(qFourPlusOne))
-		b.edge(graph.RelHostedAt, id, townZoneID, article(qStations))
+		set(s, "network", "四站一中心", inferred(qFourPlusOne, fourPlusOne+"; taken as one of its four stations"))
+		b.sub(id, StreetCommitteeID, inferred(qFourPlusOne, "built by the street (该街道着力建设); "+streetLeads+", so it is placed under it"))
+		b.edge(graph.RelHostedAt, id, townZoneID, inferred(qStations,
+			"built in 4 parks (在4个园区(站点)), in the paragraph on the startup town's resources (积极挖掘小镇人力物力资源); taken as lying in the town"))
 	}
 
 	// Tier 3: 众创空间(企业)党群组织. The article counts 7 makerspaces and 55
@@ -405,7 +428,8 @@ func (b *builder) brands() {
 		"Hills Gather at Yue, Makers Grow into a Forest", article(qBrandSystem))
 	set(sys, "serviceBrands", int64(5), article(qBrands))
 	set(sys, "projects", int64(30), article(qBrands))
-	b.edge(graph.RelRuns, StreetCommitteeID, systemID, article(qBrandSystem))
+	b.edge(graph.RelRuns, StreetCommitteeID, systemID, inferred(qBrandSystem,
+		"the street built the brand system (岳林街道打造); "+streetLeads+", so it is taken as running it"))
 	for _, br := range []struct{ id, name, nameEn string }{
 		{"brand:shanqiuhui-party-building", "山丘汇·党建", "Shanqiuhui · Party Building"},
 		{"brand:tongxin-shanqiu", "同心山丘", "Hills of One Heart"},
@@ -426,19 +450,22 @@ func (b *builder) brands() {
 		{"platform:political-guidance", "思想政治的引领平台", "Platform for Ideological and Political Guidance"},
 	} {
 		b.node(graph.LabelPlatform, "SERVICE_PLATFORM", pl.id, pl.name, pl.nameEn, article(qPlatforms))
-		b.edge(graph.RelRuns, StreetCommitteeID, pl.id, article(qPlatforms))
+		b.edge(graph.RelRuns, StreetCommitteeID, pl.id, inferred(qPlatforms,
+			"the street set up the six platforms (搭建…六大服务平台); "+streetLeads+", so it is taken as running them"))
 	}
 
 	net := b.node(graph.LabelPlatform, "NETWORK_PLATFORM", "platform:three-in-one-network", "三网合一的网络平台",
 		"Three-in-One Online Platform", article(qOnline))
 	set(net, "networks", "工作网、联系网、服务网")
-	b.edge(graph.RelRuns, StreetCommitteeID, net.ID, article(qOnline))
+	b.edge(graph.RelRuns, StreetCommitteeID, net.ID, inferred(qOnline,
+		"the street built the three-in-one platform (打造…三网合一的网络平台); "+streetLeads+", so it is taken as running it"))
 	for _, ch := range []struct{ kind, id, name, nameEn string }{
 		{"WEBSITE", "platform:yongtai-startup-town-website", "甬台众创小镇网站", "Yongtai Startup Town website"},
 		{"WECHAT_ACCOUNT", "platform:zhongchuang-yuelin-wechat", "众创岳林微信公众号", "Zhongchuang Yuelin WeChat official account"},
 	} {
 		b.node(graph.LabelPlatform, ch.kind, ch.id, ch.name, ch.nameEn, article(qOnline))
-		b.edge(graph.RelRuns, StreetCommitteeID, ch.id, article(qOnline))
+		b.edge(graph.RelRuns, StreetCommitteeID, ch.id, inferred(qOnline,
+			"the street makes good use of (运用好) the website and the WeChat account, which is not saying who runs them; "+streetLeads+", so it is taken as running them"))
 		// The channels make up the three-in-one platform, but PART_OF may
 		// not end at a Platform (graph.RelEndpoints); the link waits for
 		// that model change.
@@ -465,5 +492,5 @@ func (b *builder) communityWork() {
 	set(lc, "areaM2", int64(1500))
 	set(lc, "functions", "社区党建、商会阵地、民生微实事")
 	b.edge(graph.RelHostedAt, lc.ID, "zone:libang-plaza", article(qLibang))
-	b.sub(lc.ID, StreetCommitteeID, article(qLibang))
+	b.sub(lc.ID, StreetCommitteeID, inferred(qLibang, "the street will build it (该街道还将…打造); "+streetLeads+", so it is placed under it"))
 }

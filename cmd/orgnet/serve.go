@@ -92,6 +92,8 @@ func serveCmd() *cli.Command {
 						return fmt.Errorf("seed the Yuelin network: %w", err)
 					}
 					slog.Info("seeded an empty store with the Yuelin network", "nodes", res.NodesCreated, "edges", res.EdgesCreated)
+				} else if err := migrate(ctx, store); err != nil {
+					return err
 				}
 			}
 			if (cmd.String("tls-cert") == "") != (cmd.String("tls-key") == "") {
@@ -190,9 +192,32 @@ func warmUp(cmd *cli.Command, store graph.Store, storeName string) (*server.Warm
 }
 
 // seedStore loads the Yuelin network (idempotent: an upsert of the same
-// nodes and edges).
+// nodes and edges), after bringing a store written before sources were
+// registered up to date (migrate).
 func seedStore(ctx context.Context, s graph.Store) (graph.ApplyResult, error) {
+	if err := migrate(ctx, s); err != nil {
+		return graph.ApplyResult{}, err
+	}
 	return s.Apply(ctx, seed.Yuelin())
+}
+
+// migrate registers the Yuelin article in a store written before sources
+// were, and gives its id to the stored ARTICLE facts that quote it
+// (seed.Migrate); it logs what it did, and does nothing on a store that
+// needs nothing.
+func migrate(ctx context.Context, s graph.Store) error {
+	rep, err := seed.Migrate(ctx, s)
+	if err != nil {
+		return fmt.Errorf("register the Yuelin article and migrate stated facts: %w", err)
+	}
+	if rep.Registered {
+		slog.Info("registered the Yuelin article as a source; stored ARTICLE facts now cite it",
+			"source", seed.YuelinSourceID, "cited", rep.Cited, "downgraded", len(rep.Downgraded))
+		for _, d := range rep.Downgraded {
+			slog.Warn("an ARTICLE fact whose quote is not in the article is now USER", "fact", d, "ref", graph.LegacyRef(seed.YuelinSourceID))
+		}
+	}
+	return nil
 }
 
 // tracingConfig reads the OpenTelemetry flags: tracing is on with
