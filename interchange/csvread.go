@@ -36,7 +36,9 @@ const (
 	colSince
 	colUntil
 	colSource
+	colSourceID
 	colQuote
+	colReasoning
 	colRef
 	colAttrProv
 	colEdgeID // "id" in a relationships file
@@ -67,12 +69,14 @@ var (
 		"since": {kind: colSince, field: "since"}, "until": {kind: colUntil, field: "until"},
 		"source": {kind: colSource, field: "provenance.source"}, "quote": {kind: colQuote, field: "provenance.quote"},
 		"ref": {kind: colRef, field: "provenance.ref"}, "attrProvenance": {kind: colAttrProv, field: "attrProvenance"},
+		"sourceId": {kind: colSourceID, field: "provenance.sourceId"}, "reasoning": {kind: colReasoning, field: "provenance.reasoning"},
 	}
 	edgeCoreColumns = map[string]csvColumn{
 		"id":    {kind: colEdgeID, field: "id"},
 		"since": {kind: colSince, field: "since"}, "until": {kind: colUntil, field: "until"},
 		"source": {kind: colSource, field: "provenance.source"}, "quote": {kind: colQuote, field: "provenance.quote"},
-		"ref": {kind: colRef, field: "provenance.ref"},
+		"ref":      {kind: colRef, field: "provenance.ref"},
+		"sourceId": {kind: colSourceID, field: "provenance.sourceId"}, "reasoning": {kind: colReasoning, field: "provenance.reasoning"},
 	}
 )
 
@@ -342,8 +346,12 @@ func (f *parsed) csvNode(h csvHeader, rec []string, pos itemPos, quoted func(int
 			n.Until = cell
 		case colSource:
 			prov.Source = graph.Source(cell)
+		case colSourceID:
+			prov.SourceID = cell
 		case colQuote:
 			prov.Quote = cell
+		case colReasoning:
+			prov.Reasoning = cell
 		case colRef:
 			prov.Ref = cell
 		case colAttrProv:
@@ -394,8 +402,12 @@ func (f *parsed) csvEdge(h csvHeader, rec []string, pos itemPos, quoted func(int
 			e.Until = cell
 		case colSource:
 			prov.Source = graph.Source(cell)
+		case colSourceID:
+			prov.SourceID = cell
 		case colQuote:
 			prov.Quote = cell
+		case colReasoning:
+			prov.Reasoning = cell
 		case colRef:
 			prov.Ref = cell
 		case colAttr:

@@ -138,8 +138,8 @@ func (s *CSVStream) WriteBatch(b graph.Batch) error {
 // The importer stores every integer as a long anyway (--normalize-types,
 // on by default) and says so per column and file when the header says int.
 var (
-	csvNodeHead = []string{"id:ID", ":LABEL", "kind", "name", "nameEn", "tier:long", "since", "until", "source", "quote", "ref", "attrProvenance"}
-	csvEdgeHead = []string{":START_ID", ":END_ID", ":TYPE", "id", "since", "until", "source", "quote", "ref"}
+	csvNodeHead = []string{"id:ID", ":LABEL", "kind", "name", "nameEn", "tier:long", "since", "until", "source", "sourceId", "quote", "reasoning", "ref", "attrProvenance"}
+	csvEdgeHead = []string{":START_ID", ":END_ID", ":TYPE", "id", "since", "until", "source", "sourceId", "quote", "reasoning", "ref"}
 )
 
 func (s *CSVStream) nodeHeader(grp *typeGroup) []string {
@@ -244,7 +244,7 @@ func (s *CSVStream) nodeRows(w *bufio.Writer, rowBuf *[]byte, nodes []graph.Node
 		if n.Tier != 0 {
 			row = strconv.AppendInt(row, int64(n.Tier), 10)
 		}
-		for _, f := range []string{n.Since, n.Until, string(n.Provenance.Source), n.Provenance.Quote, n.Provenance.Ref} {
+		for _, f := range []string{n.Since, n.Until, string(n.Provenance.Source), n.Provenance.SourceID, n.Provenance.Quote, n.Provenance.Reasoning, n.Provenance.Ref} {
 			row = append(row, ',')
 			row, ml = appendCSVField(row, f, false)
 			multi = multi || ml
@@ -280,7 +280,8 @@ func (s *CSVStream) edgeRows(w *bufio.Writer, rowBuf *[]byte, edges []graph.Edge
 		e := &edges[i]
 		row := (*rowBuf)[:0]
 		var ml bool
-		for j, f := range []string{e.From, e.To, string(e.Type), e.ID, e.Since, e.Until, string(e.Provenance.Source), e.Provenance.Quote, e.Provenance.Ref} {
+		for j, f := range []string{e.From, e.To, string(e.Type), e.ID, e.Since, e.Until, string(e.Provenance.Source), e.Provenance.SourceID,
+			e.Provenance.Quote, e.Provenance.Reasoning, e.Provenance.Ref} {
 			if j > 0 {
 				row = append(row, ',')
 			}

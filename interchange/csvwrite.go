@@ -21,8 +21,8 @@ import (
 // further file (nodes-2.csv, …) with a header of its own, so that every
 // column has one type.
 //
-//	id:ID,:LABEL,kind,name,nameEn,tier:int,since,until,source,quote,ref,attrProvenance,population:long,strength:double,…
-//	:START_ID,:END_ID,:TYPE,id,since,until,source,quote,ref,role,title,…
+//	id:ID,:LABEL,kind,name,nameEn,tier:int,since,until,source,sourceId,quote,reasoning,ref,attrProvenance,population:long,strength:double,…
+//	:START_ID,:END_ID,:TYPE,id,since,until,source,sourceId,quote,reasoning,ref,role,title,…
 //
 // :LABEL is the graph label and Node, the label the Neo4j store gives every
 // node, so that neo4j-admin database import builds the layout the Neo4j
@@ -156,7 +156,7 @@ func csvColumnType(g *typeGroup, key string, values func(yield func(any) bool)) 
 
 func csvNodes(g *graph.Snapshot, grp *typeGroup) []byte {
 	var b bytes.Buffer
-	head := []string{"id:ID", ":LABEL", "kind", "name", "nameEn", "tier:int", "since", "until", "source", "quote", "ref", "attrProvenance"}
+	head := []string{"id:ID", ":LABEL", "kind", "name", "nameEn", "tier:int", "since", "until", "source", "sourceId", "quote", "reasoning", "ref", "attrProvenance"}
 	for _, k := range grp.keys {
 		head = append(head, k+csvColumnType(grp, k, func(yield func(any) bool) {
 			for _, i := range grp.items {
@@ -182,8 +182,8 @@ func csvNodes(g *graph.Snapshot, grp *typeGroup) []byte {
 			ap = string(j)
 		}
 		copy(row, []string{n.ID, string(n.Label) + ";Node", n.Kind, n.Name, n.NameEn, tier, n.Since, n.Until,
-			string(n.Provenance.Source), n.Provenance.Quote, n.Provenance.Ref, ap})
-		fillAttrs(row[12:], empty[12:], grp.keys, n.Attrs)
+			string(n.Provenance.Source), n.Provenance.SourceID, n.Provenance.Quote, n.Provenance.Reasoning, n.Provenance.Ref, ap})
+		fillAttrs(row[14:], empty[14:], grp.keys, n.Attrs)
 		csvRow(&b, row, empty)
 	}
 	return b.Bytes()
@@ -191,7 +191,7 @@ func csvNodes(g *graph.Snapshot, grp *typeGroup) []byte {
 
 func csvEdges(g *graph.Snapshot, grp *typeGroup) []byte {
 	var b bytes.Buffer
-	head := []string{":START_ID", ":END_ID", ":TYPE", "id", "since", "until", "source", "quote", "ref"}
+	head := []string{":START_ID", ":END_ID", ":TYPE", "id", "since", "until", "source", "sourceId", "quote", "reasoning", "ref"}
 	for _, k := range grp.keys {
 		head = append(head, k+csvColumnType(grp, k, func(yield func(any) bool) {
 			for _, i := range grp.items {
@@ -208,8 +208,8 @@ func csvEdges(g *graph.Snapshot, grp *typeGroup) []byte {
 		e := g.Edges[i]
 		clear(empty)
 		copy(row, []string{e.From, e.To, string(e.Type), e.ID, e.Since, e.Until,
-			string(e.Provenance.Source), e.Provenance.Quote, e.Provenance.Ref})
-		fillAttrs(row[9:], empty[9:], grp.keys, e.Attrs)
+			string(e.Provenance.Source), e.Provenance.SourceID, e.Provenance.Quote, e.Provenance.Reasoning, e.Provenance.Ref})
+		fillAttrs(row[11:], empty[11:], grp.keys, e.Attrs)
 		csvRow(&b, row, empty)
 	}
 	return b.Bytes()

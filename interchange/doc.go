@@ -12,20 +12,29 @@
 // # How the graph maps to each format
 //
 // Every format keeps the same facts: node id, label, kind, name, nameEn,
-// tier, since, until, provenance (source, quote, ref), attribute provenance
-// and typed attributes (string, integer, float, boolean); edge id, type,
-// source, target, since, until, provenance and attributes.
+// tier, since, until, provenance (source, sourceId, quote, reasoning, ref),
+// attribute provenance and typed attributes (string, integer, float,
+// boolean); edge id, type, source, target, since, until, provenance and
+// attributes. Source documents (graph.LabelSource) and saved scenarios are
+// records, not part of the network: Subgraph leaves them out.
+//
+// Stated (ARTICLE) and inferred (INFERRED) facts are imported only with a
+// quote that occurs verbatim in the registered source they name
+// (graph.CheckBatchSources, as the stores check it); an ARTICLE fact that
+// names no source (a file written before sources were registered) cites
+// graph.LegacySourceID, the Yuelin article, and is checked against it.
 //
 //   - JSON: {"format":"orgnet/v1","nodes":[graph.Node…],"edges":[graph.Edge…]}
 //     with graph's json tags; floats are written with a fraction (420.0) so
 //     that they read back as floats. networkx: node_link_graph(d,
 //     edges="edges", key="id", directed=True, multigraph=True).
 //   - CSV: nodes.csv (id:ID, :LABEL as "Organisation;Node", kind, name,
-//     nameEn, tier:int, since, until, source, quote, ref, attrProvenance as
+//     nameEn, tier:int, since, until, source, sourceId, quote, reasoning,
+//     ref, attrProvenance as
 //     JSON, then one typed column per attribute: population:int,
 //     strength:double, listed:boolean, note) and relationships.csv
-//     (:START_ID, :END_ID, :TYPE, id, since, until, source, quote, ref,
-//     attributes). The property names are those the Neo4j store uses.
+//     (:START_ID, :END_ID, :TYPE, id, since, until, source, sourceId, quote,
+//     reasoning, ref, attributes). The property names are those the Neo4j store uses.
 //   - GraphML: one <key> per property with attr.name and attr.type (int,
 //     long, double, boolean, string); the provenance source is the property
 //     "provenance" (an edge's "source" is its start); node and edge ids are

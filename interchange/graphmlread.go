@@ -211,9 +211,10 @@ func xmlErrorOffset(src *source, line, off int) int {
 var (
 	graphmlNodeFields = map[string]string{"label": "label", "kind": "kind", "name": "name", "nameEn": "nameEn", "tier": "tier",
 		"since": "since", "until": "until", "provenance": "provenance.source", "quote": "provenance.quote", "ref": "provenance.ref",
-		"attrProvenance": "attrProvenance"}
+		"sourceId": "provenance.sourceId", "reasoning": "provenance.reasoning", "attrProvenance": "attrProvenance"}
 	graphmlEdgeFields = map[string]string{"type": "type", "since": "since", "until": "until",
-		"provenance": "provenance.source", "quote": "provenance.quote", "ref": "provenance.ref"}
+		"provenance": "provenance.source", "quote": "provenance.quote", "ref": "provenance.ref",
+		"sourceId": "provenance.sourceId", "reasoning": "provenance.reasoning"}
 )
 
 // graphmlItem turns a <node> or <edge> read into a graph item.
@@ -305,8 +306,12 @@ func (f *parsed) graphmlItem(it *graphmlItem, keys map[string]*graphmlKey) {
 				e.Type = graph.RelType(text)
 			case "provenance.source":
 				prov.Source = graph.Source(text)
+			case "provenance.sourceId":
+				prov.SourceID = text
 			case "provenance.quote":
 				prov.Quote = text
+			case "provenance.reasoning":
+				prov.Reasoning = text
 			case "provenance.ref":
 				prov.Ref = text
 			case "attrProvenance":

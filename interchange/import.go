@@ -53,8 +53,8 @@ type Report struct {
 	DryRun   bool
 	Written  bool
 	Problems []Problem
-	// Downgraded counts items whose file claimed ARTICLE, ILLUSTRATIVE or
-	// SYNTHETIC without a quote: they were taken as USER.
+	// Downgraded counts items whose file claimed ARTICLE, INFERRED,
+	// ILLUSTRATIVE or SYNTHETIC without a quote: they were taken as USER.
 	Downgraded int
 	// Time spent reading and parsing, validating (with the store lookup),
 	// and writing.
@@ -67,7 +67,9 @@ type Report struct {
 // column; with any problem nothing is written and the error is a
 // *ProblemsError (errors.Is graph.ErrInvalid) listing them all. Items get
 // provenance USER with Ref the file's base name, unless the file gives
-// ARTICLE, ILLUSTRATIVE or SYNTHETIC with a quote.
+// ARTICLE, INFERRED, ILLUSTRATIVE or SYNTHETIC with a quote; a stated or
+// inferred quote must occur verbatim in the registered source it names
+// (graph.CheckBatchSources), else it is a problem.
 func Import(ctx context.Context, store graph.Store, files []string, opts ImportOptions) (Report, error) {
 	inputs := make([]Input, 0, len(files))
 	var early []Problem
@@ -184,6 +186,13 @@ func ImportData(ctx context.Context, store graph.Store, inputs []Input, opts Imp
 		return rep, fmt.Errorf("import: look up stored nodes: %w", err)
 	}
 	problems = append(problems, c.validate(stored)...)
+	// Quotes against their sources, as the store will check them on write:
+	// a dry run refuses what the write would.
+	srcProbs, err := c.checkSources(graph.WithoutAsOf(ctx), store)
+	if err != nil {
+		return rep, fmt.Errorf("import: look up sources: %w", err)
+	}
+	problems = append(problems, srcProbs...)
 	rep.ValidateTime = time.Since(t1)
 	if len(problems) > 0 {
 		sortProblems(problems, order)

@@ -3,6 +3,7 @@ package interchange_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/interchange"
 	"github.com/orgnet/orgnet/internal/testenv"
+	"github.com/orgnet/orgnet/seed"
 )
 
 // TestExample imports the README's "Bring your own network" files.
@@ -50,41 +52,119 @@ func TestExample(t *testing.T) {
 }
 
 // TestProvenanceRule: USER with the file's name unless the file gives
-// another source with a quote.
+// another level with a quote; an ARTICLE fact that names no source (a file
+// from before sources were registered) cites the Yuelin article.
 func TestProvenanceRule(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "people.csv")
-	csv := "id:ID,:LABEL,name,source,quote,ref\n" +
-		"person:a,Person,甲,ARTICLE,他说:“是的”,\n" +
-		"person:b,Person,乙,ILLUSTRATIVE,,\n" +
-		"person:c,Person,丙,,,\n" +
-		"person:d,Person,丁,USER,,crm export\n" +
-		"person:e,Person,戊,SYNTHETIC,generated,gen v1\n"
+	const stated = "今年以来,岳林街道司法所王威磊异常忙碌"
+	csv := "id:ID,:LABEL,name,source,sourceId,quote,reasoning,ref\n" +
+		"person:a,Person,甲,ARTICLE,,\"" + stated + "\",,\n" +
+		"person:b,Person,乙,ILLUSTRATIVE,,,,\n" +
+		"person:c,Person,丙,,,,,\n" +
+		"person:d,Person,丁,USER,,,,crm export\n" +
+		"person:e,Person,戊,SYNTHETIC,,generated,,gen v1\n" +
+		"person:f,Person,己,INFERRED," + seed.YuelinSourceID + ",\"" + stated + "\",busy with the demolition: taken as a cadre,\n" +
+		"person:g,Person,庚,INFERRED,,,a reason,\n"
 	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	s := testenv.Memory(t)
+	mustApply(t, s, graph.Batch{Nodes: []graph.Node{seed.YuelinSource()}})
 	rep, err := interchange.Import(context.Background(), s, []string{path}, interchange.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Downgraded != 1 {
-		t.Errorf("Downgraded = %d; want 1", rep.Downgraded)
+	if rep.Downgraded != 2 {
+		t.Errorf("Downgraded = %d; want 2", rep.Downgraded)
 	}
 	want := map[string]graph.Provenance{
-		"person:a": {Source: graph.SourceArticle, Quote: "他说:“是的”"},
+		"person:a": {Source: graph.SourceArticle, SourceID: seed.YuelinSourceID, Quote: stated},
 		"person:b": {Source: graph.SourceUser, Ref: "people.csv"},
 		"person:c": {Source: graph.SourceUser, Ref: "people.csv"},
 		"person:d": {Source: graph.SourceUser, Ref: "crm export"},
 		"person:e": {Source: graph.SourceSynthetic, Quote: "generated", Ref: "gen v1"},
+		"person:f": {Source: graph.SourceInferred, SourceID: seed.YuelinSourceID, Quote: stated, Reasoning: "busy with the demolition: taken as a cadre"},
+		"person:g": {Source: graph.SourceUser, Ref: "people.csv"},
 	}
 	for _, n := range mustSnapshot(t, s).Nodes {
+		if n.Label == graph.LabelSource {
+			continue
+		}
 		if n.Provenance != want[n.ID] {
 			t.Errorf("%s: provenance %+v; want %+v", n.ID, n.Provenance, want[n.ID])
 		}
 		if n.Kind != "PERSON" {
 			t.Errorf("%s: kind %q; want the label's default PERSON", n.ID, n.Kind)
 		}
+	}
+}
+
+// TestForgedQuotes: a stated or inferred quote that is not in its source,
+// an unknown source, an INFERRED fact without reasoning are problems at
+// their cells, in CSV, JSON and GraphML alike, on a dry run as on a write;
+// nothing is written.
+func TestForgedQuotes(t *testing.T) {
+	ctx := context.Background()
+	const forged = "岳林街道有一个秘密支部,书记由外星人担任"
+	files := map[string]string{
+		"forged.csv": "id:ID,:LABEL,kind,name,source,sourceId,quote,reasoning\n" +
+			"org:a,Organisation,PARTY_BRANCH,甲支部,ARTICLE,,\"" + forged + "\",\n" +
+			"org:b,Organisation,PARTY_BRANCH,乙支部,ARTICLE,source:nowhere,征地拆迁全面推行“支部建在项目上”,\n" +
+			"org:c,Organisation,PARTY_BRANCH,丙支部,INFERRED," + seed.YuelinSourceID + ",征地拆迁全面推行“支部建在项目上”,\n",
+		"forged.json": `{"format":"orgnet/v1","nodes":[{"id":"org:j","label":"Organisation","kind":"PARTY_BRANCH","name":"丁支部",
+"provenance":{"source":"ARTICLE","sourceId":"` + seed.YuelinSourceID + `","quote":"` + forged + `"}}],"edges":[]}`,
+		"forged.graphml": `<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+<key id="label" for="node" attr.name="label" attr.type="string"/>
+<key id="kind" for="node" attr.name="kind" attr.type="string"/>
+<key id="name" for="node" attr.name="name" attr.type="string"/>
+<key id="prov" for="node" attr.name="provenance" attr.type="string"/>
+<key id="quote" for="node" attr.name="quote" attr.type="string"/>
+<graph edgedefault="directed">
+<node id="org:g"><data key="label">Organisation</data><data key="kind">PARTY_BRANCH</data><data key="name">戊支部</data><data key="prov">ARTICLE</data><data key="quote">` + forged + `</data></node>
+</graph>
+</graphml>
+`,
+	}
+	want := map[string][]string{
+		"forged.csv": {"forged.csv:2:", "provenance.quote does not occur verbatim in source \"source:yuelin-article\"",
+			"forged.csv:3:", "source:nowhere", "forged.csv:4:", "reasoning is required"},
+		"forged.json":    {"forged.json:", "does not occur verbatim"},
+		"forged.graphml": {"forged.graphml:9:", "does not occur verbatim"},
+	}
+	for _, st := range testenv.Stores() {
+		t.Run(st.Name, func(t *testing.T) {
+			s := st.Open(t)
+			mustApply(t, s, graph.Batch{Nodes: []graph.Node{seed.YuelinSource()}})
+			before := mustSnapshot(t, s)
+			dir := t.TempDir()
+			for name, data := range files {
+				path := filepath.Join(dir, name)
+				if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				for _, dry := range []bool{true, false} {
+					_, err := interchange.Import(ctx, s, []string{path}, interchange.ImportOptions{DryRun: dry})
+					var pe *interchange.ProblemsError
+					if !errors.As(err, &pe) {
+						t.Fatalf("%s (dry run %v): %v; want problems", name, dry, err)
+					}
+					var text strings.Builder
+					for _, p := range pe.Problems {
+						text.WriteString(p.String() + "\n")
+					}
+					for _, w := range want[name] {
+						if !strings.Contains(text.String(), w) {
+							t.Errorf("%s (dry run %v): problems\n%s\ndo not say %q", name, dry, text.String(), w)
+						}
+					}
+				}
+			}
+			if d := diffSnapshots(mustSnapshot(t, s), before); d != "" {
+				t.Errorf("a refused import changed the store:\n%s", d)
+			}
+		})
 	}
 }
 

@@ -19,7 +19,7 @@ const DumpFormat = "orgnet/v1"
 var (
 	jsonNodeKeys = []string{"id", "label", "kind", "name", "nameEn", "tier", "since", "until", "attrs", "attrProvenance", "provenance"}
 	jsonEdgeKeys = []string{"id", "type", "source", "target", "since", "until", "attrs", "provenance"}
-	jsonProvKeys = []string{"source", "quote", "ref"}
+	jsonProvKeys = []string{"source", "sourceId", "quote", "reasoning", "ref"}
 )
 
 func readJSON(f *parsed) {

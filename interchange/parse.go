@@ -67,21 +67,26 @@ func (f *parsed) problemAt(off int, format string, args ...any) {
 }
 
 // provenance applies the import rule to what a file says of an item: a
-// source other than USER is kept when the file gives it with a quote;
-// anything else is USER, with Ref the file's base name unless the file
-// names one.
+// level other than USER is kept when the file gives it with a quote (an
+// ARTICLE fact that names no source, as files written before sources were
+// registered, cites graph.LegacySourceID; stated and inferred quotes are
+// then checked against their source like any write); anything else is
+// USER, with Ref the file's base name unless the file names one.
 func (f *parsed) provenance(p graph.Provenance) graph.Provenance {
 	switch p.Source {
-	case graph.SourceArticle, graph.SourceIllustrative, graph.SourceSynthetic:
+	case graph.SourceArticle, graph.SourceInferred, graph.SourceIllustrative, graph.SourceSynthetic:
 		if p.Quote != "" {
+			if p.Source == graph.SourceArticle && p.SourceID == "" {
+				p.SourceID = graph.LegacySourceID
+			}
 			return p
 		}
 		f.downgraded++
 	case "", graph.SourceUser:
 	default:
-		return p // not a source at all: graph's validation says so
+		return p // not a level at all: graph's validation says so
 	}
-	p.Source = graph.SourceUser
+	p.Source, p.SourceID, p.Reasoning = graph.SourceUser, "", ""
 	if p.Ref == "" {
 		p.Ref = filepath.Base(f.src.name)
 	}

@@ -21,7 +21,8 @@ type SubgraphSpec struct {
 
 // Subgraph returns the part of store that spec selects, sorted by id like a
 // Snapshot:
-//   - whole graph: Store.Snapshot;
+//   - whole graph: Store.Snapshot, less the records kept beside the
+//     network (graph.IsRecord: source documents, saved scenarios);
 //   - Root: Store.Neighbourhood (either direction, at most
 //     graph.MaxNeighbourhoodSize nodes; a larger one is refused rather than
 //     cut);
@@ -52,6 +53,9 @@ func Subgraph(ctx context.Context, store graph.Store, spec SubgraphSpec) (*graph
 	if err != nil {
 		return nil, err
 	}
+	// Source documents and saved scenarios are records kept beside the
+	// network, not part of it (they have no edges).
+	snap.Nodes = slices.DeleteFunc(snap.Nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) })
 	if len(spec.Relations) > 0 {
 		snap = &graph.Snapshot{Nodes: snap.Nodes, Edges: keepTypes(snap.Edges, spec.Relations)}
 	}

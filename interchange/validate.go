@@ -1,6 +1,7 @@
 package interchange
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -73,6 +74,33 @@ func (c *combined) endpointIDs() []string {
 func (c *combined) validate(stored graph.LabelOf) []Problem {
 	err := graph.ValidateBatch(&c.batch, stored)
 	return c.place(err)
+}
+
+// checkSources checks every stated and inferred quote of the (prepared)
+// batch against the source it names, with graph.CheckBatchSources: the
+// sources the batch registers, and those of store, read in one call. It
+// returns the problems at their places in the files.
+func (c *combined) checkSources(ctx context.Context, store graph.Store) ([]Problem, error) {
+	texts := map[string]string{}
+	if ids := c.batch.SourcesToRead(); len(ids) > 0 {
+		ns, err := store.Nodes(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range ns {
+			if d := graph.DocumentOf(n); d != nil {
+				texts[d.ID] = d.Text
+			}
+		}
+	}
+	probs := graph.CheckBatchSources(&c.batch, func(id string) (string, bool) {
+		t, ok := texts[id]
+		return t, ok
+	})
+	if len(probs) == 0 {
+		return nil, nil
+	}
+	return c.place(&graph.BatchError{Problems: probs}), nil
 }
 
 // place maps the problems of a *graph.BatchError back to the files; any

@@ -143,9 +143,9 @@ type prop struct {
 }
 
 // nodeProps flattens a node for GraphML, GEXF, Cytoscape and G6: label,
-// kind, name, nameEn, tier, since, until, provenance (the source), quote,
-// ref, attrProvenance (JSON text), then the attributes by key. Empty
-// optional fields are left out.
+// kind, name, nameEn, tier, since, until, provenance (the level), sourceId,
+// quote, reasoning, ref, attrProvenance (JSON text), then the attributes by
+// key. Empty optional fields are left out.
 func nodeProps(n *graph.Node) []prop {
 	ps := []prop{{"label", string(n.Label)}, {"kind", n.Kind}, {"name", n.Name}}
 	if n.NameEn != "" {
@@ -162,8 +162,8 @@ func nodeProps(n *graph.Node) []prop {
 	return appendAttrs(ps, n.Attrs)
 }
 
-// edgeProps flattens an edge: type, since, until, provenance, quote, ref,
-// then the attributes.
+// edgeProps flattens an edge: type, since, until, provenance, sourceId,
+// quote, reasoning, ref, then the attributes.
 func edgeProps(e *graph.Edge) []prop {
 	ps := appendDatesProv([]prop{{"type", string(e.Type)}}, e.Since, e.Until, e.Provenance)
 	return appendAttrs(ps, e.Attrs)
@@ -177,8 +177,14 @@ func appendDatesProv(ps []prop, since, until string, p graph.Provenance) []prop 
 		ps = append(ps, prop{"until", until})
 	}
 	ps = append(ps, prop{"provenance", string(p.Source)})
+	if p.SourceID != "" {
+		ps = append(ps, prop{"sourceId", p.SourceID})
+	}
 	if p.Quote != "" {
 		ps = append(ps, prop{"quote", p.Quote})
+	}
+	if p.Reasoning != "" {
+		ps = append(ps, prop{"reasoning", p.Reasoning})
 	}
 	if p.Ref != "" {
 		ps = append(ps, prop{"ref", p.Ref})
@@ -254,7 +260,7 @@ func (k *typedKeys) id(p prop) string { return k.ids[typedKey{p.name, typeOf(p.v
 
 // coreOrder is the order of the properties with a meaning of their own;
 // attributes follow, by name.
-var coreOrder = []string{"label", "graphLabel", "kind", "name", "nameEn", "tier", "type", "since", "until", "provenance", "quote", "ref", "attrProvenance"}
+var coreOrder = []string{"label", "graphLabel", "kind", "name", "nameEn", "tier", "type", "since", "until", "provenance", "sourceId", "quote", "reasoning", "ref", "attrProvenance"}
 
 func coreRank(name string) int {
 	if i := slices.Index(coreOrder, name); i >= 0 {

@@ -126,10 +126,18 @@ func TestSubgraph(t *testing.T) {
 			s := st.Open(t)
 			mustApply(t, s, fixture())
 			all := mustSnapshot(t, s)
+			// The whole graph is the snapshot less its records (the seed's
+			// source document).
+			all.Nodes = slices.DeleteFunc(all.Nodes, func(n *graph.Node) bool { return n.Label == graph.LabelSource })
 
 			got, err := interchange.Subgraph(ctx, s, interchange.SubgraphSpec{})
 			if err != nil || len(got.Nodes) != len(all.Nodes) || len(got.Edges) != len(all.Edges) {
-				t.Errorf("whole graph: %v; want the snapshot", err)
+				t.Errorf("whole graph: %v, %d nodes; want the snapshot's %d nodes less the source", err, len(got.Nodes), len(all.Nodes))
+			}
+			for _, n := range got.Nodes {
+				if graph.IsRecord(n.Label) {
+					t.Errorf("the whole graph holds the record %s", n.ID)
+				}
 			}
 
 			got, err = interchange.Subgraph(ctx, s, interchange.SubgraphSpec{Relations: []graph.RelType{graph.RelMemberOf}})

@@ -13,9 +13,9 @@ be read:
 
 TYPE is str, int, float, bool or json (attrProvenance, compared as an object).
 Properties: label (the graph label), kind, name, nameEn, tier, since, until,
-provenance (the source), quote, ref, attrProvenance and the attributes; edges
-type, since, until, provenance, quote, ref and the attributes. Empty strings
-count as absent.
+provenance (the level), sourceId, quote, reasoning, ref, attrProvenance and the
+attributes; edges type, since, until, provenance, sourceId, quote, reasoning, ref
+and the attributes. Empty strings count as absent.
 
 Each file is loaded with networkx's own reader (read_graphml, read_gexf,
 cytoscape_graph, node_link_graph for orgnet JSON; CSV and G6 have no reader in
@@ -61,7 +61,9 @@ def flatten_json_item(d):
     d = dict(d)
     prov = d.pop("provenance", {}) or {}
     d["provenance"] = prov.get("source", "")
+    d["sourceId"] = prov.get("sourceId", "")
     d["quote"] = prov.get("quote", "")
+    d["reasoning"] = prov.get("reasoning", "")
     d["ref"] = prov.get("ref", "")
     d.update(d.pop("attrs", {}) or {})
     return d
