@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/memory"
 	neo4jstore "github.com/orgnet/orgnet/graph/neo4j"
@@ -83,17 +85,17 @@ func Neo4j(tb testing.TB) graph.Store {
 	return s
 }
 
-// Wipe deletes every node and edge of a Neo4j store.
+// Wipe deletes every node and edge of a Neo4j store, source documents
+// included (which the store itself never deletes), in Cypher.
 func Wipe(ctx context.Context, s *neo4jstore.Store) error {
-	snap, err := s.Snapshot(ctx)
-	if err != nil {
-		return err
+	sess := s.Driver().NewSession(ctx, driver.SessionConfig{AccessMode: driver.AccessModeWrite,
+		BookmarkManager: s.Driver().ExecuteQueryBookmarkManager()})
+	defer sess.Close(ctx)
+	// CALL … IN TRANSACTIONS needs an auto-commit transaction: session.Run.
+	res, err := sess.Run(ctx, `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
 	}
-	ids := make([]string, len(snap.Nodes))
-	for i, n := range snap.Nodes {
-		ids[i] = n.ID
-	}
-	_, err = s.Apply(ctx, graph.Batch{DeleteNodes: ids})
 	return err
 }
 
