@@ -27,6 +27,7 @@ var fieldRoles = map[string]auth.Role{
 	"Query.simulateAlliances": auth.RolePlanner,
 	"Query.auditLog":          auth.RoleAdmin,
 	"Mutation.saveScenario":   auth.RolePlanner,
+	"Mutation.registerSource": auth.RoleAdmin,
 }
 
 // RequiredRole is the role a root field of an operation type needs.

@@ -40,7 +40,8 @@ func provenanceIn(p *model.ProvenanceInput) graph.Provenance {
 	if p == nil {
 		return graph.Provenance{Source: graph.SourceUser}
 	}
-	return graph.Provenance{Source: graph.Source(p.Source), Quote: deref(p.Quote), Ref: deref(p.Ref)}
+	return graph.Provenance{Source: graph.Source(p.Source), SourceID: deref(p.SourceID), Quote: deref(p.Quote),
+		Reasoning: deref(p.Reasoning), Ref: deref(p.Ref)}
 }
 
 func attrsIn(in []*model.AttributeInput) map[string]any {
@@ -90,10 +91,15 @@ func graphEdge(e *graph.Edge) *model.GraphEdge {
 		Label: label, Provenance: model.ProvenanceOf(e.Provenance)}
 }
 
+// subgraph converts a store's subgraph. Records kept beside the network
+// (graph.IsRecord: a source document, a saved scenario) have no edges and
+// are no node of the network: a subgraph rooted at one is empty.
 func subgraph(sg *graph.Subgraph) *model.Subgraph {
-	out := &model.Subgraph{Nodes: make([]*model.GraphNode, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated}
-	for i, n := range sg.Nodes {
-		out.Nodes[i] = graphNode(n)
+	out := &model.Subgraph{Nodes: make([]*model.GraphNode, 0, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated}
+	for _, n := range sg.Nodes {
+		if !graph.IsRecord(n.Label) {
+			out.Nodes = append(out.Nodes, graphNode(n))
+		}
 	}
 	for i, e := range sg.Edges {
 		out.Edges[i] = graphEdge(e)

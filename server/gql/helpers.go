@@ -111,6 +111,12 @@ func (r *Resolver) createWith(ctx context.Context, n graph.Node, prefix string, 
 		}
 	}
 	if _, err := r.Store.Apply(ctx, graph.Batch{Nodes: []graph.Node{n}, Edges: edges}); err != nil {
+		// One node and its edges: the first problem (the node's own, when it
+		// has one) names the field at fault, as CreateNode's error would.
+		var be *graph.BatchError
+		if errors.As(err, &be) && len(be.Problems) > 0 {
+			return nil, be.Problems[0].Err
+		}
 		return nil, err
 	}
 	return r.Store.Node(ctx, n.ID)
@@ -150,8 +156,9 @@ func (r *Resolver) analysis() *analysis.Cache {
 				if err != nil {
 					return nil, err
 				}
-				// Saved scenarios are records, not part of the network.
-				snap.Nodes = slices.DeleteFunc(snap.Nodes, func(n *graph.Node) bool { return n.Label == graph.LabelScenario })
+				// Saved scenarios and source documents are records, not part
+				// of the network.
+				snap.Nodes = slices.DeleteFunc(snap.Nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) })
 				return snap, nil
 			})
 		}

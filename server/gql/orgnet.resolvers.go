@@ -470,7 +470,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, asO
 	if err != nil {
 		return nil, err
 	}
-	ns = slices.DeleteFunc(ns, func(n *graph.Node) bool { return n.Label == graph.LabelScenario })
+	ns = slices.DeleteFunc(ns, func(n *graph.Node) bool { return graph.IsRecord(n.Label) })
 	r.prefetchField(ctx, ns)
 	out := make([]model.Node, len(ns))
 	for i, n := range ns {
@@ -556,8 +556,8 @@ func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *in
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error) {
 	p, err := r.Store.ShortestPath(ctx, from, to, graph.PathQuery{Types: relTypes(relations), MaxDepth: deref(maxDepth)})
-	if err != nil || p == nil {
-		return nil, err
+	if err != nil || p == nil || slices.ContainsFunc(p.Nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) }) {
+		return nil, err // a record (a source, a scenario) is on no path of the network
 	}
 	out := &model.Path{Length: len(p.Edges), Nodes: make([]*model.GraphNode, len(p.Nodes)), Edges: make([]*model.GraphEdge, len(p.Edges))}
 	for i, n := range p.Nodes {
@@ -733,6 +733,8 @@ func (r *Resolver) Platform() generated.PlatformResolver { return &platformResol
 
 func (r *Resolver) Project() generated.ProjectResolver { return &projectResolver{r} }
 
+func (r *Resolver) Provenance() generated.ProvenanceResolver { return &provenanceResolver{r} }
+
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
@@ -748,6 +750,7 @@ type (
 	personResolver       struct{ *Resolver }
 	platformResolver     struct{ *Resolver }
 	projectResolver      struct{ *Resolver }
+	provenanceResolver   struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 	zoneResolver         struct{ *Resolver }

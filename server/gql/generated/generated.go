@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	Platform() PlatformResolver
 	Project() ProjectResolver
+	Provenance() ProvenanceResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	Zone() ZoneResolver
@@ -189,6 +190,7 @@ type ComplexityRoot struct {
 		DeletePairing      func(childComplexity int, id string, until *string) int
 		EndAlliance        func(childComplexity int, id string, until *string) int
 		Link               func(childComplexity int, input model.LinkInput) int
+		RegisterSource     func(childComplexity int, input model.RegisterSourceInput) int
 		RemoveMember       func(childComplexity int, allianceID string, organisationID string, until *string) int
 		SaveScenario       func(childComplexity int, name string, description *string, input model.AllianceSimulationInput) int
 		Unlink             func(childComplexity int, id string) int
@@ -319,9 +321,12 @@ type ComplexityRoot struct {
 	}
 
 	Provenance struct {
-		Quote  func(childComplexity int) int
-		Ref    func(childComplexity int) int
-		Source func(childComplexity int) int
+		Quote          func(childComplexity int) int
+		Reasoning      func(childComplexity int) int
+		Ref            func(childComplexity int) int
+		Source         func(childComplexity int) int
+		SourceDocument func(childComplexity int) int
+		SourceID       func(childComplexity int) int
 	}
 
 	Query struct {
@@ -344,6 +349,8 @@ type ComplexityRoot struct {
 		Search            func(childComplexity int, text string, first *int, asOf *string) int
 		ShortestPath      func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
 		SimulateAlliances func(childComplexity int, input model.AllianceSimulationInput) int
+		Source            func(childComplexity int, id string) int
+		Sources           func(childComplexity int, first *int, after *string) int
 		Stats             func(childComplexity int) int
 		Subtree           func(childComplexity int, rootID string, maxDepth *int, asOf *string) int
 	}
@@ -388,6 +395,20 @@ type ComplexityRoot struct {
 		Today      func(childComplexity int) int
 		Unassigned func(childComplexity int) int
 		Warnings   func(childComplexity int) int
+	}
+
+	SourceDocument struct {
+		Author       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Length       func(childComplexity int) int
+		Publication  func(childComplexity int) int
+		Published    func(childComplexity int) int
+		RegisteredBy func(childComplexity int) int
+		Text         func(childComplexity int) int
+		Title        func(childComplexity int) int
+		TitleEn      func(childComplexity int) int
+		URL          func(childComplexity int) int
 	}
 
 	Stats struct {
@@ -451,6 +472,7 @@ type MutationResolver interface {
 	DeletePairing(ctx context.Context, id string, until *string) (*model.DeleteResult, error)
 	SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput) (*model.Scenario, error)
 	CommitScenario(ctx context.Context, id string) (*model.Scenario, error)
+	RegisterSource(ctx context.Context, input model.RegisterSourceInput) (*model.SourceDocument, error)
 }
 type OrganisationResolver interface {
 	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
@@ -476,6 +498,9 @@ type ProjectResolver interface {
 	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
 	Branches(ctx context.Context, obj *model.Project) ([]*model.Organisation, error)
 }
+type ProvenanceResolver interface {
+	SourceDocument(ctx context.Context, obj *model.Provenance) (*model.SourceDocument, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string, asOf *string) (model.Node, error)
 	Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error)
@@ -498,6 +523,8 @@ type QueryResolver interface {
 	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
 	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
+	Sources(ctx context.Context, first *int, after *string) ([]*model.SourceDocument, error)
+	Source(ctx context.Context, id string) (*model.SourceDocument, error)
 }
 type SubscriptionResolver interface {
 	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
@@ -1204,6 +1231,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Link(childComplexity, args["input"].(model.LinkInput)), true
+	case "Mutation.registerSource":
+		if e.ComplexityRoot.Mutation.RegisterSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterSource(childComplexity, args["input"].(model.RegisterSourceInput)), true
 	case "Mutation.removeMember":
 		if e.ComplexityRoot.Mutation.RemoveMember == nil {
 			break
@@ -1809,6 +1847,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provenance.Quote(childComplexity), true
+	case "Provenance.reasoning":
+		if e.ComplexityRoot.Provenance.Reasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Reasoning(childComplexity), true
 	case "Provenance.ref":
 		if e.ComplexityRoot.Provenance.Ref == nil {
 			break
@@ -1821,6 +1865,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provenance.Source(childComplexity), true
+	case "Provenance.sourceDocument":
+		if e.ComplexityRoot.Provenance.SourceDocument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.SourceDocument(childComplexity), true
+	case "Provenance.sourceId":
+		if e.ComplexityRoot.Provenance.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.SourceID(childComplexity), true
 
 	case "Query.alliance":
 		if e.ComplexityRoot.Query.Alliance == nil {
@@ -2027,6 +2083,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SimulateAlliances(childComplexity, args["input"].(model.AllianceSimulationInput)), true
+	case "Query.source":
+		if e.ComplexityRoot.Query.Source == nil {
+			break
+		}
+
+		args, err := ec.field_Query_source_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Source(childComplexity, args["id"].(string)), true
+	case "Query.sources":
+		if e.ComplexityRoot.Query.Sources == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -2212,6 +2290,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimulationResult.Warnings(childComplexity), true
 
+	case "SourceDocument.author":
+		if e.ComplexityRoot.SourceDocument.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Author(childComplexity), true
+	case "SourceDocument.id":
+		if e.ComplexityRoot.SourceDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.ID(childComplexity), true
+	case "SourceDocument.kind":
+		if e.ComplexityRoot.SourceDocument.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Kind(childComplexity), true
+	case "SourceDocument.length":
+		if e.ComplexityRoot.SourceDocument.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Length(childComplexity), true
+	case "SourceDocument.publication":
+		if e.ComplexityRoot.SourceDocument.Publication == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Publication(childComplexity), true
+	case "SourceDocument.published":
+		if e.ComplexityRoot.SourceDocument.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Published(childComplexity), true
+	case "SourceDocument.registeredBy":
+		if e.ComplexityRoot.SourceDocument.RegisteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.RegisteredBy(childComplexity), true
+	case "SourceDocument.text":
+		if e.ComplexityRoot.SourceDocument.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Text(childComplexity), true
+	case "SourceDocument.title":
+		if e.ComplexityRoot.SourceDocument.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.Title(childComplexity), true
+	case "SourceDocument.titleEn":
+		if e.ComplexityRoot.SourceDocument.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.TitleEn(childComplexity), true
+	case "SourceDocument.url":
+		if e.ComplexityRoot.SourceDocument.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceDocument.URL(childComplexity), true
+
 	case "Stats.edges":
 		if e.ComplexityRoot.Stats.Edges == nil {
 			break
@@ -2348,6 +2493,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PairingInput", ec.unmarshalInputPairingInput),
 			graphql.NewInputUnmarshaler("PlanConstraintsInput", ec.unmarshalInputPlanConstraintsInput),
 			graphql.NewInputUnmarshaler("ProvenanceInput", ec.unmarshalInputProvenanceInput),
+			graphql.NewInputUnmarshaler("RegisterSourceInput", ec.unmarshalInputRegisterSourceInput),
 			graphql.NewInputUnmarshaler("StrongRuleInput", ec.unmarshalInputStrongRuleInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 		)
@@ -3206,6 +3352,98 @@ type ScenarioComparison {
   comparison: [MetricComparison!]!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/sources.graphqls", Input: `"""
+Source documents and how a fact is known.
+
+A source document (the Yuelin article first, registered with the seed as
+source:yuelin-article; admins register more) keeps its whole text, so that
+every quote can be checked. A stated fact (ARTICLE) names a source
+(sourceId) and a quote that occurs verbatim in its text; an INFERRED fact
+also, plus one line of reasoning. "Verbatim" means an exact substring after
+Unicode NFC normalisation of both: white space and the width of punctuation
+count (the Yuelin article writes ASCII , : ( ) beside full-width “”、。, and a
+quote must copy them as they are). A quote has at least 10 characters. Any
+write that breaks this (a mutation, an import, an update of a node's
+provenance) is refused with BAD_USER_INPUT naming the field
+(provenance.sourceId, provenance.quote, provenance.reasoning) and changes
+nothing. A source's text never changes and a source is never deleted.
+"""
+type SourceDocument {
+  "A readable id, e.g. source:yuelin-article."
+  id: ID!
+  kind: SourceKind!
+  "The title as the document gives it."
+  title: String!
+  titleEn: String
+  author: String
+  "Where it was published (a newspaper, a journal, a website)."
+  publication: String
+  url: String
+  "When it was published: YYYY, YYYY-MM or YYYY-MM-DD."
+  published: String
+  "The whole text (Unicode NFC), up to 1 MiB: quotes are checked against it."
+  text: String!
+  "The text's length in characters."
+  length: Int!
+  "Who registered it: an admin's name, or seed."
+  registeredBy: String
+}
+
+enum SourceKind {
+  DOCUMENT
+  NEWS_ARTICLE
+  REPORT
+  WEB_PAGE
+}
+
+extend enum Source {
+  "Derived from a quote of a registered source (sourceId, quote) with one line of reasoning: the quote suggests the fact without stating it."
+  INFERRED
+}
+
+extend type Provenance {
+  "The source document the quote is from (ARTICLE and INFERRED); null otherwise."
+  sourceId: ID
+  "The source document itself."
+  sourceDocument: SourceDocument
+  "How an INFERRED fact follows from its quote, in one line."
+  reasoning: String
+}
+
+extend input ProvenanceInput {
+  "Required with ARTICLE and INFERRED: the registered source the quote is from."
+  sourceId: ID
+  "Required with INFERRED (one line); refused otherwise."
+  reasoning: String
+}
+
+input RegisterSourceInput {
+  "A readable id; from titleEn (or a random suffix) under source: when omitted."
+  id: ID
+  kind: SourceKind = DOCUMENT
+  title: String!
+  titleEn: String
+  author: String
+  publication: String
+  url: String
+  "YYYY, YYYY-MM or YYYY-MM-DD."
+  published: String
+  "The whole text, at most 1 MiB of UTF-8."
+  text: String!
+}
+
+extend type Query {
+  "Registered source documents by id, a page at a time (first at most 100)."
+  sources(first: Int = 20, after: ID): [SourceDocument!]!
+  "A source document by id; null when there is none."
+  source(id: ID!): SourceDocument
+}
+
+extend type Mutation {
+  "Registers a source document, so that facts may quote it. Admin only. CONFLICT when the id is taken."
+  registerSource(input: RegisterSourceInput!): SourceDocument!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3683,6 +3921,12 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_quote(ctx, field)
 	case "ref":
 		return ec.fieldContext_Provenance_ref(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_Provenance_sourceId(ctx, field)
+	case "sourceDocument":
+		return ec.fieldContext_Provenance_sourceDocument(ctx, field)
+	case "reasoning":
+		return ec.fieldContext_Provenance_reasoning(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
 }
@@ -3769,6 +4013,34 @@ func (ec *executionContext) childFields_SimulationResult(ctx context.Context, fi
 		return ec.fieldContext_SimulationResult_table(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimulationResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SourceDocument_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_SourceDocument_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_SourceDocument_title(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_SourceDocument_titleEn(ctx, field)
+	case "author":
+		return ec.fieldContext_SourceDocument_author(ctx, field)
+	case "publication":
+		return ec.fieldContext_SourceDocument_publication(ctx, field)
+	case "url":
+		return ec.fieldContext_SourceDocument_url(ctx, field)
+	case "published":
+		return ec.fieldContext_SourceDocument_published(ctx, field)
+	case "text":
+		return ec.fieldContext_SourceDocument_text(ctx, field)
+	case "length":
+		return ec.fieldContext_SourceDocument_length(ctx, field)
+	case "registeredBy":
+		return ec.fieldContext_SourceDocument_registeredBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceDocument", field.Name)
 }
 
 func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4151,6 +4423,20 @@ func (ec *executionContext) field_Mutation_link_args(ctx context.Context, rawArg
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LinkInput, error) {
 			return ec.unmarshalNLinkInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐLinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterSourceInput, error) {
+			return ec.unmarshalNRegisterSourceInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRegisterSourceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4838,6 +5124,42 @@ func (ec *executionContext) field_Query_simulateAlliances_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_source_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7921,6 +8243,50 @@ func (ec *executionContext) fieldContext_Mutation_commitScenario(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_registerSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterSource(ctx, fc.Args["input"].(model.RegisterSourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceDocument) graphql.Marshaler {
+			return ec.marshalNSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10399,6 +10765,84 @@ func (ec *executionContext) fieldContext_Provenance_ref(_ context.Context, field
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
 }
 
+func (ec *executionContext) _Provenance_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Provenance_sourceDocument(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_sourceDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provenance().SourceDocument(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceDocument) graphql.Marshaler {
+			return ec.marshalOSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_sourceDocument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provenance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provenance_reasoning(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_reasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasoning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_reasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11299,6 +11743,94 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceDocument) graphql.Marshaler {
+			return ec.marshalNSourceDocument2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_source(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Source(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceDocument) graphql.Marshaler {
+			return ec.marshalOSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12075,6 +12607,259 @@ func (ec *executionContext) _SimulationResult_table(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_SimulationResult_table(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_id(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SourceDocument_kind(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SourceKind) graphql.Marshaler {
+			return ec.marshalNSourceKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "SourceKind")
+}
+
+func (ec *executionContext) _SourceDocument_title(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_titleEn(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_titleEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleEn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_author(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_publication(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_publication(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Publication(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_publication(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_url(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_published(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_text(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
+}
+
+func (ec *executionContext) _SourceDocument_length(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SourceDocument_registeredBy(ctx context.Context, field graphql.CollectedField, obj *model.SourceDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceDocument_registeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceDocument_registeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceDocument", field, true, false, "String")
 }
 
 func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
@@ -14425,7 +15210,7 @@ func (ec *executionContext) unmarshalInputProvenanceInput(ctx context.Context, o
 		asMap["source"] = "USER"
 	}
 
-	fieldsInOrder := [...]string{"source", "quote", "ref"}
+	fieldsInOrder := [...]string{"source", "quote", "ref", "sourceId", "reasoning"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14453,6 +15238,20 @@ func (ec *executionContext) unmarshalInputProvenanceInput(ctx context.Context, o
 				return it, err
 			}
 			it.Ref = data
+		case "sourceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		case "reasoning":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoning"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reasoning = data
 		}
 	}
 	return it, nil
@@ -14467,6 +15266,108 @@ func (ec *executionContext) unmarshalInputProvenanceInput(ctx context.Context, o
 func UnmarshalProvenanceInput(ctx context.Context, raw any) (model.ProvenanceInput, error) {
 	var out model.ProvenanceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvenanceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterSourceInput(ctx context.Context, obj any) (model.RegisterSourceInput, error) {
+	var it model.RegisterSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["kind"]; !present {
+		asMap["kind"] = "DOCUMENT"
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "title", "titleEn", "author", "publication", "url", "published", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSourceKind2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "author":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("author"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Author = data
+		case "publication":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publication"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publication = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterSourceInput unmarshals raw into the RegisterSourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterSourceInput(ctx context.Context, raw any) (model.RegisterSourceInput, error) {
+	var out model.RegisterSourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterSourceInput", raw, &out)
 	return out, err
 }
 
@@ -15656,6 +16557,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "registerSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16474,17 +17382,33 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 		case "source":
 			out.Values[i] = ec._Provenance_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quote":
 			out.Values[i] = ec._Provenance_quote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ref":
 			out.Values[i] = ec._Provenance_ref(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceId":
+			out.Values[i] = ec._Provenance_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceDocument":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provenance_sourceDocument(ctx, field, obj)
+				})
+		case "reasoning":
+			out.Values[i] = ec._Provenance_reasoning(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16647,6 +17571,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
+				})
+		case "sources":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sources(ctx, field)
+				})
+		case "source":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_source(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -16935,6 +17871,89 @@ func (ec *executionContext) _SimulationResult(ctx context.Context, sel ast.Selec
 		case "table":
 			out.Values[i] = ec._SimulationResult_table(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourceDocumentImplementors = []string{"SourceDocument"}
+
+func (ec *executionContext) _SourceDocument(ctx context.Context, sel ast.SelectionSet, obj *model.SourceDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceDocument")
+		case "id":
+			out.Values[i] = ec._SourceDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._SourceDocument_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._SourceDocument_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "titleEn":
+			out.Values[i] = ec._SourceDocument_titleEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._SourceDocument_author(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "publication":
+			out.Values[i] = ec._SourceDocument_publication(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._SourceDocument_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._SourceDocument_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SourceDocument_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "length":
+			out.Values[i] = ec._SourceDocument_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredBy":
+			out.Values[i] = ec._SourceDocument_registeredBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -18226,6 +19245,11 @@ func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋorgnetᚋorgnet
 	return ec._Provenance(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRegisterSourceInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRegisterSourceInput(ctx context.Context, v any) (model.RegisterSourceInput, error) {
+	res, err := ec.unmarshalInputRegisterSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18357,6 +19381,40 @@ func (ec *executionContext) unmarshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋse
 }
 
 func (ec *executionContext) marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v model.Source) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSourceDocument2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceDocument) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx context.Context, sel ast.SelectionSet, v *model.SourceDocument) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SourceDocument!")
+		return graphql.Null
+	}
+	return ec._SourceDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSourceKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceKind(ctx context.Context, v any) (model.SourceKind, error) {
+	var res model.SourceKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSourceKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v model.SourceKind) graphql.Marshaler {
 	return v
 }
 
@@ -19090,6 +20148,29 @@ func (ec *executionContext) marshalOSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋs
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx context.Context, sel ast.SelectionSet, v *model.SourceDocument) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SourceDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSourceKind2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceKind(ctx context.Context, v any) (*model.SourceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SourceKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSourceKind2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceKind(ctx context.Context, sel ast.SelectionSet, v *model.SourceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

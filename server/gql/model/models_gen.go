@@ -303,15 +303,40 @@ type Provenance struct {
 	Quote *string `json:"quote,omitempty"`
 	// Where else it came from: an imported file, a generator, a scenario.
 	Ref *string `json:"ref,omitempty"`
+	// The source document the quote is from (ARTICLE and INFERRED); null otherwise.
+	SourceID *string `json:"sourceId,omitempty"`
+	// The source document itself.
+	SourceDocument *SourceDocument `json:"sourceDocument,omitempty"`
+	// How an INFERRED fact follows from its quote, in one line.
+	Reasoning *string `json:"reasoning,omitempty"`
 }
 
 type ProvenanceInput struct {
 	Source Source  `json:"source"`
 	Quote  *string `json:"quote,omitempty"`
 	Ref    *string `json:"ref,omitempty"`
+	// Required with ARTICLE and INFERRED: the registered source the quote is from.
+	SourceID *string `json:"sourceId,omitempty"`
+	// Required with INFERRED (one line); refused otherwise.
+	Reasoning *string `json:"reasoning,omitempty"`
 }
 
 type Query struct {
+}
+
+type RegisterSourceInput struct {
+	// A readable id; from titleEn (or a random suffix) under source: when omitted.
+	ID          *string     `json:"id,omitempty"`
+	Kind        *SourceKind `json:"kind,omitempty"`
+	Title       string      `json:"title"`
+	TitleEn     *string     `json:"titleEn,omitempty"`
+	Author      *string     `json:"author,omitempty"`
+	Publication *string     `json:"publication,omitempty"`
+	URL         *string     `json:"url,omitempty"`
+	// YYYY, YYYY-MM or YYYY-MM-DD.
+	Published *string `json:"published,omitempty"`
+	// The whole text, at most 1 MiB of UTF-8.
+	Text string `json:"text"`
 }
 
 type Relation struct {
@@ -1121,6 +1146,8 @@ const (
 	SourceSynthetic Source = "SYNTHETIC"
 	// Entered or imported by a user.
 	SourceUser Source = "USER"
+	// Derived from a quote of a registered source (sourceId, quote) with one line of reasoning: the quote suggests the fact without stating it.
+	SourceInferred Source = "INFERRED"
 )
 
 var AllSource = []Source{
@@ -1128,11 +1155,12 @@ var AllSource = []Source{
 	SourceIllustrative,
 	SourceSynthetic,
 	SourceUser,
+	SourceInferred,
 }
 
 func (e Source) IsValid() bool {
 	switch e {
-	case SourceArticle, SourceIllustrative, SourceSynthetic, SourceUser:
+	case SourceArticle, SourceIllustrative, SourceSynthetic, SourceUser, SourceInferred:
 		return true
 	}
 	return false
@@ -1168,6 +1196,65 @@ func (e *Source) UnmarshalJSON(b []byte) error {
 }
 
 func (e Source) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SourceKind string
+
+const (
+	SourceKindDocument    SourceKind = "DOCUMENT"
+	SourceKindNewsArticle SourceKind = "NEWS_ARTICLE"
+	SourceKindReport      SourceKind = "REPORT"
+	SourceKindWebPage     SourceKind = "WEB_PAGE"
+)
+
+var AllSourceKind = []SourceKind{
+	SourceKindDocument,
+	SourceKindNewsArticle,
+	SourceKindReport,
+	SourceKindWebPage,
+}
+
+func (e SourceKind) IsValid() bool {
+	switch e {
+	case SourceKindDocument, SourceKindNewsArticle, SourceKindReport, SourceKindWebPage:
+		return true
+	}
+	return false
+}
+
+func (e SourceKind) String() string {
+	return string(e)
+}
+
+func (e *SourceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SourceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SourceKind", str)
+	}
+	return nil
+}
+
+func (e SourceKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SourceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SourceKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

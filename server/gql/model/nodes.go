@@ -176,9 +176,10 @@ func Wrap(n *graph.Node) Node {
 		return &Zone{b}
 	case graph.LabelBrand:
 		return &Brand{b}
-	default:
+	case graph.LabelPlatform:
 		return &Platform{b}
 	}
+	return nil // a record kept beside the network (graph.IsRecord): no node of the network
 }
 
 // LabelOf maps a graph label to the GraphQL enum.
@@ -203,7 +204,7 @@ func LabelOf(l graph.Label) NodeLabel {
 
 // ProvenanceOf converts a graph provenance.
 func ProvenanceOf(p graph.Provenance) *Provenance {
-	out := &Provenance{Source: Source(p.Source)}
+	out := &Provenance{Source: Source(p.Source), SourceID: optString(p.SourceID), Reasoning: optString(p.Reasoning)}
 	if p.Quote != "" {
 		out.Quote = &p.Quote
 	}
