@@ -22,6 +22,12 @@ import (
 //     nodes and edges valid that day (ValidAt), as if nothing else were
 //     stored; a node that is not valid is NotFound. Writes ignore it: they
 //     check and change what is stored.
+//   - Every write checks every stated (ARTICLE) and inferred (INFERRED)
+//     provenance it writes against the source document it names
+//     (QuoteChecker, CheckBatchSources): an unknown source, a quote that is
+//     not verbatim in the source's text, is ErrInvalid naming the field. A
+//     source document (LabelSource) never changes its text and is never
+//     deleted: ErrConflict.
 type Store interface {
 	// Node returns the node with the given id. Returns ErrNotFound.
 	Node(ctx context.Context, id string) (*Node, error)
