@@ -98,10 +98,10 @@ func (p Provenance) Validate(field string) error {
 	}
 	if !p.Source.Quoted() {
 		if p.SourceID != "" {
-			return Invalidf(field+".sourceId", "%s.sourceId is only for ARTICLE and INFERRED facts, whose quotes are checked against it; a %s fact has none", field, p.Source)
+			return Invalidf(field+".sourceId", "%s.sourceId is only for ARTICLE and INFERRED facts, whose quotes are checked against it; %s facts have none", field, p.Source)
 		}
 		if p.Reasoning != "" {
-			return Invalidf(field+".reasoning", "%s.reasoning is only for INFERRED facts; a %s fact has none", field, p.Source)
+			return Invalidf(field+".reasoning", "%s.reasoning is only for INFERRED facts; %s facts have none", field, p.Source)
 		}
 		return nil
 	}
