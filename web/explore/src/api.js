@@ -157,7 +157,7 @@ export function search(text, first = 12) {
   return gql(SEARCH_QUERY, { text, first }).then((d) => d.search);
 }
 
-const PROV = `source quote ref`;
+const PROV = `source sourceId quote reasoning ref sourceDocument { title }`;
 export const NODE_QUERY = `query ExploreNode($id: ID!, $asOf: Date) {
   node(id: $id, asOf: $asOf) {
     __typename id label kindName name nameEn since until

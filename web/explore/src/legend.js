@@ -60,7 +60,8 @@ export function renderLegend({ cy, state, allianceColours }) {
 
   lg.append(
     el('ul', { class: 'legend-provenance', 'data-testid': 'legend-provenance' },
-      el('li', {}, el('span', { class: 'prov prov-article' }), el('span', { class: 'line-sample solid' }), 'ARTICLE — stated in the article'),
+      el('li', {}, el('span', { class: 'prov prov-article' }), el('span', { class: 'line-sample solid' }), 'ARTICLE — stated in a source (quoted)'),
+      el('li', {}, el('span', { class: 'prov prov-inferred' }), el('span', { class: 'line-sample dashdot' }), 'INFERRED — from a quote, with reasoning'),
       el('li', {}, el('span', { class: 'prov prov-illustrative' }), el('span', { class: 'line-sample dashed' }), 'ILLUSTRATIVE — invented to fill gaps'),
       el('li', {}, el('span', { class: 'prov prov-synthetic' }), el('span', { class: 'line-sample dotted' }), 'SYNTHETIC — generated'),
       el('li', {}, el('span', { class: 'prov prov-user' }), 'USER — entered by a user'),

@@ -132,13 +132,17 @@ export function createPanel(app) {
       const prov = el('section', { class: 'provenance', 'data-testid': 'panel-provenance' },
         el('h3', {}, 'Provenance ', provBadge(n.provenance)),
         n.provenance.quote ? el('blockquote', { 'data-testid': 'provenance-quote', text: n.provenance.quote }) : null,
+        n.provenance.sourceDocument ? el('p', { class: 'source-title', 'data-testid': 'provenance-source-title', text: `source: ${n.provenance.sourceDocument.title}` }) : null,
+        n.provenance.reasoning ? el('p', { class: 'reasoning', 'data-testid': 'provenance-reasoning', text: `reasoning: ${n.provenance.reasoning}` }) : null,
         n.provenance.ref ? el('p', { class: 'ref', text: `ref: ${n.provenance.ref}` }) : null,
       );
       const attrs = el('section', { class: 'attributes' }, el('h3', { text: `Attributes (${n.attributes.length})` }));
       if (n.attributes.length) {
         const at = el('table', { class: 'props', 'data-testid': 'panel-attributes' });
         for (const a of n.attributes) {
-          const quote = a.provenance.quote ? el('div', { class: 'attr-quote', text: a.provenance.quote }) : null;
+          const quote = a.provenance.quote
+            ? el('div', { class: 'attr-quote', text: a.provenance.reasoning ? `${a.provenance.quote} — ${a.provenance.reasoning}` : a.provenance.quote })
+            : null;
           at.append(
             el('tr', { class: `attr attr-${(a.provenance.source || '').toLowerCase()}` },
               el('th', { text: a.key }),

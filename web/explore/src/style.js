@@ -1,7 +1,12 @@
 // Visual encoding of the network: colours, shapes, sizes and the Cytoscape
-// stylesheet. Type is shown by shape and colour; where a fact comes from
-// (provenance) by the line: solid for the article, dashed and lighter for
+// stylesheet. Type is shown by shape and colour; how a fact is known
+// (provenance) by the line: solid for a fact stated in a source (ARTICLE),
+// dash-dot for one inferred from a quote (INFERRED), dashed and lighter for
 // illustrative fill-in, dotted for synthetic data, double for user input.
+
+// INFERRED_DASH is the dash-dot of inferred facts (ILLUSTRATIVE's dashes are
+// plain): long dash, gap, dot, gap.
+export const INFERRED_DASH = [9, 3, 2, 3];
 
 // Chinese names must render as glyphs: CJK fonts first, then the system's.
 export const FONT_STACK =
@@ -130,6 +135,10 @@ export function stylesheet() {
     },
     // Provenance of nodes.
     {
+      selector: 'node[source = "INFERRED"]',
+      style: { 'border-style': 'dashed', 'border-dash-pattern': INFERRED_DASH, 'border-width': 3, 'background-opacity': 0.7 },
+    },
+    {
       selector: 'node[source = "ILLUSTRATIVE"]',
       style: { 'border-style': 'dashed', 'border-width': 2.5, 'background-opacity': 0.38, color: '#424242' },
     },
@@ -186,6 +195,7 @@ export function stylesheet() {
     { selector: 'edge[type = "ADJACENT_TO"]', style: { 'target-arrow-shape': 'none', width: 1.2 } },
     { selector: 'edge[type = "MEMBER_OF"]', style: { width: 1.8 } },
     // Provenance of edges.
+    { selector: 'edge[prov = "INFERRED"]', style: { 'line-style': 'dashed', 'line-dash-pattern': INFERRED_DASH, opacity: 0.8 } },
     { selector: 'edge[prov = "ILLUSTRATIVE"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [6, 4], opacity: 0.65 } },
     { selector: 'edge[prov = "SYNTHETIC"]', style: { 'line-style': 'dotted', opacity: 0.6 } },
     // Pairings: a bowed line from mentor to mentee with a large arrowhead at
