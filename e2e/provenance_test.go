@@ -60,9 +60,9 @@ func TestExploreInferred(t *testing.T) {
 
 	// A click on 金海站配套项目临时党支部, as a person would.
 	const jinhai = "org:jinhai-station-temp-branch"
-	p.clickNode(jinhai)
-	p.waitFor("the panel on the 金海 branch", `document.querySelector('[data-testid=panel]').dataset.nodeId === '`+jinhai+`' &&
-	  document.querySelector('[data-testid=provenance-reasoning]')`, uiTimeout)
+	p.clickNodeAt(jinhai, 0)
+	p.waitPanel(jinhai)
+	p.waitFor("the reasoning in the panel", `document.querySelector('[data-testid=provenance-reasoning]')`, uiTimeout)
 	var panel struct{ Badge, Quote, Source, Reasoning string }
 	p.eval(`(() => { const q = (id) => (document.querySelector('[data-testid=panel-provenance] [data-testid=' + id + ']') || {}).textContent || '';
 	  return {badge: q('provenance-source'), quote: q('provenance-quote'), source: q('provenance-source-title'), reasoning: q('provenance-reasoning')}; })()`, &panel)
