@@ -2618,9 +2618,10 @@ extend type Query {
 `, BuiltIn: false},
 	{Name: "../../../schema/orgnet.graphqls", Input: `"""
 orgnet: an organisation relationship network (the Yuelin 大党建 network first),
-kept as nodes and edges. Every node and edge says where it came from
-(provenance): the source article with its quote, illustrative fill-in,
-synthetic data, or a user.
+kept as nodes and edges. Every node and edge says how it is known
+(provenance): stated in a registered source with a verbatim quote (ARTICLE),
+inferred from such a quote with a line of reasoning (INFERRED), illustrative
+fill-in, synthetic data, or a user's entry. Sources: sources.graphqls.
 """
 schema {
   query: Query
@@ -2703,7 +2704,7 @@ type Mutation {
 
 "Where a fact came from."
 enum Source {
-  "Stated in the source article; quote holds the sentence."
+  "Stated in a registered source document (sourceId; the Yuelin article for the seed): quote holds its sentence, verbatim. The name is kept from when the article was the only source."
   ARTICLE
   "Plausible, invented to fill what the article does not say."
   ILLUSTRATIVE
@@ -2715,7 +2716,7 @@ enum Source {
 
 type Provenance {
   source: Source!
-  "The article's sentence for ARTICLE facts; a note otherwise."
+  "The source's sentence for ARTICLE and INFERRED facts (verbatim); a note otherwise."
   quote: String
   "Where else it came from: an imported file, a generator, a scenario."
   ref: String

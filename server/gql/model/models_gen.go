@@ -299,7 +299,7 @@ type Post struct {
 
 type Provenance struct {
 	Source Source `json:"source"`
-	// The article's sentence for ARTICLE facts; a note otherwise.
+	// The source's sentence for ARTICLE and INFERRED facts (verbatim); a note otherwise.
 	Quote *string `json:"quote,omitempty"`
 	// Where else it came from: an imported file, a generator, a scenario.
 	Ref *string `json:"ref,omitempty"`
@@ -1138,7 +1138,7 @@ func (e ScenarioStatus) MarshalJSON() ([]byte, error) {
 type Source string
 
 const (
-	// Stated in the source article; quote holds the sentence.
+	// Stated in a registered source document (sourceId; the Yuelin article for the seed): quote holds its sentence, verbatim. The name is kept from when the article was the only source.
 	SourceArticle Source = "ARTICLE"
 	// Plausible, invented to fill what the article does not say.
 	SourceIllustrative Source = "ILLUSTRATIVE"
