@@ -8,9 +8,9 @@ import (
 
 // An Expansion is a tree of relation queries to follow from a set of nodes:
 // the nested relation fields of one GraphQL selection (an organisation with
-// its parent, its children and their mentors …). A store that implements
-// Expander answers a whole tree in one round trip; ExpandLevels answers it on
-// any Store with one Related call per step of the tree.
+// its parent, its children and their mentors …). Store.Expand answers a
+// whole tree: in one round trip on Neo4j; ExpandLevels answers it on any
+// Store with one Related call per step of the tree.
 type Expansion struct {
 	Steps []ExpandStep
 }
@@ -99,30 +99,15 @@ type Expanded struct {
 	Related map[string]map[string][]Related
 }
 
-// Expander is implemented by stores that answer an Expansion in one round
-// trip.
-type Expander interface {
-	// Expand reads the nodes ids (those that exist) and follows x from
-	// them. Returns ErrInvalid for a bad step.
-	Expand(ctx context.Context, ids []string, x *Expansion) (*Expanded, error)
-}
-
-// Expand answers x with s's Expand when it has one, else level by level
-// (ExpandLevels).
-func Expand(ctx context.Context, s Store, ids []string, x *Expansion) (*Expanded, error) {
-	if e, ok := s.(Expander); ok {
-		return e.Expand(ctx, ids, x)
-	}
-	return ExpandLevels(ctx, s, ids, x)
-}
-
 // ExpandLevels answers x on any store: one Nodes call for the roots, then
-// one Related call per step of the tree, for all the nodes of its level.
-func ExpandLevels(ctx context.Context, s Store, ids []string, x *Expansion) (*Expanded, error) {
+// one Related call per step of the tree, for all the nodes of its level,
+// each with view v. A store without a one-statement Expand implements
+// Store.Expand with it.
+func ExpandLevels(ctx context.Context, s Store, v View, ids []string, x *Expansion) (*Expanded, error) {
 	if err := x.Validate(); err != nil {
 		return nil, err
 	}
-	ns, err := s.Nodes(ctx, ids)
+	ns, err := s.Nodes(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -136,15 +121,15 @@ func ExpandLevels(ctx context.Context, s Store, ids []string, x *Expansion) (*Ex
 			out.Nodes[n.ID] = n
 		}
 	}
-	return out, expandLevel(ctx, s, roots, x, out)
+	return out, expandLevel(ctx, s, v, roots, x, out)
 }
 
-func expandLevel(ctx context.Context, s Store, ids []string, x *Expansion, out *Expanded) error {
+func expandLevel(ctx context.Context, s Store, v View, ids []string, x *Expansion, out *Expanded) error {
 	if x.Empty() || len(ids) == 0 {
 		return nil
 	}
 	for _, st := range x.Steps {
-		rel, err := s.Related(ctx, ids, st.Q)
+		rel, err := s.Related(ctx, v, ids, st.Q)
 		if err != nil {
 			return err
 		}
@@ -168,47 +153,21 @@ func expandLevel(ctx context.Context, s Store, ids []string, x *Expansion, out *
 				}
 			}
 		}
-		if err := expandLevel(ctx, s, next, st.Next, out); err != nil {
+		if err := expandLevel(ctx, s, v, next, st.Next, out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-type nodesOnlyKey struct{}
-
-// WithNodesOnly returns a context whose Neighbourhood and Subtree reads may
-// leave Subgraph.Edges empty and Truncated false: the caller reads only the
-// nodes, and a store can skip finding the edges among them and looking
-// below the last level.
-func WithNodesOnly(ctx context.Context) context.Context {
-	return context.WithValue(ctx, nodesOnlyKey{}, true)
-}
-
-// NodesOnly reports whether ctx carries WithNodesOnly.
-func NodesOnly(ctx context.Context) bool {
-	b, _ := ctx.Value(nodesOnlyKey{}).(bool)
-	return b
-}
-
-// PageExpander is implemented by stores that read a page of nodes and follow
-// an Expansion from its nodes in one round trip.
-type PageExpander interface {
-	// FindNodesExpand is FindNodes, then Expand from the page's nodes;
-	// Expanded.Nodes holds the page's nodes.
-	FindNodesExpand(ctx context.Context, f NodeFilter, p PageArgs, x *Expansion) (*NodePage, *Expanded, error)
-}
-
-// FindNodesExpand reads a page and follows x from its nodes: in one call on
-// a PageExpander, else FindNodes then Expand.
-func FindNodesExpand(ctx context.Context, s Store, f NodeFilter, p PageArgs, x *Expansion) (*NodePage, *Expanded, error) {
-	if pe, ok := s.(PageExpander); ok {
-		return pe.FindNodesExpand(ctx, f, p, x)
-	}
+// FindNodesExpandLevels answers Store.FindNodesExpand on any store:
+// FindNodes, then Expand from the page's nodes (when x follows anything).
+// A store without a one-statement FindNodesExpand implements it with this.
+func FindNodesExpandLevels(ctx context.Context, s Store, v View, f NodeFilter, p PageArgs, x *Expansion) (*NodePage, *Expanded, error) {
 	if err := x.Validate(); err != nil {
 		return nil, nil, err
 	}
-	page, err := s.FindNodes(ctx, f, p)
+	page, err := s.FindNodes(ctx, v, f, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,7 +177,7 @@ func FindNodesExpand(ctx context.Context, s Store, f NodeFilter, p PageArgs, x *
 	}
 	xp := &Expanded{Nodes: make(map[string]*Node, len(page.Nodes)), Related: map[string]map[string][]Related{}}
 	if !x.Empty() {
-		if xp, err = Expand(ctx, s, ids, x); err != nil {
+		if xp, err = s.Expand(ctx, v, ids, x); err != nil {
 			return nil, nil, err
 		}
 	}

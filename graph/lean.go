@@ -1,39 +1,57 @@
 package graph
 
-import "context"
+import "slices"
 
-// Lean reads. A caller that will look only at the core fields of what it
-// reads (a diagram's nodes and edges, a list of names) marks its context
-// WithLean; a store may then leave the other fields out, which on Neo4j
-// means projecting a handful of properties in Cypher instead of shipping
-// whole nodes (quotes, search keys, attribute provenance) over Bolt.
+// Lean reads (View.Lean). A caller that will look only at the core fields
+// of what it reads (a diagram's nodes and edges, a list of names) reads with
+// a lean View; a store may then leave every other field zero.
 //
-// The core of a node is its id, label, kind, name, nameEn, tier, since,
-// until, provenance source and the attribute AttrAllianceType; of an edge,
-// its id, type, ends, since, until, provenance source and the attributes
-// AttrRole and AttrTitle (which a diagram shows as the edge's label).
-// Everything else may be zero in a lean answer: the provenance quote and
-// ref, AttrProvenance and the other attributes.
-//
-// Lean is a hint: a store may always answer in full (the embedded store
-// does, its nodes being in memory already). It applies to the reads that
-// hand nodes and edges to a client (Node, Nodes, FindNodes, Search, Related,
-// Ancestors, Expand, Neighbourhood, Subtree, ShortestPath), never to
-// Snapshot, Counts or any write.
+// The core fields are listed once, below, by name: the stores (which
+// properties a lean Neo4j statement projects) and the GraphQL layer (which
+// fields a lean operation may select) derive theirs from these lists.
 
-type leanKey struct{}
+// Names of the fields of nodes and edges, as the core lists name them.
+// Attribute keys (AttrAllianceType, AttrRole, AttrTitle …) name attributes.
+const (
+	FieldID     = "id"
+	FieldLabel  = "label" // a node's Label
+	FieldKind   = "kind"
+	FieldName   = "name"
+	FieldNameEn = "nameEn"
+	FieldTier   = "tier"
+	FieldType   = "type" // an edge's Type
+	FieldFrom   = "from" // an edge's From
+	FieldTo     = "to"   // an edge's To
+	FieldSince  = "since"
+	FieldUntil  = "until"
+	FieldSource = "source" // Provenance.Source
+	FieldQuote  = "quote"  // Provenance.Quote
+	FieldRef    = "ref"    // Provenance.Ref
+	// FieldAttrProvenance is a node's AttrProvenance.
+	FieldAttrProvenance = "attrProvenance"
+)
 
-// WithLean returns a context whose reads may answer with the core fields of
-// nodes and edges only.
-func WithLean(ctx context.Context) context.Context {
-	return context.WithValue(ctx, leanKey{}, true)
-}
+// The core of a node and of an edge: what a lean read must get right. The
+// provenance quote and ref, AttrProvenance and the other attributes may be
+// zero in a lean answer.
+var (
+	leanNodeFields = []string{FieldID, FieldLabel, FieldKind, FieldName, FieldNameEn, FieldTier,
+		FieldSince, FieldUntil, FieldSource, AttrAllianceType}
+	leanEdgeFields = []string{FieldID, FieldType, FieldFrom, FieldTo, FieldSince, FieldUntil,
+		FieldSource, AttrRole, AttrTitle}
+)
 
-// IsLean reports whether ctx carries WithLean.
-func IsLean(ctx context.Context) bool {
-	b, _ := ctx.Value(leanKey{}).(bool)
-	return b
-}
+// LeanNodeFields returns the names of the core fields of a node (a copy).
+func LeanNodeFields() []string { return slices.Clone(leanNodeFields) }
+
+// LeanEdgeFields returns the names of the core fields of an edge (a copy).
+func LeanEdgeFields() []string { return slices.Clone(leanEdgeFields) }
+
+// IsLeanNodeField reports whether name is a core field of a node.
+func IsLeanNodeField(name string) bool { return slices.Contains(leanNodeFields, name) }
+
+// IsLeanEdgeField reports whether name is a core field of an edge.
+func IsLeanEdgeField(name string) bool { return slices.Contains(leanEdgeFields, name) }
 
 // LeanNode returns a copy of n with only its core fields (nil for nil): what
 // a lean read must get right.
@@ -41,10 +59,30 @@ func LeanNode(n *Node) *Node {
 	if n == nil {
 		return nil
 	}
-	out := &Node{ID: n.ID, Label: n.Label, Kind: n.Kind, Name: n.Name, NameEn: n.NameEn, Tier: n.Tier,
-		Since: n.Since, Until: n.Until, Provenance: Provenance{Source: n.Provenance.Source}}
-	if v, ok := n.Attrs[AttrAllianceType]; ok {
-		out.Attrs = map[string]any{AttrAllianceType: v}
+	out := &Node{}
+	for _, f := range leanNodeFields {
+		switch f {
+		case FieldID:
+			out.ID = n.ID
+		case FieldLabel:
+			out.Label = n.Label
+		case FieldKind:
+			out.Kind = n.Kind
+		case FieldName:
+			out.Name = n.Name
+		case FieldNameEn:
+			out.NameEn = n.NameEn
+		case FieldTier:
+			out.Tier = n.Tier
+		case FieldSince:
+			out.Since = n.Since
+		case FieldUntil:
+			out.Until = n.Until
+		case FieldSource:
+			out.Provenance.Source = n.Provenance.Source
+		default: // an attribute
+			out.Attrs = copyAttr(out.Attrs, n.Attrs, f)
+		}
 	}
 	return out
 }
@@ -54,15 +92,39 @@ func LeanEdge(e *Edge) *Edge {
 	if e == nil {
 		return nil
 	}
-	out := &Edge{ID: e.ID, Type: e.Type, From: e.From, To: e.To, Since: e.Since, Until: e.Until,
-		Provenance: Provenance{Source: e.Provenance.Source}}
-	for _, k := range []string{AttrRole, AttrTitle} {
-		if v, ok := e.Attrs[k]; ok {
-			if out.Attrs == nil {
-				out.Attrs = map[string]any{}
-			}
-			out.Attrs[k] = v
+	out := &Edge{}
+	for _, f := range leanEdgeFields {
+		switch f {
+		case FieldID:
+			out.ID = e.ID
+		case FieldType:
+			out.Type = e.Type
+		case FieldFrom:
+			out.From = e.From
+		case FieldTo:
+			out.To = e.To
+		case FieldSince:
+			out.Since = e.Since
+		case FieldUntil:
+			out.Until = e.Until
+		case FieldSource:
+			out.Provenance.Source = e.Provenance.Source
+		default: // an attribute
+			out.Attrs = copyAttr(out.Attrs, e.Attrs, f)
 		}
 	}
 	return out
+}
+
+// copyAttr copies attribute key from src into dst (made when needed).
+func copyAttr(dst, src map[string]any, key string) map[string]any {
+	v, ok := src[key]
+	if !ok {
+		return dst
+	}
+	if dst == nil {
+		dst = map[string]any{}
+	}
+	dst[key] = v
+	return dst
 }

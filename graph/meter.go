@@ -7,6 +7,11 @@ import (
 
 // Meter counts the round trips a store makes for one operation (Cypher
 // statements on Neo4j, store calls on the embedded store).
+//
+// It is observation, like a trace span, and travels in the context with the
+// trace: a store counts each statement it sends, which Observe, seeing
+// calls, cannot (a write sends several statements, Expand on the embedded
+// store one call per level). Nothing a store answers depends on it.
 type Meter struct{ n atomic.Int64 }
 
 // Count returns the round trips counted so far.

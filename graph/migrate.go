@@ -55,21 +55,21 @@ func MigrateLegacyProvenance(ctx context.Context, s Store, src Node) (MigrationR
 	if src.Label != LabelSource {
 		return rep, Invalidf("label", "%q is a %s, not a source document", src.ID, src.Label)
 	}
-	got, err := s.Nodes(ctx, []string{src.ID})
+	got, err := s.Nodes(ctx, View{}, []string{src.ID})
 	if err != nil {
 		return rep, fmt.Errorf("migrate provenance: look up %s: %w", src.ID, err)
 	}
 	if got[0] != nil {
 		return rep, nil
 	}
-	page, err := s.FindNodes(ctx, NodeFilter{Sources: []Source{SourceArticle}}, PageArgs{First: 1, NoTotal: true})
+	page, err := s.FindNodes(ctx, View{}, NodeFilter{Sources: []Source{SourceArticle}}, PageArgs{First: 1, NoTotal: true})
 	if err != nil {
 		return rep, fmt.Errorf("migrate provenance: find stated facts: %w", err)
 	}
 	if len(page.Nodes) == 0 {
 		return rep, nil
 	}
-	snap, err := s.Snapshot(ctx)
+	snap, err := s.Snapshot(ctx, View{})
 	if err != nil {
 		return rep, fmt.Errorf("migrate provenance: %w", err)
 	}

@@ -6,74 +6,91 @@ import (
 
 // Store keeps the network. Two implementations exist: graph/memory (embedded,
 // the zero-setup default) and graph/neo4j (the system of record); both pass
-// graph/storetest.
+// graph/storetest. Observe wraps a Store so that metrics and tracing see
+// every call.
 //
 // Contract, for every implementation:
+//   - Every read takes a View: what it sees (View.AsOf) and in what shape it
+//     may answer (View.Lean, View.NodesOnly). As of a date a read sees only
+//     the nodes and edges valid that day (ValidAt), and an edge only when
+//     both its ends are, as if nothing else were stored; a node that is not
+//     valid is NotFound. The zero View sees everything stored. Writes take
+//     no View: they check and change what is stored.
 //   - Every method that takes ids answers a whole set in one call, so that an
 //     implementation backed by a database makes one round trip per call
-//     whatever the size of the answer. Callers batch (dataloaders).
+//     whatever the size of the answer (Expand and FindNodesExpand included:
+//     one round trip on Neo4j, one call per level on the embedded store).
+//     Callers batch (dataloaders).
 //   - Every write is atomic: all of it is applied or none, and a write that
 //     returned nil survives a crash of the process.
 //   - Errors are *Error values checked with errors.Is against ErrInvalid,
 //     ErrNotFound, ErrConflict and ErrUnavailable; anything else is internal.
 //   - Returned values are copies: callers may change them.
 //   - Ordering is deterministic: by id unless a method says otherwise.
-//   - Reads honour the context's as-of date (WithAsOf): they see only the
-//     nodes and edges valid that day (ValidAt), as if nothing else were
-//     stored; a node that is not valid is NotFound. Writes ignore it: they
-//     check and change what is stored.
 //   - Every write checks every stated (ARTICLE) and inferred (INFERRED)
 //     provenance it writes against the source document it names
 //     (QuoteChecker, CheckBatchSources): an unknown source, a quote that is
 //     not verbatim in the source's text, is ErrInvalid naming the field. A
 //     source document (LabelSource) never changes its text and is never
 //     deleted: ErrConflict.
+//   - The context carries only the deadline, the caller and the trace (and
+//     with it the round-trip Meter, an observation): nothing in it changes
+//     what a call answers.
 type Store interface {
 	// Node returns the node with the given id. Returns ErrNotFound.
-	Node(ctx context.Context, id string) (*Node, error)
+	Node(ctx context.Context, v View, id string) (*Node, error)
 	// Nodes returns the nodes with the given ids, in the order asked, with nil
 	// where an id does not exist.
-	Nodes(ctx context.Context, ids []string) ([]*Node, error)
+	Nodes(ctx context.Context, v View, ids []string) ([]*Node, error)
 	// FindNodes returns a page of the nodes matching f, ordered by id.
 	// Returns ErrInvalid for a bad cursor or page size.
-	FindNodes(ctx context.Context, f NodeFilter, p PageArgs) (*NodePage, error)
+	FindNodes(ctx context.Context, v View, f NodeFilter, p PageArgs) (*NodePage, error)
+	// FindNodesExpand is FindNodes, then Expand from the page's nodes;
+	// Expanded.Nodes holds the page's nodes. Returns ErrInvalid for a bad
+	// cursor, page size or step.
+	FindNodesExpand(ctx context.Context, v View, f NodeFilter, p PageArgs, x *Expansion) (*NodePage, *Expanded, error)
 	// Search returns up to limit nodes matching text, best first as
 	// SortHits orders them: exact, prefix, substring match of the folded
 	// Chinese or English name, then a match on pinyin (full, or initials);
 	// ties by shorter Chinese name, then id. Keys are computed at write time
 	// (KeyOf). Returns ErrInvalid for empty text.
-	Search(ctx context.Context, text string, limit int) ([]*Node, error)
+	Search(ctx context.Context, v View, text string, limit int) ([]*Node, error)
 	// Edge returns the edge with the given id. Returns ErrNotFound.
-	Edge(ctx context.Context, id string) (*Edge, error)
+	Edge(ctx context.Context, v View, id string) (*Edge, error)
 	// Edges returns every edge matching f, ordered by id (one round trip).
 	// Returns ErrInvalid for an unknown type or source.
-	Edges(ctx context.Context, f EdgeFilter) ([]*Edge, error)
+	Edges(ctx context.Context, v View, f EdgeFilter) ([]*Edge, error)
 	// Related returns, for each of ids, the edges matching q at that node with
 	// the node at the other end, ordered by edge type, then other node id. Ids
 	// that do not exist map to nothing.
-	Related(ctx context.Context, ids []string, q RelQuery) (map[string][]Related, error)
+	Related(ctx context.Context, v View, ids []string, q RelQuery) (map[string][]Related, error)
+	// Expand reads the nodes ids (those that exist) and follows the tree x
+	// from them: Expanded holds exactly what Related would answer for every
+	// step. Returns ErrInvalid for a bad step.
+	Expand(ctx context.Context, v View, ids []string, x *Expansion) (*Expanded, error)
 	// Ancestors returns, for each of ids, the nodes reached by following
 	// SUB_ORGANISATION_OF upwards, nearest first (ties by id), each once.
-	Ancestors(ctx context.Context, ids []string) (map[string][]*Node, error)
+	Ancestors(ctx context.Context, v View, ids []string) (map[string][]*Node, error)
 	// Neighbourhood returns the subgraph within q.Depth hops of id, following
 	// edges of q.Types (all when empty) in either direction, with at most
 	// q.Limit nodes (nearest first, then by id; Truncated tells). Returns
 	// ErrNotFound for a missing id, ErrInvalid for a bad depth or limit.
-	Neighbourhood(ctx context.Context, id string, q NeighbourhoodQuery) (*Subgraph, error)
+	Neighbourhood(ctx context.Context, v View, id string, q NeighbourhoodQuery) (*Subgraph, error)
 	// Subtree returns root and every node below it by SUB_ORGANISATION_OF
 	// (children point at parents), down to maxDepth levels, with those edges.
 	// Returns ErrNotFound, ErrInvalid.
-	Subtree(ctx context.Context, rootID string, maxDepth int) (*Subgraph, error)
+	Subtree(ctx context.Context, v View, rootID string, maxDepth int) (*Subgraph, error)
 	// ShortestPath returns a shortest path from one node to another over edges
 	// of q.Types (all when empty) in either direction, at most q.MaxDepth
 	// hops; among equal paths the one whose node ids are least in order. It
 	// returns nil and no error when there is none. Returns ErrNotFound for a
 	// missing end, ErrInvalid for a bad depth.
-	ShortestPath(ctx context.Context, from, to string, q PathQuery) (*Path, error)
-	// Snapshot returns the whole graph, for analysis, planning and export.
-	Snapshot(ctx context.Context) (*Snapshot, error)
-	// Counts returns the number of nodes and edges.
-	Counts(ctx context.Context) (Counts, error)
+	ShortestPath(ctx context.Context, v View, from, to string, q PathQuery) (*Path, error)
+	// Snapshot returns the whole graph as v.AsOf sees it, in full (v.Lean and
+	// v.NodesOnly do not apply), for analysis, planning and export.
+	Snapshot(ctx context.Context, v View) (*Snapshot, error)
+	// Counts returns the number of nodes and edges v.AsOf sees.
+	Counts(ctx context.Context, v View) (Counts, error)
 
 	// CreateNode stores a new node (Prepare, then Validate). Returns
 	// ErrInvalid, ErrConflict when the id is taken.

@@ -122,7 +122,7 @@ func BenchmarkNeighbourhoodDepth2(b *testing.B) {
 			var nodes int
 			i := 0
 			for b.Loop() {
-				sg, err := s.Neighbourhood(ctx, tc.ids[i%len(tc.ids)], graph.NeighbourhoodQuery{Depth: 2, Limit: graph.DefaultNeighbourhoodSize})
+				sg, err := s.Neighbourhood(ctx, graph.View{}, tc.ids[i%len(tc.ids)], graph.NeighbourhoodQuery{Depth: 2, Limit: graph.DefaultNeighbourhoodSize})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -146,7 +146,7 @@ func BenchmarkShortestPath(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		p := pairs[i%len(pairs)]
-		path, err := s.ShortestPath(ctx, p[0], p[1], graph.PathQuery{MaxDepth: 8})
+		path, err := s.ShortestPath(ctx, graph.View{}, p[0], p[1], graph.PathQuery{MaxDepth: 8})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func BenchmarkFindNodesPage50(b *testing.B) {
 				if i%2 == 1 {
 					after = graph.EncodeCursor(bench.tier3[(i*131)%len(bench.tier3)])
 				}
-				if _, err := s.FindNodes(ctx, tc.f, graph.PageArgs{First: 50, After: after}); err != nil {
+				if _, err := s.FindNodes(ctx, graph.View{}, tc.f, graph.PageArgs{First: 50, After: after}); err != nil {
 					b.Fatal(err)
 				}
 				i++
@@ -197,7 +197,7 @@ func BenchmarkSearch(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := s.Search(ctx, tc.text, graph.DefaultSearchLimit); err != nil {
+				if _, err := s.Search(ctx, graph.View{}, tc.text, graph.DefaultSearchLimit); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -167,7 +167,7 @@ func runAndKill(t *testing.T, path string, start, acks int, delay time.Duration)
 // M >= lastAck, and nothing else, and returns M+1.
 func checkCrashBatches(t *testing.T, s *memory.Store, lastAck int) int {
 	t.Helper()
-	snap, err := s.Snapshot(context.Background())
+	snap, err := s.Snapshot(context.Background(), graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}

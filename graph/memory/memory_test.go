@@ -42,7 +42,7 @@ func TestReopen(t *testing.T) {
 	if _, err := s.DeleteNode(ctx, f.ShuHou, false); err != nil {
 		t.Fatal(err)
 	}
-	before, err := s.Snapshot(ctx)
+	before, err := s.Snapshot(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestReopen(t *testing.T) {
 		t.Errorf("Ping after Close = %v; want ErrUnavailable", err)
 	}
 	r := open(t, path)
-	after, err := r.Snapshot(ctx)
+	after, err := r.Snapshot(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestReopen(t *testing.T) {
 		t.Errorf("after reopening:\n got %+v\nwant %+v", after, before)
 	}
 	// Adjacency is rebuilt: reads and writes work on the reopened store.
-	p, err := r.ShortestPath(ctx, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 3})
+	p, err := r.ShortestPath(ctx, graph.View{}, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 3})
 	if err != nil || p == nil || len(p.Nodes) != 3 {
 		t.Errorf("ShortestPath after reopening = %v, %v", p, err)
 	}
@@ -83,7 +83,7 @@ func TestNonFinite(t *testing.T) {
 	if _, err := s.Apply(ctx, graph.Batch{Nodes: []graph.Node{n}}); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("Apply(NaN) = %v; want ErrInvalid", err)
 	}
-	if c, _ := s.Counts(ctx); c.Nodes != 0 {
+	if c, _ := s.Counts(ctx, graph.View{}); c.Nodes != 0 {
 		t.Errorf("Counts = %+v; want nothing written", c)
 	}
 }

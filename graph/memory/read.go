@@ -10,14 +10,14 @@ import (
 )
 
 // Node returns the node with the given id. Returns ErrNotFound.
-func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
+func (s *Store) Node(ctx context.Context, gv graph.View, id string) (*graph.Node, error) {
 	graph.CountRoundTrip(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, errClosed
 	}
-	r := s.node(viewOf(ctx), id)
+	r := s.node(viewOf(gv), id)
 	if r == nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
@@ -26,14 +26,14 @@ func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 
 // Nodes returns the nodes with the given ids, in the order asked, nil where
 // an id does not exist.
-func (s *Store) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+func (s *Store) Nodes(ctx context.Context, gv graph.View, ids []string) ([]*graph.Node, error) {
 	graph.CountRoundTrip(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	out := make([]*graph.Node, len(ids))
 	for i, id := range ids {
 		if r := s.node(v, id); r != nil {
@@ -44,7 +44,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) 
 }
 
 // Edge returns the edge with the given id. Returns ErrNotFound.
-func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
+func (s *Store) Edge(ctx context.Context, gv graph.View, id string) (*graph.Edge, error) {
 	graph.CountRoundTrip(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -52,7 +52,7 @@ func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
 		return nil, errClosed
 	}
 	e := s.edges[id]
-	if e == nil || !s.edgeVisible(viewOf(ctx), e) {
+	if e == nil || !s.edgeVisible(viewOf(gv), e) {
 		return nil, graph.NotFoundf("edge %q does not exist", id)
 	}
 	return e.Clone(), nil
@@ -60,7 +60,7 @@ func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
 
 // Edges returns every edge matching f, ordered by id. Returns ErrInvalid for
 // an unknown type or source.
-func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter) ([]*graph.Edge, error) {
 	graph.CountRoundTrip(ctx)
 	rf, err := newRelFilter(f.Types, graph.Both)
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, e
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	out := []*graph.Edge{}
 	for _, e := range s.edges {
 		if rf.allows(e.Type) && (len(f.Sources) == 0 || slices.Contains(f.Sources, e.Provenance.Source)) && s.edgeVisible(v, e) {
@@ -90,7 +90,7 @@ func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, e
 // FindNodes returns a page of the nodes matching f, ordered by id. First 0
 // means graph.DefaultPageSize. Returns ErrInvalid for a bad cursor, page
 // size, label or source.
-func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+func (s *Store) FindNodes(ctx context.Context, gv graph.View, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
 	graph.CountRoundTrip(ctx)
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	page := &graph.NodePage{Nodes: []*graph.Node{}}
 	if isEmpty(f) && !v.on {
 		// Everything matches: no need to look at each node.
@@ -242,7 +242,7 @@ func (s *Store) matcher(f graph.NodeFilter) func(*nodeRec) bool {
 
 // Search returns up to limit nodes matching text, ranked by their
 // graph.SearchKey and ordered by graph.SortHits.
-func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.Node, error) {
+func (s *Store) Search(ctx context.Context, gv graph.View, text string, limit int) ([]*graph.Node, error) {
 	graph.CountRoundTrip(ctx)
 	q, err := graph.ValidateSearch(text, limit)
 	if err != nil {
@@ -253,7 +253,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.No
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	var hits []graph.SearchHit
 	for _, r := range s.order {
 		// One scan of the names and pinyin skips most nodes cheaply.
@@ -327,13 +327,13 @@ func (s *Store) each(r *nodeRec, f relFilter, fn func(e *graph.Edge, other *node
 // the node at the other end, ordered by edge type, then other node id, then
 // edge id. Ids that do not exist are absent from the map. Returns ErrInvalid
 // for an unknown type or direction.
-func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
+func (s *Store) Related(ctx context.Context, gv graph.View, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
 	graph.CountRoundTrip(ctx)
 	f, err := newRelFilter(q.Types, q.Dir)
 	if err != nil {
 		return nil, err
 	}
-	f.v = viewOf(ctx)
+	f.v = viewOf(gv)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {

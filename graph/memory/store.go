@@ -178,14 +178,14 @@ func (s *Store) Close() error {
 }
 
 // Counts returns the number of nodes and edges.
-func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
+func (s *Store) Counts(ctx context.Context, gv graph.View) (graph.Counts, error) {
 	graph.CountRoundTrip(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return graph.Counts{}, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	if !v.on {
 		return graph.Counts{Nodes: len(s.nodes), Edges: len(s.edges)}, nil
 	}
@@ -204,14 +204,14 @@ func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
 }
 
 // Snapshot returns the whole graph, sorted by id.
-func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, gv graph.View) (*graph.Snapshot, error) {
 	graph.CountRoundTrip(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	snap := &graph.Snapshot{Nodes: make([]*graph.Node, 0, len(s.order)), Edges: make([]*graph.Edge, 0, len(s.edges))}
 	for _, r := range s.order {
 		if v.node(r) {

@@ -57,14 +57,14 @@ func sortRecs(rs []*nodeRec) {
 // Ancestors returns, for each of ids, the nodes reached by following
 // SUB_ORGANISATION_OF upwards, nearest first, ties by id, each once (the node
 // itself is left out, even on a cycle). Ids that do not exist are absent.
-func (s *Store) Ancestors(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
+func (s *Store) Ancestors(ctx context.Context, gv graph.View, ids []string) (map[string][]*graph.Node, error) {
 	graph.CountRoundTrip(ctx)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	out := make(map[string][]*graph.Node, len(ids))
 	for _, id := range ids {
 		r := s.node(v, id)
@@ -88,7 +88,7 @@ func (s *Store) Ancestors(ctx context.Context, ids []string) (map[string][]*grap
 // Neighbourhood returns the nodes within q.Depth hops of id along q.Types in
 // either direction, nearest first then by id, at most q.Limit of them, with
 // every edge of q.Types among them, sorted by id.
-func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+func (s *Store) Neighbourhood(ctx context.Context, gv graph.View, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
 	graph.CountRoundTrip(ctx)
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 	if err != nil {
 		return nil, err
 	}
-	f.v = viewOf(ctx)
+	f.v = viewOf(gv)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -112,7 +112,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 	if len(rs) > q.Limit {
 		rs, sg.Truncated = rs[:q.Limit], true
 	}
-	s.induced(sg, rs, relFilter{types: f.types, anyTypes: f.anyTypes, out: true, v: f.v}, graph.NodesOnly(ctx))
+	s.induced(sg, rs, relFilter{types: f.types, anyTypes: f.anyTypes, out: true, v: f.v}, gv.NodesOnly)
 	return sg, nil
 }
 
@@ -142,7 +142,7 @@ func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter, nodesOnl
 // Subtree returns root and the nodes below it by SUB_ORGANISATION_OF down to
 // maxDepth levels, nearest first then by id, with the SUB_ORGANISATION_OF
 // edges among them, sorted by id; Truncated when nodes lie deeper.
-func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*graph.Subgraph, error) {
+func (s *Store) Subtree(ctx context.Context, gv graph.View, rootID string, maxDepth int) (*graph.Subgraph, error) {
 	graph.CountRoundTrip(ctx)
 	if err := graph.ValidateSubtreeDepth(maxDepth); err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 	if s.closed {
 		return nil, errClosed
 	}
-	v := viewOf(ctx)
+	v := viewOf(gv)
 	root := s.node(v, rootID)
 	if root == nil {
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
@@ -162,7 +162,7 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 	if len(lv) > maxDepth+1 {
 		lv, sg.Truncated = lv[:maxDepth+1], true
 	}
-	s.induced(sg, slices.Concat(lv...), subOrgUp.seeing(v), graph.NodesOnly(ctx))
+	s.induced(sg, slices.Concat(lv...), subOrgUp.seeing(v), gv.NodesOnly)
 	return sg, nil
 }
 
@@ -171,7 +171,7 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 // the one whose sequence of node ids is least, compared element by element
 // (Go string order); between two nodes joined by several allowed edges it
 // takes the least edge id. from == to gives a path of one node.
-func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
+func (s *Store) ShortestPath(ctx context.Context, gv graph.View, from, to string, q graph.PathQuery) (*graph.Path, error) {
 	graph.CountRoundTrip(ctx)
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -180,7 +180,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQ
 	if err != nil {
 		return nil, err
 	}
-	f.v = viewOf(ctx)
+	f.v = viewOf(gv)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -288,4 +288,17 @@ func (s *Store) shortestSteps(a, b *nodeRec, f relFilter, maxDepth int) []map[*n
 	back(sa, ka, func(level int) int { return level })
 	back(sb, kb, func(level int) int { return ka + kb - level })
 	return onPath[1:]
+}
+
+// Expand follows x from ids level by level (graph.ExpandLevels): one Nodes
+// call, then one Related call per step, each a call of its own under the
+// read lock (in memory a whole tree costs no more that way).
+func (s *Store) Expand(ctx context.Context, v graph.View, ids []string, x *graph.Expansion) (*graph.Expanded, error) {
+	return graph.ExpandLevels(ctx, s, v, ids, x)
+}
+
+// FindNodesExpand is FindNodes, then Expand from the page's nodes
+// (graph.FindNodesExpandLevels).
+func (s *Store) FindNodesExpand(ctx context.Context, v graph.View, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
+	return graph.FindNodesExpandLevels(ctx, s, v, f, p, x)
 }

@@ -1,22 +1,19 @@
 package memory
 
 import (
-	"context"
-
 	"github.com/orgnet/orgnet/graph"
 )
 
 // view is what a read may see: everything, or with an as-of date
-// (graph.WithAsOf) the nodes and edges valid that day, and only the edges
+// (graph.View.AsOf) the nodes and edges valid that day, and only the edges
 // whose ends are valid too, as if nothing else were stored.
 type view struct {
 	date string
 	on   bool
 }
 
-func viewOf(ctx context.Context) view {
-	d, ok := graph.AsOf(ctx)
-	return view{date: d, on: ok}
+func viewOf(v graph.View) view {
+	return view{date: v.AsOf, on: v.Dated()}
 }
 
 func (v view) node(r *nodeRec) bool {

@@ -17,6 +17,12 @@ import (
 // ErrInvalid (a *graph.BatchError with every problem), ErrNotFound,
 // ErrConflict (an id taken by a concurrent writer).
 func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, error) {
+	return writer{s: s}.apply(ctx, b)
+}
+
+// apply is Apply, in w's transaction.
+func (w writer) apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, error) {
+	s := w.s
 	if len(b.Nodes)+len(b.Edges)+len(b.DeleteEdges)+len(b.DeleteNodes) == 0 {
 		return graph.ApplyResult{}, nil
 	}
@@ -35,7 +41,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 	edgeIDs = append(edgeIDs, deleteEdges...)
 	lookup := map[string]any{"ids": uniqueValidIDs(nodeIDs), "eids": uniqueValidIDs(edgeIDs)}
 
-	return writeTx(ctx, s, "apply", func(tx runner) (graph.ApplyResult, error) {
+	return inWrite(ctx, w, "apply", func(tx runner) (graph.ApplyResult, error) {
 		var res graph.ApplyResult
 		recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
 		if err != nil {

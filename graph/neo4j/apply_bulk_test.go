@@ -190,7 +190,7 @@ func TestBulkLoad(t *testing.T) {
 			sameSnapshot(t, s, mem)
 			schemaOnline(t, s)
 			// Search answers from the index made again.
-			hits, err := s.Search(context.Background(), tc.batch.Nodes[0].Name, 5)
+			hits, err := s.Search(context.Background(), graph.View{}, tc.batch.Nodes[0].Name, 5)
 			if err != nil || len(hits) == 0 {
 				t.Errorf("Search(%q) = %d hits, %v; want some", tc.batch.Nodes[0].Name, len(hits), err)
 			}
@@ -200,11 +200,11 @@ func TestBulkLoad(t *testing.T) {
 
 func sameSnapshot(t *testing.T, got, want graph.Store) {
 	t.Helper()
-	g, err := got.Snapshot(context.Background())
+	g, err := got.Snapshot(context.Background(), graph.View{})
 	if err != nil {
 		t.Fatalf("Snapshot() = %v", err)
 	}
-	w, err := want.Snapshot(context.Background())
+	w, err := want.Snapshot(context.Background(), graph.View{})
 	if err != nil {
 		t.Fatalf("memory Snapshot() = %v", err)
 	}
@@ -330,7 +330,7 @@ func TestBulkLoadRefusals(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t)
 			}
-			before, err := s.Counts(ctx)
+			before, err := s.Counts(ctx, graph.View{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -338,7 +338,7 @@ func TestBulkLoadRefusals(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Errorf("Apply() = %v (code %s); want %v", err, graph.ErrorCode(err), tc.want)
 			}
-			if after, err := s.Counts(ctx); err != nil || after != before {
+			if after, err := s.Counts(ctx, graph.View{}); err != nil || after != before {
 				t.Errorf("Counts() = %+v, %v after the refused batch; want %+v", after, err, before)
 			}
 			// The load goes on after a refusal.
@@ -395,7 +395,7 @@ func TestBulkLoadCancel(t *testing.T) {
 		if _, err := l.Apply(context.Background(), graph.Batch{Nodes: []graph.Node{org("org:late", "晚")}}); err == nil {
 			t.Error("Apply() after Finish() = nil; want an error")
 		}
-		c, err := s.Counts(context.Background())
+		c, err := s.Counts(context.Background(), graph.View{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -403,7 +403,7 @@ func TestBulkLoadCancel(t *testing.T) {
 			t.Errorf("%d nodes stored; want 1000 (or all %d): a batch is all or nothing", c.Nodes, len(b.Nodes))
 		}
 		schemaOnline(t, s)
-		if hits, err := s.Search(context.Background(), b.Nodes[0].Name, 5); err != nil || len(hits) == 0 {
+		if hits, err := s.Search(context.Background(), graph.View{}, b.Nodes[0].Name, 5); err != nil || len(hits) == 0 {
 			t.Errorf("Search(%q) = %d hits, %v; want some", b.Nodes[0].Name, len(hits), err)
 		}
 	})
@@ -423,7 +423,7 @@ func TestBulkLoadCancel(t *testing.T) {
 			t.Fatalf("New() = %v", err)
 		}
 		schemaOnline(t, s2)
-		if hits, err := s2.Search(context.Background(), b.Nodes[0].Name, 5); err != nil || len(hits) == 0 {
+		if hits, err := s2.Search(context.Background(), graph.View{}, b.Nodes[0].Name, 5); err != nil || len(hits) == 0 {
 			t.Errorf("Search(%q) = %d hits, %v; want some", b.Nodes[0].Name, len(hits), err)
 		}
 	})

@@ -1,7 +1,6 @@
 package neo4j
 
 import (
-	"context"
 	"regexp"
 	"slices"
 	"strconv"
@@ -31,7 +30,7 @@ import (
 // compares UTF-16 code units. The two agree except between characters above
 // U+FFFF and those in U+E000–U+FFFF, which ids do not mix in practice.
 //
-// Reads honour the context's as-of date (graph.WithAsOf) through $o.asOf
+// Reads honour their view's as-of date (graph.View.AsOf) through $o.asOf
 // (null when there is none): VIS(x) in a template stands for "x is valid on
 // $o.asOf" (graph.ValidAt; since and until are left out when empty), and an
 // edge is seen only when it and both its ends are.
@@ -144,7 +143,7 @@ RETURN [x IN kept | {n: NODE(x.n), d: x.d}] AS kept, es, truncated`
 RETURN [{n: NODE(s), d: 0}] AS kept, [] AS es, false AS truncated`
 
 	// tplNeighbourhoodNodes is tplNeighbourhood without the edges among the
-	// nodes (graph.WithNodesOnly).
+	// nodes (graph.View.NodesOnly).
 	tplNeighbourhoodNodes = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 CALL (s) {
   MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
@@ -176,7 +175,7 @@ RETURN [{n: NODE(root), d: 0}] AS found, [] AS es,
   EXISTS { MATCH (root)<-[r:SUB_ORGANISATION_OF]-(c) WHERE c <> root AND VIS(r) AND VIS(c) } AS deeper`
 
 	// tplSubtreeNodes is tplSubtree without the edges among the nodes and
-	// without looking deeper (graph.WithNodesOnly).
+	// without looking deeper (graph.View.NodesOnly).
 	tplSubtreeNodes = `MATCH (root:Node {id: $id}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
@@ -212,19 +211,19 @@ var (
 
 	cypherNeighbourhood = depthTable(tplNeighbourhood, tplNeighbourhood0, graph.MaxDepth)
 	cypherSubtree       = depthTable(tplSubtree, tplSubtree0, graph.MaxSubtreeDepth)
-	// The same without the edges among the nodes (graph.WithNodesOnly).
+	// The same without the edges among the nodes (graph.View.NodesOnly).
 	cypherNeighbourhoodNodes = depthTable(tplNeighbourhoodNodes, tplNeighbourhood0, graph.MaxDepth)
 	cypherSubtreeNodes       = depthTable(tplSubtreeNodes, tplSubtree0, graph.MaxSubtreeDepth)
 	cypherShortestPath       = depthTable(tplShortestPath, "", graph.MaxPathDepth)
 )
 
 // A stmt is one read statement in its two forms: [0] returns whole nodes
-// and relationships, [1] (lean) only their core properties (graph.WithLean).
+// and relationships, [1] (lean) only their core properties (graph.View.Lean).
 type stmt [2]string
 
-// For returns the form ctx asks for.
-func (s stmt) For(ctx context.Context) string {
-	if graph.IsLean(ctx) {
+// For returns the form v asks for.
+func (s stmt) For(v graph.View) string {
+	if v.Lean {
 		return s[1]
 	}
 	return s[0]
@@ -239,17 +238,44 @@ func readStmt(template string) stmt {
 // Projections. In a read template NODE(x) and REL(x) stand where a node or a
 // relationship is returned. In full form they are x itself (Bolt ships every
 // property, decoded by decodeNode and decodeRel); in lean form a map of the
-// core properties of graph.WithLean, which leaves out what makes nodes
-// heavy on the wire: the provenance quote, the search key, the attribute
-// provenance and the other attributes. On a variable the map is a map
-// projection (null for a null variable, as OPTIONAL MATCH needs); on an
-// expression such as x.n, a map literal.
+// properties that hold the core fields of graph.LeanNodeFields and
+// graph.LeanEdgeFields, which leaves out what makes nodes heavy on the wire:
+// the provenance quote, the search key, the attribute provenance and the
+// other attributes. On a variable the map is a map projection (null for a
+// null variable, as OPTIONAL MATCH needs); on an expression such as x.n, a
+// map literal.
 var (
 	projectRE = regexp.MustCompile(`\b(NODE|REL)\(([\w.]+)\)`)
 
-	leanNodeKeys = []string{propID, propKind, propName, propNameEn, propTier, propSince, propUntil, propSource, graph.AttrAllianceType}
-	leanRelKeys  = []string{propID, propSince, propUntil, propSource, graph.AttrRole, graph.AttrTitle}
+	leanNodeKeys = leanKeys(graph.LeanNodeFields())
+	leanRelKeys  = leanKeys(graph.LeanEdgeFields())
 )
+
+// leanKeys returns the properties that hold the given core fields. A node's
+// label and an edge's type and ends are not properties: a lean node's kind
+// tells its label (graph.LabelOfKind), a lean relationship carries its type
+// under leanTypeKey, and every statement returns a relationship's ends
+// beside it. Attributes are ordinary properties. A core field this store
+// cannot project is a programming error, caught as the package loads (and
+// so by every test).
+func leanKeys(fields []string) []string {
+	props := map[string]string{graph.FieldID: propID, graph.FieldKind: propKind, graph.FieldName: propName,
+		graph.FieldNameEn: propNameEn, graph.FieldTier: propTier, graph.FieldSince: propSince,
+		graph.FieldUntil: propUntil, graph.FieldSource: propSource,
+		graph.AttrAllianceType: graph.AttrAllianceType, graph.AttrRole: graph.AttrRole, graph.AttrTitle: graph.AttrTitle}
+	structural := map[string]bool{graph.FieldLabel: true, graph.FieldType: true, graph.FieldFrom: true, graph.FieldTo: true}
+	var out []string
+	for _, f := range fields {
+		switch {
+		case structural[f]:
+		case props[f] != "":
+			out = append(out, props[f])
+		default:
+			panic("neo4j: no property holds the lean field " + f)
+		}
+	}
+	return out
+}
 
 // leanTypeKey is the key of a relationship's type in its lean map. A lean
 // node carries no label: its kind tells it (graph.LabelOfKind), and reading

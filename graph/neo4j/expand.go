@@ -18,7 +18,7 @@ import (
 // graph.RelTypes, never from input) so that Neo4j walks only those chains of
 // a dense node. The statement's text depends only on the tree's shape; it is
 // built once per shape and cached. Returns ErrInvalid for a bad step.
-func (s *Store) Expand(ctx context.Context, ids []string, x *graph.Expansion) (*graph.Expanded, error) {
+func (s *Store) Expand(ctx context.Context, v graph.View, ids []string, x *graph.Expansion) (*graph.Expanded, error) {
 	if err := x.Validate(); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *Store) Expand(ctx context.Context, ids []string, x *graph.Expansion) (*
 	if len(ask) == 0 {
 		return out, nil
 	}
-	cypher := expandStatement(x, graph.IsLean(ctx))
-	params := readParams(ctx, map[string]any{"ids": ask}, nil)
+	cypher := expandStatement(x, v.Lean)
+	params := readParams(v, map[string]any{"ids": ask}, nil)
 	return readTx(ctx, s, "expand", func(tx runner) (*graph.Expanded, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {

@@ -2,14 +2,13 @@ package neo4j_test
 
 import (
 	"context"
-
 	"testing"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/storetest"
 )
 
-// TestLeanLeavesOut: the Neo4j store honours graph.WithLean (the conformance
+// TestLeanLeavesOut: the Neo4j store honours graph.View.Lean (the conformance
 // suite checks only that the core is right): a lean read ships no quote, no
 // attribute provenance and no attribute outside the core, and a full read
 // still does.
@@ -17,39 +16,39 @@ func TestLeanLeavesOut(t *testing.T) {
 	s := newStore(t)
 	f := storetest.Fixture(t, s)
 	ctx := context.Background()
-	lean := graph.WithLean(ctx)
+	lean := graph.View{Lean: true}
 	for _, tc := range []struct {
 		name string
 		read func() ([]*graph.Node, error)
 	}{
 		{"Node", func() ([]*graph.Node, error) {
-			n, err := s.Node(lean, f.ShuQian)
+			n, err := s.Node(ctx, lean, f.ShuQian)
 			return []*graph.Node{n}, err
 		}},
-		{"Nodes", func() ([]*graph.Node, error) { return s.Nodes(lean, []string{f.ShuQian, f.Street}) }},
+		{"Nodes", func() ([]*graph.Node, error) { return s.Nodes(ctx, lean, []string{f.ShuQian, f.Street}) }},
 		{"Neighbourhood", func() ([]*graph.Node, error) {
-			sg, err := s.Neighbourhood(lean, f.Alliance, graph.NeighbourhoodQuery{Depth: 1, Limit: 50})
+			sg, err := s.Neighbourhood(ctx, lean, f.Alliance, graph.NeighbourhoodQuery{Depth: 1, Limit: 50})
 			if err != nil {
 				return nil, err
 			}
 			return sg.Nodes, nil
 		}},
 		{"Subtree", func() ([]*graph.Node, error) {
-			sg, err := s.Subtree(lean, f.Street, 3)
+			sg, err := s.Subtree(ctx, lean, f.Street, 3)
 			if err != nil {
 				return nil, err
 			}
 			return sg.Nodes, nil
 		}},
 		{"ShortestPath", func() ([]*graph.Node, error) {
-			p, err := s.ShortestPath(lean, f.ShuQian, f.Alliance, graph.PathQuery{MaxDepth: 3})
+			p, err := s.ShortestPath(ctx, lean, f.ShuQian, f.Alliance, graph.PathQuery{MaxDepth: 3})
 			if err != nil {
 				return nil, err
 			}
 			return p.Nodes, nil
 		}},
 		{"Expand", func() ([]*graph.Node, error) {
-			xp, err := s.Expand(lean, []string{f.Alliance}, &graph.Expansion{Steps: []graph.ExpandStep{
+			xp, err := s.Expand(ctx, lean, []string{f.Alliance}, &graph.Expansion{Steps: []graph.ExpandStep{
 				{Q: graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.In}}}})
 			if err != nil {
 				return nil, err
@@ -86,14 +85,14 @@ func TestLeanLeavesOut(t *testing.T) {
 			}
 		}
 	}
-	full, err := s.Node(ctx, f.ShuQian)
+	full, err := s.Node(ctx, graph.View{}, f.ShuQian)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if full.Provenance.Quote == "" || full.Attrs[graph.AttrPopulation] == nil || len(full.AttrProvenance) == 0 {
 		t.Errorf("full Node lost fields: %+v", full)
 	}
-	al, err := s.Node(lean, f.Alliance)
+	al, err := s.Node(ctx, lean, f.Alliance)
 	if err != nil {
 		t.Fatal(err)
 	}

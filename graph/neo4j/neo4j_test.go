@@ -232,10 +232,10 @@ func TestUnavailable(t *testing.T) {
 	}
 	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := s.Node(tctx, "org:any"); !errors.Is(err, graph.ErrUnavailable) {
+	if _, err := s.Node(tctx, graph.View{}, "org:any"); !errors.Is(err, graph.ErrUnavailable) {
 		t.Errorf("Node() = %v; want ErrUnavailable", err)
 	}
-	if _, err := s.Counts(tctx); !errors.Is(err, graph.ErrUnavailable) {
+	if _, err := s.Counts(tctx, graph.View{}); !errors.Is(err, graph.ErrUnavailable) {
 		t.Errorf("Counts() = %v; want ErrUnavailable", err)
 	}
 	if _, err := s.CreateNode(tctx, org("org:x", "x")); !errors.Is(err, graph.ErrUnavailable) {
@@ -244,7 +244,7 @@ func TestUnavailable(t *testing.T) {
 	// A deadline that passes while the store waits is unavailable too.
 	dctx, dcancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer dcancel()
-	if _, err := s.Search(dctx, "x", 5); !errors.Is(err, graph.ErrUnavailable) {
+	if _, err := s.Search(dctx, graph.View{}, "x", 5); !errors.Is(err, graph.ErrUnavailable) {
 		t.Errorf("Search() past its deadline = %v; want ErrUnavailable", err)
 	}
 
@@ -314,39 +314,49 @@ func TestRoundTrips(t *testing.T) {
 	}
 	for _, k := range []int{1, n} {
 		one(fmt.Sprintf("Related(%d ids)", k), func(ctx context.Context) error {
-			m, err := s.Related(ctx, ids[:k], graph.RelQuery{})
+			m, err := s.Related(ctx, graph.View{}, ids[:k], graph.RelQuery{})
 			if err == nil && len(m) != k {
 				err = fmt.Errorf("answered %d ids", len(m))
 			}
 			return err
 		})
-		one(fmt.Sprintf("Nodes(%d ids)", k), func(ctx context.Context) error { _, err := s.Nodes(ctx, ids[:k]); return err })
-		one(fmt.Sprintf("Ancestors(%d ids)", k), func(ctx context.Context) error { _, err := s.Ancestors(ctx, ids[:k]); return err })
+		one(fmt.Sprintf("Nodes(%d ids)", k), func(ctx context.Context) error { _, err := s.Nodes(ctx, graph.View{}, ids[:k]); return err })
+		one(fmt.Sprintf("Ancestors(%d ids)", k), func(ctx context.Context) error { _, err := s.Ancestors(ctx, graph.View{}, ids[:k]); return err })
 	}
 	for _, first := range []int{1, 50} {
 		one(fmt.Sprintf("FindNodes(first %d)", first), func(ctx context.Context) error {
-			p, err := s.FindNodes(ctx, graph.NodeFilter{AllianceID: "alliance:a"}, graph.PageArgs{First: first})
+			p, err := s.FindNodes(ctx, graph.View{}, graph.NodeFilter{AllianceID: "alliance:a"}, graph.PageArgs{First: first})
 			if err == nil && (len(p.Nodes) != first || p.TotalCount != n) {
 				err = fmt.Errorf("page of %d, total %d", len(p.Nodes), p.TotalCount)
 			}
 			return err
 		})
 	}
-	one("Search", func(ctx context.Context) error { _, err := s.Search(ctx, "村", 200); return err })
+	x := &graph.Expansion{Steps: []graph.ExpandStep{
+		{Q: graph.RelQuery{Types: []graph.RelType{graph.RelSubOrganisationOf}, Dir: graph.Out}},
+		{Q: graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.Out}, Next: &graph.Expansion{Steps: []graph.ExpandStep{
+			{Q: graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.In}}}}},
+	}}
+	one("Expand", func(ctx context.Context) error { _, err := s.Expand(ctx, graph.View{}, ids, x); return err })
+	one("FindNodesExpand", func(ctx context.Context) error {
+		_, _, err := s.FindNodesExpand(ctx, graph.View{}, graph.NodeFilter{AllianceID: "alliance:a"}, graph.PageArgs{First: 50}, x)
+		return err
+	})
+	one("Search", func(ctx context.Context) error { _, err := s.Search(ctx, graph.View{}, "村", 200); return err })
 	one("Neighbourhood", func(ctx context.Context) error {
-		_, err := s.Neighbourhood(ctx, "org:root", graph.NeighbourhoodQuery{Depth: 3, Limit: 5000})
+		_, err := s.Neighbourhood(ctx, graph.View{}, "org:root", graph.NeighbourhoodQuery{Depth: 3, Limit: 5000})
 		return err
 	})
-	one("Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, "org:root", 10); return err })
+	one("Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, graph.View{}, "org:root", 10); return err })
 	one("ShortestPath", func(ctx context.Context) error {
-		_, err := s.ShortestPath(ctx, ids[0], ids[n-1], graph.PathQuery{MaxDepth: 12})
+		_, err := s.ShortestPath(ctx, graph.View{}, ids[0], ids[n-1], graph.PathQuery{MaxDepth: 12})
 		return err
 	})
-	one("Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx); return err })
-	one("Counts", func(ctx context.Context) error { _, err := s.Counts(ctx); return err })
-	one("Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.EdgeFilter{}); return err })
+	one("Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx, graph.View{}); return err })
+	one("Counts", func(ctx context.Context) error { _, err := s.Counts(ctx, graph.View{}); return err })
+	one("Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}); return err })
 	one("Edge", func(ctx context.Context) error {
-		_, err := s.Edge(ctx, graph.EdgeID(graph.RelMemberOf, ids[0], "alliance:a"))
+		_, err := s.Edge(ctx, graph.View{}, graph.EdgeID(graph.RelMemberOf, ids[0], "alliance:a"))
 		return err
 	})
 
@@ -423,7 +433,7 @@ func TestInjection(t *testing.T) {
 		Attrs: map[string]any{"note": evil[0]}}); err != nil {
 		t.Fatalf("CreateEdge = %v", err)
 	}
-	c, err := s.Counts(ctx)
+	c, err := s.Counts(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,14 +441,14 @@ func TestInjection(t *testing.T) {
 		t.Fatalf("Counts() = %+v; want %d nodes, 1 edge", c, len(evil)+1)
 	}
 	for i, name := range evil {
-		n, err := s.Node(ctx, fmt.Sprintf("org:evil-%d", i))
+		n, err := s.Node(ctx, graph.View{}, fmt.Sprintf("org:evil-%d", i))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n.Name != name || n.NameEn != name || n.Provenance.Quote != name || n.Attrs["note"] != name {
 			t.Errorf("stored %+v; want every text %q", n, name)
 		}
-		got, err := s.Search(ctx, name, 5)
+		got, err := s.Search(ctx, graph.View{}, name, 5)
 		if err != nil {
 			t.Fatalf("Search(%q) = %v", name, err)
 		}
@@ -446,13 +456,13 @@ func TestInjection(t *testing.T) {
 			t.Errorf("Search(%q) = %v; want %s first", name, ids(got), n.ID)
 		}
 	}
-	if _, err := s.Node(ctx, weird.ID); err != nil {
+	if _, err := s.Node(ctx, graph.View{}, weird.ID); err != nil {
 		t.Errorf("Node(%q) = %v", weird.ID, err)
 	}
-	if _, err := s.Node(ctx, `x'}) DETACH DELETE n //`); !errors.Is(err, graph.ErrNotFound) {
+	if _, err := s.Node(ctx, graph.View{}, `x'}) DETACH DELETE n //`); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("Node(injection) = %v; want ErrNotFound", err)
 	}
-	if c2, _ := s.Counts(ctx); c2 != c {
+	if c2, _ := s.Counts(ctx, graph.View{}); c2 != c {
 		t.Errorf("Counts() after lookups = %+v; want %+v", c2, c)
 	}
 }
@@ -477,7 +487,7 @@ func TestTypes(t *testing.T) {
 	if _, err := s.CreateNode(ctx, n); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Node(ctx, "org:t")
+	got, err := s.Node(ctx, graph.View{}, "org:t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,19 +516,19 @@ func TestTypes(t *testing.T) {
 	if r.EdgesUpdated != 1 || r.EdgesCreated != 0 {
 		t.Errorf("Apply = %+v; want 1 edge updated", r)
 	}
-	e, err := s.Edge(ctx, "e:1")
+	e, err := s.Edge(ctx, graph.View{}, "e:1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.Type != graph.RelMentors || e.From != "org:u" {
 		t.Errorf("Edge = %+v; want MENTORS from org:u", e)
 	}
-	if c, _ := s.Counts(ctx); c.Edges != 1 {
+	if c, _ := s.Counts(ctx, graph.View{}); c.Edges != 1 {
 		t.Errorf("Counts().Edges = %d; want 1", c.Edges)
 	}
 }
 
-// TestAsOf: reads with graph.WithAsOf see only what is valid that day, and
+// TestAsOf: reads with a dated graph.View see only what is valid that day, and
 // an edge only when its ends are too. (The conformance suite does not cover
 // as-of reads yet; this belongs there.)
 func TestAsOf(t *testing.T) {
@@ -545,11 +555,8 @@ func TestAsOf(t *testing.T) {
 		{"2019-03-01", []string{"org:a", "org:b", "org:c"}, []string{"e:ab"}, nil, []string{"e:ab"}, []string{"org:a", "org:b"}},
 		{"2020-01-01", []string{"org:a", "org:c"}, []string{"e:ac"}, nil, []string{"e:ac"}, []string{"org:a", "org:c"}},
 	} {
-		ctx := context.Background()
-		if tc.date != "" {
-			ctx = graph.WithAsOf(ctx, tc.date)
-		}
-		snap, err := s.Snapshot(ctx)
+		ctx, v := context.Background(), graph.View{AsOf: tc.date}
+		snap, err := s.Snapshot(ctx, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -559,23 +566,23 @@ func TestAsOf(t *testing.T) {
 		if got := edgeIDs(snap.Edges); !slices.Equal(got, tc.edges) {
 			t.Errorf("as of %q: Snapshot edges = %v; want %v", tc.date, got, tc.edges)
 		}
-		if c, err := s.Counts(ctx); err != nil || c != (graph.Counts{Nodes: len(tc.nodes), Edges: len(tc.edges)}) {
+		if c, err := s.Counts(ctx, v); err != nil || c != (graph.Counts{Nodes: len(tc.nodes), Edges: len(tc.edges)}) {
 			t.Errorf("as of %q: Counts = %+v, %v; want %d, %d", tc.date, c, err, len(tc.nodes), len(tc.edges))
 		}
 		for _, id := range []string{"org:a", "org:b", "org:c"} {
-			_, err := s.Node(ctx, id)
+			_, err := s.Node(ctx, v, id)
 			if want := slices.Contains(tc.nodes, id); (err == nil) != want || (err != nil && !errors.Is(err, graph.ErrNotFound)) {
 				t.Errorf("as of %q: Node(%s) = %v; want found %v", tc.date, id, err, want)
 			}
 		}
-		anc, err := s.Ancestors(ctx, []string{"org:b"})
+		anc, err := s.Ancestors(ctx, v, []string{"org:b"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(anc["org:b"]); !slices.Equal(got, tc.ancestorsOfB) && len(got)+len(tc.ancestorsOfB) > 0 {
 			t.Errorf("as of %q: Ancestors(b) = %v; want %v", tc.date, got, tc.ancestorsOfB)
 		}
-		rel, err := s.Related(ctx, []string{"org:a"}, graph.RelQuery{})
+		rel, err := s.Related(ctx, v, []string{"org:a"}, graph.RelQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -587,14 +594,14 @@ func TestAsOf(t *testing.T) {
 		if !slices.Equal(got, tc.relatedOfA) {
 			t.Errorf("as of %q: Related(a) = %v; want %v", tc.date, got, tc.relatedOfA)
 		}
-		sg, err := s.Neighbourhood(ctx, "org:a", graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
+		sg, err := s.Neighbourhood(ctx, v, "org:a", graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := ids(sg.Nodes); !slices.Equal(got, tc.nearA) {
 			t.Errorf("as of %q: Neighbourhood nodes = %v; want %v", tc.date, got, tc.nearA)
 		}
-		p, err := s.ShortestPath(ctx, "org:a", "org:c", graph.PathQuery{MaxDepth: 3})
+		p, err := s.ShortestPath(ctx, v, "org:a", "org:c", graph.PathQuery{MaxDepth: 3})
 		switch {
 		case !slices.Contains(tc.nodes, "org:c"):
 			if !errors.Is(err, graph.ErrNotFound) {
@@ -606,8 +613,8 @@ func TestAsOf(t *testing.T) {
 			t.Errorf("as of %q: ShortestPath = %v", tc.date, p)
 		}
 	}
-	// Writes ignore the as-of date.
-	ctx := graph.WithAsOf(context.Background(), "2018-01-01")
+	// Writes take no view: they see what is stored.
+	ctx := context.Background()
 	if _, err := s.CreateNode(ctx, org("org:c", "重复")); !errors.Is(err, graph.ErrConflict) {
 		t.Errorf("CreateNode(id of a node not valid as of) = %v; want ErrConflict", err)
 	}
@@ -643,7 +650,7 @@ func TestSearchPinyin(t *testing.T) {
 		{"jiedao", []string{"org:yuelin"}},
 		{"committee", []string{"org:yuelin"}},
 	} {
-		got, err := s.Search(context.Background(), tc.q, 10)
+		got, err := s.Search(context.Background(), graph.View{}, tc.q, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -679,7 +686,7 @@ func TestApplyRate(t *testing.T) {
 	}
 	d = time.Since(start)
 	t.Logf("Apply(%d edges): %v, %.0f edges/s, %d statements", len(b.Edges), d.Round(time.Millisecond), float64(len(b.Edges))/d.Seconds(), m.Count())
-	c, err := s.Counts(context.Background())
+	c, err := s.Counts(context.Background(), graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,12 +9,12 @@ import (
 )
 
 // Node returns the node with the given id. Returns ErrNotFound.
-func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
+func (s *Store) Node(ctx context.Context, v graph.View, id string) (*graph.Node, error) {
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
 	n, err := readTx(ctx, s, "node", func(tx runner) (*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherNode.For(ctx), readParams(ctx, map[string]any{"id": id}, nil))
+		recs, _, err := run(ctx, tx, cypherNode.For(v), readParams(v, map[string]any{"id": id}, nil))
 		if err != nil || len(recs) == 0 {
 			return nil, err
 		}
@@ -31,14 +31,14 @@ func (s *Store) Node(ctx context.Context, id string) (*graph.Node, error) {
 
 // Nodes returns the nodes with the given ids, in the order asked, nil where
 // an id does not exist.
-func (s *Store) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
+func (s *Store) Nodes(ctx context.Context, v graph.View, ids []string) ([]*graph.Node, error) {
 	out := make([]*graph.Node, len(ids))
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return out, nil
 	}
 	byID, err := readTx(ctx, s, "nodes", func(tx runner) (map[string]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherNodes.For(ctx), readParams(ctx, map[string]any{"ids": ask}, nil))
+		recs, _, err := run(ctx, tx, cypherNodes.For(v), readParams(v, map[string]any{"ids": ask}, nil))
 		if err != nil {
 			return nil, err
 		}
@@ -84,21 +84,21 @@ func uniqueValidIDs(ids []string) []string {
 
 // FindNodes returns a page of the nodes matching f, ordered by id, with the
 // total count, in one statement. Returns ErrInvalid.
-func (s *Store) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
-	page, _, err := s.findNodes(ctx, f, p, nil)
+func (s *Store) FindNodes(ctx context.Context, v graph.View, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+	page, _, err := s.findNodes(ctx, v, f, p, nil)
 	return page, err
 }
 
 // FindNodesExpand is FindNodes and Expand from the page's nodes in one
 // statement. Returns ErrInvalid.
-func (s *Store) FindNodesExpand(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
+func (s *Store) FindNodesExpand(ctx context.Context, v graph.View, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
 	if err := x.Validate(); err != nil {
 		return nil, nil, err
 	}
-	return s.findNodes(ctx, f, p, x)
+	return s.findNodes(ctx, v, f, p, x)
 }
 
-func (s *Store) findNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
+func (s *Store) findNodes(ctx context.Context, v graph.View, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
 	xp := &graph.Expanded{Nodes: map[string]*graph.Node{}, Related: map[string]map[string][]graph.Related{}}
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
@@ -121,9 +121,9 @@ func (s *Store) findNodes(ctx context.Context, f graph.NodeFilter, p graph.PageA
 	}
 	opts["after"] = after
 	opts["take"] = int64(first + 1)
-	params := readParams(ctx, nil, opts)
+	params := readParams(v, nil, opts)
 	page, err := readTx(ctx, s, "find nodes", func(tx runner) (*graph.NodePage, error) {
-		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", graph.IsLean(ctx), x), params)
+		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", v.Lean, x), params)
 		if err != nil {
 			return nil, err
 		}
@@ -215,14 +215,14 @@ func sourceParams(ss []graph.Source) ([]any, error) {
 // Search returns up to limit nodes whose name or English name contains text
 // (folded), ranked like graph.SearchRank, in one statement. Returns
 // ErrInvalid.
-func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.Node, error) {
+func (s *Store) Search(ctx context.Context, v graph.View, text string, limit int) ([]*graph.Node, error) {
 	q, err := graph.ValidateSearch(text, limit)
 	if err != nil {
 		return nil, err
 	}
-	params := readParams(ctx, map[string]any{"q": q}, map[string]any{"sep": searchKeySep, "limit": int64(limit)})
+	params := readParams(v, map[string]any{"q": q}, map[string]any{"sep": searchKeySep, "limit": int64(limit)})
 	return readTx(ctx, s, "search", func(tx runner) ([]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherSearch.For(ctx), params)
+		recs, _, err := run(ctx, tx, cypherSearch.For(v), params)
 		if err != nil {
 			return nil, err
 		}
@@ -247,12 +247,12 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]*graph.No
 }
 
 // Edge returns the edge with the given id. Returns ErrNotFound.
-func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
+func (s *Store) Edge(ctx context.Context, v graph.View, id string) (*graph.Edge, error) {
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("edge %q does not exist", id)
 	}
 	e, err := readTx(ctx, s, "edge", func(tx runner) (*graph.Edge, error) {
-		recs, _, err := run(ctx, tx, cypherEdge, readParams(ctx, map[string]any{"id": id}, nil))
+		recs, _, err := run(ctx, tx, cypherEdge, readParams(v, map[string]any{"id": id}, nil))
 		if err != nil || len(recs) == 0 {
 			return nil, err
 		}
@@ -269,7 +269,7 @@ func (s *Store) Edge(ctx context.Context, id string) (*graph.Edge, error) {
 
 // Edges returns every edge matching f, sorted by id, in one statement.
 // Returns ErrInvalid for an unknown type or source.
-func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter) ([]*graph.Edge, error) {
 	if err := validateTypes(f.Types); err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, e
 	if err != nil {
 		return nil, err
 	}
-	params := readParams(ctx, nil, map[string]any{"types": typeParams(f.Types), "sources": sources})
+	params := readParams(v, nil, map[string]any{"types": typeParams(f.Types), "sources": sources})
 	return readTx(ctx, s, "edges", func(tx runner) ([]*graph.Edge, error) {
 		recs, _, err := run(ctx, tx, cypherEdges, params)
 		if err != nil {
@@ -299,7 +299,7 @@ func (s *Store) Edges(ctx context.Context, f graph.EdgeFilter) ([]*graph.Edge, e
 // Related returns, for each of ids, the matching edges at it with the node
 // at the other end, by edge type, then other node id (then edge id), in one
 // statement. Ids that do not exist are left out of the map.
-func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
+func (s *Store) Related(ctx context.Context, v graph.View, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
 	if err := validateTypes(q.Types); err != nil {
 		return nil, err
 	}
@@ -308,12 +308,12 @@ func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (ma
 	default:
 		return nil, graph.Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
 	}
-	cypher := relatedStatement(q, graph.IsLean(ctx))
+	cypher := relatedStatement(q, v.Lean)
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return map[string][]graph.Related{}, nil
 	}
-	params := readParams(ctx, map[string]any{"ids": ask}, nil)
+	params := readParams(v, map[string]any{"ids": ask}, nil)
 	return readTx(ctx, s, "related", func(tx runner) (map[string][]graph.Related, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -348,13 +348,13 @@ func (s *Store) Related(ctx context.Context, ids []string, q graph.RelQuery) (ma
 // Ancestors returns, for each of ids, the nodes above it by
 // SUB_ORGANISATION_OF, nearest first (ties by id), each once, in one
 // statement. Ids that do not exist are left out of the map.
-func (s *Store) Ancestors(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
+func (s *Store) Ancestors(ctx context.Context, v graph.View, ids []string) (map[string][]*graph.Node, error) {
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return map[string][]*graph.Node{}, nil
 	}
 	return readTx(ctx, s, "ancestors", func(tx runner) (map[string][]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherAncestors.For(ctx), readParams(ctx, map[string]any{"ids": ask}, nil))
+		recs, _, err := run(ctx, tx, cypherAncestors.For(v), readParams(v, map[string]any{"ids": ask}, nil))
 		if err != nil {
 			return nil, err
 		}
@@ -404,9 +404,9 @@ func decodeFound(v any) ([]found, error) {
 }
 
 // Snapshot returns the whole graph sorted by id, in one statement.
-func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, v graph.View) (*graph.Snapshot, error) {
 	return readTx(ctx, s, "snapshot", func(tx runner) (*graph.Snapshot, error) {
-		recs, _, err := run(ctx, tx, cypherSnapshot, readParams(ctx, nil, nil))
+		recs, _, err := run(ctx, tx, cypherSnapshot, readParams(v, nil, nil))
 		if err != nil {
 			return nil, err
 		}
@@ -433,11 +433,11 @@ func (s *Store) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
 }
 
 // Counts returns the number of nodes and edges, in one statement.
-func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
+func (s *Store) Counts(ctx context.Context, v graph.View) (graph.Counts, error) {
 	return readTx(ctx, s, "counts", func(tx runner) (graph.Counts, error) {
 		cypher, params := cypherCounts, map[string]any(nil) // the count store
-		if _, ok := graph.AsOf(ctx); ok {
-			cypher, params = cypherCountsAsOf, readParams(ctx, nil, nil)
+		if v.Dated() {
+			cypher, params = cypherCountsAsOf, readParams(v, nil, nil)
 		}
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -453,16 +453,16 @@ func (s *Store) Counts(ctx context.Context) (graph.Counts, error) {
 
 // readParams returns the parameters of a read: top, the values that drive
 // index seeks, at the top level, and $o, a map of the options (opts) with the
-// context's as-of date (asOf, null when there is none). See cypher.go for why
+// view's as-of date (asOf, null when there is none). See cypher.go for why
 // options travel in one map.
-func readParams(ctx context.Context, top, opts map[string]any) map[string]any {
+func readParams(v graph.View, top, opts map[string]any) map[string]any {
 	o := make(map[string]any, len(opts)+1)
 	for k, v := range opts {
 		o[k] = v
 	}
 	o["asOf"] = nil
-	if d, ok := graph.AsOf(ctx); ok {
-		o["asOf"] = d
+	if v.Dated() {
+		o["asOf"] = v.AsOf
 	}
 	p := make(map[string]any, len(top)+1)
 	for k, v := range top {

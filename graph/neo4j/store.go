@@ -303,13 +303,6 @@ func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner
 // at the deadline.
 func writeTx[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, error) {
 	var zero T
-	if tx := ambientTx(ctx); tx != nil { // inside the warm-up's transaction (warm.go)
-		v, err := work(tx)
-		if err != nil {
-			return zero, mapErr(op, err)
-		}
-		return v, nil
-	}
 	opts, err := s.txConfig(ctx)
 	if err != nil {
 		return zero, mapErr(op, err)

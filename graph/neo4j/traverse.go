@@ -11,18 +11,18 @@ import (
 // in either direction: nodes nearest first then by id, at most q.Limit
 // (Truncated when more exist), and every matching edge among them, sorted by
 // id. One statement. Returns ErrNotFound, ErrInvalid.
-func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
+func (s *Store) Neighbourhood(ctx context.Context, v graph.View, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	params := readParams(ctx, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
+	params := readParams(v, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
 	sg, err := readTx(ctx, s, "neighbourhood", func(tx runner) (*graph.Subgraph, error) {
-		cypher := cypherNeighbourhood[q.Depth].For(ctx)
-		if graph.NodesOnly(ctx) {
-			cypher = cypherNeighbourhoodNodes[q.Depth].For(ctx)
+		cypher := cypherNeighbourhood[q.Depth].For(v)
+		if v.NodesOnly {
+			cypher = cypherNeighbourhoodNodes[q.Depth].For(v)
 		}
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -47,7 +47,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, q graph.Neighbourh
 // maxDepth levels, nearest first then by id, with the SUB_ORGANISATION_OF
 // edges among them sorted by id; Truncated when nodes lie deeper. One
 // statement. Returns ErrNotFound, ErrInvalid.
-func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*graph.Subgraph, error) {
+func (s *Store) Subtree(ctx context.Context, v graph.View, rootID string, maxDepth int) (*graph.Subgraph, error) {
 	if err := graph.ValidateSubtreeDepth(maxDepth); err != nil {
 		return nil, err
 	}
@@ -55,11 +55,11 @@ func (s *Store) Subtree(ctx context.Context, rootID string, maxDepth int) (*grap
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
 	}
 	sg, err := readTx(ctx, s, "subtree", func(tx runner) (*graph.Subgraph, error) {
-		cypher := cypherSubtree[maxDepth].For(ctx)
-		if graph.NodesOnly(ctx) {
-			cypher = cypherSubtreeNodes[maxDepth].For(ctx)
+		cypher := cypherSubtree[maxDepth].For(v)
+		if v.NodesOnly {
+			cypher = cypherSubtreeNodes[maxDepth].For(v)
 		}
-		recs, _, err := run(ctx, tx, cypher, readParams(ctx, map[string]any{"id": rootID}, nil))
+		recs, _, err := run(ctx, tx, cypher, readParams(v, map[string]any{"id": rootID}, nil))
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +99,7 @@ func decodeSubgraph(nodes, edges any, truncated bool) (*graph.Subgraph, error) {
 // in either direction within q.MaxDepth hops, the one whose node ids (then
 // edge ids) are least in order; nil when there is none. One statement.
 // Returns ErrNotFound for a missing end, ErrInvalid.
-func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
+func (s *Store) ShortestPath(ctx context.Context, v graph.View, from, to string, q graph.PathQuery) (*graph.Path, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
@@ -108,13 +108,13 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, q graph.PathQ
 			return nil, graph.NotFoundf("node %q does not exist", id)
 		}
 	}
-	params := readParams(ctx, map[string]any{"from": from, "to": to}, map[string]any{"types": typeParams(q.Types)})
+	params := readParams(v, map[string]any{"from": from, "to": to}, map[string]any{"types": typeParams(q.Types)})
 	type answer struct {
 		hasFrom, hasTo bool
 		path           *graph.Path
 	}
 	a, err := readTx(ctx, s, "shortest path", func(tx runner) (answer, error) {
-		recs, _, err := run(ctx, tx, cypherShortestPath[q.MaxDepth].For(ctx), params)
+		recs, _, err := run(ctx, tx, cypherShortestPath[q.MaxDepth].For(v), params)
 		if err != nil {
 			return answer{}, err
 		}

@@ -16,8 +16,8 @@ import (
 // once (docs/reliability.md §4). WarmWrites has Neo4j plan the store's write
 // statements before any client asks: it runs the real write methods
 // (CreateNode, UpdateNode, CreateEdge, DeleteEdge, Apply, DeleteNode with
-// and without cascade) on throwaway ids inside one transaction that is
-// always rolled back, so nothing is ever written.
+// and without cascade) on throwaway ids, all in one transaction (a writer
+// holding it) that is always rolled back, so nothing is ever written.
 
 // errWarmRollback is what the warm-up's transaction function returns so
 // that the driver rolls the transaction back. It is not retryable (not a
@@ -32,15 +32,6 @@ type WarmReport struct {
 	// transaction function ran (1: the driver did not retry).
 	Statements, Attempts int
 	Took                 time.Duration
-}
-
-type ambientKey struct{}
-
-// ambientTx returns the transaction writeTx must run in instead of its own
-// (set only by WarmWrites), or nil.
-func ambientTx(ctx context.Context) runner {
-	tx, _ := ctx.Value(ambientKey{}).(runner)
-	return tx
 }
 
 // WarmWrites runs the store's write statements once, on throwaway ids, in
@@ -68,34 +59,34 @@ func (s *Store) WarmWrites(ctx context.Context) (WarmReport, error) {
 	mctx := graph.ContextWithMeter(ctx, meter)
 	_, err := writeTx(mctx, s, "warm up writes", func(tx runner) (struct{}, error) {
 		rep.Attempts++
-		w := context.WithValue(mctx, ambientKey{}, tx)
+		w := writer{s: s, tx: tx} // every write in this transaction
 		name := "预热 renamed"
 		steps := []struct {
 			name string
 			do   func() error
 		}{
-			{"create node", func() error { _, err := s.CreateNode(w, node(a)); return err }},
-			{"create node", func() error { _, err := s.CreateNode(w, node(b)); return err }},
-			{"update node", func() error { _, err := s.UpdateNode(w, a, graph.NodeUpdate{Name: &name}); return err }},
+			{"create node", func() error { _, err := w.createNode(mctx, node(a)); return err }},
+			{"create node", func() error { _, err := w.createNode(mctx, node(b)); return err }},
+			{"update node", func() error { _, err := w.updateNode(mctx, a, graph.NodeUpdate{Name: &name}); return err }},
 			{"create edge", func() error {
-				_, err := s.CreateEdge(w, edge(eSub, b, a, graph.RelSubOrganisationOf, nil))
+				_, err := w.createEdge(mctx, edge(eSub, b, a, graph.RelSubOrganisationOf, nil))
 				return err
 			}},
 			{"create edge", func() error {
-				_, err := s.CreateEdge(w, edge(eAdj, a, b, graph.RelAdjacentTo, map[string]any{"note": "warm-up"}))
+				_, err := w.createEdge(mctx, edge(eAdj, a, b, graph.RelAdjacentTo, map[string]any{"note": "warm-up"}))
 				return err
 			}},
-			{"delete edge", func() error { return s.DeleteEdge(w, eAdj) }},
+			{"delete edge", func() error { return w.deleteEdge(mctx, eAdj) }},
 			{"apply upserts", func() error {
-				_, err := s.Apply(w, graph.Batch{Nodes: []graph.Node{node(c), node(b)}, Edges: []graph.Edge{
+				_, err := w.apply(mctx, graph.Batch{Nodes: []graph.Node{node(c), node(b)}, Edges: []graph.Edge{
 					edge(eAC, a, c, graph.RelAdjacentTo, nil), edge(eCA, c, a, graph.RelAdjacentTo, map[string]any{"note": "warm-up"})}})
 				return err
 			}},
 			{"apply deletions", func() error {
-				_, err := s.Apply(w, graph.Batch{DeleteEdges: []string{eAC, eCA}, DeleteNodes: []string{c}})
+				_, err := w.apply(mctx, graph.Batch{DeleteEdges: []string{eAC, eCA}, DeleteNodes: []string{c}})
 				return err
 			}},
-			{"delete node", func() error { _, err := s.DeleteNode(w, a, true); return err }},
+			{"delete node", func() error { _, err := w.deleteNode(mctx, a, true); return err }},
 		}
 		for _, st := range steps {
 			if err := st.do(); err != nil {

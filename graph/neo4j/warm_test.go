@@ -20,7 +20,7 @@ func TestWarmWrites(t *testing.T) {
 	mustApply(t, s, seed.Yuelin())
 	snapshot := func() ([]byte, graph.Counts) {
 		t.Helper()
-		snap, err := s.Snapshot(ctx)
+		snap, err := s.Snapshot(ctx, graph.View{})
 		if err != nil {
 			t.Fatalf("Snapshot() = %v", err)
 		}
@@ -28,7 +28,7 @@ func TestWarmWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := s.Counts(ctx)
+		c, err := s.Counts(ctx, graph.View{})
 		if err != nil {
 			t.Fatalf("Counts() = %v", err)
 		}
@@ -47,7 +47,7 @@ func TestWarmWrites(t *testing.T) {
 		if rep.Statements < 12 {
 			t.Errorf("round %d: %d statements sent, want every write statement (≥ 12)", round, rep.Statements)
 		}
-		nodes, err := s.Nodes(ctx, rep.IDs)
+		nodes, err := s.Nodes(ctx, graph.View{}, rep.IDs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestWarmWrites(t *testing.T) {
 			}
 		}
 		for _, id := range rep.IDs {
-			if e, err := s.Edge(ctx, id); err == nil && e != nil {
+			if e, err := s.Edge(ctx, graph.View{}, id); err == nil && e != nil {
 				t.Errorf("warm-up edge %s exists afterwards", id)
 			}
 		}

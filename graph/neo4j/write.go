@@ -11,6 +11,11 @@ import (
 // CreateNode stores a new node: Prepare, Validate, then one CREATE. Returns
 // ErrInvalid, ErrConflict when the id is taken.
 func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node, error) {
+	return writer{s: s}.createNode(ctx, in)
+}
+
+// createNode is CreateNode, in w's transaction.
+func (w writer) createNode(ctx context.Context, in graph.NodeInput) (*graph.Node, error) {
 	n := in.Clone()
 	n.Prepare()
 	if err := n.Validate(); err != nil {
@@ -21,7 +26,7 @@ func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 		return nil, err
 	}
 	params := map[string]any{"label": string(n.Label), "props": props}
-	out, err := writeTx(ctx, s, "create node", func(tx runner) (*graph.Node, error) {
+	out, err := inWrite(ctx, w, "create node", func(tx runner) (*graph.Node, error) {
 		if err := checkNodeSources(ctx, tx, n); err != nil {
 			return nil, err
 		}
@@ -41,10 +46,15 @@ func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 // writes the whole node back, in one transaction of two statements. Label
 // and id never change. Returns ErrNotFound, ErrInvalid.
 func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (*graph.Node, error) {
+	return writer{s: s}.updateNode(ctx, id, u)
+}
+
+// updateNode is UpdateNode, in w's transaction.
+func (w writer) updateNode(ctx context.Context, id string, u graph.NodeUpdate) (*graph.Node, error) {
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	return writeTx(ctx, s, "update node", func(tx runner) (*graph.Node, error) {
+	return inWrite(ctx, w, "update node", func(tx runner) (*graph.Node, error) {
 		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -86,10 +96,15 @@ func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (
 // sorted. Returns ErrNotFound, ErrConflict when the node has children and
 // cascade is not set.
 func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]string, error) {
+	return writer{s: s}.deleteNode(ctx, id, cascade)
+}
+
+// deleteNode is DeleteNode, in w's transaction.
+func (w writer) deleteNode(ctx context.Context, id string, cascade bool) ([]string, error) {
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	return writeTx(ctx, s, "delete node", func(tx runner) ([]string, error) {
+	return inWrite(ctx, w, "delete node", func(tx runner) ([]string, error) {
 		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
@@ -131,13 +146,18 @@ func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]stri
 // a check of both ends and of the id, and the CREATE. Returns ErrInvalid,
 // ErrNotFound for a missing end, ErrConflict when the id is taken.
 func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, error) {
+	return writer{s: s}.createEdge(ctx, in)
+}
+
+// createEdge is CreateEdge, in w's transaction.
+func (w writer) createEdge(ctx context.Context, in graph.Edge) (*graph.Edge, error) {
 	e := in.Clone()
 	e.Prepare()
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
 	params := map[string]any{"id": e.ID, "from": e.From, "to": e.To, "type": string(e.Type), "props": edgeProps(e)}
-	out, err := writeTx(ctx, s, "create edge", func(tx runner) (*graph.Edge, error) {
+	out, err := inWrite(ctx, w, "create edge", func(tx runner) (*graph.Edge, error) {
 		recs, _, err := run(ctx, tx, cypherEdgeCheck, params)
 		if err != nil {
 			return nil, err
@@ -179,10 +199,15 @@ func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, err
 
 // DeleteEdge removes an edge in one statement. Returns ErrNotFound.
 func (s *Store) DeleteEdge(ctx context.Context, id string) error {
+	return writer{s: s}.deleteEdge(ctx, id)
+}
+
+// deleteEdge is DeleteEdge, in w's transaction.
+func (w writer) deleteEdge(ctx context.Context, id string) error {
 	if graph.ValidateID("id", id) != nil {
 		return graph.NotFoundf("edge %q does not exist", id)
 	}
-	_, err := writeTx(ctx, s, "delete edge", func(tx runner) (struct{}, error) {
+	_, err := inWrite(ctx, w, "delete edge", func(tx runner) (struct{}, error) {
 		_, sum, err := run(ctx, tx, cypherDeleteEdge, map[string]any{"id": id})
 		if err != nil {
 			return struct{}{}, err
@@ -235,4 +260,26 @@ func idTaken(what, id string, cause error) error {
 	e.Field = "id"
 	e.Err = cause
 	return e
+}
+
+// A writer runs the store's write methods: each in a managed transaction of
+// its own (tx nil, what the Store methods do), or all in one transaction
+// the caller holds (tx), as WarmWrites does to roll them all back.
+type writer struct {
+	s  *Store
+	tx runner
+}
+
+// inWrite runs work in w's transaction, or in a write transaction of its
+// own (writeTx) when w has none, and maps its error.
+func inWrite[T any](ctx context.Context, w writer, op string, work func(tx runner) (T, error)) (T, error) {
+	if w.tx == nil {
+		return writeTx(ctx, w.s, op, work)
+	}
+	v, err := work(w.tx)
+	if err != nil {
+		var zero T
+		return zero, mapErr(op, err)
+	}
+	return v, nil
 }

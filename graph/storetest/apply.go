@@ -50,16 +50,16 @@ var applyTests = []test{
 		if c := counts(t, s); c != (graph.Counts{Nodes: 3, Edges: 3}) {
 			t.Errorf("Counts = %+v; want 3, 3", c)
 		}
-		got, err := s.Node(bg, "alliance:a")
+		got, err := s.Node(bg, graph.View{}, "alliance:a")
 		noErr(t, "Node", err)
 		want := alliance
 		want.Kind, want.Provenance.Source = "REGIONAL_ALLIANCE", graph.SourceUser
 		wantNode(t, "Node(alliance)", got, &want)
-		e, err := s.Edge(bg, graph.EdgeID(graph.RelMemberOf, "org:a", "alliance:a"))
+		e, err := s.Edge(bg, graph.View{}, graph.EdgeID(graph.RelMemberOf, "org:a", "alliance:a"))
 		noErr(t, "Edge", err)
 		wantEdge(t, "Edge", e, &graph.Edge{ID: graph.EdgeID(graph.RelMemberOf, "org:a", "alliance:a"), Type: graph.RelMemberOf,
 			From: "org:a", To: "alliance:a", Attrs: map[string]any{graph.AttrRole: "lead"}, Provenance: graph.Provenance{Source: graph.SourceUser}})
-		_, err = s.Edge(bg, "m:b")
+		_, err = s.Edge(bg, graph.View{}, "m:b")
 		noErr(t, "Edge(m:b)", err)
 		// A later batch joins stored nodes to new ones.
 		res, err = s.Apply(bg, graph.Batch{Nodes: []graph.Node{org("org:c", "丙村")},
@@ -83,21 +83,21 @@ var applyTests = []test{
 		})
 		noErr(t, "Apply", err)
 		wantResult(t, "Apply", res, graph.ApplyResult{NodesCreated: 1, NodesUpdated: 1, EdgesCreated: 1, EdgesUpdated: 2})
-		got, err := s.Node(bg, f.ShuQian)
+		got, err := s.Node(bg, graph.View{}, f.ShuQian)
 		noErr(t, "Node", err)
 		want := shuqian
 		want.Attrs = map[string]any{graph.AttrPartyMembers: int64(50)}
 		wantNode(t, "Node after upsert", got, &want)
-		e, err := s.Edge(bg, f.Mentors)
+		e, err := s.Edge(bg, graph.View{}, f.Mentors)
 		noErr(t, "Edge", err)
 		mentors.ID = f.Mentors
 		wantEdge(t, "Edge after upsert", e, &mentors)
-		x, err := s.Edge(bg, "adj:x")
+		x, err := s.Edge(bg, graph.View{}, "adj:x")
 		noErr(t, "Edge(adj:x)", err)
 		if x.To != f.Community {
 			t.Errorf("Edge(adj:x).To = %s; want %s", x.To, f.Community)
 		}
-		rs, err := s.Related(bg, []string{f.ShuQian, f.ShengDun, f.Community}, graph.RelQuery{})
+		rs, err := s.Related(bg, graph.View{}, []string{f.ShuQian, f.ShengDun, f.Community}, graph.RelQuery{})
 		noErr(t, "Related", err)
 		wantRels(t, "Related(ShuQian)", rs[f.ShuQian], []rel{
 			{"ADJACENT_TO", "org:new", graph.EdgeID(graph.RelAdjacentTo, f.ShuQian, "org:new")},

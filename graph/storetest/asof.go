@@ -59,20 +59,20 @@ var asOfTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.date, func(t *testing.T) {
-				ctx := graph.WithAsOf(bg, tc.date)
-				snap, err := s.Snapshot(ctx)
+				v := graph.View{AsOf: tc.date}
+				snap, err := s.Snapshot(bg, v)
 				noErr(t, "Snapshot", err)
 				wantIDs(t, "Snapshot nodes", nodeIDs(snap.Nodes), tc.nodes)
 				wantIDs(t, "Snapshot edges", edgeIDs(snap.Edges), tc.edges)
-				c, err := s.Counts(ctx)
+				c, err := s.Counts(bg, v)
 				noErr(t, "Counts", err)
 				if c != (graph.Counts{Nodes: len(tc.nodes), Edges: len(tc.edges)}) {
 					t.Errorf("Counts = %+v; want %d nodes, %d edges", c, len(tc.nodes), len(tc.edges))
 				}
-				es, err := s.Edges(ctx, graph.EdgeFilter{})
+				es, err := s.Edges(bg, v, graph.EdgeFilter{})
 				noErr(t, "Edges", err)
 				wantIDs(t, "Edges", edgeIDs(es), tc.edges)
-				p, err := s.FindNodes(ctx, graph.NodeFilter{}, graph.PageArgs{First: 50})
+				p, err := s.FindNodes(bg, v, graph.NodeFilter{}, graph.PageArgs{First: 50})
 				noErr(t, "FindNodes", err)
 				wantIDs(t, "FindNodes", nodeIDs(p.Nodes), tc.nodes)
 				if p.TotalCount != len(tc.nodes) {
@@ -80,58 +80,58 @@ var asOfTests = []test{
 				}
 			})
 		}
-		// Without a date, or with WithoutAsOf, everything shows.
+		// Without a date everything shows.
 		all := snapshot(t, s)
 		if len(all.Nodes) != len(f.Nodes)+2 || len(all.Edges) != len(f.Edges)+3 {
 			t.Errorf("Snapshot = %d nodes, %d edges; want everything", len(all.Nodes), len(all.Edges))
 		}
-		snap, err := s.Snapshot(graph.WithoutAsOf(graph.WithAsOf(bg, "2005-06-01")))
-		noErr(t, "Snapshot(WithoutAsOf)", err)
-		if len(snap.Nodes) != len(all.Nodes) || len(snap.Edges) != len(all.Edges) {
-			t.Errorf("Snapshot(WithoutAsOf) = %d nodes, %d edges; want everything", len(snap.Nodes), len(snap.Edges))
+		c, err := s.Counts(bg, graph.View{})
+		noErr(t, "Counts", err)
+		if c.Nodes != len(all.Nodes) || c.Edges != len(all.Edges) {
+			t.Errorf("Counts(View{}) = %+v; want %d nodes, %d edges", c, len(all.Nodes), len(all.Edges))
 		}
 	}},
 	{"Reads", func(t *testing.T, s graph.Store) {
 		f := asOfFixture(t, s)
-		early, late := graph.WithAsOf(bg, "2005-06-01"), graph.WithAsOf(bg, "2022-01-01")
+		early, late := graph.View{AsOf: "2005-06-01"}, graph.View{AsOf: "2022-01-01"}
 
-		_, err := s.Node(early, f.Town)
+		_, err := s.Node(bg, early, f.Town)
 		wantErr(t, "Node(Town) in 2005", err, graph.ErrNotFound)
-		_, err = s.Node(late, f.Old)
+		_, err = s.Node(bg, late, f.Old)
 		wantErr(t, "Node(old) in 2022", err, graph.ErrNotFound)
-		_, err = s.Node(early, f.Old)
+		_, err = s.Node(bg, early, f.Old)
 		noErr(t, "Node(old) in 2005", err)
-		ns, err := s.Nodes(early, []string{f.Old, f.New, f.Town, f.Street})
+		ns, err := s.Nodes(bg, early, []string{f.Old, f.New, f.Town, f.Street})
 		noErr(t, "Nodes", err)
 		wantIDs(t, "Nodes in 2005", nodeIDs(ns), []string{f.Old, "<nil>", "<nil>", f.Street})
 
-		_, err = s.Edge(late, f.Adj)
+		_, err = s.Edge(bg, late, f.Adj)
 		wantErr(t, "Edge(ended) in 2022", err, graph.ErrNotFound)
-		_, err = s.Edge(early, f.Post)
+		_, err = s.Edge(bg, early, f.Post)
 		wantErr(t, "Edge(to a node not yet there) in 2005", err, graph.ErrNotFound)
-		_, err = s.Edge(early, f.Adj)
+		_, err = s.Edge(bg, early, f.Adj)
 		noErr(t, "Edge in 2005", err)
 
-		p, err := s.FindNodes(early, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 50})
+		p, err := s.FindNodes(bg, early, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 50})
 		noErr(t, "FindNodes", err)
 		wantIDs(t, "members in 2005", nodeIDs(p.Nodes), nil)
-		p, err = s.FindNodes(late, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 50})
+		p, err = s.FindNodes(bg, late, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 50})
 		noErr(t, "FindNodes", err)
 		wantIDs(t, "members in 2022", nodeIDs(p.Nodes), sorted(f.ShuQian, f.ShuHou, f.ShengDun, f.Community, f.New))
-		p, err = s.FindNodes(graph.WithAsOf(bg, "2020-06-01"), graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 2})
+		p, err = s.FindNodes(bg, graph.View{AsOf: "2020-06-01"}, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 2})
 		noErr(t, "FindNodes", err)
 		if p.TotalCount != 4 {
 			t.Errorf("members in mid-2020: TotalCount = %d; want 4", p.TotalCount)
 		}
 
-		found, err := s.Search(early, "村", 20)
+		found, err := s.Search(bg, early, "村", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(村) in 2005", nodeIDs(found), []string{f.Old, f.ShengDun, f.ShuHou, f.ShuQian})
-		found, err = s.Search(late, "村", 20)
+		found, err = s.Search(bg, late, "村", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(村) in 2022", nodeIDs(found), []string{f.New, f.ShengDun, f.ShuHou, f.ShuQian})
 
-		rs, err := s.Related(early, []string{f.ShuHou, f.Town, f.New}, graph.RelQuery{})
+		rs, err := s.Related(bg, early, []string{f.ShuHou, f.Town, f.New}, graph.RelQuery{})
 		noErr(t, "Related", err)
 		wantRels(t, "Related(ShuHou) in 2005", rs[f.ShuHou], []rel{
 			{"ADJACENT_TO", f.Old, f.OldAdj},
@@ -140,13 +140,13 @@ var asOfTests = []test{
 		if _, ok := rs[f.Town]; ok {
 			t.Errorf("Related in 2005 has an entry for Town, which is not there yet")
 		}
-		rs, err = s.Related(late, []string{f.Alliance}, graph.RelQuery{Dir: graph.In})
+		rs, err = s.Related(bg, late, []string{f.Alliance}, graph.RelQuery{Dir: graph.In})
 		noErr(t, "Related", err)
 		if n := len(rs[f.Alliance]); n != 5 {
 			t.Errorf("Related(Alliance, In) in 2022 = %d edges; want 5", n)
 		}
 
-		anc, err := s.Ancestors(early, []string{f.Makerspace, f.TwoNew, f.Town})
+		anc, err := s.Ancestors(bg, early, []string{f.Makerspace, f.TwoNew, f.Town})
 		noErr(t, "Ancestors", err)
 		wantIDs(t, "Ancestors(Makerspace) in 2005", nodeIDs(anc[f.Makerspace]), nil)
 		wantIDs(t, "Ancestors(TwoNew) in 2005", nodeIDs(anc[f.TwoNew]), []string{f.Street})
@@ -154,38 +154,40 @@ var asOfTests = []test{
 			t.Errorf("Ancestors in 2005 has an entry for Town")
 		}
 
-		_, err = s.Neighbourhood(early, f.Town, graph.NeighbourhoodQuery{Depth: 1, Limit: 10})
+		_, err = s.Neighbourhood(bg, early, f.Town, graph.NeighbourhoodQuery{Depth: 1, Limit: 10})
 		wantErr(t, "Neighbourhood(Town) in 2005", err, graph.ErrNotFound)
-		sg, err := s.Neighbourhood(early, f.ShuHou, graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
+		sg, err := s.Neighbourhood(bg, early, f.ShuHou, graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
 		noErr(t, "Neighbourhood", err)
 		wantIDs(t, "Neighbourhood(ShuHou) in 2005", nodeIDs(sg.Nodes), []string{f.ShuHou, f.Old, f.ShengDun})
 		wantIDs(t, "Neighbourhood(ShuHou) edges in 2005", edgeIDs(sg.Edges), sorted(f.OldAdj, f.Adj))
 
-		_, err = s.Subtree(early, f.Town, 2)
+		_, err = s.Subtree(bg, early, f.Town, 2)
 		wantErr(t, "Subtree(Town) in 2005", err, graph.ErrNotFound)
-		sg, err = s.Subtree(early, f.Street, 3)
+		sg, err = s.Subtree(bg, early, f.Street, 3)
 		noErr(t, "Subtree", err)
 		wantIDs(t, "Subtree(Street) in 2005", nodeIDs(sg.Nodes), []string{f.Street, f.TwoNew})
 		if sg.Truncated {
 			t.Errorf("Subtree(Street, 3) in 2005 is Truncated; nothing lies deeper that year")
 		}
 
-		_, err = s.ShortestPath(early, f.Town, f.Street, pathQ(4))
+		_, err = s.ShortestPath(bg, early, f.Town, f.Street, pathQ(4))
 		wantErr(t, "ShortestPath(from a node not yet there)", err, graph.ErrNotFound)
-		path, err := s.ShortestPath(early, f.ShuQian, f.ShengDun, pathQ(4))
+		path, err := s.ShortestPath(bg, early, f.ShuQian, f.ShengDun, pathQ(4))
 		if err != nil || path != nil {
 			t.Errorf("ShortestPath(ShuQian, ShengDun) in 2005 = %v, %v; want nil, nil (no pairing, no alliance yet)", path, err)
 		}
-		path, err = s.ShortestPath(early, f.ShuHou, f.ShengDun, pathQ(4))
+		path, err = s.ShortestPath(bg, early, f.ShuHou, f.ShengDun, pathQ(4))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(ShuHou, ShengDun) in 2005", path, f.ShuHou, f.ShengDun, []string{f.ShuHou, f.ShengDun}, []string{f.Adj})
-		path, err = s.ShortestPath(late, f.ShuHou, f.ShengDun, pathQ(4))
+		path, err = s.ShortestPath(bg, late, f.ShuHou, f.ShengDun, pathQ(4))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(ShuHou, ShengDun) in 2022", path, f.ShuHou, f.ShengDun, []string{f.ShuHou, f.Alliance, f.ShengDun}, nil)
 	}},
 	{"WritesIgnoreIt", func(t *testing.T, s graph.Store) {
 		f := asOfFixture(t, s)
-		early := graph.WithAsOf(bg, "2005-06-01")
+		// Writes take no view: they check and change what is stored, so
+		// ids of nodes and edges not valid yet are taken, and so on.
+		early := bg
 		_, err := s.CreateNode(early, org(f.New, "又一新村"))
 		wantErr(t, "CreateNode(id of a node not yet there)", err, graph.ErrConflict)
 		got, err := s.UpdateNode(early, f.New, graph.NodeUpdate{NameEn: ptr("New Village")})

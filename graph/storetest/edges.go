@@ -18,7 +18,7 @@ var createEdgeTests = []test{
 		want.ID = graph.EdgeID(graph.RelAdjacentTo, f.ShuQian, f.ShuHou)
 		want.Attrs = map[string]any{"km": 1.5, "roads": int64(2), "paved": true}
 		wantEdge(t, "CreateEdge", got, &want)
-		stored, err := s.Edge(bg, want.ID)
+		stored, err := s.Edge(bg, graph.View{}, want.ID)
 		noErr(t, "Edge", err)
 		wantEdge(t, "Edge after CreateEdge", stored, &want)
 		if c := counts(t, s); c.Edges != len(f.Edges)+1 {
@@ -32,7 +32,7 @@ var createEdgeTests = []test{
 		want := &graph.Edge{ID: "adj:1", Type: graph.RelAdjacentTo, From: f.ShuHou, To: f.ShuQian,
 			Provenance: graph.Provenance{Source: graph.SourceUser}}
 		wantEdge(t, "CreateEdge", got, want)
-		stored, err := s.Edge(bg, "adj:1")
+		stored, err := s.Edge(bg, graph.View{}, "adj:1")
 		noErr(t, "Edge", err)
 		wantEdge(t, "Edge", stored, want)
 		// A second edge of the same type between the same nodes, under
@@ -114,18 +114,18 @@ var createEdgeTests = []test{
 var edgeTests = []test{
 	{"ErrNotFound", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		got, err := s.Edge(bg, "MENTORS:nowhere->nowhere")
+		got, err := s.Edge(bg, graph.View{}, "MENTORS:nowhere->nowhere")
 		wantErr(t, "Edge(missing)", err, graph.ErrNotFound)
 		if got != nil {
 			t.Errorf("Edge returned %+v with an error", got)
 		}
 		// A node id is not an edge id.
-		_, err = s.Edge(bg, f.Town)
+		_, err = s.Edge(bg, graph.View{}, f.Town)
 		wantErr(t, "Edge(node id)", err, graph.ErrNotFound)
 	}},
 	{"Edges", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		all, err := s.Edges(bg, graph.EdgeFilter{})
+		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{})
 		noErr(t, "Edges", err)
 		wantIDs(t, "Edges({})", edgeIDs(all), f.Edges)
 		snap := snapshot(t, s)
@@ -150,14 +150,14 @@ var edgeTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.Edges(bg, tc.f)
+				got, err := s.Edges(bg, graph.View{}, tc.f)
 				noErr(t, "Edges", err)
 				wantIDs(t, "Edges", edgeIDs(got), tc.want)
 			})
 		}
-		_, err = s.Edges(bg, graph.EdgeFilter{Types: []graph.RelType{"LIKES"}})
+		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{"LIKES"}})
 		wantErr(t, "Edges(unknown type)", err, graph.ErrInvalid)
-		_, err = s.Edges(bg, graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}})
+		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}})
 		wantErr(t, "Edges(unknown source)", err, graph.ErrInvalid)
 	}},
 }
@@ -166,9 +166,9 @@ var deleteEdgeTests = []test{
 	{"OK", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
 		noErr(t, "DeleteEdge", s.DeleteEdge(bg, f.Mentors))
-		_, err := s.Edge(bg, f.Mentors)
+		_, err := s.Edge(bg, graph.View{}, f.Mentors)
 		wantErr(t, "Edge after DeleteEdge", err, graph.ErrNotFound)
-		rel, err := s.Related(bg, []string{f.ShuQian, f.ShengDun}, graph.RelQuery{Types: []graph.RelType{graph.RelMentors}})
+		rel, err := s.Related(bg, graph.View{}, []string{f.ShuQian, f.ShengDun}, graph.RelQuery{Types: []graph.RelType{graph.RelMentors}})
 		noErr(t, "Related", err)
 		if len(rel[f.ShuQian])+len(rel[f.ShengDun]) != 0 {
 			t.Errorf("Related still shows the deleted edge: %v", rel)
@@ -246,18 +246,18 @@ var relatedTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.Related(bg, []string{f.Town}, tc.q)
+				got, err := s.Related(bg, graph.View{}, []string{f.Town}, tc.q)
 				noErr(t, "Related", err)
 				wantRels(t, "Related(Town)", got[f.Town], tc.want)
 			})
 		}
 		// The other node and the edge are whole values.
-		got, err := s.Related(bg, []string{f.Town}, graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}})
+		got, err := s.Related(bg, graph.View{}, []string{f.Town}, graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}})
 		noErr(t, "Related", err)
 		if rs := got[f.Town]; len(rs) == 1 {
-			p, _ := s.Node(bg, f.Person)
+			p, _ := s.Node(bg, graph.View{}, f.Person)
 			wantNode(t, "Related node", rs[0].Node, p)
-			e, _ := s.Edge(bg, f.Post)
+			e, _ := s.Edge(bg, graph.View{}, f.Post)
 			wantEdge(t, "Related edge", rs[0].Edge, e)
 		}
 	}},
@@ -269,7 +269,7 @@ var relatedTests = []test{
 		edges(t, s, graph.RelSubOrganisationOf, "org:m", "org:a")
 		edges(t, s, graph.RelAdjacentTo, "org:m", "org:z", "org:z", "org:m", "org:b", "org:m")
 		MustCreateEdge(t, s, graph.Edge{ID: "adj:0", Type: graph.RelAdjacentTo, From: "org:m", To: "org:z"})
-		got, err := s.Related(bg, []string{"org:m"}, graph.RelQuery{})
+		got, err := s.Related(bg, graph.View{}, []string{"org:m"}, graph.RelQuery{})
 		noErr(t, "Related", err)
 		wantRels(t, "Related(m)", got["org:m"], []rel{
 			{"ADJACENT_TO", "org:b", "ADJACENT_TO:org:b->org:m"},
@@ -281,7 +281,7 @@ var relatedTests = []test{
 	}},
 	{"ManyIDs", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		got, err := s.Related(bg, []string{f.ShuQian, "org:missing", f.Alliance, f.ShuQian, f.Community}, graph.RelQuery{Dir: graph.Out})
+		got, err := s.Related(bg, graph.View{}, []string{f.ShuQian, "org:missing", f.Alliance, f.ShuQian, f.Community}, graph.RelQuery{Dir: graph.Out})
 		noErr(t, "Related", err)
 		if _, ok := got["org:missing"]; ok {
 			t.Errorf("Related has an entry for a missing id: %v", got["org:missing"])
@@ -299,14 +299,14 @@ var relatedTests = []test{
 				t.Errorf("Related has an entry for %q, which was not asked", k)
 			}
 		}
-		in, err := s.Related(bg, []string{f.Alliance}, graph.RelQuery{Dir: graph.In})
+		in, err := s.Related(bg, graph.View{}, []string{f.Alliance}, graph.RelQuery{Dir: graph.In})
 		noErr(t, "Related", err)
 		var others []string
 		for _, r := range in[f.Alliance] {
 			others = append(others, r.Node.ID)
 		}
 		wantIDs(t, "Related(Alliance, In) nodes", others, sorted(f.ShuQian, f.ShuHou, f.ShengDun, f.Community))
-		none, err := s.Related(bg, nil, graph.RelQuery{})
+		none, err := s.Related(bg, graph.View{}, nil, graph.RelQuery{})
 		noErr(t, "Related(nil)", err)
 		if len(none) != 0 {
 			t.Errorf("Related(nil) = %v; want empty", none)
@@ -314,9 +314,9 @@ var relatedTests = []test{
 	}},
 	{"ErrInvalid", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		_, err := s.Related(bg, []string{f.Town}, graph.RelQuery{Types: []graph.RelType{"LIKES"}})
+		_, err := s.Related(bg, graph.View{}, []string{f.Town}, graph.RelQuery{Types: []graph.RelType{"LIKES"}})
 		wantErr(t, "Related(unknown type)", err, graph.ErrInvalid)
-		_, err = s.Related(bg, []string{f.Town}, graph.RelQuery{Dir: "SIDEWAYS"})
+		_, err = s.Related(bg, graph.View{}, []string{f.Town}, graph.RelQuery{Dir: "SIDEWAYS"})
 		wantErr(t, "Related(unknown direction)", err, graph.ErrInvalid)
 	}},
 }
@@ -324,7 +324,7 @@ var relatedTests = []test{
 var ancestorsTests = []test{
 	{"Chain", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		got, err := s.Ancestors(bg, []string{f.Makerspace, f.Town, f.Street, "org:missing", f.ShuQian})
+		got, err := s.Ancestors(bg, graph.View{}, []string{f.Makerspace, f.Town, f.Street, "org:missing", f.ShuQian})
 		noErr(t, "Ancestors", err)
 		wantIDs(t, "Ancestors(Makerspace)", nodeIDs(got[f.Makerspace]), []string{f.Town, f.TwoNew, f.Street})
 		wantIDs(t, "Ancestors(Town)", nodeIDs(got[f.Town]), []string{f.TwoNew, f.Street})
@@ -335,7 +335,7 @@ var ancestorsTests = []test{
 			t.Errorf("Ancestors has an entry for a missing id")
 		}
 		if a := got[f.Makerspace]; len(a) == 3 {
-			n, _ := s.Node(bg, f.TwoNew)
+			n, _ := s.Node(bg, graph.View{}, f.TwoNew)
 			wantNode(t, "Ancestors node", a[1], n)
 		}
 	}},
@@ -348,7 +348,7 @@ var ancestorsTests = []test{
 			"o:d", "o:c", "o:d", "o:b", "o:b", "o:a", "o:c", "o:a", "o:c", "o:x",
 			"o:e", "o:z", "o:z", "o:a", "o:e", "o:a",
 			"o:y", "o:q", "o:q", "o:p")
-		got, err := s.Ancestors(bg, []string{"o:d", "o:e", "o:y", "o:a"})
+		got, err := s.Ancestors(bg, graph.View{}, []string{"o:d", "o:e", "o:y", "o:a"})
 		noErr(t, "Ancestors", err)
 		wantIDs(t, "Ancestors(d)", nodeIDs(got["o:d"]), []string{"o:b", "o:c", "o:a", "o:x"})
 		wantIDs(t, "Ancestors(e)", nodeIDs(got["o:e"]), []string{"o:a", "o:z"})

@@ -1,14 +1,13 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/orgnet/orgnet/graph"
 )
 
-// leanTests: a read made graph.WithLean answers with the same nodes and
+// leanTests: a read with a lean View answers with the same nodes and
 // edges, in the same order, whose core fields (graph.LeanNode, LeanEdge)
 // equal those of the full read; what lies outside the core may be missing.
 // Snapshot, Counts and writes ignore the hint.
@@ -16,11 +15,9 @@ var leanTests = []test{
 	{"ReadsKeepTheCore", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
 		for _, asOf := range []string{"", "2016-08-01", graph.Today()} {
-			full := bg
-			if asOf != "" {
-				full = graph.WithAsOf(bg, asOf)
-			}
-			lean := graph.WithLean(full)
+			full := graph.View{AsOf: asOf}
+			lean := full
+			lean.Lean = true
 			for _, r := range leanReads(f) {
 				got, errL := r.read(lean, s)
 				want, errF := r.read(full, s)
@@ -36,8 +33,7 @@ var leanTests = []test{
 	}},
 	{"SnapshotAndWritesAreWhole", func(t *testing.T, s graph.Store) {
 		Fixture(t, s)
-		lean := graph.WithLean(bg)
-		got, err := s.Snapshot(lean)
+		got, err := s.Snapshot(bg, graph.View{Lean: true})
 		noErr(t, "Snapshot(lean)", err)
 		want := snapshot(t, s)
 		if g, w := asJSON(t, got), asJSON(t, want); g != w {
@@ -46,19 +42,19 @@ var leanTests = []test{
 		in := graph.NodeInput{ID: "org:lean-new", Label: graph.LabelOrganisation, Kind: "VILLAGE", Name: "新村",
 			Attrs:      map[string]any{graph.AttrPopulation: int64(10)},
 			Provenance: graph.Provenance{Source: graph.SourceUser, Quote: "typed in", Ref: "test"}}
-		n, err := s.CreateNode(lean, in)
-		noErr(t, "CreateNode(lean)", err)
-		wantNode(t, "CreateNode(lean)", n, &in)
-		got2, err := s.Node(bg, in.ID)
+		n, err := s.CreateNode(bg, in)
+		noErr(t, "CreateNode", err)
+		wantNode(t, "CreateNode", n, &in)
+		got2, err := s.Node(bg, graph.View{}, in.ID)
 		noErr(t, "Node", err)
-		wantNode(t, "Node after CreateNode(lean)", got2, &in)
+		wantNode(t, "Node after CreateNode", got2, &in)
 	}},
 }
 
 // A leanRead is one read method called with fixed arguments on the fixture.
 type leanRead struct {
 	name string
-	read func(ctx context.Context, s graph.Store) (any, error)
+	read func(v graph.View, s graph.Store) (any, error)
 }
 
 func leanReads(f FixtureIDs) []leanRead {
@@ -69,39 +65,41 @@ func leanReads(f FixtureIDs) []leanRead {
 	)
 	all := []string{f.Street, f.Town, f.Alliance, f.ShuQian, f.ShengDun, f.Person, "org:missing"}
 	return []leanRead{
-		{"Node", func(ctx context.Context, s graph.Store) (any, error) { return s.Node(ctx, f.ShuQian) }},
-		{"NodeAlliance", func(ctx context.Context, s graph.Store) (any, error) { return s.Node(ctx, f.Alliance) }},
-		{"Nodes", func(ctx context.Context, s graph.Store) (any, error) { return s.Nodes(ctx, all) }},
-		{"FindNodes", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.FindNodes(ctx, graph.NodeFilter{}, graph.PageArgs{First: 5})
+		{"Node", func(v graph.View, s graph.Store) (any, error) { return s.Node(bg, v, f.ShuQian) }},
+		{"NodeAlliance", func(v graph.View, s graph.Store) (any, error) { return s.Node(bg, v, f.Alliance) }},
+		{"Nodes", func(v graph.View, s graph.Store) (any, error) { return s.Nodes(bg, v, all) }},
+		{"FindNodes", func(v graph.View, s graph.Store) (any, error) {
+			return s.FindNodes(bg, v, graph.NodeFilter{}, graph.PageArgs{First: 5})
 		}},
-		{"FindNodesExpand", func(ctx context.Context, s graph.Store) (any, error) {
-			p, xp, err := graph.FindNodesExpand(ctx, s, graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}}, graph.PageArgs{First: 20}, x)
+		{"FindNodesExpand", func(v graph.View, s graph.Store) (any, error) {
+			p, xp, err := s.FindNodesExpand(bg, v, graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}}, graph.PageArgs{First: 20}, x)
 			return []any{p, xp}, err
 		}},
-		{"Search", func(ctx context.Context, s graph.Store) (any, error) { return s.Search(ctx, "舒", 10) }},
-		{"Related", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.Related(ctx, all, graph.RelQuery{Dir: graph.Both})
+		{"Search", func(v graph.View, s graph.Store) (any, error) { return s.Search(bg, v, "舒", 10) }},
+		{"Related", func(v graph.View, s graph.Store) (any, error) {
+			return s.Related(bg, v, all, graph.RelQuery{Dir: graph.Both})
 		}},
-		{"Ancestors", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.Ancestors(ctx, []string{f.Makerspace, f.Enterprise})
+		{"Ancestors", func(v graph.View, s graph.Store) (any, error) {
+			return s.Ancestors(bg, v, []string{f.Makerspace, f.Enterprise})
 		}},
-		{"Expand", func(ctx context.Context, s graph.Store) (any, error) { return graph.Expand(ctx, s, all, x) }},
-		{"Neighbourhood", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.Neighbourhood(ctx, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 100})
+		{"Expand", func(v graph.View, s graph.Store) (any, error) { return s.Expand(bg, v, all, x) }},
+		{"Neighbourhood", func(v graph.View, s graph.Store) (any, error) {
+			return s.Neighbourhood(bg, v, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 100})
 		}},
-		{"NeighbourhoodNodesOnly", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.Neighbourhood(graph.WithNodesOnly(ctx), f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 4})
+		{"NeighbourhoodNodesOnly", func(v graph.View, s graph.Store) (any, error) {
+			return s.Neighbourhood(bg, nodesOnly(v), f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 4})
 		}},
-		{"Subtree", func(ctx context.Context, s graph.Store) (any, error) { return s.Subtree(ctx, f.Street, 3) }},
-		{"SubtreeNodesOnly", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.Subtree(graph.WithNodesOnly(ctx), f.Street, 2)
+		{"Subtree", func(v graph.View, s graph.Store) (any, error) {
+			return s.Subtree(bg, v, f.Street, 3)
 		}},
-		{"ShortestPath", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.ShortestPath(ctx, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 6})
+		{"SubtreeNodesOnly", func(v graph.View, s graph.Store) (any, error) {
+			return s.Subtree(bg, nodesOnly(v), f.Street, 2)
 		}},
-		{"ShortestPathMembers", func(ctx context.Context, s graph.Store) (any, error) {
-			return s.ShortestPath(ctx, f.ShuQian, f.Community, graph.PathQuery{MaxDepth: 4})
+		{"ShortestPath", func(v graph.View, s graph.Store) (any, error) {
+			return s.ShortestPath(bg, v, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 6})
+		}},
+		{"ShortestPathMembers", func(v graph.View, s graph.Store) (any, error) {
+			return s.ShortestPath(bg, v, f.ShuQian, f.Community, graph.PathQuery{MaxDepth: 4})
 		}},
 	}
 }
@@ -202,4 +200,10 @@ func asJSON(t *testing.T, v any) string {
 		t.Fatalf("marshal: %v", err)
 	}
 	return string(b)
+}
+
+// nodesOnly returns v reading nodes only (graph.View.NodesOnly).
+func nodesOnly(v graph.View) graph.View {
+	v.NodesOnly = true
+	return v
 }

@@ -21,17 +21,17 @@ var snapshotTests = []test{
 	}},
 	{"Fixture", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		snap, err := s.Snapshot(bg)
+		snap, err := s.Snapshot(bg, graph.View{})
 		noErr(t, "Snapshot", err)
 		wantIDs(t, "Snapshot nodes", nodeIDs(snap.Nodes), f.Nodes)
 		wantIDs(t, "Snapshot edges", edgeIDs(snap.Edges), f.Edges)
 		for _, n := range snap.Nodes {
-			one, err := s.Node(bg, n.ID)
+			one, err := s.Node(bg, graph.View{}, n.ID)
 			noErr(t, "Node", err)
 			wantNode(t, "Snapshot node", n, one)
 		}
 		for _, e := range snap.Edges {
-			one, err := s.Edge(bg, e.ID)
+			one, err := s.Edge(bg, graph.View{}, e.ID)
 			noErr(t, "Edge", err)
 			wantEdge(t, "Snapshot edge", e, one)
 		}
@@ -39,7 +39,7 @@ var snapshotTests = []test{
 			t.Errorf("Counts = %+v; want %d, %d", c, len(f.Nodes), len(f.Edges))
 		}
 		// Attribute types survive.
-		n, _ := s.Node(bg, f.ShuQian)
+		n, _ := s.Node(bg, graph.View{}, f.ShuQian)
 		if _, ok := n.Attrs[graph.AttrPopulation].(int64); !ok {
 			t.Errorf("population is %T; want int64", n.Attrs[graph.AttrPopulation])
 		}
@@ -121,34 +121,34 @@ var copiesTests = []test{
 	{"ReturnedValues", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
 		before := snapshot(t, s)
-		n, _ := s.Node(bg, f.ShuQian)
+		n, _ := s.Node(bg, graph.View{}, f.ShuQian)
 		mutateNode(n)
-		ns, _ := s.Nodes(bg, []string{f.ShuQian, f.Alliance})
+		ns, _ := s.Nodes(bg, graph.View{}, []string{f.ShuQian, f.Alliance})
 		for _, n := range ns {
 			mutateNode(n)
 		}
-		e, _ := s.Edge(bg, f.Mentors)
+		e, _ := s.Edge(bg, graph.View{}, f.Mentors)
 		mutateEdge(e)
-		es, _ := s.Edges(bg, graph.EdgeFilter{})
+		es, _ := s.Edges(bg, graph.View{}, graph.EdgeFilter{})
 		for _, e := range es {
 			mutateEdge(e)
 		}
-		p, _ := s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{First: 50})
+		p, _ := s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 50})
 		for _, n := range p.Nodes {
 			mutateNode(n)
 		}
-		found, _ := s.Search(bg, "村", 20)
+		found, _ := s.Search(bg, graph.View{}, "村", 20)
 		for _, n := range found {
 			mutateNode(n)
 		}
-		rel, _ := s.Related(bg, f.Nodes, graph.RelQuery{})
+		rel, _ := s.Related(bg, graph.View{}, f.Nodes, graph.RelQuery{})
 		for _, rs := range rel {
 			for _, r := range rs {
 				mutateNode(r.Node)
 				mutateEdge(r.Edge)
 			}
 		}
-		anc, _ := s.Ancestors(bg, f.Nodes)
+		anc, _ := s.Ancestors(bg, graph.View{}, f.Nodes)
 		for _, as := range anc {
 			for _, a := range as {
 				mutateNode(a)
@@ -156,9 +156,9 @@ var copiesTests = []test{
 		}
 		for _, get := range []func() (*graph.Subgraph, error){
 			func() (*graph.Subgraph, error) {
-				return s.Neighbourhood(bg, f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 100})
+				return s.Neighbourhood(bg, graph.View{}, f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 100})
 			},
-			func() (*graph.Subgraph, error) { return s.Subtree(bg, f.Street, 3) },
+			func() (*graph.Subgraph, error) { return s.Subtree(bg, graph.View{}, f.Street, 3) },
 		} {
 			sg, err := get()
 			noErr(t, "subgraph", err)
@@ -169,7 +169,7 @@ var copiesTests = []test{
 				mutateEdge(e)
 			}
 		}
-		path, _ := s.ShortestPath(bg, f.Person, f.Makerspace, pathQ(4))
+		path, _ := s.ShortestPath(bg, graph.View{}, f.Person, f.Makerspace, pathQ(4))
 		if path != nil {
 			for _, n := range path.Nodes {
 				mutateNode(n)
@@ -178,7 +178,7 @@ var copiesTests = []test{
 				mutateEdge(e)
 			}
 		}
-		snap, _ := s.Snapshot(bg)
+		snap, _ := s.Snapshot(bg, graph.View{})
 		for _, n := range snap.Nodes {
 			mutateNode(n)
 		}
@@ -210,7 +210,7 @@ var copiesTests = []test{
 		MustApply(t, s, b)
 		b.Nodes[0].Attrs["population"] = int64(-5)
 		b.Edges[0].Attrs["km"] = -1.0
-		got, err := s.Nodes(bg, []string{"org:c", "org:d"})
+		got, err := s.Nodes(bg, graph.View{}, []string{"org:c", "org:d"})
 		noErr(t, "Nodes", err)
 		if len(got) == 2 && got[0] != nil && got[1] != nil {
 			if got[0].Name != "丙村" || got[0].Attrs["population"] != int64(10) || got[0].Attrs["strength"] != 1.5 ||
@@ -223,8 +223,8 @@ var copiesTests = []test{
 		} else {
 			t.Fatalf("Nodes = %v", got)
 		}
-		e1, _ := s.Edge(bg, adj("org:c", f.ShuHou))
-		e2, _ := s.Edge(bg, adj("org:d", "org:c"))
+		e1, _ := s.Edge(bg, graph.View{}, adj("org:c", f.ShuHou))
+		e2, _ := s.Edge(bg, graph.View{}, adj("org:d", "org:c"))
 		if e1 == nil || e2 == nil || e1.Attrs["km"] != 2.5 || e2.Attrs["km"] != 1.0 {
 			t.Errorf("edges = %+v, %+v; the caller's later changes leaked in", e1, e2)
 		}
@@ -257,28 +257,31 @@ var meterTests = []test{
 			name string
 			fn   func(ctx context.Context) error
 		}{
-			{"Node", func(ctx context.Context) error { _, err := s.Node(ctx, f.Town); return err }},
-			{"Nodes", func(ctx context.Context) error { _, err := s.Nodes(ctx, f.Nodes); return err }},
+			{"Node", func(ctx context.Context) error { _, err := s.Node(ctx, graph.View{}, f.Town); return err }},
+			{"Nodes", func(ctx context.Context) error { _, err := s.Nodes(ctx, graph.View{}, f.Nodes); return err }},
 			{"FindNodes", func(ctx context.Context) error {
-				_, err := s.FindNodes(ctx, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 2})
+				_, err := s.FindNodes(ctx, graph.View{}, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 2})
 				return err
 			}},
-			{"Search", func(ctx context.Context) error { _, err := s.Search(ctx, "村", 5); return err }},
-			{"Edge", func(ctx context.Context) error { _, err := s.Edge(ctx, f.Post); return err }},
-			{"Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.EdgeFilter{}); return err }},
-			{"Related", func(ctx context.Context) error { _, err := s.Related(ctx, f.Nodes, graph.RelQuery{}); return err }},
-			{"Ancestors", func(ctx context.Context) error { _, err := s.Ancestors(ctx, f.Nodes); return err }},
+			{"Search", func(ctx context.Context) error { _, err := s.Search(ctx, graph.View{}, "村", 5); return err }},
+			{"Edge", func(ctx context.Context) error { _, err := s.Edge(ctx, graph.View{}, f.Post); return err }},
+			{"Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}); return err }},
+			{"Related", func(ctx context.Context) error {
+				_, err := s.Related(ctx, graph.View{}, f.Nodes, graph.RelQuery{})
+				return err
+			}},
+			{"Ancestors", func(ctx context.Context) error { _, err := s.Ancestors(ctx, graph.View{}, f.Nodes); return err }},
 			{"Neighbourhood", func(ctx context.Context) error {
-				_, err := s.Neighbourhood(ctx, f.Town, graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
+				_, err := s.Neighbourhood(ctx, graph.View{}, f.Town, graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
 				return err
 			}},
-			{"Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, f.Street, 3); return err }},
+			{"Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, graph.View{}, f.Street, 3); return err }},
 			{"ShortestPath", func(ctx context.Context) error {
-				_, err := s.ShortestPath(ctx, f.Person, f.Street, pathQ(6))
+				_, err := s.ShortestPath(ctx, graph.View{}, f.Person, f.Street, pathQ(6))
 				return err
 			}},
-			{"Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx); return err }},
-			{"Counts", func(ctx context.Context) error { _, err := s.Counts(ctx); return err }},
+			{"Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx, graph.View{}); return err }},
+			{"Counts", func(ctx context.Context) error { _, err := s.Counts(ctx, graph.View{}); return err }},
 			{"Ping", func(ctx context.Context) error { return s.Ping(ctx) }},
 			{"CreateNode", func(ctx context.Context) error { _, err := s.CreateNode(ctx, org("org:m", "m")); return err }},
 			{"UpdateNode", func(ctx context.Context) error {
@@ -324,66 +327,66 @@ var meterTests = []test{
 			}
 		}
 		same("Related", func(ctx context.Context) error {
-			_, err := s.Related(ctx, ids[1:2], graph.RelQuery{})
+			_, err := s.Related(ctx, graph.View{}, ids[1:2], graph.RelQuery{})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Related(ctx, ids, graph.RelQuery{})
+			_, err := s.Related(ctx, graph.View{}, ids, graph.RelQuery{})
 			return err
 		})
 		same("Nodes", func(ctx context.Context) error {
-			_, err := s.Nodes(ctx, ids[:1])
+			_, err := s.Nodes(ctx, graph.View{}, ids[:1])
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Nodes(ctx, ids)
+			_, err := s.Nodes(ctx, graph.View{}, ids)
 			return err
 		})
 		same("Ancestors", func(ctx context.Context) error {
-			_, err := s.Ancestors(ctx, ids[:1])
+			_, err := s.Ancestors(ctx, graph.View{}, ids[:1])
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Ancestors(ctx, ids)
+			_, err := s.Ancestors(ctx, graph.View{}, ids)
 			return err
 		})
 		same("Neighbourhood", func(ctx context.Context) error {
-			_, err := s.Neighbourhood(ctx, ids[5], graph.NeighbourhoodQuery{Depth: 1, Limit: 1})
+			_, err := s.Neighbourhood(ctx, graph.View{}, ids[5], graph.NeighbourhoodQuery{Depth: 1, Limit: 1})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Neighbourhood(ctx, ids[5], graph.NeighbourhoodQuery{Depth: 2, Limit: graph.MaxNeighbourhoodSize})
+			_, err := s.Neighbourhood(ctx, graph.View{}, ids[5], graph.NeighbourhoodQuery{Depth: 2, Limit: graph.MaxNeighbourhoodSize})
 			return err
 		})
 		same("Subtree", func(ctx context.Context) error {
-			_, err := s.Subtree(ctx, ids[0], 0)
+			_, err := s.Subtree(ctx, graph.View{}, ids[0], 0)
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Subtree(ctx, ids[0], 2)
+			_, err := s.Subtree(ctx, graph.View{}, ids[0], 2)
 			return err
 		})
 		same("FindNodes", func(ctx context.Context) error {
-			_, err := s.FindNodes(ctx, graph.NodeFilter{}, graph.PageArgs{First: 1})
+			_, err := s.FindNodes(ctx, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 1})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.FindNodes(ctx, graph.NodeFilter{}, graph.PageArgs{First: 50})
+			_, err := s.FindNodes(ctx, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 50})
 			return err
 		})
 		same("Search", func(ctx context.Context) error {
-			_, err := s.Search(ctx, "叶村", 1)
+			_, err := s.Search(ctx, graph.View{}, "叶村", 1)
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Search(ctx, "叶村", 50)
+			_, err := s.Search(ctx, graph.View{}, "叶村", 50)
 			return err
 		})
 		same("ShortestPath", func(ctx context.Context) error {
-			_, err := s.ShortestPath(ctx, ids[1], ids[2], pathQ(1))
+			_, err := s.ShortestPath(ctx, graph.View{}, ids[1], ids[2], pathQ(1))
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.ShortestPath(ctx, ids[1], ids[49], pathQ(graph.MaxPathDepth, graph.RelAdjacentTo))
+			_, err := s.ShortestPath(ctx, graph.View{}, ids[1], ids[49], pathQ(graph.MaxPathDepth, graph.RelAdjacentTo))
 			return err
 		})
 		same("Edges", func(ctx context.Context) error {
-			_, err := s.Edges(ctx, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
+			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Edges(ctx, graph.EdgeFilter{})
+			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{})
 			return err
 		})
 	}},
@@ -418,22 +421,22 @@ var concurrencyTests = []test{
 			go func() {
 				defer wg.Done()
 				for range each {
-					if _, err := s.Snapshot(bg); err != nil {
+					if _, err := s.Snapshot(bg, graph.View{}); err != nil {
 						t.Errorf("Snapshot = %v", err)
 					}
-					if _, err := s.Related(bg, []string{f.Alliance}, graph.RelQuery{}); err != nil {
+					if _, err := s.Related(bg, graph.View{}, []string{f.Alliance}, graph.RelQuery{}); err != nil {
 						t.Errorf("Related = %v", err)
 					}
-					if _, err := s.FindNodes(bg, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 5}); err != nil {
+					if _, err := s.FindNodes(bg, graph.View{}, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 5}); err != nil {
 						t.Errorf("FindNodes = %v", err)
 					}
-					if _, err := s.Search(bg, "org:w", 10); err != nil {
+					if _, err := s.Search(bg, graph.View{}, "org:w", 10); err != nil {
 						t.Errorf("Search = %v", err)
 					}
-					if _, err := s.Neighbourhood(bg, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 100}); err != nil {
+					if _, err := s.Neighbourhood(bg, graph.View{}, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 100}); err != nil {
 						t.Errorf("Neighbourhood = %v", err)
 					}
-					if _, err := s.ShortestPath(bg, f.ShuQian, f.Community, pathQ(4)); err != nil {
+					if _, err := s.ShortestPath(bg, graph.View{}, f.ShuQian, f.Community, pathQ(4)); err != nil {
 						t.Errorf("ShortestPath = %v", err)
 					}
 				}
@@ -444,7 +447,7 @@ var concurrencyTests = []test{
 		if c := counts(t, s); c != want {
 			t.Errorf("Counts = %+v; want %+v", c, want)
 		}
-		p, err := s.FindNodes(bg, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 1})
+		p, err := s.FindNodes(bg, graph.View{}, graph.NodeFilter{AllianceID: f.Alliance}, graph.PageArgs{First: 1})
 		noErr(t, "FindNodes", err)
 		if p.TotalCount != 4+writers*each {
 			t.Errorf("alliance members = %d; want %d", p.TotalCount, 4+writers*each)

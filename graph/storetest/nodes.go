@@ -22,7 +22,7 @@ var createNodeTests = []test{
 		got, err := s.CreateNode(bg, in)
 		noErr(t, "CreateNode", err)
 		wantNode(t, "CreateNode", got, &in)
-		stored, err := s.Node(bg, in.ID)
+		stored, err := s.Node(bg, graph.View{}, in.ID)
 		noErr(t, "Node", err)
 		wantNode(t, "Node after CreateNode", stored, &in)
 		if c := counts(t, s); c != (graph.Counts{Nodes: 2}) {
@@ -41,7 +41,7 @@ var createNodeTests = []test{
 			Attrs:      map[string]any{"households": int64(40), "share": float64(0.5), "n": int64(7), "x": 2.5},
 			Provenance: graph.Provenance{Source: graph.SourceUser}}
 		wantNode(t, "CreateNode", got, want)
-		stored, err := s.Node(bg, in.ID)
+		stored, err := s.Node(bg, graph.View{}, in.ID)
 		noErr(t, "Node", err)
 		wantNode(t, "Node", stored, want)
 		p := MustCreateNode(t, s, graph.Node{ID: "person:a", Label: graph.LabelPerson, Name: "甲"})
@@ -121,7 +121,7 @@ var createNodeTests = []test{
 			t.Errorf("CreateNode returned %+v with an error", got)
 		}
 		unchanged(t, s, before, "CreateNode(duplicate)")
-		stored, err := s.Node(bg, "org:a")
+		stored, err := s.Node(bg, graph.View{}, "org:a")
 		noErr(t, "Node", err)
 		wantNode(t, "Node after a refused duplicate", stored, first)
 	}},
@@ -130,7 +130,7 @@ var createNodeTests = []test{
 var nodeTests = []test{
 	{"ErrNotFound", func(t *testing.T, s graph.Store) {
 		Fixture(t, s)
-		got, err := s.Node(bg, "org:nowhere")
+		got, err := s.Node(bg, graph.View{}, "org:nowhere")
 		wantErr(t, `Node("org:nowhere")`, err, graph.ErrNotFound)
 		if got != nil {
 			t.Errorf("Node returned %+v with an error", got)
@@ -139,7 +139,7 @@ var nodeTests = []test{
 	{"NodesInOrderAsked", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
 		ask := []string{f.Town, "org:missing", f.Alliance, f.Street, f.Town}
-		got, err := s.Nodes(bg, ask)
+		got, err := s.Nodes(bg, graph.View{}, ask)
 		noErr(t, "Nodes", err)
 		wantIDs(t, "Nodes", nodeIDs(got), []string{f.Town, "<nil>", f.Alliance, f.Street, f.Town})
 		if len(got) == 5 && got[0] == got[4] && got[0] != nil {
@@ -147,12 +147,12 @@ var nodeTests = []test{
 		}
 		for i, id := range ask {
 			if i < len(got) && got[i] != nil {
-				one, err := s.Node(bg, id)
+				one, err := s.Node(bg, graph.View{}, id)
 				noErr(t, "Node", err)
 				wantNode(t, "Nodes()["+id+"]", got[i], one)
 			}
 		}
-		empty, err := s.Nodes(bg, nil)
+		empty, err := s.Nodes(bg, graph.View{}, nil)
 		noErr(t, "Nodes(nil)", err)
 		if len(empty) != 0 {
 			t.Errorf("Nodes(nil) = %d nodes; want 0", len(empty))
@@ -163,13 +163,13 @@ var nodeTests = []test{
 var updateNodeTests = []test{
 	{"Partial", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		before, _ := s.Node(bg, f.ShuQian)
+		before, _ := s.Node(bg, graph.View{}, f.ShuQian)
 		got, err := s.UpdateNode(bg, f.ShuQian, graph.NodeUpdate{NameEn: ptr("Shuqian"), Tier: ptr(3)})
 		noErr(t, "UpdateNode", err)
 		want := before.Clone()
 		want.NameEn, want.Tier = "Shuqian", 3
 		wantNode(t, "UpdateNode", got, want)
-		stored, _ := s.Node(bg, f.ShuQian)
+		stored, _ := s.Node(bg, graph.View{}, f.ShuQian)
 		wantNode(t, "Node after UpdateNode", stored, want)
 
 		// Every field at once; label and id stay.
@@ -189,7 +189,7 @@ var updateNodeTests = []test{
 		noErr(t, "UpdateNode(empty)", err)
 		wantNode(t, "UpdateNode(empty)", got, want)
 		// The node keeps its edges.
-		rel, err := s.Related(bg, []string{f.ShuQian}, graph.RelQuery{})
+		rel, err := s.Related(bg, graph.View{}, []string{f.ShuQian}, graph.RelQuery{})
 		noErr(t, "Related", err)
 		if len(rel[f.ShuQian]) != 2 {
 			t.Errorf("after UpdateNode, Related = %d edges; want 2", len(rel[f.ShuQian]))
@@ -206,7 +206,7 @@ var updateNodeTests = []test{
 			t.Errorf("UpdateNode attrs = %v / %v; want %v and no attrProvenance (strength removed with its provenance)",
 				got.Attrs, got.AttrProvenance, wantAttrs)
 		}
-		stored, _ := s.Node(bg, f.ShuQian)
+		stored, _ := s.Node(bg, graph.View{}, f.ShuQian)
 		wantNode(t, "Node after UpdateNode", stored, got)
 		// Removing every attribute leaves none.
 		got, err = s.UpdateNode(bg, f.ShuQian, graph.NodeUpdate{Attrs: map[string]any{"population": nil, "partyMembers": nil}})
@@ -264,14 +264,14 @@ var deleteNodeTests = []test{
 		got, err := s.DeleteNode(bg, f.ShuQian, false)
 		noErr(t, "DeleteNode", err)
 		wantIDs(t, "DeleteNode", got, []string{f.ShuQian})
-		_, err = s.Node(bg, f.ShuQian)
+		_, err = s.Node(bg, graph.View{}, f.ShuQian)
 		wantErr(t, "Node after DeleteNode", err, graph.ErrNotFound)
 		// Its edges (MEMBER_OF, MENTORS) went with it.
 		for _, id := range []string{f.Mentors, graph.EdgeID(graph.RelMemberOf, f.ShuQian, f.Alliance)} {
-			_, err = s.Edge(bg, id)
+			_, err = s.Edge(bg, graph.View{}, id)
 			wantErr(t, "Edge("+id+") after DeleteNode", err, graph.ErrNotFound)
 		}
-		rel, err := s.Related(bg, []string{f.ShengDun, f.Alliance}, graph.RelQuery{})
+		rel, err := s.Related(bg, graph.View{}, []string{f.ShengDun, f.Alliance}, graph.RelQuery{})
 		noErr(t, "Related", err)
 		if n := len(rel[f.ShengDun]); n != 1 {
 			t.Errorf("Related(ShengDun) = %d edges; want 1 (MEMBER_OF)", n)

@@ -50,7 +50,7 @@ var findNodesTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				p, err := s.FindNodes(bg, tc.f, graph.PageArgs{First: 50})
+				p, err := s.FindNodes(bg, graph.View{}, tc.f, graph.PageArgs{First: 50})
 				noErr(t, "FindNodes", err)
 				wantIDs(t, "FindNodes", nodeIDs(p.Nodes), tc.want)
 				if p.TotalCount != len(tc.want) || p.HasNextPage || p.HasPrevPage {
@@ -59,10 +59,10 @@ var findNodesTests = []test{
 				}
 			})
 		}
-		p, err := s.FindNodes(bg, graph.NodeFilter{Kinds: []string{"VILLAGE"}}, graph.PageArgs{First: 50})
+		p, err := s.FindNodes(bg, graph.View{}, graph.NodeFilter{Kinds: []string{"VILLAGE"}}, graph.PageArgs{First: 50})
 		noErr(t, "FindNodes", err)
 		if len(p.Nodes) > 0 {
-			n, _ := s.Node(bg, p.Nodes[0].ID)
+			n, _ := s.Node(bg, graph.View{}, p.Nodes[0].ID)
 			wantNode(t, "FindNodes node", p.Nodes[0], n)
 		}
 	}},
@@ -94,7 +94,7 @@ var findNodesTests = []test{
 					if page > len(tc.want)+1 {
 						t.Fatalf("FindNodes pages never end: got %q so far", got)
 					}
-					p, err := s.FindNodes(bg, tc.f, graph.PageArgs{First: tc.first, After: after})
+					p, err := s.FindNodes(bg, graph.View{}, tc.f, graph.PageArgs{First: tc.first, After: after})
 					noErr(t, "FindNodes", err)
 					if p.TotalCount != len(tc.want) {
 						t.Errorf("page %d: TotalCount = %d; want %d", page, p.TotalCount, len(tc.want))
@@ -128,11 +128,11 @@ var findNodesTests = []test{
 	{"Cursors", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
 		// First 0 asks for the default page size.
-		p, err := s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{})
+		p, err := s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{})
 		noErr(t, "FindNodes(First 0)", err)
 		wantIDs(t, "FindNodes(First 0)", nodeIDs(p.Nodes), f.Nodes)
 		// A cursor is a position: it need not name a stored node.
-		p, err = s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{First: 50, After: graph.EncodeCursor("org:t")})
+		p, err = s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 50, After: graph.EncodeCursor("org:t")})
 		noErr(t, "FindNodes(after org:t)", err)
 		wantIDs(t, "FindNodes(after org:t)", nodeIDs(p.Nodes), sorted(f.Town, f.TwoNew, f.Person))
 		if p.TotalCount != len(f.Nodes) || !p.HasPrevPage || p.HasNextPage {
@@ -140,22 +140,22 @@ var findNodesTests = []test{
 				p.TotalCount, p.HasPrevPage, p.HasNextPage, len(f.Nodes))
 		}
 		// After the last node: an empty page.
-		p, err = s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{First: 5, After: graph.EncodeCursor(f.Person)})
+		p, err = s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 5, After: graph.EncodeCursor(f.Person)})
 		noErr(t, "FindNodes(after the last)", err)
 		if len(p.Nodes) != 0 || p.HasNextPage || !p.HasPrevPage || p.TotalCount != len(f.Nodes) || p.StartCursor != "" || p.EndCursor != "" {
 			t.Errorf("FindNodes(after the last) = %q total %d next %v prev %v cursors %q %q",
 				nodeIDs(p.Nodes), p.TotalCount, p.HasNextPage, p.HasPrevPage, p.StartCursor, p.EndCursor)
 		}
 		// A cursor stays good when its node is deleted.
-		first, err := s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{First: 3})
+		first, err := s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 3})
 		noErr(t, "FindNodes", err)
 		_, err = s.DeleteNode(bg, first.Nodes[2].ID, false)
 		noErr(t, "DeleteNode", err)
-		next, err := s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{First: 2, After: first.EndCursor})
+		next, err := s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 2, After: first.EndCursor})
 		noErr(t, "FindNodes(after a deleted node)", err)
 		wantIDs(t, "FindNodes(after a deleted node)", nodeIDs(next.Nodes), f.Nodes[3:5])
 		// Largest page.
-		_, err = s.FindNodes(bg, graph.NodeFilter{}, graph.PageArgs{First: graph.MaxPageSize})
+		_, err = s.FindNodes(bg, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: graph.MaxPageSize})
 		noErr(t, "FindNodes(MaxPageSize)", err)
 	}},
 	{"ErrInvalid", func(t *testing.T, s graph.Store) {
@@ -175,7 +175,7 @@ var findNodesTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				p, err := s.FindNodes(bg, tc.f, tc.p)
+				p, err := s.FindNodes(bg, graph.View{}, tc.f, tc.p)
 				wantErr(t, "FindNodes", err, graph.ErrInvalid)
 				if p != nil {
 					t.Errorf("FindNodes returned a page with an error")
@@ -240,36 +240,36 @@ var searchTests = []test{
 			{"党建", graph.MaxSearchLimit, []string{"s:1", "s:2", "s:4", "s:00", "s:3"}},
 		}
 		for _, tc := range cases {
-			got, err := s.Search(bg, tc.text, tc.limit)
+			got, err := s.Search(bg, graph.View{}, tc.text, tc.limit)
 			noErr(t, "Search", err)
 			wantIDs(t, fmt.Sprintf("Search(%q, %d)", tc.text, tc.limit), nodeIDs(got), tc.want)
 		}
-		got, err := s.Search(bg, "党建", 1)
+		got, err := s.Search(bg, graph.View{}, "党建", 1)
 		noErr(t, "Search", err)
 		if len(got) == 1 {
-			one, _ := s.Node(bg, "s:1")
+			one, _ := s.Node(bg, graph.View{}, "s:1")
 			wantNode(t, "Search node", got[0], one)
 		}
 	}},
 	{"Fixture", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
 		// Prefix matches all: by length of name (3, 3, 4, 9 runes), then id.
-		got, err := s.Search(bg, "舒", 20)
+		got, err := s.Search(bg, graph.View{}, "舒", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(舒)", nodeIDs(got), []string{f.ShuHou, f.ShuQian, f.Community, f.Alliance})
-		got, err = s.Search(bg, "village", 20)
+		got, err = s.Search(bg, graph.View{}, "village", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(village)", nodeIDs(got), sorted(f.ShengDun, f.ShuHou, f.ShuQian))
-		got, err = s.Search(bg, "wangweilei", 20)
+		got, err = s.Search(bg, graph.View{}, "wangweilei", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(wangweilei)", nodeIDs(got), []string{f.Person})
 		// A renamed node is found by its new name only.
 		_, err = s.UpdateNode(bg, f.ShuHou, graph.NodeUpdate{Name: ptr("后村"), NameEn: ptr("")})
 		noErr(t, "UpdateNode", err)
-		got, err = s.Search(bg, "舒后", 20)
+		got, err = s.Search(bg, graph.View{}, "舒后", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(舒后) after renaming", nodeIDs(got), nil)
-		got, err = s.Search(bg, "houcun", 20)
+		got, err = s.Search(bg, graph.View{}, "houcun", 20)
 		noErr(t, "Search", err)
 		wantIDs(t, "Search(houcun) after renaming", nodeIDs(got), []string{f.ShuHou})
 	}},
@@ -288,7 +288,7 @@ var searchTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.Search(bg, tc.text, tc.limit)
+				got, err := s.Search(bg, graph.View{}, tc.text, tc.limit)
 				wantErr(t, "Search", err, graph.ErrInvalid)
 				if got != nil {
 					t.Errorf("Search returned %q with an error", nodeIDs(got))

@@ -66,7 +66,7 @@ var sourcesTests = []test{
 			Text: "Caf\u0065\u0301 au lait: 舒前、舒后、圣墩三村作为项目主战场,村党员干部", Ref: "admin"}
 		got, err := s.CreateNode(bg, d.Node())
 		noErr(t, "CreateNode(source)", err)
-		stored, err := s.Node(bg, d.ID)
+		stored, err := s.Node(bg, graph.View{}, d.ID)
 		noErr(t, "Node(source)", err)
 		want := d
 		want.Text = "Caf\u00e9 au lait: 舒前、舒后、圣墩三村作为项目主战场,村党员干部"
@@ -158,7 +158,7 @@ var sourcesTests = []test{
 			n := with(p)
 			got := MustCreateNode(t, s, n)
 			wantNode(t, "CreateNode("+string(p.Source)+")", got, &n)
-			stored, err := s.Node(bg, n.ID)
+			stored, err := s.Node(bg, graph.View{}, n.ID)
 			noErr(t, "Node", err)
 			wantNode(t, "Node("+string(p.Source)+")", stored, &n)
 			if _, err := s.DeleteNode(bg, n.ID, false); err != nil {
@@ -207,7 +207,7 @@ var sourcesTests = []test{
 		unchanged(t, s, before, "a refused CreateEdge")
 		e.Provenance = inferred(goodQuote, "two of the three main villages: taken as neighbours")
 		got := MustCreateEdge(t, s, e)
-		stored, err := s.Edge(bg, got.ID)
+		stored, err := s.Edge(bg, graph.View{}, got.ID)
 		noErr(t, "Edge", err)
 		e.ID = got.ID
 		wantEdge(t, "Edge(inferred)", stored, &e)
@@ -328,12 +328,12 @@ func RunLegacy(t *testing.T, open LegacyOpener) {
 	}
 	s := open(t, nodes, edges)
 	// Reading works, as it was stored.
-	got, err := s.Nodes(bg, []string{"org:stated", "org:forged"})
+	got, err := s.Nodes(bg, graph.View{}, []string{"org:stated", "org:forged"})
 	noErr(t, "Nodes(legacy)", err)
 	for i, want := range nodes[:2] {
 		wantNode(t, "Node(legacy "+want.ID+")", got[i], &want)
 	}
-	e, err := s.Edge(bg, edges[0].ID)
+	e, err := s.Edge(bg, graph.View{}, edges[0].ID)
 	noErr(t, "Edge(legacy)", err)
 	wantEdge(t, "Edge(legacy)", e, &edges[0])
 	if c := counts(t, s); c != (graph.Counts{Nodes: 4, Edges: 2}) {

@@ -22,7 +22,7 @@
 //     before the cursor; a cursor need not name a stored node; an unknown
 //     label or source is ErrInvalid (as in Edges).
 //   - Search: a limit outside 1..graph.MaxSearchLimit is ErrInvalid.
-//   - As of a date (graph.WithAsOf), an edge shows only when it and both its
+//   - As of a date (graph.View.AsOf), an edge shows only when it and both its
 //     ends are valid that day; Counts and Snapshot count only what shows; an
 //     id that does not show is absent from Related's and Ancestors' maps.
 //   - Apply replaces an upserted node whole (attributes are not merged) and
@@ -381,7 +381,7 @@ func noErr(t *testing.T, what string, err error) {
 
 func snapshot(t *testing.T, s graph.Store) *graph.Snapshot {
 	t.Helper()
-	snap, err := s.Snapshot(bg)
+	snap, err := s.Snapshot(bg, graph.View{})
 	noErr(t, "Snapshot", err)
 	for i, n := range snap.Nodes {
 		snap.Nodes[i] = normNode(n)
@@ -403,7 +403,7 @@ func unchanged(t *testing.T, s graph.Store, before *graph.Snapshot, after string
 
 func counts(t *testing.T, s graph.Store) graph.Counts {
 	t.Helper()
-	c, err := s.Counts(bg)
+	c, err := s.Counts(bg, graph.View{})
 	noErr(t, "Counts", err)
 	return c
 }

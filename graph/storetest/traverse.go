@@ -65,7 +65,7 @@ var neighbourhoodTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				sg, err := s.Neighbourhood(bg, tc.id, tc.q)
+				sg, err := s.Neighbourhood(bg, graph.View{}, tc.id, tc.q)
 				noErr(t, "Neighbourhood", err)
 				wantIDs(t, "Neighbourhood nodes", nodeIDs(sg.Nodes), tc.nodes)
 				wantIDs(t, "Neighbourhood edges", edgeIDs(sg.Edges), tc.eds)
@@ -77,13 +77,13 @@ var neighbourhoodTests = []test{
 	}},
 	{"Values", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		sg, err := s.Neighbourhood(bg, f.Person, graph.NeighbourhoodQuery{Depth: 1, Limit: 10})
+		sg, err := s.Neighbourhood(bg, graph.View{}, f.Person, graph.NeighbourhoodQuery{Depth: 1, Limit: 10})
 		noErr(t, "Neighbourhood", err)
 		wantIDs(t, "Neighbourhood nodes", nodeIDs(sg.Nodes), []string{f.Person, f.Town})
 		if len(sg.Nodes) == 2 && len(sg.Edges) == 1 {
-			n, _ := s.Node(bg, f.Town)
+			n, _ := s.Node(bg, graph.View{}, f.Town)
 			wantNode(t, "Neighbourhood node", sg.Nodes[1], n)
-			e, _ := s.Edge(bg, f.Post)
+			e, _ := s.Edge(bg, graph.View{}, f.Post)
 			wantEdge(t, "Neighbourhood edge", sg.Edges[0], e)
 		} else {
 			t.Errorf("Neighbourhood = %d nodes, %d edges; want 2, 1", len(sg.Nodes), len(sg.Edges))
@@ -91,7 +91,7 @@ var neighbourhoodTests = []test{
 	}},
 	{"Errors", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		_, err := s.Neighbourhood(bg, "org:nowhere", graph.NeighbourhoodQuery{Depth: 1, Limit: 10})
+		_, err := s.Neighbourhood(bg, graph.View{}, "org:nowhere", graph.NeighbourhoodQuery{Depth: 1, Limit: 10})
 		wantErr(t, "Neighbourhood(missing)", err, graph.ErrNotFound)
 		for _, q := range []graph.NeighbourhoodQuery{
 			{Depth: -1, Limit: 10},
@@ -100,7 +100,7 @@ var neighbourhoodTests = []test{
 			{Depth: 1, Limit: graph.MaxNeighbourhoodSize + 1},
 			{Depth: 1, Limit: 10, Types: []graph.RelType{"LIKES"}},
 		} {
-			sg, err := s.Neighbourhood(bg, f.Town, q)
+			sg, err := s.Neighbourhood(bg, graph.View{}, f.Town, q)
 			wantErr(t, "Neighbourhood(bad query)", err, graph.ErrInvalid)
 			if sg != nil {
 				t.Errorf("Neighbourhood returned a subgraph with an error")
@@ -135,7 +135,7 @@ var subtreeTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				sg, err := s.Subtree(bg, tc.root, tc.depth)
+				sg, err := s.Subtree(bg, graph.View{}, tc.root, tc.depth)
 				noErr(t, "Subtree", err)
 				wantIDs(t, "Subtree nodes", nodeIDs(sg.Nodes), tc.nodes)
 				wantIDs(t, "Subtree edges", edgeIDs(sg.Edges), tc.eds)
@@ -149,7 +149,7 @@ var subtreeTests = []test{
 		f := Fixture(t, s)
 		MustCreateNode(t, s, org("org:joint", "联合支部"))
 		edges(t, s, graph.RelSubOrganisationOf, "org:joint", f.Makerspace, "org:joint", f.Enterprise)
-		sg, err := s.Subtree(bg, f.Town, 2)
+		sg, err := s.Subtree(bg, graph.View{}, f.Town, 2)
 		noErr(t, "Subtree", err)
 		wantIDs(t, "Subtree nodes", nodeIDs(sg.Nodes), []string{f.Town, f.Enterprise, f.Makerspace, "org:joint"})
 		wantIDs(t, "Subtree edges", edgeIDs(sg.Edges), sorted(sub(f.Enterprise, f.Town), sub(f.Makerspace, f.Town),
@@ -157,10 +157,10 @@ var subtreeTests = []test{
 	}},
 	{"Errors", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		_, err := s.Subtree(bg, "org:nowhere", 2)
+		_, err := s.Subtree(bg, graph.View{}, "org:nowhere", 2)
 		wantErr(t, "Subtree(missing)", err, graph.ErrNotFound)
 		for _, d := range []int{-1, graph.MaxSubtreeDepth + 1} {
-			sg, err := s.Subtree(bg, f.Street, d)
+			sg, err := s.Subtree(bg, graph.View{}, f.Street, d)
 			wantErr(t, "Subtree(bad depth)", err, graph.ErrInvalid)
 			if sg != nil {
 				t.Errorf("Subtree returned a subgraph with an error")
@@ -202,63 +202,63 @@ func pathQ(depth int, types ...graph.RelType) graph.PathQuery {
 var shortestPathTests = []test{
 	{"Found", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		p, err := s.ShortestPath(bg, f.Person, f.Makerspace, pathQ(8))
+		p, err := s.ShortestPath(bg, graph.View{}, f.Person, f.Makerspace, pathQ(8))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(person, makerspace)", p, f.Person, f.Makerspace,
 			[]string{f.Person, f.Town, f.Makerspace}, []string{f.Post, sub(f.Makerspace, f.Town)})
 		if p != nil && len(p.Nodes) == 3 {
-			n, _ := s.Node(bg, f.Town)
+			n, _ := s.Node(bg, graph.View{}, f.Town)
 			wantNode(t, "path node", p.Nodes[1], n)
-			e, _ := s.Edge(bg, f.Post)
+			e, _ := s.Edge(bg, graph.View{}, f.Post)
 			wantEdge(t, "path edge", p.Edges[0], e)
 		}
 		// Against the direction of the edges.
-		p, err = s.ShortestPath(bg, f.Street, f.Makerspace, pathQ(8))
+		p, err = s.ShortestPath(bg, graph.View{}, f.Street, f.Makerspace, pathQ(8))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(street, makerspace)", p, f.Street, f.Makerspace,
 			[]string{f.Street, f.TwoNew, f.Town, f.Makerspace}, nil)
 		// Through an alliance.
-		p, err = s.ShortestPath(bg, f.ShuHou, f.Community, pathQ(8))
+		p, err = s.ShortestPath(bg, graph.View{}, f.ShuHou, f.Community, pathQ(8))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(shuhou, community)", p, f.ShuHou, f.Community,
 			[]string{f.ShuHou, f.Alliance, f.Community}, nil)
 		// One node.
-		p, err = s.ShortestPath(bg, f.Town, f.Town, pathQ(1))
+		p, err = s.ShortestPath(bg, graph.View{}, f.Town, f.Town, pathQ(1))
 		noErr(t, "ShortestPath(same)", err)
 		wantPath(t, "ShortestPath(same)", p, f.Town, f.Town, []string{f.Town}, []string{})
 	}},
 	{"None", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		p, err := s.ShortestPath(bg, f.Makerspace, f.ShuQian, pathQ(graph.MaxPathDepth))
+		p, err := s.ShortestPath(bg, graph.View{}, f.Makerspace, f.ShuQian, pathQ(graph.MaxPathDepth))
 		if err != nil || p != nil {
 			t.Errorf("ShortestPath(unconnected) = %v, %v; want nil, nil", p, err)
 		}
 	}},
 	{"MaxDepth", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		p, err := s.ShortestPath(bg, f.Makerspace, f.Street, pathQ(2))
+		p, err := s.ShortestPath(bg, graph.View{}, f.Makerspace, f.Street, pathQ(2))
 		if err != nil || p != nil {
 			t.Errorf("ShortestPath(3 hops, maxDepth 2) = %v, %v; want nil, nil", p, err)
 		}
-		p, err = s.ShortestPath(bg, f.Makerspace, f.Street, pathQ(3))
+		p, err = s.ShortestPath(bg, graph.View{}, f.Makerspace, f.Street, pathQ(3))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(maxDepth 3)", p, f.Makerspace, f.Street, []string{f.Makerspace, f.Town, f.TwoNew, f.Street}, nil)
 	}},
 	{"Types", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		p, err := s.ShortestPath(bg, f.Person, f.Makerspace, pathQ(8, graph.RelSubOrganisationOf))
+		p, err := s.ShortestPath(bg, graph.View{}, f.Person, f.Makerspace, pathQ(8, graph.RelSubOrganisationOf))
 		if err != nil || p != nil {
 			t.Errorf("ShortestPath(SUB_ORGANISATION_OF only) = %v, %v; want nil, nil", p, err)
 		}
-		p, err = s.ShortestPath(bg, f.Person, f.Makerspace, pathQ(8, graph.RelSubOrganisationOf, graph.RelHoldsPost))
+		p, err = s.ShortestPath(bg, graph.View{}, f.Person, f.Makerspace, pathQ(8, graph.RelSubOrganisationOf, graph.RelHoldsPost))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(two types)", p, f.Person, f.Makerspace, []string{f.Person, f.Town, f.Makerspace}, nil)
 		// MENTORS is the short way from ShuQian to ShengDun; without it the
 		// path goes through the alliance.
-		p, err = s.ShortestPath(bg, f.ShuQian, f.ShengDun, pathQ(8, graph.RelMemberOf))
+		p, err = s.ShortestPath(bg, graph.View{}, f.ShuQian, f.ShengDun, pathQ(8, graph.RelMemberOf))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(MEMBER_OF)", p, f.ShuQian, f.ShengDun, []string{f.ShuQian, f.Alliance, f.ShengDun}, nil)
-		p, err = s.ShortestPath(bg, f.ShuQian, f.ShengDun, pathQ(8))
+		p, err = s.ShortestPath(bg, graph.View{}, f.ShuQian, f.ShengDun, pathQ(8))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(all)", p, f.ShuQian, f.ShengDun, []string{f.ShuQian, f.ShengDun}, []string{f.Mentors})
 	}},
@@ -285,7 +285,7 @@ var shortestPathTests = []test{
 			{"p:t", "p:m", []string{"p:t", "p:p", "p:m"}},
 		}
 		for _, tc := range cases {
-			p, err := s.ShortestPath(bg, tc.from, tc.to, pathQ(8))
+			p, err := s.ShortestPath(bg, graph.View{}, tc.from, tc.to, pathQ(8))
 			noErr(t, "ShortestPath", err)
 			wantPath(t, "ShortestPath("+tc.from+", "+tc.to+")", p, tc.from, tc.to, tc.want, nil)
 		}
@@ -296,10 +296,10 @@ var shortestPathTests = []test{
 			{ID: "e:1", Type: graph.RelMentors, From: "q:a", To: "q:b"},
 			{ID: "e:3", Type: graph.RelAdjacentTo, From: "q:b", To: "q:a"},
 		}})
-		p, err := s.ShortestPath(bg, "q:a", "q:b", pathQ(1))
+		p, err := s.ShortestPath(bg, graph.View{}, "q:a", "q:b", pathQ(1))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(parallel)", p, "q:a", "q:b", []string{"q:a", "q:b"}, []string{"e:1"})
-		p, err = s.ShortestPath(bg, "q:b", "q:a", pathQ(1, graph.RelAdjacentTo))
+		p, err = s.ShortestPath(bg, graph.View{}, "q:b", "q:a", pathQ(1, graph.RelAdjacentTo))
 		noErr(t, "ShortestPath", err)
 		wantPath(t, "ShortestPath(parallel, ADJACENT_TO)", p, "q:b", "q:a", []string{"q:b", "q:a"}, []string{"e:2"})
 	}},
@@ -329,7 +329,7 @@ var shortestPathTests = []test{
 			if rng.IntN(3) == 0 {
 				q.Types = nil
 			}
-			got, err := s.ShortestPath(bg, from, to, q)
+			got, err := s.ShortestPath(bg, graph.View{}, from, to, q)
 			noErr(t, "ShortestPath", err)
 			wantNodes, wantEdges := referencePath(snap, from, to, q)
 			what := fmt.Sprintf("ShortestPath(%s, %s, %v)", from, to, q)
@@ -344,12 +344,12 @@ var shortestPathTests = []test{
 	}},
 	{"Errors", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		_, err := s.ShortestPath(bg, "org:nowhere", f.Town, pathQ(3))
+		_, err := s.ShortestPath(bg, graph.View{}, "org:nowhere", f.Town, pathQ(3))
 		wantErr(t, "ShortestPath(missing from)", err, graph.ErrNotFound)
-		_, err = s.ShortestPath(bg, f.Town, "org:nowhere", pathQ(3))
+		_, err = s.ShortestPath(bg, graph.View{}, f.Town, "org:nowhere", pathQ(3))
 		wantErr(t, "ShortestPath(missing to)", err, graph.ErrNotFound)
 		for _, q := range []graph.PathQuery{pathQ(0), pathQ(graph.MaxPathDepth + 1), pathQ(-1), pathQ(3, "LIKES")} {
-			p, err := s.ShortestPath(bg, f.Town, f.Street, q)
+			p, err := s.ShortestPath(bg, graph.View{}, f.Town, f.Street, q)
 			wantErr(t, "ShortestPath(bad query)", err, graph.ErrInvalid)
 			if p != nil {
 				t.Errorf("ShortestPath returned a path with an error")
