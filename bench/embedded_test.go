@@ -40,7 +40,7 @@ var (
 	setupErr error
 )
 
-func embedded(b *testing.B) (*memory.Store, context.Context) {
+func embedded(b *testing.B) (*memory.Store, graph.View) {
 	b.Helper()
 	if os.Getenv("ORGNET_BENCH_EMBEDDED") == "" {
 		b.Skip("set ORGNET_BENCH_EMBEDDED=1 to run the embedded-store benchmarks")
@@ -80,7 +80,7 @@ func embedded(b *testing.B) (*memory.Store, context.Context) {
 	if setupErr != nil {
 		b.Fatal(setupErr)
 	}
-	return store, graph.WithAsOf(context.Background(), graph.Today())
+	return store, graph.View{AsOf: graph.Today()}
 }
 
 // timed runs f b.N times and reports p50 and p99 besides ns/op.
@@ -103,10 +103,11 @@ func timed(b *testing.B, f func() error) {
 }
 
 func BenchmarkEmbeddedNeighbourhood2(b *testing.B) {
-	st, ctx := embedded(b)
+	st, v := embedded(b)
+	ctx := context.Background()
 	var n int
 	timed(b, func() error {
-		sg, err := st.Neighbourhood(ctx, village, graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
+		sg, err := st.Neighbourhood(ctx, v, village, graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
 		if err == nil {
 			n = len(sg.Nodes)
 		}
@@ -116,10 +117,11 @@ func BenchmarkEmbeddedNeighbourhood2(b *testing.B) {
 }
 
 func BenchmarkEmbeddedSubtree3(b *testing.B) {
-	st, ctx := embedded(b)
+	st, v := embedded(b)
+	ctx := context.Background()
 	var n int
 	timed(b, func() error {
-		sg, err := st.Subtree(ctx, subtreeRoot, 3)
+		sg, err := st.Subtree(ctx, v, subtreeRoot, 3)
 		if err == nil {
 			n = len(sg.Nodes)
 		}
@@ -129,10 +131,11 @@ func BenchmarkEmbeddedSubtree3(b *testing.B) {
 }
 
 func BenchmarkEmbeddedShortestPath(b *testing.B) {
-	st, ctx := embedded(b)
+	st, v := embedded(b)
+	ctx := context.Background()
 	var n int
 	timed(b, func() error {
-		p, err := st.ShortestPath(ctx, village, pathTo, graph.PathQuery{MaxDepth: 8})
+		p, err := st.ShortestPath(ctx, v, village, pathTo, graph.PathQuery{MaxDepth: 8})
 		if err == nil && p != nil {
 			n = len(p.Edges)
 		}
@@ -145,19 +148,21 @@ func BenchmarkEmbeddedShortestPath(b *testing.B) {
 // benchmark's GraphQL query does (no totalCount asked: NoTotal), and
 // BenchmarkEmbeddedPage50Total with the total count, which visits every node.
 func BenchmarkEmbeddedPage50(b *testing.B) {
-	st, ctx := embedded(b)
+	st, v := embedded(b)
+	ctx := context.Background()
 	f := graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}, Kinds: []string{"VILLAGE"}}
 	timed(b, func() error {
-		_, err := st.FindNodes(ctx, f, graph.PageArgs{First: 50, NoTotal: true})
+		_, err := st.FindNodes(ctx, v, f, graph.PageArgs{First: 50, NoTotal: true})
 		return err
 	})
 }
 
 func BenchmarkEmbeddedPage50Total(b *testing.B) {
-	st, ctx := embedded(b)
+	st, v := embedded(b)
+	ctx := context.Background()
 	f := graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}, Kinds: []string{"VILLAGE"}}
 	timed(b, func() error {
-		_, err := st.FindNodes(ctx, f, graph.PageArgs{First: 50})
+		_, err := st.FindNodes(ctx, v, f, graph.PageArgs{First: 50})
 		return err
 	})
 }
@@ -165,8 +170,9 @@ func BenchmarkEmbeddedPage50Total(b *testing.B) {
 // BenchmarkEmbeddedStartup opens the store on disk (as orgnet serve does at
 // start-up) and reports the heap it holds per edge once open.
 func BenchmarkEmbeddedStartup(b *testing.B) {
-	st, ctx := embedded(b)
-	c, err := st.Counts(ctx)
+	st, v := embedded(b)
+	ctx := context.Background()
+	c, err := st.Counts(ctx, v)
 	if err != nil {
 		b.Fatal(err)
 	}

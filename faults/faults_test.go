@@ -270,7 +270,7 @@ func checkWrites(t *testing.T, s graph.Store, prefix string, acked []string) int
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	snap, err := s.Snapshot(ctx)
+	snap, err := s.Snapshot(ctx, graph.View{})
 	if err != nil {
 		t.Fatalf("snapshot: %v", err)
 	}

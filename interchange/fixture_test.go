@@ -56,7 +56,7 @@ func mustApply(tb testing.TB, s graph.Store, b graph.Batch) {
 
 func mustSnapshot(tb testing.TB, s graph.Store) *graph.Snapshot {
 	tb.Helper()
-	snap, err := s.Snapshot(context.Background())
+	snap, err := s.Snapshot(context.Background(), graph.View{})
 	if err != nil {
 		tb.Fatalf("Snapshot: %v", err)
 	}

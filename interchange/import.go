@@ -180,15 +180,14 @@ func ImportData(ctx context.Context, store graph.Store, inputs []Input, opts Imp
 	t1 := time.Now()
 	c := combine(files)
 	prog.note("validating %d nodes and %d edges against the store…", rep.Nodes, rep.Edges)
-	// Writes see everything stored, whatever date reads are made as of.
-	stored, err := storedLabels(graph.WithoutAsOf(ctx), store, c.endpointIDs())
+	stored, err := storedLabels(ctx, store, c.endpointIDs())
 	if err != nil {
 		return rep, fmt.Errorf("import: look up stored nodes: %w", err)
 	}
 	problems = append(problems, c.validate(stored)...)
 	// Quotes against their sources, as the store will check them on write:
 	// a dry run refuses what the write would.
-	srcProbs, err := c.checkSources(graph.WithoutAsOf(ctx), store)
+	srcProbs, err := c.checkSources(ctx, store)
 	if err != nil {
 		return rep, fmt.Errorf("import: look up sources: %w", err)
 	}
@@ -250,7 +249,8 @@ func (f *parsed) tick() { f.meter.add(1) }
 func storedLabels(ctx context.Context, store graph.Store, ids []string) (graph.LabelOf, error) {
 	labels := map[string]graph.Label{}
 	if len(ids) > 0 {
-		nodes, err := store.Nodes(ctx, ids)
+		// Everything stored, ended or not: what a write is checked against.
+		nodes, err := store.Nodes(ctx, graph.View{}, ids)
 		if err != nil {
 			return nil, err
 		}

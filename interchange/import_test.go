@@ -30,7 +30,7 @@ func TestExample(t *testing.T) {
 			if rep.Nodes != 5 || rep.Edges != 6 || rep.Result.NodesCreated != 5 || rep.Result.EdgesCreated != 6 {
 				t.Errorf("report %+v; want 5 nodes and 6 edges created", rep)
 			}
-			n, err := s.Node(ctx, "org:west-village")
+			n, err := s.Node(ctx, graph.View{}, "org:west-village")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +40,7 @@ func TestExample(t *testing.T) {
 			if !reflect.DeepEqual(n, want) {
 				t.Errorf("Node(org:west-village) = %+v; want %+v", n, want)
 			}
-			e, err := s.Edge(ctx, graph.EdgeID(graph.RelMemberOf, "org:east-village", "alliance:east"))
+			e, err := s.Edge(ctx, graph.View{}, graph.EdgeID(graph.RelMemberOf, "org:east-village", "alliance:east"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,7 +192,7 @@ func TestDryRun(t *testing.T) {
 			if err != nil || rep.Result.EdgesUpdated != 1 {
 				t.Fatalf("import: %+v, %v; want the stored edge updated", rep.Result, err)
 			}
-			e, err := s.Edge(ctx, graph.EdgeID(graph.RelMemberOf, "org:store-village", "alliance:store"))
+			e, err := s.Edge(ctx, graph.View{}, graph.EdgeID(graph.RelMemberOf, "org:store-village", "alliance:store"))
 			if err != nil || e.Attrs["role"] != "lead" {
 				t.Errorf("edge after import: %+v, %v; want role lead", e, err)
 			}
@@ -258,7 +258,7 @@ func TestForeignGraphML(t *testing.T) {
 	if rep.Nodes != 5 || rep.Edges != 4 {
 		t.Errorf("read %d nodes and %d edges; want 5 and 4", rep.Nodes, rep.Edges)
 	}
-	n, err := s.Node(ctx, "org:a")
+	n, err := s.Node(ctx, graph.View{}, "org:a")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,14 +266,14 @@ func TestForeignGraphML(t *testing.T) {
 	if !reflect.DeepEqual(n.Attrs, wantAttrs) || n.Kind != "VILLAGE" || n.Provenance.Ref != "networkx.graphml" {
 		t.Errorf("org:a = %+v; want attrs %v", n, wantAttrs)
 	}
-	if n, err := s.Node(ctx, "org:b"); err != nil || n.Attrs["strength"] != 1.0 || n.Attrs["listed"] != false {
+	if n, err := s.Node(ctx, graph.View{}, "org:b"); err != nil || n.Attrs["strength"] != 1.0 || n.Attrs["listed"] != false {
 		t.Errorf("org:b = %+v, %v", n, err)
 	}
-	e, err := s.Edge(ctx, "m1")
+	e, err := s.Edge(ctx, graph.View{}, "m1")
 	if err != nil || e.Type != graph.RelMemberOf || e.Attrs["role"] != "lead" {
 		t.Errorf("edge m1 = %+v, %v", e, err)
 	}
-	y, err := s.Node(ctx, "org:yed")
+	y, err := s.Node(ctx, graph.View{}, "org:yed")
 	if err != nil || y.Attrs != nil || y.Kind != "PARTY_WORKING_COMMITTEE" {
 		t.Errorf("yEd node = %+v, %v; want no attributes from the graphics and the default kind", y, err)
 	}

@@ -101,7 +101,7 @@ func TestImportRate(t *testing.T) {
 			if rep.Nodes != n || rep.Edges != edges {
 				t.Fatalf("imported %d nodes and %d edges; want %d and %d", rep.Nodes, rep.Edges, n, edges)
 			}
-			c, err := s.Counts(context.Background())
+			c, err := s.Counts(context.Background(), graph.View{})
 			if err != nil || c.Nodes != n || c.Edges != edges {
 				t.Fatalf("Counts = %+v, %v; want %d nodes, %d edges", c, err, n, edges)
 			}
@@ -119,7 +119,7 @@ func TestImportRate(t *testing.T) {
 func emptyInChunks(tb testing.TB, s graph.Store) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	snap, err := s.Snapshot(ctx)
+	snap, err := s.Snapshot(ctx, graph.View{})
 	if err != nil {
 		tb.Logf("empty the store: %v", err)
 		return

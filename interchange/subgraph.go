@@ -11,12 +11,15 @@ import (
 // SubgraphSpec selects what to export: the whole graph (zero value), the
 // neighbourhood of Root within Depth hops, or the alliance AllianceID with
 // its members. Relations, when set, keeps only edges of those types (and,
-// for a neighbourhood, follows only them).
+// for a neighbourhood, follows only them). AsOf, a date, exports the
+// network as it was that day (graph.View.AsOf); "" exports everything
+// stored.
 type SubgraphSpec struct {
 	Root       string
 	Depth      int
 	Relations  []graph.RelType
 	AllianceID string
+	AsOf       string
 }
 
 // Subgraph returns the part of store that spec selects, sorted by id like a
@@ -29,7 +32,7 @@ type SubgraphSpec struct {
 //   - AllianceID: the alliance, its members (MEMBER_OF) and every edge among
 //     them.
 //
-// Reads honour ctx's as-of date (graph.WithAsOf). Returns ErrInvalid for a
+// Reads are made as of spec.AsOf. Returns ErrInvalid for a
 // bad spec (Root and AllianceID together, a bad depth or type, a node that
 // is not an alliance, a neighbourhood too large), ErrNotFound for a missing
 // root or alliance.
@@ -49,7 +52,7 @@ func Subgraph(ctx context.Context, store graph.Store, spec SubgraphSpec) (*graph
 	case spec.Depth != 0:
 		return nil, graph.Invalidf("depth", "depth needs a root")
 	}
-	snap, err := store.Snapshot(ctx)
+	snap, err := store.Snapshot(ctx, spec.view())
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +66,7 @@ func Subgraph(ctx context.Context, store graph.Store, spec SubgraphSpec) (*graph
 }
 
 func neighbourhood(ctx context.Context, store graph.Store, spec SubgraphSpec) (*graph.Snapshot, error) {
-	sg, err := store.Neighbourhood(ctx, spec.Root, graph.NeighbourhoodQuery{
+	sg, err := store.Neighbourhood(ctx, spec.view(), spec.Root, graph.NeighbourhoodQuery{
 		Depth: spec.Depth, Types: spec.Relations, Limit: graph.MaxNeighbourhoodSize,
 	})
 	if err != nil {
@@ -77,14 +80,14 @@ func neighbourhood(ctx context.Context, store graph.Store, spec SubgraphSpec) (*
 }
 
 func alliance(ctx context.Context, store graph.Store, spec SubgraphSpec) (*graph.Snapshot, error) {
-	a, err := store.Node(ctx, spec.AllianceID)
+	a, err := store.Node(ctx, spec.view(), spec.AllianceID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Label != graph.LabelAlliance {
 		return nil, graph.Invalidf("alliance", "%q is a %s, not an Alliance", a.ID, a.Label)
 	}
-	rel, err := store.Related(ctx, []string{a.ID}, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.In})
+	rel, err := store.Related(ctx, spec.view(), []string{a.ID}, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.In})
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +103,7 @@ func alliance(ctx context.Context, store graph.Store, spec SubgraphSpec) (*graph
 	}
 	// Every edge among the alliance and its members: the edges out of each,
 	// kept when the other end is one of them.
-	out, err := store.Related(ctx, ids, graph.RelQuery{Types: spec.Relations, Dir: graph.Out})
+	out, err := store.Related(ctx, spec.view(), ids, graph.RelQuery{Types: spec.Relations, Dir: graph.Out})
 	if err != nil {
 		return nil, err
 	}
@@ -137,3 +140,6 @@ func (s SubgraphSpec) String() string {
 	}
 	return "whole graph"
 }
+
+// view is what the reads of spec see.
+func (s SubgraphSpec) view() graph.View { return graph.View{AsOf: s.AsOf} }

@@ -83,7 +83,7 @@ func (c *combined) validate(stored graph.LabelOf) []Problem {
 func (c *combined) checkSources(ctx context.Context, store graph.Store) ([]Problem, error) {
 	texts := map[string]string{}
 	if ids := c.batch.SourcesToRead(); len(ids) > 0 {
-		ns, err := store.Nodes(ctx, ids)
+		ns, err := store.Nodes(ctx, graph.View{}, ids) // sources are never dated: every one stored
 		if err != nil {
 			return nil, err
 		}

@@ -150,7 +150,7 @@ func TestSubgraph(t *testing.T) {
 				}
 			}
 
-			sg, err := s.Neighbourhood(ctx, seed.ShengdunVillageID, graph.NeighbourhoodQuery{Depth: 1, Limit: graph.MaxNeighbourhoodSize})
+			sg, err := s.Neighbourhood(ctx, graph.View{}, seed.ShengdunVillageID, graph.NeighbourhoodQuery{Depth: 1, Limit: graph.MaxNeighbourhoodSize})
 			if err != nil {
 				t.Fatal(err)
 			}

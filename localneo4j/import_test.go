@@ -114,22 +114,22 @@ func TestImportSynthetic(t *testing.T) {
 		t.Fatalf("memory Apply: %v", err)
 	}
 
-	gotC, err := store.Counts(ctx)
+	gotC, err := store.Counts(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantC, err := mem.Counts(ctx)
+	wantC, err := mem.Counts(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if gotC != wantC {
 		t.Errorf("Counts: neo4j %+v, memory %+v", gotC, wantC)
 	}
-	got, err := store.Snapshot(ctx)
+	got, err := store.Snapshot(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := mem.Snapshot(ctx)
+	want, err := mem.Snapshot(ctx, graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestImportSynthetic(t *testing.T) {
 	}
 	village := findVillage(t, want)
 	for _, q := range []string{village.Name, village.NameEn, graph.KeyOf(village).Initials} {
-		hits, err := store.Search(ctx, q, 50)
+		hits, err := store.Search(ctx, graph.View{}, q, 50)
 		if err != nil {
 			t.Fatalf("Search %q: %v", q, err)
 		}

@@ -40,7 +40,7 @@ func exportHandler(store graph.Store) echo.HandlerFunc {
 			if err := graph.ValidateDate("asOf", d); err != nil {
 				return c.JSON(http.StatusBadRequest, map[string]string{"error": err.Error(), "code": "BAD_USER_INPUT"})
 			}
-			ctx = graph.WithAsOf(ctx, d)
+			spec.AsOf = d
 		}
 		g, err := interchange.Subgraph(ctx, store, spec)
 		if err != nil {

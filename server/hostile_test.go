@@ -194,7 +194,7 @@ func (h *harness) post(t *testing.T, body []byte) gqlResponse {
 
 func snapshotJSON(t *testing.T, s graph.Store) string {
 	t.Helper()
-	snap, err := s.Snapshot(context.Background())
+	snap, err := s.Snapshot(context.Background(), graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func exampleJSON(t *testing.T) []byte {
 	if _, err := interchange.Import(context.Background(), scratch, files, interchange.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := scratch.Snapshot(context.Background())
+	snap, err := scratch.Snapshot(context.Background(), graph.View{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,23 +11,29 @@ import (
 	"github.com/orgnet/orgnet/seed"
 )
 
-// leanRecorder is a store that notes, per read, whether the context asked
-// for a lean read (graph.WithLean). It keeps graph.Expander: the Neo4j
-// store's one-statement Expand is what a lean operation must reach.
+// leanRecorder notes, per read that hands nodes to a client, whether its
+// view asked for a lean read (graph.View.Lean): a graph.Observer, so the
+// store it watches keeps its own one-statement Expand and FindNodesExpand.
 type leanRecorder struct {
-	graph.Store
 	mu         sync.Mutex
 	lean, full int
 }
 
-func (r *leanRecorder) note(ctx context.Context) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if graph.IsLean(ctx) {
-		r.lean++
-	} else {
-		r.full++
+// clientReads are the reads whose view may be lean.
+var clientReads = map[string]bool{"Node": true, "Nodes": true, "FindNodes": true, "Search": true, "Related": true,
+	"Ancestors": true, "Neighbourhood": true, "Subtree": true, "ShortestPath": true, "Expand": true, "FindNodesExpand": true}
+
+func (r *leanRecorder) observe(ctx context.Context, c graph.Call) (context.Context, func(error)) {
+	if clientReads[c.Method] {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if c.View.Lean {
+			r.lean++
+		} else {
+			r.full++
+		}
 	}
+	return ctx, nil
 }
 
 func (r *leanRecorder) counts() (lean, full int) {
@@ -36,61 +42,6 @@ func (r *leanRecorder) counts() (lean, full int) {
 	lean, full = r.lean, r.full
 	r.lean, r.full = 0, 0
 	return lean, full
-}
-
-func (r *leanRecorder) Node(ctx context.Context, id string) (*graph.Node, error) {
-	r.note(ctx)
-	return r.Store.Node(ctx, id)
-}
-
-func (r *leanRecorder) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
-	r.note(ctx)
-	return r.Store.Nodes(ctx, ids)
-}
-
-func (r *leanRecorder) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
-	r.note(ctx)
-	return r.Store.FindNodes(ctx, f, p)
-}
-
-func (r *leanRecorder) Search(ctx context.Context, text string, limit int) ([]*graph.Node, error) {
-	r.note(ctx)
-	return r.Store.Search(ctx, text, limit)
-}
-
-func (r *leanRecorder) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
-	r.note(ctx)
-	return r.Store.Related(ctx, ids, q)
-}
-
-func (r *leanRecorder) Ancestors(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
-	r.note(ctx)
-	return r.Store.Ancestors(ctx, ids)
-}
-
-func (r *leanRecorder) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (*graph.Subgraph, error) {
-	r.note(ctx)
-	return r.Store.Neighbourhood(ctx, id, q)
-}
-
-func (r *leanRecorder) Subtree(ctx context.Context, id string, d int) (*graph.Subgraph, error) {
-	r.note(ctx)
-	return r.Store.Subtree(ctx, id, d)
-}
-
-func (r *leanRecorder) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (*graph.Path, error) {
-	r.note(ctx)
-	return r.Store.ShortestPath(ctx, from, to, q)
-}
-
-func (r *leanRecorder) Expand(ctx context.Context, ids []string, x *graph.Expansion) (*graph.Expanded, error) {
-	r.note(ctx)
-	return graph.Expand(ctx, r.Store, ids, x)
-}
-
-func (r *leanRecorder) FindNodesExpand(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
-	r.note(ctx)
-	return graph.FindNodesExpand(ctx, r.Store, f, p, x)
 }
 
 // TestLeanOperations: queries that select only the core of nodes and edges
@@ -135,8 +86,8 @@ func TestLeanOperations(t *testing.T) {
 		if _, err := st.Apply(context.Background(), seed.Yuelin()); err != nil {
 			t.Fatalf("seed %s: %v", s.Name, err)
 		}
-		rec[s.Name] = &leanRecorder{Store: st}
-		hs[s.Name] = newHarness(t, rec[s.Name], s.Name)
+		rec[s.Name] = &leanRecorder{}
+		hs[s.Name] = newHarness(t, graph.Observe(st, rec[s.Name].observe), s.Name)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

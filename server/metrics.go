@@ -219,157 +219,26 @@ func (m *Metrics) mount(e *echo.Echo) {
 	})
 }
 
-// observe mounts a new Metrics on e and returns s wrapped to be counted.
-// It is the one hook New calls.
-func observe(e *echo.Echo, s graph.Store) graph.Store {
+// observe mounts a new Metrics on e and returns the observer that counts
+// store calls. It is the one hook New calls for metrics.
+func observe(e *echo.Echo) graph.Observer {
 	m := NewMetrics()
 	m.mount(e)
-	return m.Store(s)
+	return m.StoreObserver()
 }
 
-// Store wraps s so that every call is counted (by the GraphQL operation in
-// its context and the method), timed, and its errors counted by code.
-func (m *Metrics) Store(s graph.Store) graph.Store {
-	if s == nil {
-		return nil
-	}
-	return &meteredStore{s: s, m: m}
-}
-
-type meteredStore struct {
-	s graph.Store
-	m *Metrics
-}
-
-// done records one call; use as defer ms.done(ctx, "Method", time.Now(), &err).
-func (ms *meteredStore) done(ctx context.Context, method string, start time.Time, err *error) {
-	ms.m.storeCalls.WithLabelValues(operationOf(ctx), method).Inc()
-	ms.m.storeTime.WithLabelValues(method).Observe(time.Since(start).Seconds())
-	if *err != nil {
-		ms.m.storeErrs.WithLabelValues(method, string(graph.ErrorCode(*err))).Inc()
+// StoreObserver returns the graph.Observer that counts every store call (by
+// the GraphQL operation in its context and the method), times it, and
+// counts its errors by code.
+func (m *Metrics) StoreObserver() graph.Observer {
+	return func(ctx context.Context, c graph.Call) (context.Context, func(error)) {
+		start := time.Now()
+		return ctx, func(err error) {
+			m.storeCalls.WithLabelValues(operationOf(ctx), c.Method).Inc()
+			m.storeTime.WithLabelValues(c.Method).Observe(time.Since(start).Seconds())
+			if err != nil {
+				m.storeErrs.WithLabelValues(c.Method, string(graph.ErrorCode(err))).Inc()
+			}
+		}
 	}
 }
-
-func (ms *meteredStore) Node(ctx context.Context, id string) (n *graph.Node, err error) {
-	defer ms.done(ctx, "Node", time.Now(), &err)
-	return ms.s.Node(ctx, id)
-}
-
-func (ms *meteredStore) Nodes(ctx context.Context, ids []string) (ns []*graph.Node, err error) {
-	defer ms.done(ctx, "Nodes", time.Now(), &err)
-	return ms.s.Nodes(ctx, ids)
-}
-
-func (ms *meteredStore) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (pg *graph.NodePage, err error) {
-	defer ms.done(ctx, "FindNodes", time.Now(), &err)
-	return ms.s.FindNodes(ctx, f, p)
-}
-
-func (ms *meteredStore) Search(ctx context.Context, text string, limit int) (ns []*graph.Node, err error) {
-	defer ms.done(ctx, "Search", time.Now(), &err)
-	return ms.s.Search(ctx, text, limit)
-}
-
-func (ms *meteredStore) Edge(ctx context.Context, id string) (e *graph.Edge, err error) {
-	defer ms.done(ctx, "Edge", time.Now(), &err)
-	return ms.s.Edge(ctx, id)
-}
-
-func (ms *meteredStore) Edges(ctx context.Context, f graph.EdgeFilter) (es []*graph.Edge, err error) {
-	defer ms.done(ctx, "Edges", time.Now(), &err)
-	return ms.s.Edges(ctx, f)
-}
-
-func (ms *meteredStore) Related(ctx context.Context, ids []string, q graph.RelQuery) (r map[string][]graph.Related, err error) {
-	defer ms.done(ctx, "Related", time.Now(), &err)
-	return ms.s.Related(ctx, ids, q)
-}
-
-// Expand passes a whole expansion to a store that answers it in one call
-// (counted once); on another store it runs level by level through ms, so
-// that each level is counted.
-func (ms *meteredStore) Expand(ctx context.Context, ids []string, x *graph.Expansion) (r *graph.Expanded, err error) {
-	e, ok := ms.s.(graph.Expander)
-	if !ok {
-		return graph.ExpandLevels(ctx, ms, ids, x)
-	}
-	defer ms.done(ctx, "Expand", time.Now(), &err)
-	return e.Expand(ctx, ids, x)
-}
-
-// FindNodesExpand: as Expand.
-func (ms *meteredStore) FindNodesExpand(ctx context.Context, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (pg *graph.NodePage, r *graph.Expanded, err error) {
-	pe, ok := ms.s.(graph.PageExpander)
-	if !ok {
-		return graph.FindNodesExpand(ctx, graph.Store(struct{ graph.Store }{ms}), f, p, x)
-	}
-	defer ms.done(ctx, "FindNodesExpand", time.Now(), &err)
-	return pe.FindNodesExpand(ctx, f, p, x)
-}
-
-func (ms *meteredStore) Ancestors(ctx context.Context, ids []string) (r map[string][]*graph.Node, err error) {
-	defer ms.done(ctx, "Ancestors", time.Now(), &err)
-	return ms.s.Ancestors(ctx, ids)
-}
-
-func (ms *meteredStore) Neighbourhood(ctx context.Context, id string, q graph.NeighbourhoodQuery) (sg *graph.Subgraph, err error) {
-	defer ms.done(ctx, "Neighbourhood", time.Now(), &err)
-	return ms.s.Neighbourhood(ctx, id, q)
-}
-
-func (ms *meteredStore) Subtree(ctx context.Context, rootID string, maxDepth int) (sg *graph.Subgraph, err error) {
-	defer ms.done(ctx, "Subtree", time.Now(), &err)
-	return ms.s.Subtree(ctx, rootID, maxDepth)
-}
-
-func (ms *meteredStore) ShortestPath(ctx context.Context, from, to string, q graph.PathQuery) (p *graph.Path, err error) {
-	defer ms.done(ctx, "ShortestPath", time.Now(), &err)
-	return ms.s.ShortestPath(ctx, from, to, q)
-}
-
-func (ms *meteredStore) Snapshot(ctx context.Context) (s *graph.Snapshot, err error) {
-	defer ms.done(ctx, "Snapshot", time.Now(), &err)
-	return ms.s.Snapshot(ctx)
-}
-
-func (ms *meteredStore) Counts(ctx context.Context) (c graph.Counts, err error) {
-	defer ms.done(ctx, "Counts", time.Now(), &err)
-	return ms.s.Counts(ctx)
-}
-
-func (ms *meteredStore) CreateNode(ctx context.Context, n graph.NodeInput) (out *graph.Node, err error) {
-	defer ms.done(ctx, "CreateNode", time.Now(), &err)
-	return ms.s.CreateNode(ctx, n)
-}
-
-func (ms *meteredStore) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (out *graph.Node, err error) {
-	defer ms.done(ctx, "UpdateNode", time.Now(), &err)
-	return ms.s.UpdateNode(ctx, id, u)
-}
-
-func (ms *meteredStore) DeleteNode(ctx context.Context, id string, cascade bool) (ids []string, err error) {
-	defer ms.done(ctx, "DeleteNode", time.Now(), &err)
-	return ms.s.DeleteNode(ctx, id, cascade)
-}
-
-func (ms *meteredStore) CreateEdge(ctx context.Context, e graph.Edge) (out *graph.Edge, err error) {
-	defer ms.done(ctx, "CreateEdge", time.Now(), &err)
-	return ms.s.CreateEdge(ctx, e)
-}
-
-func (ms *meteredStore) DeleteEdge(ctx context.Context, id string) (err error) {
-	defer ms.done(ctx, "DeleteEdge", time.Now(), &err)
-	return ms.s.DeleteEdge(ctx, id)
-}
-
-func (ms *meteredStore) Apply(ctx context.Context, b graph.Batch) (r graph.ApplyResult, err error) {
-	defer ms.done(ctx, "Apply", time.Now(), &err)
-	return ms.s.Apply(ctx, b)
-}
-
-func (ms *meteredStore) Ping(ctx context.Context) (err error) {
-	defer ms.done(ctx, "Ping", time.Now(), &err)
-	return ms.s.Ping(ctx)
-}
-
-func (ms *meteredStore) Close() error { return ms.s.Close() }

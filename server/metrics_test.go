@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/internal/testenv"
 	"github.com/orgnet/orgnet/seed"
 	"github.com/orgnet/orgnet/server/gql"
@@ -27,7 +28,7 @@ func metricsApp(t *testing.T) *echo.Echo {
 		t.Fatal(err)
 	}
 	e := echo.New()
-	store := observe(e, s)
+	store := graph.Observe(s, observe(e))
 	gh := gql.NewHandler(&gql.Resolver{Store: store, StoreName: "memory", Broker: gql.NewBroker()}, gql.Options{})
 	e.Any("/graphql", echo.WrapHandler(gh))
 	return e

@@ -45,55 +45,21 @@ editor-token-0123456789   editor  Ed Editor
 admin-token-0123456789    admin   Ada Admin
 `
 
-// countingStore counts the reads that reach the store.
+// countingStore counts the calls that reach the store (a graph.Observer).
 type countingStore struct {
-	graph.Store
 	n atomic.Int64
-	// deadline is set once a read arrived with the request's deadline.
+	// deadline is set once a call arrived with the request's deadline.
 	deadline atomic.Bool
 }
 
-func (s *countingStore) Node(ctx context.Context, id string) (*graph.Node, error) {
-	s.n.Add(1)
-	if _, ok := ctx.Deadline(); ok {
-		s.deadline.Store(true)
+func (s *countingStore) observe(ctx context.Context, c graph.Call) (context.Context, func(error)) {
+	if c.Method != "Close" {
+		s.n.Add(1)
+		if _, ok := ctx.Deadline(); ok {
+			s.deadline.Store(true)
+		}
 	}
-	return s.Store.Node(ctx, id)
-}
-func (s *countingStore) Nodes(ctx context.Context, ids []string) ([]*graph.Node, error) {
-	s.n.Add(1)
-	if _, ok := ctx.Deadline(); ok {
-		s.deadline.Store(true)
-	}
-	return s.Store.Nodes(ctx, ids)
-}
-func (s *countingStore) FindNodes(ctx context.Context, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
-	s.n.Add(1)
-	return s.Store.FindNodes(ctx, f, p)
-}
-func (s *countingStore) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
-	s.n.Add(1)
-	return s.Store.Related(ctx, ids, q)
-}
-func (s *countingStore) Ancestors(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
-	s.n.Add(1)
-	return s.Store.Ancestors(ctx, ids)
-}
-func (s *countingStore) Snapshot(ctx context.Context) (*graph.Snapshot, error) {
-	s.n.Add(1)
-	return s.Store.Snapshot(ctx)
-}
-func (s *countingStore) CreateNode(ctx context.Context, n graph.NodeInput) (*graph.Node, error) {
-	s.n.Add(1)
-	return s.Store.CreateNode(ctx, n)
-}
-func (s *countingStore) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (*graph.Node, error) {
-	s.n.Add(1)
-	return s.Store.UpdateNode(ctx, id, u)
-}
-func (s *countingStore) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, error) {
-	s.n.Add(1)
-	return s.Store.Apply(ctx, b)
+	return ctx, nil
 }
 
 type secFixture struct {
@@ -154,7 +120,7 @@ func secured(t *testing.T, sec server.Security, auditPath string) *secHarness {
 	if _, err := s.Apply(context.Background(), seed.Yuelin()); err != nil {
 		t.Fatal(err)
 	}
-	cs := &countingStore{Store: s}
+	cs := &countingStore{}
 	opts := gql.Options{}
 	var al *auth.AuditLog
 	if auditPath != "" {
@@ -167,7 +133,7 @@ func secured(t *testing.T, sec server.Security, auditPath string) *secHarness {
 	}
 	b := gql.NewBroker()
 	h := &harness{t: t, store: s, broker: b, h: server.New(server.Config{
-		Store: cs, StoreName: "memory", Broker: b, Logger: slog.New(slog.DiscardHandler), GQL: opts, Security: sec,
+		Store: graph.Observe(s, cs.observe), StoreName: "memory", Broker: b, Logger: slog.New(slog.DiscardHandler), GQL: opts, Security: sec,
 	})}
 	return &secHarness{harness: h, count: cs, audit: al}
 }
@@ -314,7 +280,7 @@ func TestRoles(t *testing.T) {
 			if n := h.count.n.Load() - before; n != 0 {
 				t.Errorf("%d store calls for a forbidden operation", n)
 			}
-			if _, err := h.store.Node(context.Background(), "org:roles-test"); err == nil {
+			if _, err := h.store.Node(context.Background(), graph.View{}, "org:roles-test"); err == nil {
 				t.Error("a forbidden mutation created the organisation")
 			}
 			if es, _ := h.audit.List(auth.AuditQuery{}); len(es) != 0 {

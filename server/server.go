@@ -65,7 +65,7 @@ func New(cfg Config) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(e)
-	useTracing(e, &cfg) // tracing.go: HTTP span middleware (outermost), GraphQL extension, traced store; nothing when off
+	traced := useTracing(e, &cfg) // tracing.go: HTTP span middleware (outermost), GraphQL extension, store spans; nothing when off
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			cfg.Logger.Error("panic in handler", "err", err, "stack", string(stack))
@@ -97,7 +97,9 @@ func New(cfg Config) *echo.Echo {
 	}))
 
 	ws := useSecurity(e, cfg.Security, cfg.RequestTimeout)
-	cfg.Store = observe(e, cfg.Store) // metrics.go: /metrics, /debug/pprof/, counted store
+	// The one place the store is observed: metrics.go counts every call
+	// (/metrics, /debug/pprof/), tracing.go makes it a span.
+	cfg.Store = graph.Observe(cfg.Store, observe(e), traced)
 	// Websocket operations: the same rate limit, token check and deadline as
 	// HTTP (sockets.go); sockets counted per caller at connection_init.
 	cfg.GQL.Extensions = append(cfg.GQL.Extensions, ws)

@@ -353,7 +353,7 @@ func TestRejectedMutationsChangeNothing(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
 		h := seeded(t, open, name)
 		ctx := context.Background()
-		before, err := h.store.Snapshot(ctx)
+		before, err := h.store.Snapshot(ctx, graph.View{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -383,7 +383,7 @@ func TestRejectedMutationsChangeNothing(t *testing.T) {
 				if got := r.code(); got != tc.code {
 					t.Errorf("code = %q; want %q (errors %+v)", got, tc.code, r.Errors)
 				}
-				after, err := h.store.Snapshot(ctx)
+				after, err := h.store.Snapshot(ctx, graph.View{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -571,7 +571,7 @@ func TestRoundTripsPerQuery(t *testing.T) {
 
 type panicStore struct{ graph.Store }
 
-func (panicStore) Node(context.Context, string) (*graph.Node, error) { panic("boom") }
+func (panicStore) Node(context.Context, graph.View, string) (*graph.Node, error) { panic("boom") }
 
 func TestPanicBecomesInternal(t *testing.T) {
 	h := newHarness(t, panicStore{testenv.Memory(t)}, "memory")

@@ -21,12 +21,14 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/orgnet/orgnet/graph"
 )
 
 // Tracing turns on OpenTelemetry spans: one per HTTP request (echo), one
 // per GraphQL operation below it and one per store call below that, all
 // nested through the request context. The zero value is off: no middleware,
-// no GraphQL extension and no store decorator are installed, so tracing
+// no GraphQL extension and no store observer are installed, so tracing
 // costs nothing unless asked for.
 type Tracing struct {
 	// Provider makes the tracer; nil: tracing off.
@@ -247,16 +249,17 @@ func recordGraphQLErrors(span trace.Span, errs gqlerror.List) {
 	span.SetStatus(codes.Error, codeList[0]+": "+errs[0].Message)
 }
 
-// useTracing installs the hooks on e, the GraphQL options and the store;
-// with tracing off it changes nothing. It is the one hook New calls.
-func useTracing(e *echo.Echo, cfg *Config) {
+// useTracing installs the hooks on e and the GraphQL options, and returns
+// the observer that traces store calls (graph.Observe); with tracing off it
+// changes nothing and returns nil. It is the one hook New calls.
+func useTracing(e *echo.Echo, cfg *Config) graph.Observer {
 	tr := newTracer(cfg.Tracing)
 	if tr == nil {
-		return
+		return nil
 	}
 	e.Use(tr.middleware())
 	cfg.GQL.Extensions = append([]graphql.HandlerExtension{gqlTracing{t: tr.t}}, cfg.GQL.Extensions...)
-	cfg.Store = TraceStore(cfg.Store, tr.t, cfg.StoreName)
+	return storeTracer(tr.t, cfg.StoreName)
 }
 
 // OTLP configures the OTLP/HTTP exporter of NewOTLPTracerProvider.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +37,11 @@ func spanAttr(s sdktrace.ReadOnlySpan, key attribute.Key) (attribute.Value, bool
 func attrString(s sdktrace.ReadOnlySpan, key string) string {
 	v, _ := spanAttr(s, attribute.Key(key))
 	return v.String()
+}
+
+func attrInt(s sdktrace.ReadOnlySpan, key string) int64 {
+	v, _ := spanAttr(s, attribute.Key(key))
+	return v.AsInt64()
 }
 
 func TestTracing(t *testing.T) {
@@ -200,58 +206,50 @@ func TestTracingOff(t *testing.T) {
 	cfg := Config{Store: store}
 	e := New(Config{Store: store, Logger: slog.New(slog.DiscardHandler)})
 	routes := len(e.Routes())
-	useTracing(e, &cfg)
-	if cfg.Store != store || cfg.GQL.Extensions != nil || len(e.Routes()) != routes {
-		t.Errorf("tracing off changed the configuration: store %T, %d extensions, %d routes (was %d)",
-			cfg.Store, len(cfg.GQL.Extensions), len(e.Routes()), routes)
+	obs := useTracing(e, &cfg)
+	if obs != nil || cfg.Store != store || cfg.GQL.Extensions != nil || len(e.Routes()) != routes {
+		t.Errorf("tracing off changed the configuration: store observer %v, store %T, %d extensions, %d routes (was %d)",
+			obs != nil, cfg.Store, len(cfg.GQL.Extensions), len(e.Routes()), routes)
 	}
 	if newTracer(Tracing{}) != nil {
 		t.Error("a tracer without a provider")
 	}
 }
 
-// expanderStore is a store answering Expand in one call.
-type expanderStore struct {
-	graph.Store
-	calls int
-}
-
-func (e *expanderStore) Expand(context.Context, []string, *graph.Expansion) (*graph.Expanded, error) {
-	e.calls++
-	return &graph.Expanded{}, nil
-}
-
-func TestTraceStoreKeepsExpander(t *testing.T) {
+// TestStoreTracerSpans: the store tracer makes a span of every call, the
+// one-call Expand and FindNodesExpand included (a paged organisations query
+// kept its one statement with tracing on), named for the method, a client
+// span on Neo4j, with its ids counted and its error's code recorded.
+func TestStoreTracerSpans(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tr := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec)).Tracer("test")
-	inner := &expanderStore{}
-	cases := []struct {
-		name     string
-		store    graph.Store
-		expander bool
-	}{
-		{name: "expander", store: inner, expander: true},
-		{name: "plain", store: testenv.Memory(t), expander: false},
+	s := graph.Observe(testenv.Memory(t), storeTracer(tr, "neo4j"))
+	ctx := context.Background()
+	x := &graph.Expansion{Steps: []graph.ExpandStep{{Q: graph.RelQuery{Dir: graph.Both}}}}
+	if _, err := s.Expand(ctx, graph.View{}, []string{"a", "b"}, x); err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s := TraceStore(c.store, tr, "neo4j")
-			x, ok := s.(graph.Expander)
-			if ok != c.expander {
-				t.Fatalf("traced store is an Expander: %v, want %v", ok, c.expander)
-			}
-			if !ok {
-				return
-			}
-			if _, err := x.Expand(context.Background(), []string{"a"}, &graph.Expansion{}); err != nil {
-				t.Fatal(err)
-			}
-			ended := rec.Ended()
-			last := ended[len(ended)-1]
-			if inner.calls != 1 || last.Name() != "store.Expand" || last.SpanKind() != trace.SpanKindClient || attrString(last, "db.system.name") != "neo4j" {
-				t.Errorf("calls %d, span %s %v %v", inner.calls, last.Name(), last.SpanKind(), last.Attributes())
-			}
-		})
+	if _, _, err := s.FindNodesExpand(ctx, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 5}, x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Node(ctx, graph.View{}, "missing"); !errors.Is(err, graph.ErrNotFound) {
+		t.Fatalf("Node(missing) = %v", err)
+	}
+	ended := rec.Ended()
+	if len(ended) != 3 {
+		t.Fatalf("%d spans; want 3", len(ended))
+	}
+	for i, want := range []string{"store.Expand", "store.FindNodesExpand", "store.Node"} {
+		sp := ended[i]
+		if sp.Name() != want || sp.SpanKind() != trace.SpanKindClient || attrString(sp, "db.system.name") != "neo4j" {
+			t.Errorf("span %d: %s %v %v; want %s, a client span of neo4j", i, sp.Name(), sp.SpanKind(), sp.Attributes(), want)
+		}
+	}
+	if ids := attrInt(ended[0], string(AttrStoreIDs)); ids != 2 {
+		t.Errorf("Expand span: %d ids; want 2", ids)
+	}
+	if code := attrString(ended[2], string(AttrErrorCode)); code != string(graph.CodeNotFound) {
+		t.Errorf("Node span error code %q; want %q", code, graph.CodeNotFound)
 	}
 }
 

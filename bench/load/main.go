@@ -220,7 +220,7 @@ func memoryLoad(ctx context.Context, size seed.Size, s int64, dir string, batch 
 		return err
 	}
 	reopen := time.Since(t1)
-	c, err := st.Counts(ctx)
+	c, err := st.Counts(ctx, graph.View{})
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func reopen(ctx context.Context, path string) error {
 		return err
 	}
 	d := time.Since(t0)
-	c, err := st.Counts(ctx)
+	c, err := st.Counts(ctx, graph.View{})
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func TestSeedMigratesLegacyStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	ns, err := s.Nodes(ctx, []string{"org:secret", "org:jinhai-station-temp-branch", seed.YuelinSourceID})
+	ns, err := s.Nodes(ctx, graph.View{}, []string{"org:secret", "org:jinhai-station-temp-branch", seed.YuelinSourceID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func seedYuelin(ctx context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	c, err := store.Counts(ctx)
+	c, err := store.Counts(ctx, graph.View{})
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
 		return fmt.Errorf("seed --synthetic %s: %w (a failed synthetic load leaves what was loaded; rerun to complete: loads are idempotent upserts)", size, err)
 	}
 	total := time.Since(start)
-	c, err := store.Counts(ctx)
+	c, err := store.Counts(ctx, graph.View{})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/orgnet/orgnet/server"
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql"
+	"github.com/orgnet/orgnet/server/policy"
 )
 
 func serveCmd() *cli.Command {
@@ -38,12 +39,12 @@ func serveCmd() *cli.Command {
 			&cli.DurationFlag{Name: "export-write-timeout", Value: server.DefaultExportWriteTimeout, Usage: "how long sending one /export/* file may take (building it stays within --request-timeout)", Sources: cli.EnvVars("ORGNET_EXPORT_WRITE_TIMEOUT")},
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
 			&cli.BoolFlag{Name: "no-introspection", Usage: "turn GraphQL introspection off", Sources: cli.EnvVars("ORGNET_NO_INTROSPECTION")},
-			&cli.IntFlag{Name: "max-depth", Value: gql.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
-			&cli.IntFlag{Name: "max-root-fields", Value: gql.DefaultMaxRootFields, Usage: "most root fields in one operation, aliased or repeated ones included", Sources: cli.EnvVars("ORGNET_MAX_ROOT_FIELDS")},
-			&cli.IntFlag{Name: "max-aliases", Value: gql.DefaultMaxAliases, Usage: "most aliased fields in one operation", Sources: cli.EnvVars("ORGNET_MAX_ALIASES")},
-			&cli.IntFlag{Name: "max-fields", Value: gql.DefaultMaxFields, Usage: "most fields in one operation, fragments counted each time they are spread", Sources: cli.EnvVars("ORGNET_MAX_FIELDS")},
-			&cli.IntFlag{Name: "max-repeats", Value: gql.DefaultMaxRepeats, Usage: "most selections of one response name in one selection set", Sources: cli.EnvVars("ORGNET_MAX_REPEATS")},
-			&cli.IntFlag{Name: "max-tokens", Value: gql.DefaultParserTokenLimit, Usage: "most lexical tokens in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_TOKENS")},
+			&cli.IntFlag{Name: "max-depth", Value: policy.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
+			&cli.IntFlag{Name: "max-root-fields", Value: policy.DefaultMaxRootFields, Usage: "most root fields in one operation, aliased or repeated ones included", Sources: cli.EnvVars("ORGNET_MAX_ROOT_FIELDS")},
+			&cli.IntFlag{Name: "max-aliases", Value: policy.DefaultMaxAliases, Usage: "most aliased fields in one operation", Sources: cli.EnvVars("ORGNET_MAX_ALIASES")},
+			&cli.IntFlag{Name: "max-fields", Value: policy.DefaultMaxFields, Usage: "most fields in one operation, fragments counted each time they are spread", Sources: cli.EnvVars("ORGNET_MAX_FIELDS")},
+			&cli.IntFlag{Name: "max-repeats", Value: policy.DefaultMaxRepeats, Usage: "most selections of one response name in one selection set", Sources: cli.EnvVars("ORGNET_MAX_REPEATS")},
+			&cli.IntFlag{Name: "max-tokens", Value: policy.DefaultParserTokenLimit, Usage: "most lexical tokens in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_TOKENS")},
 			&cli.IntFlag{Name: "max-batch", Value: 1, Usage: "most operations in one JSON-array request (1: no batching)", Sources: cli.EnvVars("ORGNET_MAX_BATCH")},
 			&cli.FloatFlag{Name: "rate-limit", Value: 50, Usage: "requests per second per token (or IP) on /graphql and /export; 0: off", Sources: cli.EnvVars("ORGNET_RATE_LIMIT")},
 			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "burst allowed above --rate-limit", Sources: cli.EnvVars("ORGNET_RATE_BURST")},
@@ -82,7 +83,7 @@ func serveCmd() *cli.Command {
 			}
 			defer store.Close()
 			if cmd.Bool("seed") {
-				c, err := store.Counts(ctx)
+				c, err := store.Counts(ctx, graph.View{})
 				if err != nil {
 					return fmt.Errorf("count the store: %w", err)
 				}

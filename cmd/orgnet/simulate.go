@@ -34,7 +34,7 @@ func simulateCmd() *cli.Command {
 				return err
 			}
 			defer store.Close()
-			snap, err := store.Snapshot(ctx)
+			snap, err := store.Snapshot(ctx, graph.View{})
 			if err != nil {
 				return err
 			}

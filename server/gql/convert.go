@@ -62,16 +62,20 @@ func opt(s string) *string {
 	return &s
 }
 
-func org(n *graph.Node) *model.Organisation { return &model.Organisation{Base: model.Base{N: n}} }
+func org(n *graph.Node, v graph.View) *model.Organisation {
+	return &model.Organisation{Base: model.Base{N: n, V: v}}
+}
 
-func alliance(n *graph.Node) *model.Alliance { return &model.Alliance{Base: model.Base{N: n}} }
+func alliance(n *graph.Node, v graph.View) *model.Alliance {
+	return &model.Alliance{Base: model.Base{N: n, V: v}}
+}
 
-func edge(e *graph.Edge) *model.Edge { return &model.Edge{E: e} }
+func edge(e *graph.Edge, v graph.View) *model.Edge { return &model.Edge{E: e, V: v} }
 
-func graphNode(n *graph.Node) *model.GraphNode {
+func graphNode(n *graph.Node, v graph.View) *model.GraphNode {
 	gn := &model.GraphNode{
 		ID: n.ID, Label: n.Name, Type: model.LabelOf(n.Label), Kind: n.Kind, Name: n.Name,
-		NameEn: opt(n.NameEn), Provenance: model.ProvenanceOf(n.Provenance), Node: model.Wrap(n),
+		NameEn: opt(n.NameEn), Provenance: model.ProvenanceOf(n.Provenance), Node: model.Wrap(n, v),
 	}
 	if n.Tier != 0 {
 		t := n.Tier
@@ -91,14 +95,17 @@ func graphEdge(e *graph.Edge) *model.GraphEdge {
 		Label: label, Provenance: model.ProvenanceOf(e.Provenance)}
 }
 
-// subgraph converts a store's subgraph. Records kept beside the network
-// (graph.IsRecord: a source document, a saved scenario) have no edges and
-// are no node of the network: a subgraph rooted at one is empty.
-func subgraph(sg *graph.Subgraph) *model.Subgraph {
+// subgraph converts a Subgraph read with v; its nodes' relations are read
+// with v too (NodesOnly, which shaped the Subgraph, no longer applies).
+// Records kept beside the network (graph.IsRecord: a source document, a
+// saved scenario) have no edges and are no node of the network: a subgraph
+// rooted at one is empty.
+func subgraph(sg *graph.Subgraph, v graph.View) *model.Subgraph {
+	v = v.Reading()
 	out := &model.Subgraph{Nodes: make([]*model.GraphNode, 0, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated}
 	for _, n := range sg.Nodes {
 		if !graph.IsRecord(n.Label) {
-			out.Nodes = append(out.Nodes, graphNode(n))
+			out.Nodes = append(out.Nodes, graphNode(n, v))
 		}
 	}
 	for i, e := range sg.Edges {
@@ -107,8 +114,8 @@ func subgraph(sg *graph.Subgraph) *model.Subgraph {
 	return out
 }
 
-func membership(e *graph.Edge, o, a *graph.Node) *model.Membership {
-	m := &model.Membership{Edge: edge(e), Organisation: org(o), Alliance: alliance(a),
+func membership(e *graph.Edge, o, a *graph.Node, v graph.View) *model.Membership {
+	m := &model.Membership{Edge: edge(e, v), Organisation: org(o, v), Alliance: alliance(a, v),
 		Since: opt(e.Since), Until: opt(e.Until), Provenance: model.ProvenanceOf(e.Provenance)}
 	if r, ok := e.Attrs[graph.AttrRole].(string); ok {
 		m.Role = &r
@@ -116,13 +123,13 @@ func membership(e *graph.Edge, o, a *graph.Node) *model.Membership {
 	return m
 }
 
-func pairing(e *graph.Edge, mentor, mentee *graph.Node) *model.Pairing {
-	return &model.Pairing{ID: e.ID, Mentor: org(mentor), Mentee: org(mentee),
+func pairing(e *graph.Edge, mentor, mentee *graph.Node, v graph.View) *model.Pairing {
+	return &model.Pairing{ID: e.ID, Mentor: org(mentor, v), Mentee: org(mentee, v),
 		Since: opt(e.Since), Until: opt(e.Until), Provenance: model.ProvenanceOf(e.Provenance)}
 }
 
-func post(e *graph.Edge, person, at *graph.Node) *model.Post {
-	p := &model.Post{Edge: edge(e), Person: &model.Person{Base: model.Base{N: person}}, At: model.Wrap(at),
+func post(e *graph.Edge, person, at *graph.Node, v graph.View) *model.Post {
+	p := &model.Post{Edge: edge(e, v), Person: &model.Person{Base: model.Base{N: person, V: v}}, At: model.Wrap(at, v),
 		Provenance: model.ProvenanceOf(e.Provenance)}
 	if t, ok := e.Attrs[graph.AttrTitle].(string); ok {
 		p.Title = &t
@@ -130,22 +137,22 @@ func post(e *graph.Edge, person, at *graph.Node) *model.Post {
 	return p
 }
 
-func relations(self *graph.Node, rel []graph.Related) []*model.Relation {
+func relations(self *graph.Node, rel []graph.Related, v graph.View) []*model.Relation {
 	out := make([]*model.Relation, len(rel))
 	for i, r := range rel {
 		d := model.DirectionOut
 		if r.Edge.To == self.ID {
 			d = model.DirectionIn
 		}
-		out[i] = &model.Relation{Edge: edge(r.Edge), Direction: d, Node: model.Wrap(r.Node)}
+		out[i] = &model.Relation{Edge: edge(r.Edge, v), Direction: d, Node: model.Wrap(r.Node, v)}
 	}
 	return out
 }
 
-func nodes(rel []graph.Related) []model.Node {
+func nodes(rel []graph.Related, v graph.View) []model.Node {
 	out := make([]model.Node, len(rel))
 	for i, r := range rel {
-		out[i] = model.Wrap(r.Node)
+		out[i] = model.Wrap(r.Node, v)
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
+	"github.com/orgnet/orgnet/server/policy"
 )
 
 // Options tune the GraphQL handler.
@@ -26,7 +27,7 @@ type Options struct {
 	ComplexityLimit int
 	// Introspection is on unless DisableIntrospection is set.
 	DisableIntrospection bool
-	// MaxDepth caps how deep selections nest (0: DefaultMaxDepth).
+	// MaxDepth caps how deep selections nest (0: policy.DefaultMaxDepth).
 	MaxDepth int
 	// Auth authenticates websocket subscriptions (connection_init) and any
 	// request that reaches the handler without a principal (nil: everyone
@@ -36,19 +37,19 @@ type Options struct {
 	// auditLog.
 	AuditLog *auth.AuditLog
 	// MaxRootFields caps the root fields of one operation, aliased or
-	// repeated ones included (0: DefaultMaxRootFields).
+	// repeated ones included (0: policy.DefaultMaxRootFields).
 	MaxRootFields int
 	// MaxAliases caps the aliased fields of one operation (0:
-	// DefaultMaxAliases).
+	// policy.DefaultMaxAliases).
 	MaxAliases int
 	// MaxFields caps the field selections of one operation, fragments
-	// expanded (0: DefaultMaxFields).
+	// expanded (0: policy.DefaultMaxFields).
 	MaxFields int
 	// MaxRepeats caps how often one response name is selected in one
-	// selection set (0: DefaultMaxRepeats).
+	// selection set (0: policy.DefaultMaxRepeats).
 	MaxRepeats int
 	// ParserTokenLimit caps the lexical tokens of a document (0:
-	// DefaultParserTokenLimit).
+	// policy.DefaultParserTokenLimit).
 	ParserTokenLimit int
 	// Extensions are registered before all others, so they wrap the whole
 	// operation (e.g. tracing). Nil: none, and no cost.
@@ -82,7 +83,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if opts.Auth == nil {
 		opts.Auth = auth.Anonymous(auth.RoleEditor)
 	}
-	initWS := websocketInit(opts.Auth)
+	initWS := policy.WebsocketInit(opts.Auth)
 	if hook := opts.WebsocketInit; hook != nil {
 		authInit := initWS
 		initWS = func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
@@ -104,33 +105,29 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
-	srv.SetParserTokenLimit(cmp.Or(max(opts.ParserTokenLimit, 0), DefaultParserTokenLimit))
+	srv.SetParserTokenLimit(cmp.Or(max(opts.ParserTokenLimit, 0), policy.DefaultParserTokenLimit))
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	// After the persisted query is resolved, before validation (limits.go).
-	srv.Use(newSelectionLimits(opts))
+	// After the persisted query is resolved, before validation.
+	srv.Use(policy.SelectionLimits(policy.Limits{MaxRootFields: opts.MaxRootFields, MaxAliases: opts.MaxAliases,
+		MaxFields: opts.MaxFields, MaxRepeats: opts.MaxRepeats, ParserTokenLimit: opts.ParserTokenLimit}))
 	limit := opts.ComplexityLimit
 	if limit <= 0 {
 		limit = DefaultComplexityLimit
 	}
 	srv.Use(extension.FixedComplexityLimit(limit))
-	depth := opts.MaxDepth
-	if depth <= 0 {
-		depth = DefaultMaxDepth
-	}
-	srv.Use(depthLimit{max: depth})
+	srv.Use(policy.DepthLimit(opts.MaxDepth))
 	srv.SetErrorPresenter(PresentError)
 	srv.SetRecoverFunc(Recover)
-	srv.AroundRootFields(asOfRootField)
-	srv.AroundOperations(authorizeOperation(opts.Auth))
+	srv.AroundOperations(policy.Authorize(opts.Auth))
 	if opts.AuditLog != nil {
 		srv.AroundFields(r.auditField(opts.AuditLog))
 	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		m := &graph.Meter{}
-		ctx = withLoaders(graph.ContextWithMeter(leanContext(ctx), m), r.Store)
+		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)
 		if opts.AuditLog != nil {
 			ctx = withAuditLog(ctx, opts.AuditLog)
 		}
@@ -187,23 +184,3 @@ func setComplexity(c *generated.ComplexityRoot) {
 }
 
 var _ http.Handler = (*handler.Server)(nil)
-
-// rawRootFields read the stored graph whatever the dates: history, changes
-// and counts.
-var rawRootFields = map[string]bool{"history": true, "changes": true, "stats": true, "__schema": true, "__type": true}
-
-// asOfRootField sets the as-of date of a root field for everything resolved
-// below it: its asOf argument, or today. Dataloaders are kept per date.
-func asOfRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
-	rfc := graphql.GetRootFieldContext(ctx)
-	if rfc == nil || rawRootFields[rfc.Field.Name] {
-		return next(ctx)
-	}
-	date := graph.Today()
-	if oc := graphql.GetOperationContext(ctx); oc != nil {
-		if d, ok := rfc.Field.ArgumentMap(oc.Variables)["asOf"].(string); ok && d != "" {
-			date = d
-		}
-	}
-	return next(graph.WithAsOf(ctx, date))
-}

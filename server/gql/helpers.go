@@ -2,6 +2,7 @@ package gql
 
 import (
 	"context"
+
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -9,38 +10,42 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/analysis"
 	"github.com/orgnet/orgnet/server/gql/model"
+	"github.com/orgnet/orgnet/server/policy"
 )
 
-func (r *Resolver) relationsOf(ctx context.Context, n *graph.Node, types []model.RelationType, dir *model.Direction) ([]*model.Relation, error) {
+// relationsOf is the relations field of node b.
+func (r *Resolver) relationsOf(ctx context.Context, b model.Base, types []model.RelationType, dir *model.Direction) ([]*model.Relation, error) {
 	ts := relTypes(types)
 	for _, t := range ts {
 		if !t.Valid() {
 			return nil, graph.Invalidf("types", "relationship type %q is not one of %v", t, graph.RelTypes)
 		}
 	}
-	rel, err := r.related(ctx, n.ID, direction(dir), ts...)
+	rel, err := r.related(ctx, b.V, b.N.ID, direction(dir), ts...)
 	if err != nil {
 		return nil, err
 	}
-	return relations(n, rel), nil
+	return relations(b.N, rel, b.V), nil
 }
 
-// parentOf is the first node (by id) that n is directly under.
-func (r *Resolver) parentOf(ctx context.Context, n *graph.Node) (model.Node, error) {
-	rel, err := r.related(ctx, n.ID, graph.Out, graph.RelSubOrganisationOf)
+// parentOf is the first node (by id) that node b is directly under.
+func (r *Resolver) parentOf(ctx context.Context, b model.Base) (model.Node, error) {
+	rel, err := r.related(ctx, b.V, b.N.ID, graph.Out, graph.RelSubOrganisationOf)
 	if err != nil || len(rel) == 0 {
 		return nil, err
 	}
-	return model.Wrap(rel[0].Node), nil
+	return model.Wrap(rel[0].Node, b.V), nil
 }
 
-// typed returns the node with id if it has the given label; otherwise
-// NOT_FOUND naming what was looked for.
-func (r *Resolver) typed(ctx context.Context, id string, l graph.Label) (*graph.Node, error) {
-	n, err := r.Store.Node(ctx, id)
+// typed returns the node with id, read with v, if it has the given label;
+// otherwise NOT_FOUND naming what was looked for.
+func (r *Resolver) typed(ctx context.Context, v graph.View, id string, l graph.Label) (*graph.Node, error) {
+	n, err := r.Store.Node(ctx, v, id)
 	if err != nil {
 		if errors.Is(err, graph.ErrNotFound) {
 			return nil, graph.NotFoundf("no %s has id %q", strings.ToLower(string(l)), id)
@@ -56,7 +61,8 @@ func (r *Resolver) typed(ctx context.Context, id string, l graph.Label) (*graph.
 var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
 
 // newID makes a readable id for a new node from its English name, with a
-// random suffix when that is taken or there is no English name.
+// random suffix when that is taken (by any node stored, ended or not) or
+// there is no English name.
 func (r *Resolver) newID(ctx context.Context, prefix, nameEn string) (string, error) {
 	slug := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(nameEn), "-"), "-")
 	if len(slug) > 60 {
@@ -64,7 +70,7 @@ func (r *Resolver) newID(ctx context.Context, prefix, nameEn string) (string, er
 	}
 	if slug != "" {
 		id := prefix + ":" + slug
-		if ns, err := r.Store.Nodes(ctx, []string{id}); err != nil {
+		if ns, err := r.Store.Nodes(ctx, graph.View{}, []string{id}); err != nil {
 			return "", err
 		} else if ns[0] == nil {
 			return id, nil
@@ -95,7 +101,8 @@ func (r *Resolver) createWith(ctx context.Context, n graph.Node, prefix string, 
 	if err := graph.ValidateID("id", n.ID); err != nil {
 		return nil, err
 	}
-	existing, err := r.Store.Nodes(ctx, []string{n.ID})
+	// Any node stored, ended or not, holds its id: Apply would replace it.
+	existing, err := r.Store.Nodes(ctx, graph.View{}, []string{n.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +126,23 @@ func (r *Resolver) createWith(ctx context.Context, n graph.Node, prefix string, 
 		}
 		return nil, err
 	}
-	return r.Store.Node(ctx, n.ID)
+	return r.Store.Node(ctx, graph.View{}, n.ID)
+}
+
+// todayView is the view of the root fields that have no asOf argument
+// (mutations, analysis, planning): the network as it is today. The
+// relations of the objects they return are read with it.
+func todayView() graph.View { return graph.View{AsOf: graph.Today()} }
+
+// rootView is the view of a root field: as of its asOf argument (today
+// when there is none), lean when the whole operation may be read lean
+// (policy.Lean).
+func rootView(ctx context.Context, asOf *string) graph.View {
+	v := graph.View{AsOf: deref(asOf), Lean: policy.Lean(graphql.GetOperationContext(ctx))}
+	if v.AsOf == "" {
+		v.AsOf = graph.Today()
+	}
+	return v
 }
 
 // endpoints lists id and the far ends of edges made with it.
@@ -152,7 +175,7 @@ func (r *Resolver) analysis() *analysis.Cache {
 	r.analysisOnce.Do(func() {
 		if r.Analysis == nil {
 			r.Analysis = analysis.NewCache(func(ctx context.Context) (*graph.Snapshot, error) {
-				snap, err := r.Store.Snapshot(graph.WithoutAsOf(ctx))
+				snap, err := r.Store.Snapshot(ctx, graph.View{})
 				if err != nil {
 					return nil, err
 				}

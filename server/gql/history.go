@@ -37,7 +37,7 @@ func (r *Resolver) createEdgeAgain(ctx context.Context, e graph.Edge) (*graph.Ed
 	if !errors.Is(err, graph.ErrConflict) {
 		return created, err
 	}
-	old, gerr := r.Store.Edge(graph.WithoutAsOf(ctx), graph.EdgeID(e.Type, e.From, e.To))
+	old, gerr := r.Store.Edge(ctx, graph.View{}, graph.EdgeID(e.Type, e.From, e.To))
 	if gerr != nil || old.Until == "" {
 		return nil, err
 	}
@@ -50,6 +50,7 @@ func (r *Resolver) createEdgeAgain(ctx context.Context, e graph.Edge) (*graph.Ed
 
 // history lists when nodes and edges began and ended, oldest first (ties:
 // BEGAN before ENDED, then by id), keeping dates in [from, to) when given.
+// Its nodes' relations are read whatever their dates (graph.View{}).
 func history(ns []*graph.Node, es []*graph.Edge, from, to string) []*model.HistoryEvent {
 	in := func(d string) bool {
 		return d != "" && (from == "" || d >= from) && (to == "" || d < to)
@@ -61,18 +62,18 @@ func history(ns []*graph.Node, es []*graph.Edge, from, to string) []*model.Histo
 	var out []ev
 	for _, n := range ns {
 		if in(n.Since) {
-			out = append(out, ev{&model.HistoryEvent{Date: n.Since, Kind: model.HistoryEventKindBegan, Node: model.Wrap(n)}, n.ID})
+			out = append(out, ev{&model.HistoryEvent{Date: n.Since, Kind: model.HistoryEventKindBegan, Node: model.Wrap(n, graph.View{})}, n.ID})
 		}
 		if in(n.Until) {
-			out = append(out, ev{&model.HistoryEvent{Date: n.Until, Kind: model.HistoryEventKindEnded, Node: model.Wrap(n)}, n.ID})
+			out = append(out, ev{&model.HistoryEvent{Date: n.Until, Kind: model.HistoryEventKindEnded, Node: model.Wrap(n, graph.View{})}, n.ID})
 		}
 	}
 	for _, e := range es {
 		if in(e.Since) {
-			out = append(out, ev{&model.HistoryEvent{Date: e.Since, Kind: model.HistoryEventKindBegan, Edge: edge(e)}, e.ID})
+			out = append(out, ev{&model.HistoryEvent{Date: e.Since, Kind: model.HistoryEventKindBegan, Edge: edge(e, graph.View{})}, e.ID})
 		}
 		if in(e.Until) {
-			out = append(out, ev{&model.HistoryEvent{Date: e.Until, Kind: model.HistoryEventKindEnded, Edge: edge(e)}, e.ID})
+			out = append(out, ev{&model.HistoryEvent{Date: e.Until, Kind: model.HistoryEventKindEnded, Edge: edge(e, graph.View{})}, e.ID})
 		}
 	}
 	slices.SortFunc(out, func(a, b ev) int {

@@ -12,11 +12,13 @@ import (
 	"github.com/orgnet/orgnet/graph"
 )
 
-// loaders batch the field-level lookups of one operation: every parent,
-// children, alliances … field at one level of a query becomes one store call
-// (one Cypher statement on Neo4j) however many objects ask.
+// loaders batch the field-level lookups of one operation made with one
+// view: every parent, children, alliances … field at one level of a query
+// becomes one store call (one Cypher statement on Neo4j) however many
+// objects ask.
 type loaders struct {
 	store     graph.Store
+	view      graph.View
 	nodes     *dataloadgen.Loader[string, *graph.Node]
 	ancestors *dataloadgen.Loader[string, []*graph.Node]
 
@@ -29,18 +31,18 @@ type loaders struct {
 
 const batchWait = 200 * time.Microsecond
 
-func newLoaders(s graph.Store) *loaders {
-	l := &loaders{store: s, related: map[string]*dataloadgen.Loader[string, []graph.Related]{},
+func newLoaders(s graph.Store, v graph.View) *loaders {
+	l := &loaders{store: s, view: v, related: map[string]*dataloadgen.Loader[string, []graph.Related]{},
 		primed: map[string]map[string][]graph.Related{}}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
-		ns, err := s.Nodes(ctx, ids)
+		ns, err := s.Nodes(ctx, v, ids)
 		if err != nil {
 			return nil, fill(len(ids), err)
 		}
 		return ns, nil
 	}, dataloadgen.WithWait(batchWait))
 	l.ancestors = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
-		return s.Ancestors(ctx, ids)
+		return s.Ancestors(ctx, v, ids)
 	}, dataloadgen.WithWait(batchWait))
 	return l
 }
@@ -121,7 +123,7 @@ func (l *loaders) relatedLoader(q graph.RelQuery) *dataloadgen.Loader[string, []
 		return ld
 	}
 	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]graph.Related, error) {
-		return l.store.Related(ctx, ids, q)
+		return l.store.Related(ctx, l.view, ids, q)
 	}, dataloadgen.WithWait(batchWait))
 	l.related[key] = ld
 	return ld
@@ -129,45 +131,50 @@ func (l *loaders) relatedLoader(q graph.RelQuery) *dataloadgen.Loader[string, []
 
 type loadersKey struct{}
 
-// loaderSet holds one operation's loaders, one set per as-of date read.
+// loaderSet holds one operation's loaders, one set per view read with: the
+// per-request state of the operation (gqlgen's dataloader pattern), which
+// holds no parameter of any read.
 type loaderSet struct {
 	store  graph.Store
 	mu     sync.Mutex
-	byDate map[string]*loaders
+	byView map[graph.View]*loaders
 }
 
 func withLoaders(ctx context.Context, s graph.Store) context.Context {
-	return context.WithValue(ctx, loadersKey{}, &loaderSet{store: s, byDate: map[string]*loaders{}})
+	return context.WithValue(ctx, loadersKey{}, &loaderSet{store: s, byView: map[graph.View]*loaders{}})
 }
 
-func (r *Resolver) loaders(ctx context.Context) *loaders {
+// loaders returns the operation's loaders for view v (NodesOnly, which
+// applies to one Subgraph read, set aside).
+func (r *Resolver) loaders(ctx context.Context, v graph.View) *loaders {
+	v = v.Reading()
 	set, ok := ctx.Value(loadersKey{}).(*loaderSet)
 	if !ok {
-		return newLoaders(r.Store) // outside an operation (tests): unbatched but correct
+		return newLoaders(r.Store, v) // outside an operation (tests): unbatched but correct
 	}
-	date, _ := graph.AsOf(ctx)
 	set.mu.Lock()
 	defer set.mu.Unlock()
-	l, ok := set.byDate[date]
+	l, ok := set.byView[v]
 	if !ok {
-		l = newLoaders(set.store)
-		set.byDate[date] = l
+		l = newLoaders(set.store, v)
+		set.byView[v] = l
 	}
 	return l
 }
 
-// related loads the relations of one node; a node with none gets nil.
-func (r *Resolver) related(ctx context.Context, id string, dir graph.Direction, types ...graph.RelType) ([]graph.Related, error) {
-	rel, err := r.loaders(ctx).relatedLoader(graph.RelQuery{Types: types, Dir: dir}).Load(ctx, id)
+// related loads the relations of one node read with v; a node with none
+// gets nil.
+func (r *Resolver) related(ctx context.Context, v graph.View, id string, dir graph.Direction, types ...graph.RelType) ([]graph.Related, error) {
+	rel, err := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: types, Dir: dir}).Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
 	}
 	return rel, err
 }
 
-// node loads one node; a missing one gives ErrNotFound.
-func (r *Resolver) node(ctx context.Context, id string) (*graph.Node, error) {
-	n, err := r.loaders(ctx).nodes.Load(ctx, id)
+// node loads one node with v; a missing one gives ErrNotFound.
+func (r *Resolver) node(ctx context.Context, v graph.View, id string) (*graph.Node, error) {
+	n, err := r.loaders(ctx, v).nodes.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -10,25 +10,26 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/vikstrous/dataloadgen"
+
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/analysis"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
-	"github.com/vikstrous/dataloadgen"
 )
 
 func (r *allianceResolver) Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, role *string) ([]*model.Membership, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.In, graph.RelMemberOf)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelMemberOf)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Membership, 0, len(rel))
 	for _, x := range rel {
-		m := membership(x.Edge, x.Node, obj.N)
+		m := membership(x.Edge, x.Node, obj.N, obj.V)
 		if role != nil && deref(m.Role) != *role {
 			continue
 		}
@@ -38,32 +39,32 @@ func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, rol
 }
 
 func (r *allianceResolver) Branches(ctx context.Context, obj *model.Alliance) ([]model.Node, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.In, graph.RelSubOrganisationOf)
-	return nodes(rel), err
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelSubOrganisationOf)
+	return nodes(rel, obj.V), err
 }
 
 func (r *allianceResolver) Parent(ctx context.Context, obj *model.Alliance) (model.Node, error) {
-	return r.parentOf(ctx, obj.N)
+	return r.parentOf(ctx, obj.Base)
 }
 
 func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *edgeResolver) SourceNode(ctx context.Context, obj *model.Edge) (model.Node, error) {
-	n, err := r.node(ctx, obj.E.From)
+	n, err := r.node(ctx, obj.V, obj.E.From)
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), nil
+	return model.Wrap(n, obj.V), nil
 }
 
 func (r *edgeResolver) TargetNode(ctx context.Context, obj *model.Edge) (model.Node, error) {
-	n, err := r.node(ctx, obj.E.To)
+	n, err := r.node(ctx, obj.V, obj.E.To)
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), nil
+	return model.Wrap(n, obj.V), nil
 }
 
 func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error) {
@@ -81,11 +82,11 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 		return nil, err
 	}
 	r.changed(model.ChangeKindCreated, "createOrganisation", endpoints(created.ID, edges), edgeIDs(edges))
-	return org(created), nil
+	return org(created, todayView()), nil
 }
 
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, input model.UpdateOrganisationInput) (*model.Organisation, error) {
-	if _, err := r.typed(ctx, id, graph.LabelOrganisation); err != nil {
+	if _, err := r.typed(ctx, todayView(), id, graph.LabelOrganisation); err != nil {
 		return nil, err
 	}
 	u := graph.NodeUpdate{Name: input.Name, NameEn: input.NameEn, Tier: input.Tier, Since: input.Since, Until: input.Until, Attrs: attrsIn(input.Attributes)}
@@ -102,11 +103,11 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, in
 		return nil, err
 	}
 	r.changed(model.ChangeKindUpdated, "updateOrganisation", []string{id}, nil)
-	return org(n), nil
+	return org(n, todayView()), nil
 }
 
 func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, cascade *bool) (*model.DeleteResult, error) {
-	if _, err := r.typed(ctx, id, graph.LabelOrganisation); err != nil {
+	if _, err := r.typed(ctx, todayView(), id, graph.LabelOrganisation); err != nil {
 		return nil, err
 	}
 	ids, err := r.Store.DeleteNode(ctx, id, deref(cascade))
@@ -127,11 +128,11 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 		return nil, err
 	}
 	r.changed(model.ChangeKindLinked, "link", []string{e.From, e.To}, []string{e.ID})
-	return edge(e), nil
+	return edge(e, todayView()), nil
 }
 
 func (r *mutationResolver) Unlink(ctx context.Context, id string) (*model.DeleteResult, error) {
-	e, err := r.Store.Edge(ctx, id)
+	e, err := r.Store.Edge(ctx, todayView(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -164,11 +165,11 @@ func (r *mutationResolver) CreateAlliance(ctx context.Context, input model.Creat
 		return nil, err
 	}
 	r.changed(model.ChangeKindCreated, "createAlliance", endpoints(created.ID, edges), edgeIDs(edges))
-	return alliance(created), nil
+	return alliance(created, todayView()), nil
 }
 
 func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, organisationID string, role *string, since *string) (*model.Alliance, error) {
-	a, err := r.typed(ctx, allianceID, graph.LabelAlliance)
+	a, err := r.typed(ctx, todayView(), allianceID, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
@@ -181,15 +182,15 @@ func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, org
 		return nil, err
 	}
 	r.changed(model.ChangeKindLinked, "addMember", []string{organisationID, allianceID}, []string{created.ID})
-	return alliance(a), nil
+	return alliance(a, todayView()), nil
 }
 
 func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, organisationID string, until *string) (*model.Alliance, error) {
-	a, err := r.typed(ctx, allianceID, graph.LabelAlliance)
+	a, err := r.typed(ctx, todayView(), allianceID, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := r.Store.Related(ctx, []string{organisationID}, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.Out})
+	rel, err := r.Store.Related(ctx, todayView(), []string{organisationID}, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.Out})
 	if err != nil {
 		return nil, err
 	}
@@ -199,14 +200,14 @@ func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, 
 				return nil, err
 			}
 			r.changed(model.ChangeKindUnlinked, "removeMember", []string{organisationID, allianceID}, []string{x.Edge.ID})
-			return alliance(a), nil
+			return alliance(a, todayView()), nil
 		}
 	}
 	return nil, graph.NotFoundf("%q is not a member of %q", organisationID, allianceID)
 }
 
 func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *string) (*model.Alliance, error) {
-	a, err := r.typed(ctx, id, graph.LabelAlliance)
+	a, err := r.typed(ctx, todayView(), id, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +215,7 @@ func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *st
 	if date == "" {
 		date = graph.Today()
 	}
-	rel, err := r.Store.Related(ctx, []string{id}, graph.RelQuery{})
+	rel, err := r.Store.Related(ctx, todayView(), []string{id}, graph.RelQuery{})
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +236,7 @@ func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *st
 		return nil, err
 	}
 	r.changed(model.ChangeKindUpdated, "endAlliance", ids, edgeIDs)
-	return alliance(ended), nil
+	return alliance(ended, todayView()), nil
 }
 
 func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, menteeID string, since *string) (*model.Pairing, error) {
@@ -244,15 +245,15 @@ func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, m
 		return nil, err
 	}
 	r.changed(model.ChangeKindLinked, "createPairing", []string{mentorID, menteeID}, []string{e.ID})
-	ns, err := r.Store.Nodes(ctx, []string{mentorID, menteeID})
+	ns, err := r.Store.Nodes(ctx, todayView(), []string{mentorID, menteeID})
 	if err != nil {
 		return nil, err
 	}
-	return pairing(e, ns[0], ns[1]), nil
+	return pairing(e, ns[0], ns[1], todayView()), nil
 }
 
 func (r *mutationResolver) DeletePairing(ctx context.Context, id string, until *string) (*model.DeleteResult, error) {
-	e, err := r.Store.Edge(ctx, id)
+	e, err := r.Store.Edge(ctx, todayView(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -275,85 +276,85 @@ func (r *mutationResolver) CommitScenario(ctx context.Context, id string) (*mode
 }
 
 func (r *organisationResolver) Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *organisationResolver) Parent(ctx context.Context, obj *model.Organisation) (model.Node, error) {
-	return r.parentOf(ctx, obj.N)
+	return r.parentOf(ctx, obj.Base)
 }
 
 func (r *organisationResolver) Parents(ctx context.Context, obj *model.Organisation) ([]model.Node, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.Out, graph.RelSubOrganisationOf)
-	return nodes(rel), err
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelSubOrganisationOf)
+	return nodes(rel, obj.V), err
 }
 
 func (r *organisationResolver) Children(ctx context.Context, obj *model.Organisation) ([]model.Node, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.In, graph.RelSubOrganisationOf)
-	return nodes(rel), err
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelSubOrganisationOf)
+	return nodes(rel, obj.V), err
 }
 
 func (r *organisationResolver) Ancestors(ctx context.Context, obj *model.Organisation) ([]model.Node, error) {
-	as, err := r.loaders(ctx).ancestors.Load(ctx, obj.N.ID)
+	as, err := r.loaders(ctx, obj.V).ancestors.Load(ctx, obj.N.ID)
 	if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, err
 	}
 	out := make([]model.Node, len(as))
 	for i, a := range as {
-		out[i] = model.Wrap(a)
+		out[i] = model.Wrap(a, obj.V)
 	}
 	return out, nil
 }
 
 func (r *organisationResolver) Alliances(ctx context.Context, obj *model.Organisation) ([]*model.Membership, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.Out, graph.RelMemberOf)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelMemberOf)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Membership, len(rel))
 	for i, x := range rel {
-		out[i] = membership(x.Edge, obj.N, x.Node)
+		out[i] = membership(x.Edge, obj.N, x.Node, obj.V)
 	}
 	return out, nil
 }
 
 func (r *organisationResolver) Mentors(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.In, graph.RelMentors)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelMentors)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Pairing, len(rel))
 	for i, x := range rel {
-		out[i] = pairing(x.Edge, x.Node, obj.N)
+		out[i] = pairing(x.Edge, x.Node, obj.N, obj.V)
 	}
 	return out, nil
 }
 
 func (r *organisationResolver) Mentees(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.Out, graph.RelMentors)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelMentors)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Pairing, len(rel))
 	for i, x := range rel {
-		out[i] = pairing(x.Edge, obj.N, x.Node)
+		out[i] = pairing(x.Edge, obj.N, x.Node, obj.V)
 	}
 	return out, nil
 }
 
 func (r *organisationResolver) Posts(ctx context.Context, obj *model.Organisation) ([]*model.Post, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.In, graph.RelHoldsPost)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelHoldsPost)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Post, len(rel))
 	for i, x := range rel {
-		out[i] = post(x.Edge, x.Node, obj.N)
+		out[i] = post(x.Edge, x.Node, obj.N, obj.V)
 	}
 	return out, nil
 }
 
 func (r *organisationResolver) Neighbours(ctx context.Context, obj *model.Organisation) ([]*model.Organisation, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.Both, graph.RelAdjacentTo)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Both, graph.RelAdjacentTo)
 	if err != nil {
 		return nil, err
 	}
@@ -362,74 +363,76 @@ func (r *organisationResolver) Neighbours(ctx context.Context, obj *model.Organi
 	for _, x := range rel {
 		if !seen[x.Node.ID] {
 			seen[x.Node.ID] = true
-			out = append(out, org(x.Node))
+			out = append(out, org(x.Node, obj.V))
 		}
 	}
 	return out, nil
 }
 
 func (r *organisationResolver) Projects(ctx context.Context, obj *model.Organisation) ([]*model.Project, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.Out, graph.RelBuiltOn)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelBuiltOn)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Project, len(rel))
 	for i, x := range rel {
-		out[i] = &model.Project{Base: model.Base{N: x.Node}}
+		out[i] = &model.Project{Base: model.Base{N: x.Node, V: obj.V}}
 	}
 	return out, nil
 }
 
 func (r *personResolver) Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *personResolver) Posts(ctx context.Context, obj *model.Person) ([]*model.Post, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.Out, graph.RelHoldsPost)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelHoldsPost)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Post, len(rel))
 	for i, x := range rel {
-		out[i] = post(x.Edge, obj.N, x.Node)
+		out[i] = post(x.Edge, obj.N, x.Node, obj.V)
 	}
 	return out, nil
 }
 
 func (r *platformResolver) Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *projectResolver) Branches(ctx context.Context, obj *model.Project) ([]*model.Organisation, error) {
-	rel, err := r.related(ctx, obj.N.ID, graph.In, graph.RelBuiltOn)
+	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelBuiltOn)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Organisation, len(rel))
 	for i, x := range rel {
-		out[i] = org(x.Node)
+		out[i] = org(x.Node, obj.V)
 	}
 	return out, nil
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string, asOf *string) (model.Node, error) {
-	n, err := r.rootNode(ctx, id)
+	v := rootView(ctx, asOf)
+	n, err := r.rootNode(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), nil
+	return model.Wrap(n, v), nil
 }
 
 func (r *queryResolver) Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error) {
-	n, err := r.rootTyped(ctx, id, graph.LabelOrganisation)
+	v := rootView(ctx, asOf)
+	n, err := r.rootTyped(ctx, v, id, graph.LabelOrganisation)
 	if err != nil {
 		return nil, err
 	}
-	return org(n), nil
+	return org(n, v), nil
 }
 
 func (r *queryResolver) Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string, asOf *string) (*model.OrganisationConnection, error) {
@@ -443,14 +446,15 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 		f.AllianceID = deref(filter.AllianceID)
 		f.Sources = sources(filter.Provenance)
 	}
+	v := rootView(ctx, asOf)
 	sels := append(selectionsAt(ctx, "nodes"), selectionsAt(ctx, "edges", "node")...)
-	page, xp, err := graph.FindNodesExpand(ctx, r.Store, f,
+	page, xp, err := r.Store.FindNodesExpand(ctx, v, f,
 		graph.PageArgs{First: deref(first), After: deref(after), NoTotal: !selects(ctx, "totalCount")}, r.expansionOf(ctx, sels))
 	if err != nil {
 		return nil, err
 	}
-	r.loaders(ctx).primeExpanded(xp)
-	r.prefetchSelections(ctx, page.Nodes, sels)
+	r.loaders(ctx, v).primeExpanded(xp)
+	r.prefetchSelections(ctx, v, page.Nodes, sels)
 	conn := &model.OrganisationConnection{
 		TotalCount: page.TotalCount,
 		Nodes:      make([]*model.Organisation, len(page.Nodes)),
@@ -459,22 +463,23 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 			StartCursor: opt(page.StartCursor), EndCursor: opt(page.EndCursor)},
 	}
 	for i, n := range page.Nodes {
-		conn.Nodes[i] = org(n)
+		conn.Nodes[i] = org(n, v)
 		conn.Edges[i] = &model.OrganisationEdge{Cursor: graph.EncodeCursor(n.ID), Node: conn.Nodes[i]}
 	}
 	return conn, nil
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error) {
-	ns, err := r.Store.Search(ctx, text, deref(first))
+	v := rootView(ctx, asOf)
+	ns, err := r.Store.Search(ctx, v, text, deref(first))
 	if err != nil {
 		return nil, err
 	}
 	ns = slices.DeleteFunc(ns, func(n *graph.Node) bool { return graph.IsRecord(n.Label) })
-	r.prefetchField(ctx, ns)
+	r.prefetchField(ctx, v, ns)
 	out := make([]model.Node, len(ns))
 	for i, n := range ns {
-		out[i] = model.Wrap(n)
+		out[i] = model.Wrap(n, v)
 	}
 	return out, nil
 }
@@ -484,22 +489,23 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 	if typeArg != nil {
 		f.AllianceType = string(*typeArg)
 	}
+	v := rootView(ctx, asOf)
 	var out []*model.Alliance
 	args := graph.PageArgs{First: graph.MaxPageSize, NoTotal: true}
 	for {
-		page, err := r.Store.FindNodes(ctx, f, args)
+		page, err := r.Store.FindNodes(ctx, v, f, args)
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range page.Nodes {
-			out = append(out, alliance(n))
+			out = append(out, alliance(n, v))
 		}
 		if !page.HasNextPage {
 			ns := make([]*graph.Node, len(out))
 			for i, a := range out {
 				ns[i] = a.N
 			}
-			r.prefetchField(ctx, ns)
+			r.prefetchField(ctx, v, ns)
 			return out, nil
 		}
 		args.After = page.EndCursor
@@ -507,15 +513,17 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 }
 
 func (r *queryResolver) Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error) {
-	n, err := r.rootTyped(ctx, id, graph.LabelAlliance)
+	v := rootView(ctx, asOf)
+	n, err := r.rootTyped(ctx, v, id, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
-	return alliance(n), nil
+	return alliance(n, v), nil
 }
 
 func (r *queryResolver) Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error) {
-	es, err := r.Store.Edges(ctx, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
+	v := rootView(ctx, asOf)
+	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
 	if err != nil {
 		return nil, err
 	}
@@ -523,45 +531,48 @@ func (r *queryResolver) Pairings(ctx context.Context, asOf *string) ([]*model.Pa
 	for _, e := range es {
 		ids = append(ids, e.From, e.To)
 	}
-	ns, err := r.Store.Nodes(ctx, ids)
+	ns, err := r.Store.Nodes(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Pairing, len(es))
 	mentors, mentees := make([]*graph.Node, len(es)), make([]*graph.Node, len(es))
 	for i, e := range es {
-		out[i] = pairing(e, ns[2*i], ns[2*i+1])
+		out[i] = pairing(e, ns[2*i], ns[2*i+1], v)
 		mentors[i], mentees[i] = ns[2*i], ns[2*i+1]
 	}
-	r.prefetchField(ctx, mentors, "mentor")
-	r.prefetchField(ctx, mentees, "mentee")
+	r.prefetchField(ctx, v, mentors, "mentor")
+	r.prefetchField(ctx, v, mentees, "mentee")
 	return out, nil
 }
 
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error) {
-	sg, err := r.Store.Neighbourhood(subgraphContext(ctx), id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
+	v := rootView(ctx, asOf)
+	sg, err := r.Store.Neighbourhood(ctx, subgraphView(ctx, v), id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
 	if err != nil {
 		return nil, err
 	}
-	return subgraph(sg), nil
+	return subgraph(sg, v), nil
 }
 
 func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error) {
-	sg, err := r.Store.Subtree(subgraphContext(ctx), rootID, deref(maxDepth))
+	v := rootView(ctx, asOf)
+	sg, err := r.Store.Subtree(ctx, subgraphView(ctx, v), rootID, deref(maxDepth))
 	if err != nil {
 		return nil, err
 	}
-	return subgraph(sg), nil
+	return subgraph(sg, v), nil
 }
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error) {
-	p, err := r.Store.ShortestPath(ctx, from, to, graph.PathQuery{Types: relTypes(relations), MaxDepth: deref(maxDepth)})
+	v := rootView(ctx, asOf)
+	p, err := r.Store.ShortestPath(ctx, v, from, to, graph.PathQuery{Types: relTypes(relations), MaxDepth: deref(maxDepth)})
 	if err != nil || p == nil || slices.ContainsFunc(p.Nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) }) {
 		return nil, err // a record (a source, a scenario) is on no path of the network
 	}
 	out := &model.Path{Length: len(p.Edges), Nodes: make([]*model.GraphNode, len(p.Nodes)), Edges: make([]*model.GraphEdge, len(p.Edges))}
 	for i, n := range p.Nodes {
-		out.Nodes[i] = graphNode(n)
+		out.Nodes[i] = graphNode(n, v)
 	}
 	for i, e := range p.Edges {
 		out.Edges[i] = graphEdge(e)
@@ -570,13 +581,14 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 }
 
 func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error) {
-	es, err := r.Store.Edges(ctx, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)})
+	v := rootView(ctx, asOf)
+	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Edge, len(es))
 	for i, e := range es {
-		out[i] = edge(e)
+		out[i] = edge(e, v)
 	}
 	return out, nil
 }
@@ -590,16 +602,17 @@ func (r *queryResolver) Centrality(ctx context.Context, measure model.Centrality
 	for i, sc := range scores {
 		ids[i] = sc.ID
 	}
-	ns, err := r.Store.Nodes(ctx, ids)
+	v := todayView()
+	ns, err := r.Store.Nodes(ctx, v, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Score, 0, len(scores))
 	for i, sc := range scores {
 		if ns[i] == nil {
-			continue // not valid as of the day asked
+			continue // not valid today
 		}
-		out = append(out, &model.Score{ID: sc.ID, Score: sc.Score, Rank: sc.Rank, Node: model.Wrap(ns[i])})
+		out = append(out, &model.Score{ID: sc.ID, Score: sc.Score, Rank: sc.Rank, Node: model.Wrap(ns[i], v)})
 	}
 	return out, nil
 }
@@ -621,7 +634,7 @@ func (r *queryResolver) Communities(ctx context.Context, relations []model.Relat
 }
 
 func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
-	c, err := r.Store.Counts(ctx)
+	c, err := r.Store.Counts(ctx, graph.View{}) // everything stored
 	if err != nil {
 		return nil, err
 	}
@@ -680,11 +693,12 @@ func (r *queryResolver) CompareScenarios(ctx context.Context, ids []string) ([]*
 }
 
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.HistoryEvent, error) {
-	n, err := r.Store.Node(ctx, id)
+	// Every date: the node's whole history.
+	n, err := r.Store.Node(ctx, graph.View{}, id)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := r.Store.Related(ctx, []string{id}, graph.RelQuery{})
+	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{})
 	if err != nil {
 		return nil, err
 	}
@@ -699,7 +713,7 @@ func (r *queryResolver) Changes(ctx context.Context, from string, to string) ([]
 	if to < from {
 		return nil, graph.Invalidf("to", "to %s is before from %s", to, from)
 	}
-	snap, err := r.Store.Snapshot(ctx)
+	snap, err := r.Store.Snapshot(ctx, graph.View{})
 	if err != nil {
 		return nil, err
 	}
@@ -714,7 +728,7 @@ func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string) (
 }
 
 func (r *zoneResolver) Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.N, types, direction)
+	return r.relationsOf(ctx, obj.Base, types, direction)
 }
 
 func (r *Resolver) Alliance() generated.AllianceResolver { return &allianceResolver{r} }

@@ -56,7 +56,7 @@ func planInput(in model.AllianceSimulationInput) (plan.Input, plan.StrongRule, e
 
 // problem builds the planning problem from the network as it is today.
 func (r *Resolver) problem(ctx context.Context, strong plan.StrongRule) (*plan.Problem, *graph.Snapshot, error) {
-	snap, err := r.Store.Snapshot(graph.WithoutAsOf(ctx))
+	snap, err := r.Store.Snapshot(ctx, graph.View{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,7 +89,7 @@ func (r *Resolver) simulationResult(ctx context.Context, pl *plan.Plan) (*model.
 	for _, p := range pl.Pairings {
 		ids = append(ids, p.Mentor, p.Mentee)
 	}
-	ns, err := r.Store.Nodes(graph.WithoutAsOf(ctx), ids)
+	ns, err := r.Store.Nodes(ctx, graph.View{}, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +99,14 @@ func (r *Resolver) simulationResult(ctx context.Context, pl *plan.Plan) (*model.
 			byID[n.ID] = n
 		}
 	}
+	// Units are read whatever their dates; their relations as of today.
+	v := todayView()
 	unit := func(id string) *model.Organisation {
 		if n := byID[id]; n != nil {
-			return org(n)
+			return org(n, v)
 		}
 		// A unit deleted since the plan was made: show its id.
-		return org(&graph.Node{ID: id, Label: graph.LabelOrganisation, Kind: "VILLAGE", Name: id, Provenance: graph.Provenance{Source: graph.SourceUser}})
+		return org(&graph.Node{ID: id, Label: graph.LabelOrganisation, Kind: "VILLAGE", Name: id, Provenance: graph.Provenance{Source: graph.SourceUser}}, v)
 	}
 	out := &model.SimulationResult{Strategy: model.PlanStrategy(pl.Strategy), Seed: int(pl.Seed),
 		Unassigned: nonNil(pl.Unassigned), Moved: nonNil(pl.Moved), Warnings: nonNil(pl.Warnings)}
@@ -229,7 +231,7 @@ func storedPlan(n *graph.Node) (*plan.Plan, error) {
 }
 
 func (r *Resolver) scenarioNode(ctx context.Context, id string) (*graph.Node, error) {
-	n, err := r.typed(graph.WithoutAsOf(ctx), id, graph.LabelScenario)
+	n, err := r.typed(ctx, graph.View{}, id, graph.LabelScenario)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +242,7 @@ func (r *Resolver) scenarioNodes(ctx context.Context) ([]*graph.Node, error) {
 	var out []*graph.Node
 	args := graph.PageArgs{First: graph.MaxPageSize}
 	for {
-		page, err := r.Store.FindNodes(graph.WithoutAsOf(ctx), graph.NodeFilter{Labels: []graph.Label{graph.LabelScenario}}, args)
+		page, err := r.Store.FindNodes(ctx, graph.View{}, graph.NodeFilter{Labels: []graph.Label{graph.LabelScenario}}, args)
 		if err != nil {
 			return nil, err
 		}

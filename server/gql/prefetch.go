@@ -53,7 +53,7 @@ const maxPrefetchLevels = 6
 // The relation fields of the whole selection are read in one store call
 // (graph.Expand: one statement on Neo4j); what that cannot answer
 // (ancestors, posts) then loads level by level.
-func (r *Resolver) prefetchField(ctx context.Context, ns []*graph.Node, path ...string) {
+func (r *Resolver) prefetchField(ctx context.Context, v graph.View, ns []*graph.Node, path ...string) {
 	if len(ns) == 0 {
 		return
 	}
@@ -65,31 +65,31 @@ func (r *Resolver) prefetchField(ctx context.Context, ns []*graph.Node, path ...
 				ids = append(ids, n.ID)
 			}
 		}
-		if xp, err := graph.Expand(ctx, r.Store, ids, x); err == nil {
-			r.loaders(ctx).primeExpanded(xp)
+		if xp, err := r.Store.Expand(ctx, v, ids, x); err == nil {
+			r.loaders(ctx, v).primeExpanded(xp)
 		}
 	}
 	oc := graphql.GetOperationContext(ctx)
 	for _, s := range sels {
-		r.prefetch(ctx, oc, ns, s, 0)
+		r.prefetch(ctx, v, oc, ns, s, 0)
 	}
 }
 
 // rootNode reads the node a root field returns together with every relation
-// field selected below it: one store call for a whole nested selection.
-// Returns ErrNotFound.
-func (r *Resolver) rootNode(ctx context.Context, id string) (*graph.Node, error) {
+// field selected below it, with v: one store call for a whole nested
+// selection. Returns ErrNotFound.
+func (r *Resolver) rootNode(ctx context.Context, v graph.View, id string) (*graph.Node, error) {
 	sels := selectionsAt(ctx)
 	x := r.expansionOf(ctx, sels)
 	if x.Empty() {
-		n, err := r.Store.Node(ctx, id)
+		n, err := r.Store.Node(ctx, v, id)
 		if err != nil {
 			return nil, err
 		}
-		r.prefetchSelections(ctx, []*graph.Node{n}, sels)
+		r.prefetchSelections(ctx, v, []*graph.Node{n}, sels)
 		return n, nil
 	}
-	xp, err := graph.Expand(ctx, r.Store, []string{id}, x)
+	xp, err := r.Store.Expand(ctx, v, []string{id}, x)
 	if err != nil {
 		return nil, err
 	}
@@ -97,14 +97,14 @@ func (r *Resolver) rootNode(ctx context.Context, id string) (*graph.Node, error)
 	if n == nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	r.loaders(ctx).primeExpanded(xp)
-	r.prefetchSelections(ctx, []*graph.Node{n}, sels)
+	r.loaders(ctx, v).primeExpanded(xp)
+	r.prefetchSelections(ctx, v, []*graph.Node{n}, sels)
 	return n, nil
 }
 
 // rootTyped is rootNode for a root field of one label.
-func (r *Resolver) rootTyped(ctx context.Context, id string, l graph.Label) (*graph.Node, error) {
-	n, err := r.rootNode(ctx, id)
+func (r *Resolver) rootTyped(ctx context.Context, v graph.View, id string, l graph.Label) (*graph.Node, error) {
+	n, err := r.rootNode(ctx, v, id)
 	if err != nil {
 		if errors.Is(err, graph.ErrNotFound) {
 			return nil, graph.NotFoundf("no %s has id %q", strings.ToLower(string(l)), id)
@@ -117,10 +117,10 @@ func (r *Resolver) rootTyped(ctx context.Context, id string, l graph.Label) (*gr
 	return n, nil
 }
 
-func (r *Resolver) prefetchSelections(ctx context.Context, ns []*graph.Node, sels []ast.SelectionSet) {
+func (r *Resolver) prefetchSelections(ctx context.Context, v graph.View, ns []*graph.Node, sels []ast.SelectionSet) {
 	oc := graphql.GetOperationContext(ctx)
 	for _, s := range sels {
-		r.prefetch(ctx, oc, ns, s, 0)
+		r.prefetch(ctx, v, oc, ns, s, 0)
 	}
 }
 
@@ -211,7 +211,7 @@ func mergeSteps(into, steps []graph.ExpandStep) []graph.ExpandStep {
 	return into
 }
 
-func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, ns []*graph.Node, sel ast.SelectionSet, level int) {
+func (r *Resolver) prefetch(ctx context.Context, v graph.View, oc *graphql.OperationContext, ns []*graph.Node, sel ast.SelectionSet, level int) {
 	if level >= maxPrefetchLevels || len(ns) == 0 || len(sel) == 0 {
 		return
 	}
@@ -223,10 +223,10 @@ func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, n
 			ids = append(ids, n.ID)
 		}
 	}
-	l := r.loaders(ctx)
+	l := r.loaders(ctx, v)
 	for _, f := range graphql.CollectFields(oc, sel, nodeTypes) {
 		if f.Name == "ancestors" {
-			as, err := r.Store.Ancestors(ctx, ids)
+			as, err := r.Store.Ancestors(ctx, v, ids)
 			if err != nil {
 				return // the field's own resolver reports the error
 			}
@@ -235,7 +235,7 @@ func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, n
 				l.ancestors.Prime(id, as[id])
 				next = append(next, as[id]...)
 			}
-			r.prefetch(ctx, oc, next, f.Selections, level+1)
+			r.prefetch(ctx, v, oc, next, f.Selections, level+1)
 			continue
 		}
 		rf, ok := relFields[f.Name]
@@ -246,13 +246,13 @@ func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, n
 		if f.Name == "posts" {
 			// Organisation.posts are incoming, Person.posts outgoing: load
 			// both directions once and let each resolver keep its side.
-			r.primePosts(ctx, oc, ids, f, level)
+			r.primePosts(ctx, v, oc, ids, f, level)
 			continue
 		}
 		rel, ok := l.primedFor(q, ids)
 		if !ok {
 			var err error
-			if rel, err = r.Store.Related(ctx, ids, q); err != nil {
+			if rel, err = r.Store.Related(ctx, v, ids, q); err != nil {
 				return
 			}
 		}
@@ -265,26 +265,26 @@ func (r *Resolver) prefetch(ctx context.Context, oc *graphql.OperationContext, n
 			}
 		}
 		if len(rf.next) == 0 {
-			r.prefetch(ctx, oc, next, f.Selections, level+1)
+			r.prefetch(ctx, v, oc, next, f.Selections, level+1)
 			continue
 		}
 		for _, sub := range graphql.CollectFields(oc, f.Selections, nil) {
 			for _, want := range rf.next {
 				if sub.Name == want {
-					r.prefetch(ctx, oc, next, sub.Selections, level+1)
+					r.prefetch(ctx, v, oc, next, sub.Selections, level+1)
 				}
 			}
 		}
 	}
 }
 
-func (r *Resolver) primePosts(ctx context.Context, oc *graphql.OperationContext, ids []string, f graphql.CollectedField, level int) {
-	rel, err := r.Store.Related(ctx, ids, graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Both})
+func (r *Resolver) primePosts(ctx context.Context, v graph.View, oc *graphql.OperationContext, ids []string, f graphql.CollectedField, level int) {
+	rel, err := r.Store.Related(ctx, v, ids, graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Both})
 	if err != nil {
 		return
 	}
-	in := r.loaders(ctx).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.In})
-	out := r.loaders(ctx).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Out})
+	in := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.In})
+	out := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Out})
 	var next []*graph.Node
 	for _, id := range ids {
 		var ins, outs []graph.Related
@@ -301,19 +301,17 @@ func (r *Resolver) primePosts(ctx context.Context, oc *graphql.OperationContext,
 	}
 	for _, sub := range graphql.CollectFields(oc, f.Selections, nil) {
 		if sub.Name == "person" || sub.Name == "at" {
-			r.prefetch(ctx, oc, next, sub.Selections, level+1)
+			r.prefetch(ctx, v, oc, next, sub.Selections, level+1)
 		}
 	}
 }
 
-// subgraphContext marks ctx graph.WithNodesOnly when the Subgraph field being
-// resolved selects neither its edges nor truncated, so that the store need
-// not find them.
-func subgraphContext(ctx context.Context) context.Context {
-	if selects(ctx, "edges") || selects(ctx, "truncated") {
-		return ctx
-	}
-	return graph.WithNodesOnly(ctx)
+// subgraphView returns v reading nodes only (graph.View.NodesOnly) when the
+// Subgraph field being resolved selects neither its edges nor truncated, so
+// that the store need not find them.
+func subgraphView(ctx context.Context, v graph.View) graph.View {
+	v.NodesOnly = !selects(ctx, "edges") && !selects(ctx, "truncated")
+	return v
 }
 
 // selects reports whether the field being resolved selects the sub-field

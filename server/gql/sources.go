@@ -21,7 +21,7 @@ func (r *Resolver) sources(ctx context.Context, first int, after string) ([]*mod
 	if after != "" {
 		args.After = graph.EncodeCursor(after)
 	}
-	page, err := r.Store.FindNodes(graph.WithoutAsOf(ctx), graph.NodeFilter{Labels: []graph.Label{graph.LabelSource}}, args)
+	page, err := r.Store.FindNodes(ctx, graph.View{}, graph.NodeFilter{Labels: []graph.Label{graph.LabelSource}}, args)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (r *Resolver) registerSource(ctx context.Context, in model.RegisterSourceIn
 	if in.ID != nil {
 		d.ID = *in.ID
 	} else {
-		id, err := r.newID(graph.WithoutAsOf(ctx), "source", d.TitleEn)
+		id, err := r.newID(ctx, "source", d.TitleEn)
 		if err != nil {
 			return nil, err
 		}

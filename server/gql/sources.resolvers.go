@@ -20,7 +20,9 @@ func (r *provenanceResolver) SourceDocument(ctx context.Context, obj *model.Prov
 	if obj.SourceID == nil {
 		return nil, nil
 	}
-	n, err := r.loaders(ctx).nodes.Load(ctx, *obj.SourceID)
+	// Every source stored, whatever the view the fact was read with: a
+	// source document is a record, never ended.
+	n, err := r.loaders(ctx, graph.View{}).nodes.Load(ctx, *obj.SourceID)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +34,7 @@ func (r *queryResolver) Sources(ctx context.Context, first *int, after *string) 
 }
 
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.SourceDocument, error) {
-	ns, err := r.Store.Nodes(graph.WithoutAsOf(ctx), []string{id})
+	ns, err := r.Store.Nodes(ctx, graph.View{}, []string{id})
 	if err != nil {
 		return nil, err
 	}

@@ -49,8 +49,8 @@ func main() {
 		os.Exit(1)
 	}
 	defer drv.Close(ctx)
-	actx := graph.WithAsOf(ctx, graph.Today())
-	lctx := graph.WithNodesOnly(graph.WithLean(actx))
+	today := graph.View{AsOf: graph.Today()}
+	leanNodes := graph.View{AsOf: today.AsOf, Lean: true, NodesOnly: true}
 	sub := func(dir graph.Direction, t graph.RelType) graph.ExpandStep {
 		return graph.ExpandStep{Q: graph.RelQuery{Types: []graph.RelType{t}, Dir: dir}}
 	}
@@ -65,16 +65,16 @@ func main() {
 		name string
 		f    func() error
 	}{
-		{"store.Node (1 round trip)", func() error { _, err := st.Node(actx, "org:s001-community-0001"); return err }},
+		{"store.Node (1 round trip)", func() error { _, err := st.Node(ctx, today, "org:s001-community-0001"); return err }},
 		{"floor: node by id", cy(`MATCH (n:Node {id: $id}) RETURN n {.id, .name}`, map[string]any{"id": "org:s001-community-0001"})},
 		{"store.FindNodes VILLAGE first 50", func() error {
-			_, err := st.FindNodes(actx, graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}, Kinds: []string{"VILLAGE"}}, graph.PageArgs{First: 50})
+			_, err := st.FindNodes(ctx, today, graph.NodeFilter{Labels: []graph.Label{graph.LabelOrganisation}, Kinds: []string{"VILLAGE"}}, graph.PageArgs{First: 50})
 			return err
 		}},
 		{"floor: VILLAGE page of 50 (no children)", cy(`MATCH (o:Organisation:Node) WHERE o.kind = 'VILLAGE' WITH o ORDER BY o.id LIMIT 50 RETURN collect(o)`, nil)},
 		{"floor: VILLAGE count", cy(`MATCH (o:Organisation:Node) WHERE o.kind = 'VILLAGE' RETURN count(o)`, nil)},
 		{"store.Neighbourhood depth 2", func() error {
-			_, err := st.Neighbourhood(actx, "org:s001-village-0002", graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
+			_, err := st.Neighbourhood(ctx, today, "org:s001-village-0002", graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
 			return err
 		}},
 		{"floor: neighbourhood, projected nodes", cy(nbFloor+` RETURN collect(m {.id, .name, .kind, .tier})`, nbP)},
@@ -83,11 +83,11 @@ func main() {
 CALL (ns) { UNWIND ns AS a MATCH (a)-[r]->(b) WHERE b IN ns RETURN collect({r: r, f: a.id, t: b.id}) AS es }
 RETURN ns, es`, nbP)},
 		{"store.Neighbourhood depth 2, lean, nodes only (what orgnet asks)", func() error {
-			_, err := st.Neighbourhood(lctx, "org:s001-village-0002", graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
+			_, err := st.Neighbourhood(ctx, leanNodes, "org:s001-village-0002", graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
 			return err
 		}},
-		{"store.Subtree depth 3", func() error { _, err := st.Subtree(actx, "org:s001-committee", 3); return err }},
-		{"store.Subtree depth 3, lean, nodes only (what orgnet asks)", func() error { _, err := st.Subtree(lctx, "org:s001-committee", 3); return err }},
+		{"store.Subtree depth 3", func() error { _, err := st.Subtree(ctx, today, "org:s001-committee", 3); return err }},
+		{"store.Subtree depth 3, lean, nodes only (what orgnet asks)", func() error { _, err := st.Subtree(ctx, leanNodes, "org:s001-committee", 3); return err }},
 		{"floor: subtree depth 3, projected nodes", cy(`MATCH (root:Node {id: $id})
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y)){0,3}(m)
@@ -95,11 +95,11 @@ CALL (root) {
 }
 RETURN collect(m {.id, .name, .kind, .tier}) AS ns`, map[string]any{"id": "org:s001-committee"})},
 		{"store.Expand org (lean)", func() error {
-			_, err := st.Expand(lctx, []string{"org:s001-community-0001"}, orgX)
+			_, err := st.Expand(ctx, leanNodes, []string{"org:s001-community-0001"}, orgX)
 			return err
 		}},
 		{"store.ShortestPath", func() error {
-			_, err := st.ShortestPath(actx, "org:s001-village-0002", "org:s002-village-0016", graph.PathQuery{MaxDepth: 8})
+			_, err := st.ShortestPath(ctx, today, "org:s001-village-0002", "org:s002-village-0016", graph.PathQuery{MaxDepth: 8})
 			return err
 		}},
 	}

@@ -10,8 +10,13 @@ import (
 )
 
 // Base holds the fields every node type shares; gqlgen binds them to these
-// methods, so no resolver is written for them.
-type Base struct{ N *graph.Node }
+// methods, so no resolver is written for them. V is the view the node's
+// relation fields are read with: the one of the root field it was reached
+// from (its asOf date, lean or not).
+type Base struct {
+	N *graph.Node
+	V graph.View
+}
 
 // ID is the node's id.
 func (b Base) ID() string { return b.N.ID }
@@ -99,8 +104,11 @@ type Brand struct{ Base }
 // Platform is a graph.Node labelled Platform.
 type Platform struct{ Base }
 
-// Edge is a graph.Edge.
-type Edge struct{ E *graph.Edge }
+// Edge is a graph.Edge; V is the view its end nodes are read with.
+type Edge struct {
+	E *graph.Edge
+	V graph.View
+}
 
 // ID is the edge's id.
 func (e Edge) ID() string { return e.E.ID }
@@ -157,12 +165,13 @@ func Inner(n Node) *graph.Node {
 	return nil
 }
 
-// Wrap returns the GraphQL node type for a graph node (nil for nil).
-func Wrap(n *graph.Node) Node {
+// Wrap returns the GraphQL node type for a graph node (nil for nil), whose
+// relations are read with v.
+func Wrap(n *graph.Node, v graph.View) Node {
 	if n == nil {
 		return nil
 	}
-	b := Base{n}
+	b := Base{N: n, V: v}
 	switch n.Label {
 	case graph.LabelOrganisation:
 		return &Organisation{b}

@@ -1,4 +1,4 @@
-package gql
+package policy
 
 import (
 	"context"
@@ -71,7 +71,30 @@ var (
 	_ graphql.OperationParameterMutator = (*selectionLimits)(nil)
 )
 
-func newSelectionLimits(opts Options) *selectionLimits {
+// Limits are the caps of SelectionLimits; 0 means the default.
+type Limits struct {
+	// MaxRootFields caps the root fields of one operation, aliased or
+	// repeated ones included (DefaultMaxRootFields).
+	MaxRootFields int
+	// MaxAliases caps the aliased fields of one operation
+	// (DefaultMaxAliases).
+	MaxAliases int
+	// MaxFields caps the field selections of one operation, fragments
+	// expanded (DefaultMaxFields).
+	MaxFields int
+	// MaxRepeats caps how often one response name is selected in one
+	// selection set (DefaultMaxRepeats).
+	MaxRepeats int
+	// ParserTokenLimit caps the lexical tokens of a document
+	// (DefaultParserTokenLimit).
+	ParserTokenLimit int
+}
+
+// SelectionLimits returns the handler extension that refuses, before
+// validation, a document over any of the limits (see above).
+func SelectionLimits(l Limits) graphql.HandlerExtension { return newSelectionLimits(l) }
+
+func newSelectionLimits(opts Limits) *selectionLimits {
 	or := func(v, def int) int {
 		if v <= 0 {
 			return def
@@ -167,7 +190,7 @@ func (l *selectionLimits) check(doc *ast.QueryDocument, op *ast.OperationDefinit
 	default:
 		return nil
 	}
-	e := gqlErr(CodeBadUserInput, msg)
+	e := gqlErr(codeBadUserInput, msg)
 	e.Extensions["reason"] = reason
 	return e
 }

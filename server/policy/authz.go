@@ -1,11 +1,8 @@
-package gql
+package policy
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"log/slog"
-	"reflect"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -13,7 +10,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/auth"
 )
 
@@ -46,6 +42,15 @@ func RequiredRole(op ast.Operation, field string) auth.Role {
 	return def
 }
 
+// The extensions.code of the errors this package answers with: the API's
+// codes (gql.codeBadUserInput …, written again here because gql imports this
+// package; the server's tests check the codes clients see).
+const (
+	codeBadUserInput    = "BAD_USER_INPUT"
+	codeUnauthenticated = "UNAUTHENTICATED"
+	codeForbidden       = "FORBIDDEN"
+)
+
 func gqlErr(code, msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
 }
@@ -55,7 +60,7 @@ func gqlErr(code, msg string) *gqlerror.Error {
 func authorize(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
-		return gqlErr(CodeUnauthenticated, auth.ErrUnauthenticated.Error())
+		return gqlErr(codeUnauthenticated, auth.ErrUnauthenticated.Error())
 	}
 	if oc.Operation == nil {
 		return nil
@@ -68,19 +73,19 @@ func authorize(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Erro
 		}
 		if !p.Can(need) {
 			if p.Role == auth.RoleNone {
-				return gqlErr(CodeUnauthenticated, auth.ErrUnauthenticated.Error())
+				return gqlErr(codeUnauthenticated, auth.ErrUnauthenticated.Error())
 			}
-			return gqlErr(CodeForbidden, fmt.Sprintf("%s needs role %s (you are %s)", f.Name, need, p.Role))
+			return gqlErr(codeForbidden, fmt.Sprintf("%s needs role %s (you are %s)", f.Name, need, p.Role))
 		}
 	}
 	return nil
 }
 
-// authorizeOperation is the AroundOperations hook: no resolver runs for an
-// operation its caller may not make.
-// A request that reached the handler without a principal is authenticated
+// Authorize is the AroundOperations hook: no resolver runs for an
+// operation its caller may not make (RequiredRole of every root field). A
+// request that reached the handler without a principal is authenticated
 // here from its Authorization header.
-func authorizeOperation(a *auth.Authenticator) graphql.OperationMiddleware {
+func Authorize(a *auth.Authenticator) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		if _, ok := auth.FromContext(ctx); !ok {
@@ -95,10 +100,10 @@ func authorizeOperation(a *auth.Authenticator) graphql.OperationMiddleware {
 	}
 }
 
-// websocketInit authenticates a subscription from its connection_init
+// WebsocketInit authenticates a subscription from its connection_init
 // payload ({"Authorization": "Bearer …"}); a principal the upgrade request
 // already carried stands when the payload has none.
-func websocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
+func WebsocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		h := payload.Authorization()
 		if h == "" {
@@ -114,8 +119,16 @@ func websocketInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 	}
 }
 
-// depthLimit refuses operations whose selections nest deeper than max,
-// before any work is done. Introspection fields are not counted.
+// DepthLimit refuses operations whose selections nest deeper than max (0:
+// DefaultMaxDepth), before any work is done. Introspection fields are not
+// counted.
+func DepthLimit(max int) graphql.HandlerExtension {
+	if max <= 0 {
+		max = DefaultMaxDepth
+	}
+	return depthLimit{max: max}
+}
+
 type depthLimit struct{ max int }
 
 var (
@@ -130,7 +143,7 @@ func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 		return nil
 	}
 	if n := selectionDepth(oc.Doc, oc.Operation.SelectionSet, 0); n > d.max {
-		e := gqlErr(CodeBadUserInput, fmt.Sprintf("operation is %d levels deep; the limit is %d", n, d.max))
+		e := gqlErr(codeBadUserInput, fmt.Sprintf("operation is %d levels deep; the limit is %d", n, d.max))
 		e.Extensions["reason"] = "DEPTH_LIMIT_EXCEEDED"
 		return e
 	}
@@ -164,116 +177,4 @@ func selectionDepth(doc *ast.QueryDocument, set ast.SelectionSet, guard int) int
 		deepest = max(deepest, d)
 	}
 	return deepest
-}
-
-type auditKey struct{}
-
-func withAuditLog(ctx context.Context, l *auth.AuditLog) context.Context {
-	return context.WithValue(ctx, auditKey{}, l)
-}
-
-func auditLogFrom(ctx context.Context) *auth.AuditLog {
-	l, _ := ctx.Value(auditKey{}).(*auth.AuditLog)
-	return l
-}
-
-// auditField is the AroundFields hook that records every mutation field
-// that resolved without error, with the node before and after where that is
-// cheap (updateOrganisation, deleteOrganisation).
-func (r *Resolver) auditField(log *auth.AuditLog) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		fc := graphql.GetFieldContext(ctx)
-		if fc == nil || fc.Object != "Mutation" || !fc.IsResolver || log == nil {
-			return next(ctx)
-		}
-		name := fc.Field.Name
-		var before json.RawMessage
-		id, _ := fc.Args["id"].(string)
-		if id != "" && (name == "updateOrganisation" || name == "deleteOrganisation") {
-			if n, err := r.Store.Node(ctx, id); err == nil && n != nil {
-				before, _ = json.Marshal(n)
-			}
-		}
-		res, err := next(ctx)
-		if err != nil {
-			return res, err
-		}
-		var after json.RawMessage
-		if id != "" && name == "updateOrganisation" {
-			if n, err := r.Store.Node(ctx, id); err == nil && n != nil {
-				after, _ = json.Marshal(n)
-			}
-		}
-		p, _ := auth.FromContext(ctx)
-		e := auth.AuditEntry{
-			Actor: p.Name, Role: p.Role.String(), Operation: name,
-			Arguments: fc.Args, IDs: touchedIDs(fc.Args, res), Before: before, After: after,
-		}
-		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
-			e.OperationName = oc.Operation.Name
-		}
-		if _, aerr := log.Append(e); aerr != nil {
-			// The change is made and stays made: the client gets its result
-			// with an error beside it, and the operator a logged error.
-			slog.ErrorContext(ctx, "audit log write failed", "err", aerr, "operation", name, "actor", p.Name)
-			graphql.AddError(ctx, &graph.Error{Code: graph.CodeUnavailable, Message: "the change was made but the audit log could not record it"})
-		}
-		return res, nil
-	}
-}
-
-// touchedIDs gathers the ids of a mutation: id-like arguments and the ID,
-// DeletedIds or Ids of its result.
-func touchedIDs(args map[string]any, res any) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	for k, v := range args {
-		if k == "id" || strings.HasSuffix(k, "Id") {
-			if s, ok := v.(string); ok {
-				add(s)
-			}
-		}
-	}
-	if x, ok := res.(interface{ ID() string }); ok && !isNil(res) {
-		add(x.ID())
-		return out
-	}
-	v := reflect.ValueOf(res)
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return out
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return out
-	}
-	for _, f := range []string{"ID", "Id", "DeletedIds", "Ids", "IDs"} {
-		fv := v.FieldByName(f)
-		if !fv.IsValid() {
-			continue
-		}
-		switch fv.Kind() {
-		case reflect.String:
-			add(fv.String())
-		case reflect.Slice:
-			for i := 0; i < fv.Len(); i++ {
-				if e := fv.Index(i); e.Kind() == reflect.String {
-					add(e.String())
-				}
-			}
-		}
-	}
-	return out
-}
-
-func isNil(x any) bool {
-	v := reflect.ValueOf(x)
-	return !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil())
 }

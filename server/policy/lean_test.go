@@ -1,0 +1,45 @@
+package policy
+
+import (
+	"maps"
+	"slices"
+	"testing"
+)
+
+// TestLeanFields: the fields a lean operation may select, derived from the
+// core lists of graph, are those the hand-kept table allowed before it was
+// derived (2026-12). A core field added to graph shows here as a field that
+// became lean: check that the stores project it, then update the table.
+func TestLeanFields(t *testing.T) {
+	nodeCore := []string{"__typename", "id", "label", "kindName", "kind", "name", "nameEn", "since", "until", "provenance"}
+	want := map[string][]string{
+		"Node":         nodeCore,
+		"Organisation": append([]string{"tier", "parent", "parents", "children", "ancestors", "alliances", "mentors", "mentees", "neighbours", "projects"}, nodeCore...),
+		"Alliance":     append([]string{"type", "members", "branches", "parent"}, nodeCore...),
+		"Person":       nodeCore,
+		"Project":      append([]string{"branches"}, nodeCore...),
+		"Zone":         nodeCore,
+		"Brand":        nodeCore,
+		"Platform":     nodeCore,
+		"Membership":   {"__typename", "role", "organisation", "alliance", "since", "until", "provenance"},
+		"Pairing":      {"__typename", "id", "mentor", "mentee", "since", "until", "provenance"},
+		"Provenance":   {"__typename", "source"},
+
+		"Subgraph":               {"__typename", "nodes", "edges", "truncated"},
+		"GraphNode":              {"__typename", "id", "label", "type", "kind", "name", "nameEn", "tier", "provenance", "node"},
+		"GraphEdge":              {"__typename", "id", "source", "target", "type", "label", "provenance"},
+		"Path":                   {"__typename", "length", "nodes", "edges"},
+		"OrganisationConnection": {"__typename", "totalCount", "edges", "nodes", "pageInfo"},
+		"OrganisationEdge":       {"__typename", "cursor", "node"},
+		"PageInfo":               {"__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"},
+	}
+	if got, w := slices.Sorted(maps.Keys(leanFields)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, w) {
+		t.Fatalf("types %v; want %v", got, w)
+	}
+	for typ, fields := range want {
+		got := slices.Sorted(maps.Keys(leanFields[typ]))
+		if w := slices.Sorted(slices.Values(fields)); !slices.Equal(got, w) {
+			t.Errorf("%s: lean fields %v; want %v", typ, got, w)
+		}
+	}
+}
