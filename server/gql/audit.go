@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"log/slog"
 	"reflect"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/auth"
+	"github.com/orgnet/orgnet/server/gql/model"
 )
 
 type auditKey struct{}
@@ -123,4 +126,33 @@ func touchedIDs(args map[string]any, res any) []string {
 func isNil(x any) bool {
 	v := reflect.ValueOf(x)
 	return !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil())
+}
+
+// auditEntry converts an audit log entry for auditLog.
+func auditEntry(e auth.AuditEntry) *model.AuditEntry {
+	m := &model.AuditEntry{
+		Cursor: strconv.FormatInt(e.Seq, 10), Time: e.Time.UTC().Format(time.RFC3339Nano),
+		Actor: e.Actor, Role: e.Role, Operation: e.Operation, Ids: e.IDs,
+	}
+	if m.Ids == nil {
+		m.Ids = []string{}
+	}
+	if e.OperationName != "" {
+		m.OperationName = &e.OperationName
+	}
+	if len(e.Arguments) > 0 {
+		if b, err := json.Marshal(e.Arguments); err == nil {
+			s := string(b)
+			m.Arguments = &s
+		}
+	}
+	if len(e.Before) > 0 {
+		s := string(e.Before)
+		m.Before = &s
+	}
+	if len(e.After) > 0 {
+		s := string(e.After)
+		m.After = &s
+	}
+	return m
 }

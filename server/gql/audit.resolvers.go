@@ -7,9 +7,6 @@ package gql
 
 import (
 	"context"
-	"encoding/json"
-	"strconv"
-	"time"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/auth"
@@ -44,32 +41,4 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string,
 		out[i] = auditEntry(e)
 	}
 	return out, nil
-}
-
-func auditEntry(e auth.AuditEntry) *model.AuditEntry {
-	m := &model.AuditEntry{
-		Cursor: strconv.FormatInt(e.Seq, 10), Time: e.Time.UTC().Format(time.RFC3339Nano),
-		Actor: e.Actor, Role: e.Role, Operation: e.Operation, Ids: e.IDs,
-	}
-	if m.Ids == nil {
-		m.Ids = []string{}
-	}
-	if e.OperationName != "" {
-		m.OperationName = &e.OperationName
-	}
-	if len(e.Arguments) > 0 {
-		if b, err := json.Marshal(e.Arguments); err == nil {
-			s := string(b)
-			m.Arguments = &s
-		}
-	}
-	if len(e.Before) > 0 {
-		s := string(e.Before)
-		m.Before = &s
-	}
-	if len(e.After) > 0 {
-		s := string(e.After)
-		m.After = &s
-	}
-	return m
 }

@@ -506,25 +506,25 @@ type QueryResolver interface {
 	Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error)
 	Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string, asOf *string) (*model.OrganisationConnection, error)
 	Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error)
+	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error)
+	Stats(ctx context.Context) (*model.Stats, error)
 	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error)
 	Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error)
 	Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error)
-	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error)
-	Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
-	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error)
 	Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) ([]*model.Score, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
-	Stats(ctx context.Context) (*model.Stats, error)
+	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
+	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
+	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
 	SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error)
 	Scenarios(ctx context.Context) ([]*model.Scenario, error)
 	Scenario(ctx context.Context, id string) (*model.Scenario, error)
 	CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error)
-	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
-	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
-	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
 	Sources(ctx context.Context, first *int, after *string) ([]*model.SourceDocument, error)
 	Source(ctx context.Context, id string) (*model.SourceDocument, error)
+	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error)
+	Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
 }
 type SubscriptionResolver interface {
 	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
@@ -2589,6 +2589,157 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../../schema/admin.graphqls", Input: `# Administration: the size of the graph and the store behind it.
+
+extend type Query {
+  "Sizes of the graph and what it can hold."
+  stats: Stats!
+}
+
+type Stats {
+  nodes: Int!
+  edges: Int!
+  store: String!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/alliances.graphqls", Input: `# Alliances and pairings: regional Party-building alliances, their members, and strong units leading weak ones (以强带弱).
+
+extend type Query {
+  "Alliances, optionally of one regional-alliance type."
+  alliances(type: AllianceType, asOf: Date): [Alliance!]!
+  "An alliance by id. NOT_FOUND when the id is not an alliance."
+  alliance(id: ID!, asOf: Date): Alliance
+  "Every strong→weak pairing (以强带弱)."
+  pairings(asOf: Date): [Pairing!]!
+}
+
+extend type Mutation {
+  createAlliance(input: CreateAllianceInput!): Alliance!
+  "Makes an organisation a member of an alliance (MEMBER_OF)."
+  addMember(allianceId: ID!, organisationId: ID!, role: String = "member", since: Date): Alliance!
+  "Ends a membership: it gets an end date (until, default today) and stays in the history."
+  removeMember(allianceId: ID!, organisationId: ID!, until: Date): Alliance!
+  "Ends an alliance and its memberships (until, default today)."
+  endAlliance(id: ID!, until: Date): Alliance!
+  "Pairs a strong unit with a weak one (MENTORS)."
+  createPairing(mentorId: ID!, menteeId: ID!, since: Date): Pairing!
+  "Ends a pairing: it gets an end date (until, default today) and stays in the history."
+  deletePairing(id: ID!, until: Date): DeleteResult!
+}
+
+enum AllianceKind {
+  "区域党建联合体"
+  REGIONAL_ALLIANCE
+  "党建联盟"
+  PARTY_BUILDING_ALLIANCE
+}
+
+"The five types of regional alliance (强村带动, 产业纽带, 文化共建, 项目联动, 服务共享)."
+enum AllianceType {
+  STRONG_VILLAGE_LEAD
+  INDUSTRY_LINK
+  CULTURE_CO_BUILD
+  PROJECT_LINK
+  SERVICE_SHARE
+}
+
+type Alliance implements Node {
+  id: ID!
+  label: NodeLabel!
+  kindName: String!
+  kind: AllianceKind!
+  type: AllianceType
+  name: String!
+  nameEn: String
+  since: Date
+  until: Date
+  provenance: Provenance!
+  attributes: [Attribute!]!
+  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  "Member organisations, with their role (member, co-builder, …)."
+  members(role: String): [Membership!]!
+  "Branches and bodies set up under the alliance (SUB_ORGANISATION_OF)."
+  branches: [Node!]!
+  "The organisation the alliance is set up under."
+  parent: Node
+}
+
+"An organisation's membership of an alliance."
+type Membership {
+  edge: Edge!
+  role: String
+  organisation: Organisation!
+  alliance: Alliance!
+  since: Date
+  until: Date
+  provenance: Provenance!
+}
+
+"A strong unit leading a weak one (以强带弱)."
+type Pairing {
+  id: ID!
+  mentor: Organisation!
+  mentee: Organisation!
+  since: Date
+  until: Date
+  provenance: Provenance!
+}
+
+input CreateAllianceInput {
+  id: ID
+  kind: AllianceKind! = REGIONAL_ALLIANCE
+  type: AllianceType
+  name: String!
+  nameEn: String
+  since: Date
+  until: Date
+  "Sets the alliance up under this organisation (SUB_ORGANISATION_OF)."
+  parentId: ID
+  "Initial members (role member)."
+  memberIds: [ID!]
+  provenance: ProvenanceInput
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/analysis.graphqls", Input: `# Network analysis over the whole graph: centrality and communities.
+
+extend type Query {
+  "The most central nodes by a measure, over the given relations (all when omitted), treated as undirected. Kinds restrict who is listed, not the graph."
+  centrality(measure: CentralityMeasure!, kinds: [OrgKind!], relations: [RelationType!], top: Int = 20): [Score!]!
+  "Communities found by Louvain (modularity), over the given relations."
+  communities(relations: [RelationType!], kinds: [OrgKind!], resolution: Float = 1, seed: Int = 1): CommunityPartition!
+}
+
+enum CentralityMeasure {
+  "Share of other nodes a node touches (networkx degree_centrality)."
+  DEGREE
+  "Share of shortest paths through a node (normalised)."
+  BETWEENNESS
+  "Inverse mean distance, Wasserman–Faust for disconnected graphs."
+  CLOSENESS
+  "PageRank, damping 0.85."
+  PAGERANK
+}
+
+type Score {
+  id: ID!
+  score: Float!
+  "1 for the highest; equal scores share a rank."
+  rank: Int!
+  node: Node!
+}
+
+type CommunityPartition {
+  modularity: Float!
+  "Largest first."
+  communities: [Community!]!
+}
+
+type Community {
+  id: Int!
+  size: Int!
+  members: [ID!]!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/audit.graphqls", Input: `"One successful mutation, as the audit log recorded it."
 type AuditEntry {
   "Sequence number; pass it as after to page on (older)."
@@ -2616,7 +2767,61 @@ extend type Query {
   auditLog(first: Int = 50, after: String, operation: String, actor: String): [AuditEntry!]!
 }
 `, BuiltIn: false},
-	{Name: "../../../schema/orgnet.graphqls", Input: `"""
+	{Name: "../../../schema/history.graphqls", Input: `# History: what began and ended when, and the changes streamed as they commit.
+
+extend type Query {
+  "Every relationship of a node that began or ended, oldest first: its history."
+  history(id: ID!): [HistoryEvent!]!
+  "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
+  changes(from: Date!, to: Date!): [HistoryEvent!]!
+}
+
+type Subscription {
+  "Streams every change made through this server, as it commits. With ids, only changes touching those nodes."
+  graphChanged(ids: [ID!]): GraphChange!
+}
+
+enum ChangeKind {
+  "Nodes were created (with the edges created alongside)."
+  CREATED
+  UPDATED
+  DELETED
+  "An edge was added between existing nodes."
+  LINKED
+  "An edge was removed."
+  UNLINKED
+}
+
+"One committed change: which nodes and edges it touched."
+type GraphChange {
+  kind: ChangeKind!
+  "The mutation that made it."
+  operation: String!
+  "Nodes created, updated or deleted, and both ends of every edge linked or unlinked."
+  ids: [ID!]!
+  edgeIds: [ID!]!
+  "When it committed (RFC 3339)."
+  at: String!
+}
+
+enum HistoryEventKind {
+  BEGAN
+  ENDED
+}
+
+"A relationship or node beginning or ending on a date."
+type HistoryEvent {
+  date: Date!
+  kind: HistoryEventKind!
+  "The relationship, when a relationship began or ended."
+  edge: Edge
+  "The node, when a node (an alliance, a project, a temporary branch) began or ended."
+  node: Node
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/organisations.graphqls", Input: `# The network itself: nodes (organisations and the other vertices), edges and their provenance, read by id, filter or name, and changed.
+
+"""
 orgnet: an organisation relationship network (the Yuelin 大党建 network first),
 kept as nodes and edges. Every node and edge says how it is known
 (provenance): stated in a registered source with a verbatim quote (ARTICLE),
@@ -2643,37 +2848,8 @@ type Query {
   organisations(filter: OrganisationFilter, first: Int = 50, after: String, asOf: Date): OrganisationConnection!
   "Nodes whose Chinese or English name contains text: exact, then prefix, then substring matches."
   search(text: String!, first: Int = 20, asOf: Date): [Node!]!
-  "Alliances, optionally of one regional-alliance type."
-  alliances(type: AllianceType, asOf: Date): [Alliance!]!
-  "An alliance by id. NOT_FOUND when the id is not an alliance."
-  alliance(id: ID!, asOf: Date): Alliance
-  "Every strong→weak pairing (以强带弱)."
-  pairings(asOf: Date): [Pairing!]!
-  "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction."
-  neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
-  "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
-  subtree(rootId: ID!, maxDepth: Int = 3, asOf: Date): Subgraph!
-  "A shortest connection between two nodes; null when none within maxDepth hops."
-  shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
   "Any edges by type, e.g. every MEMBER_OF."
   edges(types: [RelationType!], provenance: [Source!], asOf: Date): [Edge!]!
-  "The most central nodes by a measure, over the given relations (all when omitted), treated as undirected. Kinds restrict who is listed, not the graph."
-  centrality(measure: CentralityMeasure!, kinds: [OrgKind!], relations: [RelationType!], top: Int = 20): [Score!]!
-  "Communities found by Louvain (modularity), over the given relations."
-  communities(relations: [RelationType!], kinds: [OrgKind!], resolution: Float = 1, seed: Int = 1): CommunityPartition!
-  "Sizes of the graph and what it can hold."
-  stats: Stats!
-  "Simulates a regrouping of villages and communities into alliances and/or new pairings, with its metrics beside today's. Changes nothing."
-  simulateAlliances(input: AllianceSimulationInput!): SimulationResult!
-  "Saved planning scenarios, newest first."
-  scenarios: [Scenario!]!
-  scenario(id: ID!): Scenario
-  "Metrics of several scenarios side by side (each beside today's network)."
-  compareScenarios(ids: [ID!]!): [ScenarioComparison!]!
-  "Every relationship of a node that began or ended, oldest first: its history."
-  history(id: ID!): [HistoryEvent!]!
-  "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
-  changes(from: Date!, to: Date!): [HistoryEvent!]!
 }
 
 type Mutation {
@@ -2685,21 +2861,6 @@ type Mutation {
   link(input: LinkInput!): Edge!
   "Removes a relationship by id for good (history included); prefer the end-dating mutations."
   unlink(id: ID!): DeleteResult!
-  createAlliance(input: CreateAllianceInput!): Alliance!
-  "Makes an organisation a member of an alliance (MEMBER_OF)."
-  addMember(allianceId: ID!, organisationId: ID!, role: String = "member", since: Date): Alliance!
-  "Ends a membership: it gets an end date (until, default today) and stays in the history."
-  removeMember(allianceId: ID!, organisationId: ID!, until: Date): Alliance!
-  "Ends an alliance and its memberships (until, default today)."
-  endAlliance(id: ID!, until: Date): Alliance!
-  "Pairs a strong unit with a weak one (MENTORS)."
-  createPairing(mentorId: ID!, menteeId: ID!, since: Date): Pairing!
-  "Ends a pairing: it gets an end date (until, default today) and stays in the history."
-  deletePairing(id: ID!, until: Date): DeleteResult!
-  "Simulates and saves a scenario (its input and resulting plan)."
-  saveScenario(name: String!, description: String, input: AllianceSimulationInput!): Scenario!
-  "Makes a saved scenario the network's grouping and pairings, in one transaction: new alliances and memberships begin today; the memberships, pairings and alliances it drops end today (kept in the history)."
-  commitScenario(id: ID!): Scenario!
 }
 
 "Where a fact came from."
@@ -2752,22 +2913,6 @@ enum OrgKind {
   WORKSHOP
   PARK
   SOCIAL_ORGANISATION
-}
-
-enum AllianceKind {
-  "区域党建联合体"
-  REGIONAL_ALLIANCE
-  "党建联盟"
-  PARTY_BUILDING_ALLIANCE
-}
-
-"The five types of regional alliance (强村带动, 产业纽带, 文化共建, 项目联动, 服务共享)."
-enum AllianceType {
-  STRONG_VILLAGE_LEAD
-  INDUSTRY_LINK
-  CULTURE_CO_BUILD
-  PROJECT_LINK
-  SERVICE_SHARE
 }
 
 enum RelationType {
@@ -2883,27 +3028,6 @@ type Organisation implements Node {
   partyMembers: Int
 }
 
-type Alliance implements Node {
-  id: ID!
-  label: NodeLabel!
-  kindName: String!
-  kind: AllianceKind!
-  type: AllianceType
-  name: String!
-  nameEn: String
-  since: Date
-  until: Date
-  provenance: Provenance!
-  attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  "Member organisations, with their role (member, co-builder, …)."
-  members(role: String): [Membership!]!
-  "Branches and bodies set up under the alliance (SUB_ORGANISATION_OF)."
-  branches: [Node!]!
-  "The organisation the alliance is set up under."
-  parent: Node
-}
-
 type Person implements Node {
   id: ID!
   label: NodeLabel!
@@ -2972,27 +3096,6 @@ type Platform implements Node {
   relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
 }
 
-"An organisation's membership of an alliance."
-type Membership {
-  edge: Edge!
-  role: String
-  organisation: Organisation!
-  alliance: Alliance!
-  since: Date
-  until: Date
-  provenance: Provenance!
-}
-
-"A strong unit leading a weak one (以强带弱)."
-type Pairing {
-  id: ID!
-  mentor: Organisation!
-  mentee: Organisation!
-  since: Date
-  until: Date
-  provenance: Provenance!
-}
-
 "A person's post in an organisation, alliance or project."
 type Post {
   edge: Edge!
@@ -3030,55 +3133,6 @@ type PageInfo {
   hasPreviousPage: Boolean!
   startCursor: String
   endCursor: String
-}
-
-"""
-Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
-nodes have id and label, edges id, source and target.
-"""
-type Subgraph {
-  nodes: [GraphNode!]!
-  edges: [GraphEdge!]!
-  "True when a limit cut the answer short."
-  truncated: Boolean!
-}
-
-type GraphNode {
-  id: ID!
-  "Display label: the Chinese name."
-  label: String!
-  "The node's label in the graph model (Organisation, Alliance, …)."
-  type: NodeLabel!
-  kind: String!
-  name: String!
-  nameEn: String
-  tier: Int
-  provenance: Provenance!
-  "The full node, for anything else."
-  node: Node!
-}
-
-type GraphEdge {
-  id: ID!
-  source: ID!
-  target: ID!
-  type: RelationType!
-  "Display label: the relationship type, or a post title or alliance role."
-  label: String!
-  provenance: Provenance!
-}
-
-type Path {
-  "Number of edges."
-  length: Int!
-  nodes: [GraphNode!]!
-  edges: [GraphEdge!]!
-}
-
-type Stats {
-  nodes: Int!
-  edges: Int!
-  store: String!
 }
 
 type DeleteResult {
@@ -3133,94 +3187,24 @@ input LinkInput {
   attributes: [AttributeInput!]
   provenance: ProvenanceInput
 }
+`, BuiltIn: false},
+	{Name: "../../../schema/planning.graphqls", Input: `# Planning: simulate alliance groupings and pairings, save them as scenarios, compare and commit them.
 
-input CreateAllianceInput {
-  id: ID
-  kind: AllianceKind! = REGIONAL_ALLIANCE
-  type: AllianceType
-  name: String!
-  nameEn: String
-  since: Date
-  until: Date
-  "Sets the alliance up under this organisation (SUB_ORGANISATION_OF)."
-  parentId: ID
-  "Initial members (role member)."
-  memberIds: [ID!]
-  provenance: ProvenanceInput
+extend type Query {
+  "Simulates a regrouping of villages and communities into alliances and/or new pairings, with its metrics beside today's. Changes nothing."
+  simulateAlliances(input: AllianceSimulationInput!): SimulationResult!
+  "Saved planning scenarios, newest first."
+  scenarios: [Scenario!]!
+  scenario(id: ID!): Scenario
+  "Metrics of several scenarios side by side (each beside today's network)."
+  compareScenarios(ids: [ID!]!): [ScenarioComparison!]!
 }
 
-type Subscription {
-  "Streams every change made through this server, as it commits. With ids, only changes touching those nodes."
-  graphChanged(ids: [ID!]): GraphChange!
-}
-
-enum ChangeKind {
-  "Nodes were created (with the edges created alongside)."
-  CREATED
-  UPDATED
-  DELETED
-  "An edge was added between existing nodes."
-  LINKED
-  "An edge was removed."
-  UNLINKED
-}
-
-"One committed change: which nodes and edges it touched."
-type GraphChange {
-  kind: ChangeKind!
-  "The mutation that made it."
-  operation: String!
-  "Nodes created, updated or deleted, and both ends of every edge linked or unlinked."
-  ids: [ID!]!
-  edgeIds: [ID!]!
-  "When it committed (RFC 3339)."
-  at: String!
-}
-
-enum HistoryEventKind {
-  BEGAN
-  ENDED
-}
-
-"A relationship or node beginning or ending on a date."
-type HistoryEvent {
-  date: Date!
-  kind: HistoryEventKind!
-  "The relationship, when a relationship began or ended."
-  edge: Edge
-  "The node, when a node (an alliance, a project, a temporary branch) began or ended."
-  node: Node
-}
-
-enum CentralityMeasure {
-  "Share of other nodes a node touches (networkx degree_centrality)."
-  DEGREE
-  "Share of shortest paths through a node (normalised)."
-  BETWEENNESS
-  "Inverse mean distance, Wasserman–Faust for disconnected graphs."
-  CLOSENESS
-  "PageRank, damping 0.85."
-  PAGERANK
-}
-
-type Score {
-  id: ID!
-  score: Float!
-  "1 for the highest; equal scores share a rank."
-  rank: Int!
-  node: Node!
-}
-
-type CommunityPartition {
-  modularity: Float!
-  "Largest first."
-  communities: [Community!]!
-}
-
-type Community {
-  id: Int!
-  size: Int!
-  members: [ID!]!
+extend type Mutation {
+  "Simulates and saves a scenario (its input and resulting plan)."
+  saveScenario(name: String!, description: String, input: AllianceSimulationInput!): Scenario!
+  "Makes a saved scenario the network's grouping and pairings, in one transaction: new alliances and memberships begin today; the memberships, pairings and alliances it drops end today (kept in the history)."
+  commitScenario(id: ID!): Scenario!
 }
 
 enum PlanStrategy {
@@ -3443,6 +3427,60 @@ extend type Query {
 extend type Mutation {
   "Registers a source document, so that facts may quote it. Admin only. CONFLICT when the id is taken."
   registerSource(input: RegisterSourceInput!): SourceDocument!
+}
+`, BuiltIn: false},
+	{Name: "../../../schema/subgraphs.graphqls", Input: `# Subgraphs in the element shape diagram libraries draw: neighbourhoods, subtrees and shortest paths.
+
+extend type Query {
+  "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction."
+  neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
+  "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
+  subtree(rootId: ID!, maxDepth: Int = 3, asOf: Date): Subgraph!
+  "A shortest connection between two nodes; null when none within maxDepth hops."
+  shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
+}
+
+"""
+Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
+nodes have id and label, edges id, source and target.
+"""
+type Subgraph {
+  nodes: [GraphNode!]!
+  edges: [GraphEdge!]!
+  "True when a limit cut the answer short."
+  truncated: Boolean!
+}
+
+type GraphNode {
+  id: ID!
+  "Display label: the Chinese name."
+  label: String!
+  "The node's label in the graph model (Organisation, Alliance, …)."
+  type: NodeLabel!
+  kind: String!
+  name: String!
+  nameEn: String
+  tier: Int
+  provenance: Provenance!
+  "The full node, for anything else."
+  node: Node!
+}
+
+type GraphEdge {
+  id: ID!
+  source: ID!
+  target: ID!
+  type: RelationType!
+  "Display label: the relationship type, or a post title or alliance role."
+  label: String!
+  provenance: Provenance!
+}
+
+type Path {
+  "Number of edges."
+  length: Int!
+  nodes: [GraphNode!]!
+  edges: [GraphEdge!]!
 }
 `, BuiltIn: false},
 }
@@ -11020,6 +11058,82 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_edges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
+			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_edges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Stats(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
+			return ec.marshalNStats2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11152,182 +11266,6 @@ func (ec *executionContext) fieldContext_Query_pairings(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_neighbourhood(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relations"].([]model.RelationType), fc.Args["limit"].(*int), fc.Args["asOf"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
-			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSubgraph(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Subgraph(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighbourhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_subtree(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_subtree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
-			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSubgraph(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_subtree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Subgraph(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_subtree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_shortestPath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["relations"].([]model.RelationType), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
-			return ec.marshalOPath2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPath(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Path(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_edges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
-			return ec.marshalNEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Edge(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_edges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11416,34 +11354,134 @@ func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_stats(ctx, field)
+			return ec.fieldContext_Query_auditLog(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Stats(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["operation"].(*string), fc.Args["actor"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
-			return ec.marshalNStats2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐStats(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Stats(ctx, field)
+			return ec.childFields_AuditEntry(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
+			return ec.marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
+			return ec.marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoryEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11612,138 +11650,6 @@ func (ec *executionContext) fieldContext_Query_compareScenarios(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
-			return ec.marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_HistoryEvent(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_changes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
-			return ec.marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_HistoryEvent(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_auditLog(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["operation"].(*string), fc.Args["actor"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AuditEntry(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11826,6 +11732,138 @@ func (ec *executionContext) fieldContext_Query_source(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighbourhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relations"].([]model.RelationType), fc.Args["limit"].(*int), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighbourhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_subtree(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_subtree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_subtree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_subtree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shortestPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["relations"].([]model.RelationType), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
+			return ec.marshalOPath2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17471,6 +17509,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "edges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_edges(ctx, field)
+				})
+		case "stats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stats(ctx, field)
+				})
 		case "alliances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17489,30 +17539,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_pairings(ctx, field)
 				})
-		case "neighbourhood":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_neighbourhood(ctx, field)
-				})
-		case "subtree":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_subtree(ctx, field)
-				})
-		case "shortestPath":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_shortestPath(ctx, field)
-				})
-		case "edges":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_edges(ctx, field)
-				})
 		case "centrality":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17525,11 +17551,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_communities(ctx, field)
 				})
-		case "stats":
+		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_stats(ctx, field)
+					return ec._Query_auditLog(ctx, field)
+				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
 				})
 		case "simulateAlliances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -17555,24 +17593,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_compareScenarios(ctx, field)
 				})
-		case "history":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_history(ctx, field)
-				})
-		case "changes":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_changes(ctx, field)
-				})
-		case "auditLog":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_auditLog(ctx, field)
-				})
 		case "sources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17584,6 +17604,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_source(ctx, field)
+				})
+		case "neighbourhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighbourhood(ctx, field)
+				})
+		case "subtree":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_subtree(ctx, field)
+				})
+		case "shortestPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shortestPath(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
