@@ -1,11 +1,14 @@
 package server_test
 
 import (
+	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/plan"
 	"github.com/orgnet/orgnet/server/gql"
 )
 
@@ -210,4 +213,65 @@ func moveOne(t *testing.T, g []map[string]any) string {
 	}
 	t.Fatal("圣墩村 is in no alliance")
 	return ""
+}
+
+// TestLegacyScenario: a scenario saved before scenarios kept the planner's
+// own request (its "input" attribute is the JSON of the GraphQL input) is
+// listed and committed like a new one, on both stores.
+func TestLegacyScenario(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h := seeded(t, open, name)
+		g := todaysGrouping(t, h)
+		moved := moveOne(t, g)
+		var saved struct {
+			SaveScenario struct {
+				ID string `json:"id"`
+			} `json:"saveScenario"`
+		}
+		h.ok(`mutation($g: [GroupInput!]) { saveScenario(name: "旧格式", input: {strategy: MANUAL, grouping: $g}) { id } }`,
+			map[string]any{"g": g}, &saved)
+		id := saved.SaveScenario.ID
+		// Rewrite the node as the old code saved it.
+		ctx := context.Background()
+		n, err := h.store.Node(ctx, graph.View{}, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := json.Marshal(map[string]any{"strategy": "MANUAL", "seed": 1, "grouping": g, "moveCost": 0.3, "pair": false})
+		if err != nil {
+			t.Fatal(err)
+		}
+		delete(n.Attrs, plan.AttrScenarioRequest)
+		n.Attrs[plan.AttrScenarioLegacyInput] = string(old)
+		if _, err := h.store.Apply(ctx, graph.Batch{Nodes: []graph.Node{*n}}); err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Scenario struct {
+				Name   string    `json:"name"`
+				Status string    `json:"status"`
+				Result simResult `json:"result"`
+			} `json:"scenario"`
+		}
+		h.ok(`query($id: ID!) { scenario(id: $id) { name status result { moved } } }`, map[string]any{"id": id}, &got)
+		if got.Scenario.Name != "旧格式" || got.Scenario.Status != "SAVED" || !slices.Equal(got.Scenario.Result.Moved, []string{moved}) {
+			t.Fatalf("legacy scenario = %+v", got.Scenario)
+		}
+		var committed struct {
+			CommitScenario struct {
+				Status string `json:"status"`
+			} `json:"commitScenario"`
+		}
+		h.ok(`mutation($id: ID!) { commitScenario(id: $id) { status } }`, map[string]any{"id": id}, &committed)
+		if committed.CommitScenario.Status != "COMMITTED" {
+			t.Fatalf("commit: %+v", committed)
+		}
+		var after struct {
+			SimulateAlliances simResult `json:"simulateAlliances"`
+		}
+		h.ok(`query($g: [GroupInput!]) { simulateAlliances(input: {strategy: MANUAL, grouping: $g}) { moved } }`, map[string]any{"g": g}, &after)
+		if len(after.SimulateAlliances.Moved) != 0 {
+			t.Errorf("after committing the legacy scenario the plan still moves %v", after.SimulateAlliances.Moved)
+		}
+	})
 }

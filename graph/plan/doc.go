@@ -10,6 +10,10 @@
 //	err = pl.Metrics.Table(os.Stdout, &pl.Today)
 //	edits := plan.ChangesOf(p, pl) // to commit the plan as edges
 //
+// A plan is saved as a scenario node (ScenarioNode, with the Request it
+// answered) and committed by Scenario.Commit, which re-checks it against a
+// snapshot of the network and returns the one graph.Batch to apply.
+//
 // A Problem is read-only once built: concurrent Simulate calls may share it.
 //
 // Strategies (Input.Strategy):

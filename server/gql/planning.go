@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -14,8 +13,8 @@ import (
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-// planInput converts the GraphQL input to the planner's.
-func planInput(in model.AllianceSimulationInput) (plan.Input, plan.StrongRule, error) {
+// planRequest converts the GraphQL input to the planner's request.
+func planRequest(in model.AllianceSimulationInput) (plan.Request, error) {
 	out := plan.Input{Strategy: plan.Strategy(in.Strategy), Seed: int64(deref(in.Seed)), K: deref(in.K),
 		Pair: deref(in.Pair), MoveCost: deref(in.MoveCost)}
 	if in.Resolution != nil {
@@ -28,7 +27,7 @@ func planInput(in model.AllianceSimulationInput) (plan.Input, plan.StrongRule, e
 		}
 		m, err := plan.GroupingOf(groups)
 		if err != nil {
-			return out, plan.StrongRule{}, err
+			return plan.Request{}, err
 		}
 		out.Grouping = m
 	}
@@ -47,37 +46,29 @@ func planInput(in model.AllianceSimulationInput) (plan.Input, plan.StrongRule, e
 			}
 		}
 	}
-	var strong plan.StrongRule
+	req := plan.Request{Input: out}
 	if s := in.Strong; s != nil {
-		strong = plan.StrongRule{MinStrength: s.MinStrength, TopFraction: s.TopFraction, IDs: s.Ids}
+		req.Strong = plan.StrongRule{MinStrength: s.MinStrength, TopFraction: s.TopFraction, IDs: s.Ids}
 	}
-	return out, strong, nil
+	return req, nil
 }
 
-// problem builds the planning problem from the network as it is today.
-func (r *Resolver) problem(ctx context.Context, strong plan.StrongRule) (*plan.Problem, *graph.Snapshot, error) {
+// simulate runs the planner on the network as it is today.
+func (r *Resolver) simulate(ctx context.Context, in model.AllianceSimulationInput) (*plan.Plan, plan.Request, error) {
+	req, err := planRequest(in)
+	if err != nil {
+		return nil, req, err
+	}
 	snap, err := r.Store.Snapshot(ctx, graph.View{})
 	if err != nil {
-		return nil, nil, err
+		return nil, req, err
 	}
-	p, err := plan.Units(snap, plan.UnitOptions{Strong: strong, AsOf: graph.Today()})
-	return p, snap, err
-}
-
-func (r *Resolver) simulate(ctx context.Context, in model.AllianceSimulationInput) (*plan.Plan, *plan.Problem, *graph.Snapshot, error) {
-	pin, strong, err := planInput(in)
+	p, err := plan.Units(snap, plan.UnitOptions{Strong: req.Strong, AsOf: graph.Today()})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, req, err
 	}
-	p, snap, err := r.problem(ctx, strong)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	pl, err := plan.Simulate(ctx, p, pin)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return pl, p, snap, nil
+	pl, err := plan.Simulate(ctx, p, req.Input)
+	return pl, req, err
 }
 
 // simulationResult renders a plan, loading every unit it names in one call.
@@ -159,40 +150,19 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// Scenario attributes.
-const (
-	attrScenarioInput       = "input"
-	attrScenarioPlan        = "plan"
-	attrScenarioDescription = "description"
-	attrScenarioCreated     = "createdAt"
-	attrScenarioCommitted   = "committedAt"
-)
-
 func (r *Resolver) saveScenario(ctx context.Context, name string, description *string, in model.AllianceSimulationInput) (*model.Scenario, error) {
-	pl, _, _, err := r.simulate(ctx, in)
+	pl, req, err := r.simulate(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	inJSON, err := json.Marshal(in)
-	if err != nil {
-		return nil, err
-	}
-	plJSON, err := json.Marshal(pl)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now().UTC().Format(time.RFC3339)
-	n := graph.Node{Label: graph.LabelScenario, Kind: "SAVED", Name: name,
-		Attrs:      map[string]any{attrScenarioInput: string(inJSON), attrScenarioPlan: string(plJSON), attrScenarioCreated: now},
-		Provenance: graph.Provenance{Source: graph.SourceUser}}
-	if description != nil {
-		n.Attrs[attrScenarioDescription] = *description
 	}
 	id, err := r.newID(ctx, "scenario", "")
 	if err != nil {
 		return nil, err
 	}
-	n.ID = id
+	n, err := plan.ScenarioNode(id, name, description, req, pl, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	created, err := r.Store.CreateNode(ctx, n)
 	if err != nil {
 		return nil, err
@@ -202,32 +172,16 @@ func (r *Resolver) saveScenario(ctx context.Context, name string, description *s
 
 // scenarioOf renders a stored scenario node.
 func (r *Resolver) scenarioOf(ctx context.Context, n *graph.Node) (*model.Scenario, error) {
-	pl, err := storedPlan(n)
+	sc, err := plan.ReadScenario(n)
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.simulationResult(ctx, pl)
+	res, err := r.simulationResult(ctx, sc.Plan)
 	if err != nil {
 		return nil, err
 	}
-	sc := &model.Scenario{ID: n.ID, Name: n.Name, Status: model.ScenarioStatus(n.Kind), Result: res}
-	sc.CreatedAt, _ = n.Attrs[attrScenarioCreated].(string)
-	if d, ok := n.Attrs[attrScenarioDescription].(string); ok {
-		sc.Description = &d
-	}
-	if c, ok := n.Attrs[attrScenarioCommitted].(string); ok {
-		sc.CommittedAt = &c
-	}
-	return sc, nil
-}
-
-func storedPlan(n *graph.Node) (*plan.Plan, error) {
-	s, _ := n.Attrs[attrScenarioPlan].(string)
-	var pl plan.Plan
-	if err := json.Unmarshal([]byte(s), &pl); err != nil {
-		return nil, fmt.Errorf("scenario %s: stored plan: %w", n.ID, err)
-	}
-	return &pl, nil
+	return &model.Scenario{ID: n.ID, Name: n.Name, Status: model.ScenarioStatus(n.Kind), Result: res,
+		CreatedAt: sc.CreatedAt, Description: sc.Description, CommittedAt: opt(sc.CommittedAt)}, nil
 }
 
 func (r *Resolver) scenarioNode(ctx context.Context, id string) (*graph.Node, error) {
@@ -253,8 +207,8 @@ func (r *Resolver) scenarioNodes(ctx context.Context) ([]*graph.Node, error) {
 		args.After = page.EndCursor
 	}
 	slices.SortStableFunc(out, func(a, b *graph.Node) int {
-		x, _ := a.Attrs[attrScenarioCreated].(string)
-		y, _ := b.Attrs[attrScenarioCreated].(string)
+		x, _ := a.Attrs[plan.AttrScenarioCreated].(string)
+		y, _ := b.Attrs[plan.AttrScenarioCreated].(string)
 		if c := strings.Compare(y, x); c != 0 {
 			return c
 		}
@@ -263,138 +217,31 @@ func (r *Resolver) scenarioNodes(ctx context.Context) ([]*graph.Node, error) {
 	return out, nil
 }
 
-// commitScenario re-checks a saved plan against today's network (MANUAL
-// with its grouping and pairings) and writes it in one Apply: new alliances
-// and memberships begin today, dropped ones end today.
+// commitScenario re-checks a saved plan against today's network and writes
+// it in one Apply (plan.Scenario.Commit builds the batch).
 func (r *Resolver) commitScenario(ctx context.Context, id string) (*model.Scenario, error) {
 	n, err := r.scenarioNode(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if n.Kind == "COMMITTED" {
+	sc, err := plan.ReadScenario(n)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Committed() {
 		return nil, graph.Conflictf("scenario %s is already committed", id)
 	}
-	saved, err := storedPlan(n)
+	snap, err := r.Store.Snapshot(ctx, graph.View{})
 	if err != nil {
 		return nil, err
 	}
-	var in model.AllianceSimulationInput
-	if s, ok := n.Attrs[attrScenarioInput].(string); ok {
-		_ = json.Unmarshal([]byte(s), &in)
-	}
-	_, strong, err := planInput(in)
+	c, err := sc.Commit(ctx, snap, graph.Today(), time.Now())
 	if err != nil {
 		return nil, err
 	}
-	p, snap, err := r.problem(ctx, strong)
-	if err != nil {
+	if _, err := r.Store.Apply(ctx, c.Batch); err != nil {
 		return nil, err
 	}
-	grouping, err := plan.GroupingOf(saved.Alliances)
-	if err != nil {
-		return nil, err
-	}
-	pin := plan.Input{Strategy: plan.Manual, Seed: saved.Seed, Grouping: grouping, Pairings: saved.Pairings}
-	if pin.Pairings == nil {
-		pin.Pairings = []plan.Pairing{}
-	}
-	if c, _, err := planInput(in); err == nil {
-		pin.Constraints = c.Constraints
-		pin.Constraints.Fixed = nil // the grouping fixes every unit already
-	}
-	pl, err := plan.Simulate(ctx, p, pin)
-	if err != nil {
-		return nil, graph.Errorf(graph.CodeConflict, "scenario %s no longer fits the network: %s", id, graph.ErrorMessage(err))
-	}
-	ch := plan.ChangesOf(p, pl)
-	today := graph.Today()
-	ref := "scenario:" + id
-	prov := graph.Provenance{Source: graph.SourceUser, Ref: ref}
-	edges := make(map[string]*graph.Edge, len(snap.Edges))
-	for _, e := range snap.Edges {
-		edges[e.ID] = e
-	}
-	nodes := make(map[string]*graph.Node, len(snap.Nodes))
-	for _, x := range snap.Nodes {
-		nodes[x.ID] = x
-	}
-	var b graph.Batch
-	newIDs := map[string]string{}
-	for _, a := range ch.NewAlliances {
-		aid := "alliance:" + strings.TrimPrefix(id, "scenario:") + "-" + a.Key
-		newIDs[a.Key] = aid
-		name := a.Name
-		if name == "" {
-			name = a.Key
-		}
-		b.Nodes = append(b.Nodes, graph.Node{ID: aid, Label: graph.LabelAlliance, Kind: "REGIONAL_ALLIANCE", Name: name,
-			Since: today, Provenance: prov})
-	}
-	touched := []string{id}
-	var edgeIDs []string
-	for _, m := range ch.Join {
-		aid := m.AllianceID
-		if aid == "" {
-			aid = newIDs[m.Key]
-		}
-		e := graph.Edge{Type: graph.RelMemberOf, From: m.Unit, To: aid, Since: today,
-			Attrs: map[string]any{graph.AttrRole: "member"}, Provenance: prov}
-		e.ID = graph.EdgeID(e.Type, e.From, e.To)
-		if _, taken := edges[e.ID]; taken {
-			e.ID += "@" + today
-		}
-		b.Edges = append(b.Edges, e)
-		touched = append(touched, m.Unit, aid)
-		edgeIDs = append(edgeIDs, e.ID)
-	}
-	end := func(eid string) {
-		if e, ok := edges[eid]; ok && e.Until == "" {
-			c := e.Clone()
-			c.Until = today
-			if c.Since > today {
-				c.Since = today
-			}
-			b.Edges = append(b.Edges, *c)
-			touched = append(touched, c.From, c.To)
-			edgeIDs = append(edgeIDs, c.ID)
-		}
-	}
-	for _, eid := range ch.EndMemberships {
-		end(eid)
-	}
-	for _, eid := range ch.EndPairings {
-		end(eid)
-	}
-	for _, pr := range ch.AddPairings {
-		e := graph.Edge{Type: graph.RelMentors, From: pr.Mentor, To: pr.Mentee, Since: today, Provenance: prov}
-		e.ID = graph.EdgeID(e.Type, e.From, e.To)
-		if _, taken := edges[e.ID]; taken {
-			e.ID += "@" + today
-		}
-		b.Edges = append(b.Edges, e)
-		touched = append(touched, pr.Mentor, pr.Mentee)
-		edgeIDs = append(edgeIDs, e.ID)
-	}
-	for _, aid := range ch.DissolvedAlliances {
-		if a, ok := nodes[aid]; ok && a.Until == "" {
-			c := a.Clone()
-			c.Until = today
-			b.Nodes = append(b.Nodes, *c)
-			touched = append(touched, aid)
-		}
-	}
-	committed := n.Clone()
-	committed.Kind = "COMMITTED"
-	committed.Attrs[attrScenarioCommitted] = time.Now().UTC().Format(time.RFC3339)
-	plJSON, err := json.Marshal(pl)
-	if err != nil {
-		return nil, err
-	}
-	committed.Attrs[attrScenarioPlan] = string(plJSON)
-	b.Nodes = append(b.Nodes, *committed)
-	if _, err := r.Store.Apply(ctx, b); err != nil {
-		return nil, err
-	}
-	r.changed(model.ChangeKindUpdated, "commitScenario", touched, edgeIDs)
-	return r.scenarioOf(ctx, committed)
+	r.changed(model.ChangeKindUpdated, "commitScenario", c.NodeIDs, c.EdgeIDs)
+	return r.scenarioOf(ctx, c.Scenario)
 }

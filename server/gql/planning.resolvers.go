@@ -21,7 +21,7 @@ func (r *mutationResolver) CommitScenario(ctx context.Context, id string) (*mode
 }
 
 func (r *queryResolver) SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error) {
-	pl, _, _, err := r.simulate(ctx, input)
+	pl, _, err := r.simulate(ctx, input)
 	if err != nil {
 		return nil, err
 	}
