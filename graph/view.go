@@ -22,8 +22,8 @@ type View struct {
 	// edges it reads (LeanNodeFields, LeanEdgeFields): a store may leave the
 	// other fields zero, which on Neo4j means projecting a handful of
 	// properties instead of shipping whole nodes. It is a hint: a store may
-	// always answer in full (the embedded store does). Snapshot, Counts and
-	// Edge ignore it.
+	// always answer in full (the embedded store does). Snapshot, Counts,
+	// Edge and Edges answer in full.
 	Lean bool
 	// NodesOnly says the caller reads only Subgraph.Nodes of Neighbourhood
 	// and Subtree: a store may leave Subgraph.Edges empty and Truncated

@@ -291,8 +291,8 @@ func (s *Store) shortestSteps(a, b *nodeRec, f relFilter, maxDepth int) []map[*n
 }
 
 // Expand follows x from ids level by level (graph.ExpandLevels): one Nodes
-// call, then one Related call per step, each a call of its own under the
-// read lock (in memory a whole tree costs no more that way).
+// call, then one Related call per step of the tree, each under the read
+// lock; in memory a round trip costs nothing worth saving.
 func (s *Store) Expand(ctx context.Context, v graph.View, ids []string, x *graph.Expansion) (*graph.Expanded, error) {
 	return graph.ExpandLevels(ctx, s, v, ids, x)
 }
