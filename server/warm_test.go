@@ -187,7 +187,7 @@ type coldStore struct {
 
 func (c *coldStore) observe(ctx context.Context, call graph.Call) (context.Context, func(error)) {
 	switch call.Method {
-	case "Node", "Nodes", "Related", "Neighbourhood", "Subtree", "Expand", "FindNodes", "FindNodesExpand", "Search", "Ancestors", "ShortestPath":
+	case "Node", "Nodes", "Related", "Neighbourhood", "Subtree", "Expand", "FindNodesExpand":
 		if c.cold.Load() {
 			time.Sleep(20 * time.Millisecond)
 		} else {
