@@ -16,6 +16,7 @@ const (
 	CodeConflict    Code = "conflict"    // the change clashes with what is stored: CONFLICT
 	CodeUnavailable Code = "unavailable" // the store cannot be reached: UNAVAILABLE
 	CodeForbidden   Code = "forbidden"   // the caller may not do this: FORBIDDEN
+	CodeDeadline    Code = "deadline"    // the work did not, or cannot, finish before the request's deadline: DEADLINE_EXCEEDED
 	CodeInternal    Code = "internal"    // anything else: INTERNAL
 )
 
@@ -53,6 +54,7 @@ var (
 	ErrConflict    = &Error{Code: CodeConflict}
 	ErrUnavailable = &Error{Code: CodeUnavailable}
 	ErrForbidden   = &Error{Code: CodeForbidden}
+	ErrDeadline    = &Error{Code: CodeDeadline}
 )
 
 // Errorf returns an *Error of the given code with a formatted message. A %w

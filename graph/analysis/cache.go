@@ -6,45 +6,70 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/orgnet/orgnet/graph"
 )
 
 // maxCached bounds the results one generation keeps; past it the generation
-// forgets them all and starts again (callers choose seeds and resolutions,
-// so the keys are not a small set).
+// forgets them all and starts again (callers choose seeds, samples and
+// resolutions, so the keys are not a small set).
 const maxCached = 256
 
 // Cache memoises analyses of a store's graph until Invalidate. It loads the
 // snapshot lazily, once per generation (a generation ends at each
-// Invalidate): concurrent callers share one load and one computation of the
+// Invalidate), and builds the graph over each set of relations once:
+// concurrent callers share one load, one build and one computation of the
 // same thing. What it keeps is the costly part, keyed by what it depends on
-// (measure and relations; relations, resolution and seed); filtering by kinds
-// and labels and cutting to top are redone for each call, so asking for
-// another top or kind is a hit. Errors are not kept: the next call tries
-// again. A Cache is safe for concurrent use.
+// (measure, relations and how sampled; relations, resolution and seed), each
+// list sorted and de-duplicated and every relation spelled as none;
+// filtering by kinds and labels and cutting to top are redone for each call,
+// so asking for another top or kind is a hit. Errors are not kept: the next
+// call tries again.
+//
+// A load, build or computation runs on its own goroutine for as long as a
+// caller waits for it: when the last caller waiting leaves (its context is
+// cancelled or passes its deadline), the work is cancelled and forgotten,
+// and the next caller starts it again. Invalidate does not cancel: callers
+// already waiting get the answer for the graph as their computation loaded
+// it (at or after the moment they asked, never older), which is not kept.
+// A Cache is safe for concurrent use.
 type Cache struct {
 	load func(context.Context) (*graph.Snapshot, error)
 
 	mu  sync.Mutex
 	cur *generation
 
-	hits, misses, loads atomic.Int64
+	size atomic.Pointer[[2]int] // nodes and edges of the last snapshot loaded
+
+	hits, misses, loads, cancelled, running, calls atomic.Int64
 }
 
 // generation is what the Cache knows between two Invalidates.
 type generation struct {
 	n       uint64
-	snap    *flight // nil until asked for
+	snap    map[string]*flight // the snapshot, under ""
+	nets    map[string]*flight // graphs by relations
 	results map[string]*flight
 }
 
-// flight is one load or computation, running or done; done is closed when
-// val and err are set.
+func newGeneration(n uint64) *generation {
+	return &generation{n: n, snap: map[string]*flight{}, nets: map[string]*flight{}, results: map[string]*flight{}}
+}
+
+// flight is one load, build or computation, running or done; done is
+// closed when val and err are set. The fields below done are guarded by
+// Cache.mu.
 type flight struct {
 	done chan struct{}
 	val  any
 	err  error
+
+	waiters  int                // callers waiting now
+	cancel   context.CancelFunc // stops the work
+	deadline time.Time          // the latest of the waiters' deadlines
+	open     bool               // a waiter had no deadline
+	forget   func()             // removes the flight from its generation
 }
 
 // CacheCounters count what a Cache did since it was made.
@@ -54,65 +79,210 @@ type CacheCounters struct {
 	Loads  int64 // snapshot loads started
 	// Generation counts Invalidates.
 	Generation uint64
+	// Cancelled counts loads, builds and computations stopped because no
+	// caller waited for them any more.
+	Cancelled int64
+	// Running is how many loads, builds and computations are running now;
+	// Calls how many calls are waiting for one.
+	Running, Calls int64
 }
 
 // NewCache returns a Cache over the snapshots load returns (Store.Snapshot,
 // usually). load must not be nil; it runs with a context that keeps the
-// caller's values but not its cancellation, since other callers may wait for
-// the same load.
+// first caller's values, and is cancelled when no caller waits for it.
 func NewCache(load func(ctx context.Context) (*graph.Snapshot, error)) *Cache {
 	if load == nil {
 		panic("analysis: NewCache with a nil load")
 	}
-	return &Cache{load: load, cur: &generation{results: map[string]*flight{}}}
+	return &Cache{load: load, cur: newGeneration(0)}
 }
 
 // Invalidate forgets the snapshot and every result: the next call loads the
 // snapshot again. The server calls it after every write. Calls already under
-// way finish with what they had.
+// way finish with what they had (see Cache).
 func (c *Cache) Invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.cur = &generation{n: c.cur.n + 1, results: map[string]*flight{}}
+	c.cur = newGeneration(c.cur.n + 1)
 }
 
-// Counters returns the hits, misses, loads and generation so far.
+// Counters returns what the Cache did so far.
 func (c *Cache) Counters() CacheCounters {
 	c.mu.Lock()
 	gen := c.cur.n
 	c.mu.Unlock()
-	return CacheCounters{Hits: c.hits.Load(), Misses: c.misses.Load(), Loads: c.loads.Load(), Generation: gen}
+	return CacheCounters{Hits: c.hits.Load(), Misses: c.misses.Load(), Loads: c.loads.Load(), Generation: gen,
+		Cancelled: c.cancelled.Load(), Running: c.running.Load(), Calls: c.calls.Load()}
 }
 
-// Centrality is the package's Centrality on the current snapshot. Returns
-// what Centrality and the load return, or ctx's error when ctx ends first.
-func (c *Cache) Centrality(ctx context.Context, measure Measure, opts Options, top int) ([]Score, error) {
-	opts, err := checkCentrality(measure, opts, top)
+// Size returns the nodes and edges of the last snapshot loaded (false
+// before the first).
+func (c *Cache) Size() (nodes, edges int, ok bool) {
+	if s := c.size.Load(); s != nil {
+		return s[0], s[1], true
+	}
+	return 0, 0, false
+}
+
+// CentralityCost is the GraphQL complexity of a centrality: its search steps
+// (see cost.go) on the graph last loaded, over StepsPerPoint, as measure and
+// m would compute it there; 0 before any snapshot was loaded (the deadline
+// guards then still hold). Invalid arguments cost 0: they are refused.
+func (c *Cache) CentralityCost(measure Measure, m Method) int {
+	n, edges, ok := c.Size()
+	if !ok || !measure.Valid() {
+		return 0
+	}
+	if _, err := m.check(); err != nil {
+		return 0
+	}
+	m.AllowExact = true // a refusal is not free to price; exact is priced as exact
+	p, _ := m.resolve(measure, n, edges)
+	return int(min(work(measure, p, n, edges)/StepsPerPoint, 1e9))
+}
+
+// CommunitiesCost is the GraphQL complexity of Communities, like
+// CentralityCost.
+func (c *Cache) CommunitiesCost() int {
+	n, edges, ok := c.Size()
+	if !ok {
+		return 0
+	}
+	return int(louvainWork(n, edges) / StepsPerPoint)
+}
+
+// Ranking is a centrality ranking and how it was computed.
+type Ranking struct {
+	Measure Measure
+	// Scores are the nodes the options list, best first (see Centrality).
+	Scores []Score
+	// Nodes and Edges are the size of the graph analysed.
+	Nodes, Edges int
+	// Exact is whether every score is exact; else Samples sources were
+	// searched (in every component larger than that, for CLOSENESS), chosen
+	// by Seed.
+	Exact   bool
+	Samples int
+	Seed    int64
+	// ErrorBound holds for every node of the graph, listed or not: with
+	// probability at least Confidence, every exact score lies within it of
+	// its estimate (each Score's Bound is that node's own, no larger). 0,
+	// with Confidence 1, when exact.
+	ErrorBound float64
+	Confidence float64
+}
+
+func (s *scored) ranking(measure Measure, g *network, opts Options, top int) *Ranking {
+	r := &Ranking{Measure: measure, Scores: s.rank(opts, top), Nodes: g.n(), Edges: g.edges,
+		Exact: s.plan.exact, ErrorBound: s.bound, Confidence: 1}
+	if !s.plan.exact {
+		r.Samples, r.Seed, r.Confidence = s.plan.samples, s.plan.seed, Confidence
+	}
+	return r
+}
+
+// Rank is Centrality with a context and a Method: exact or sampled as m and
+// the graph's size say (see Method), stopped when ctx ends (with an error of
+// CodeDeadline at its deadline). Returns what Centrality returns, and
+// CodeForbidden for exact past ExactWork without AllowExact.
+func Rank(ctx context.Context, snap *graph.Snapshot, measure Measure, opts Options, m Method, top int) (*Ranking, error) {
+	opts, m, err := checkCentrality(measure, opts, m, top)
 	if err != nil {
 		return nil, err
 	}
-	key := "centrality|" + string(measure) + "|" + joinRels(opts.Relations)
-	v, err := c.result(ctx, key, func(snap *graph.Snapshot) any {
-		return centrality(build(snap, opts.Relations), measure)
-	})
+	g, err := build(ctx, snap, opts.Relations)
+	if err != nil {
+		return nil, ended(ctx, "building the graph", "ask for fewer relations")
+	}
+	p, err := m.resolve(measure, g.n(), g.edges)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*scored).rank(opts, top), nil
+	if err := refuseEarly(ctx, measure, p, g.n(), g.edges); err != nil {
+		return nil, err
+	}
+	pc := freePace(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		pc.deadline = func() time.Time { return dl }
+		pc.late = lateCentrality(measure, p, g.n())
+	}
+	s, err := centrality(pc, g, measure, p)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ended(ctx, describe(measure, p, g.n()), centralityAdvice(measure, p, g.n(), 0, 0))
+		}
+		return nil, err
+	}
+	return s.ranking(measure, g, opts, top), nil
+}
+
+func lateCentrality(measure Measure, p plan, n int) func(float64, time.Duration) error {
+	return func(perSecond float64, window time.Duration) error {
+		return tooLate("%s cannot finish within the request deadline at %.3g sources a second; %s",
+			describe(measure, p, n), perSecond, centralityAdvice(measure, p, n, perSecond, window))
+	}
+}
+
+// Centrality is Rank on the current snapshot. Returns what Rank and the load
+// return, or an error of CodeDeadline (ctx passed its deadline: the message
+// says what to ask for instead) or CodeUnavailable (ctx was cancelled) when
+// ctx ends first.
+func (c *Cache) Centrality(ctx context.Context, measure Measure, opts Options, m Method, top int) (*Ranking, error) {
+	c.calls.Add(1)
+	defer c.calls.Add(-1)
+	opts, m, err := checkCentrality(measure, opts, m, top)
+	if err != nil {
+		return nil, err
+	}
+	gen, g, err := c.network(ctx, opts.Relations)
+	if err != nil {
+		return nil, err
+	}
+	p, err := m.resolve(measure, g.n(), g.edges)
+	if err != nil {
+		return nil, err
+	}
+	key := "centrality|" + string(measure) + "|" + joinRels(opts.Relations) + "|" + p.key()
+	what := describe(measure, p, g.n())
+	v, err := c.share(ctx, gen.results, key, true,
+		func() error { return refuseEarly(ctx, measure, p, g.n(), g.edges) },
+		func(pc *pace) (any, error) {
+			pc.late = lateCentrality(measure, p, g.n())
+			return centrality(pc, g, measure, p)
+		},
+		what, centralityAdvice(measure, p, g.n(), 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	return v.(*scored).ranking(measure, g, opts, top), nil
+}
+
+func (p plan) key() string {
+	if p.exact {
+		return "exact"
+	}
+	return strconv.Itoa(p.samples) + "@" + strconv.FormatInt(p.seed, 10)
 }
 
 // Communities is the package's Communities on the current snapshot. Returns
-// what Communities and the load return, or ctx's error when ctx ends first.
+// what Communities and the load return, or an error of CodeDeadline or
+// CodeUnavailable when ctx ends first.
 func (c *Cache) Communities(ctx context.Context, opts Options, resolution float64, seed int64) (*Partition, error) {
+	c.calls.Add(1)
+	defer c.calls.Add(-1)
 	opts, resolution, err := checkCommunities(opts, resolution)
+	if err != nil {
+		return nil, err
+	}
+	gen, g, err := c.network(ctx, opts.Relations)
 	if err != nil {
 		return nil, err
 	}
 	key := "communities|" + joinRels(opts.Relations) + "|" +
 		strconv.FormatFloat(resolution, 'g', -1, 64) + "|" + strconv.FormatInt(seed, 10)
-	v, err := c.result(ctx, key, func(snap *graph.Snapshot) any {
-		return communities(build(snap, opts.Relations), resolution, seed)
-	})
+	v, err := c.share(ctx, gen.results, key, true, nil,
+		func(pc *pace) (any, error) { return communities(pc, g, resolution, seed) },
+		"Louvain communities on "+strconv.Itoa(g.n())+" nodes", "ask for fewer relations")
 	if err != nil {
 		return nil, err
 	}
@@ -120,15 +290,22 @@ func (c *Cache) Communities(ctx context.Context, opts Options, resolution float6
 }
 
 // Stats is the package's Stats on the current snapshot. Returns what Stats
-// and the load return, or ctx's error when ctx ends first.
+// and the load return, or an error of CodeDeadline or CodeUnavailable when
+// ctx ends first.
 func (c *Cache) Stats(ctx context.Context, opts Options) (GraphStats, error) {
+	c.calls.Add(1)
+	defer c.calls.Add(-1)
 	opts, err := opts.normalise()
 	if err != nil {
 		return GraphStats{}, err
 	}
-	v, err := c.result(ctx, "stats|"+joinRels(opts.Relations), func(snap *graph.Snapshot) any {
-		return stats(build(snap, opts.Relations))
-	})
+	gen, g, err := c.network(ctx, opts.Relations)
+	if err != nil {
+		return GraphStats{}, err
+	}
+	v, err := c.share(ctx, gen.results, "stats|"+joinRels(opts.Relations), true, nil,
+		func(pc *pace) (any, error) { return stats(pc.ctx, g) },
+		"the graph's statistics", "ask for fewer relations")
 	if err != nil {
 		return GraphStats{}, err
 	}
@@ -143,102 +320,149 @@ func joinRels(rels []graph.RelType) string {
 	return strings.Join(s, ",")
 }
 
-// result returns the value kept under key in the current generation, or
-// computes it from the generation's snapshot, once however many ask at the
-// same time. compute must treat the snapshot as read-only.
-func (c *Cache) result(ctx context.Context, key string, compute func(*graph.Snapshot) any) (any, error) {
+// network returns the current generation and its graph over rels (sorted,
+// nil for all), loading the snapshot and building the graph if no one has.
+func (c *Cache) network(ctx context.Context, rels []graph.RelType) (*generation, *network, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, ended(ctx, "the analysis", "ask again")
 	}
 	c.mu.Lock()
 	gen := c.cur
-	f, ok := gen.results[key]
-	if ok {
-		c.hits.Add(1)
-		c.mu.Unlock()
-		return f.wait(ctx)
-	}
-	if len(gen.results) >= maxCached {
-		gen.results = map[string]*flight{}
-	}
-	f = &flight{done: make(chan struct{})}
-	gen.results[key] = f
-	c.misses.Add(1)
 	c.mu.Unlock()
+	v, err := c.share(ctx, gen.nets, joinRels(rels), false, nil, func(pc *pace) (any, error) {
+		snap, err := c.snapshot(pc.ctx, gen)
+		if err != nil {
+			return nil, err
+		}
+		return build(pc.ctx, snap, rels)
+	}, "loading the graph for analysis", "on a graph this large, ask an admin for a longer --request-timeout")
+	if err != nil {
+		return nil, nil, err
+	}
+	return gen, v.(*network), nil
+}
 
-	// The computation runs on its own so that a caller whose ctx ends can
-	// leave while others still wait for it; its result is kept either way.
-	loadCtx := context.WithoutCancel(ctx)
+// snapshot returns gen's snapshot, loading it if no one has.
+func (c *Cache) snapshot(ctx context.Context, gen *generation) (*graph.Snapshot, error) {
+	v, err := c.share(ctx, gen.snap, "", false, nil, func(pc *pace) (any, error) {
+		c.loads.Add(1)
+		snap, err := c.load(pc.ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.size.Store(&[2]int{len(snap.Nodes), len(snap.Edges)})
+		return snap, nil
+	}, "loading the graph for analysis", "on a graph this large, ask an admin for a longer --request-timeout")
+	if err != nil {
+		return nil, err
+	}
+	return v.(*graph.Snapshot), nil
+}
+
+// share returns the outcome of the flight kept in table under key, starting
+// it if there is none: first asks whether it may start (nil: yes), then
+// runs it on a goroutine of its own with a context that keeps ctx's values,
+// is cancelled when no caller waits any more, and a pace whose deadline is
+// the latest of the waiters'. counted says whether hits and misses count
+// it. what and advice make the error of a caller whose deadline passes.
+func (c *Cache) share(ctx context.Context, table map[string]*flight, key string, counted bool,
+	mayStart func() error, run func(*pace) (any, error), what, advice string) (any, error) {
+	c.mu.Lock()
+	f, ok := table[key]
+	if ok {
+		f.join(ctx)
+		c.mu.Unlock()
+		if counted {
+			c.hits.Add(1)
+		}
+		return c.wait(ctx, f, what, advice)
+	}
+	if mayStart != nil {
+		if err := mayStart(); err != nil {
+			c.mu.Unlock()
+			return nil, err
+		}
+	}
+	if counted && len(table) >= maxCached {
+		clear(table) // running flights keep running for their waiters
+	}
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	f = &flight{done: make(chan struct{}), cancel: cancel}
+	f.forget = func() {
+		if table[key] == f {
+			delete(table, key)
+		}
+	}
+	f.join(ctx)
+	table[key] = f
+	c.mu.Unlock()
+	if counted {
+		c.misses.Add(1)
+	}
+	pc := &pace{ctx: wctx, start: time.Now(), deadline: func() time.Time {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if f.open {
+			return time.Time{}
+		}
+		return f.deadline
+	}}
+	c.running.Add(1)
 	go func() {
 		var val any
 		err := protect(func() error {
-			snap, err := c.snapshot(loadCtx, gen)
-			if err != nil {
-				return err
-			}
-			val = compute(snap)
-			return nil
-		})
-		c.settle(f, val, err, func() {
-			if gen.results[key] == f {
-				delete(gen.results, key)
-			}
-		})
-	}()
-	return f.wait(ctx)
-}
-
-// snapshot returns gen's snapshot, loading it with ctx if no one has yet.
-func (c *Cache) snapshot(ctx context.Context, gen *generation) (*graph.Snapshot, error) {
-	c.mu.Lock()
-	f := gen.snap
-	if f != nil {
-		c.mu.Unlock()
-		<-f.done
-	} else {
-		f = &flight{done: make(chan struct{})}
-		gen.snap = f
-		c.loads.Add(1)
-		c.mu.Unlock()
-		var snap *graph.Snapshot
-		err := protect(func() error {
 			var err error
-			snap, err = c.load(ctx)
+			val, err = run(pc)
 			return err
 		})
-		c.settle(f, snap, err, func() {
-			if gen.snap == f {
-				gen.snap = nil
-			}
-		})
-	}
-	if f.err != nil {
-		return nil, f.err
-	}
-	return f.val.(*graph.Snapshot), nil
+		cancel()
+		c.mu.Lock()
+		f.val, f.err = val, err
+		if err != nil {
+			f.forget() // the next call tries again
+		}
+		c.mu.Unlock()
+		c.running.Add(-1) // before done: a caller answered sees it ended
+		close(f.done)
+	}()
+	return c.wait(ctx, f, what, advice)
 }
 
-// settle records the outcome of flight f and wakes its waiters. A failed
-// flight is forgotten (forget runs under the lock) so that the next call
-// tries again.
-func (c *Cache) settle(f *flight, val any, err error, forget func()) {
-	c.mu.Lock()
-	f.val, f.err = val, err
-	if err != nil {
-		forget()
+// join counts a caller waiting for f; under c.mu.
+func (f *flight) join(ctx context.Context) {
+	f.waiters++
+	if dl, ok := ctx.Deadline(); !ok {
+		f.open = true
+	} else if dl.After(f.deadline) {
+		f.deadline = dl
 	}
-	c.mu.Unlock()
-	close(f.done)
 }
 
-// wait returns the outcome of f, or ctx's error if ctx ends first.
-func (f *flight) wait(ctx context.Context) (any, error) {
+// wait returns the outcome of f, or the error of ctx's end if it ends first;
+// the last caller to leave a flight still running cancels it.
+func (c *Cache) wait(ctx context.Context, f *flight, what, advice string) (any, error) {
 	select {
 	case <-f.done:
-		return f.val, f.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
+	c.mu.Lock()
+	f.waiters--
+	select {
+	case <-f.done: // done, perhaps just as ctx ended: the answer is here
+		c.mu.Unlock()
+		return f.val, f.err
+	default:
+	}
+	stop := f.waiters == 0
+	if stop {
+		f.forget()
+	}
+	c.mu.Unlock()
+	if stop {
+		f.cancel()
+		c.cancelled.Add(1)
+	}
+	return nil, ended(ctx, what, advice)
 }
 
 // protect runs fn, turning a panic into an internal error: fn runs on a

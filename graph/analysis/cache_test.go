@@ -16,12 +16,13 @@ import (
 // loader is a snapshot source for a Cache that counts its calls and can be
 // held (gate) or made to fail.
 type loader struct {
-	mu    sync.Mutex
-	snap  *graph.Snapshot
-	err   error
-	panic bool
-	gate  chan struct{} // when set, load waits for it to close
-	calls atomic.Int64
+	mu        sync.Mutex
+	snap      *graph.Snapshot
+	err       error
+	panic     bool
+	gate      chan struct{} // when set, load waits for it to close
+	calls     atomic.Int64
+	cancelled atomic.Int64 // loads that saw their context end
 }
 
 func (l *loader) load(ctx context.Context) (*graph.Snapshot, error) {
@@ -30,7 +31,12 @@ func (l *loader) load(ctx context.Context) (*graph.Snapshot, error) {
 	snap, err, gate, p := l.snap, l.err, l.gate, l.panic
 	l.mu.Unlock()
 	if gate != nil {
-		<-gate
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			l.cancelled.Add(1)
+			return nil, ctx.Err()
+		}
 	}
 	if p {
 		panic("store exploded")
@@ -42,6 +48,15 @@ func (l *loader) set(snap *graph.Snapshot, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.snap, l.err = snap, err
+}
+
+// scoresOf is c.Centrality with the default Method, its scores only.
+func scoresOf(c *analysis.Cache, ctx context.Context, m analysis.Measure, opts analysis.Options, top int) ([]analysis.Score, error) {
+	r, err := c.Centrality(ctx, m, opts, analysis.Method{}, top)
+	if err != nil {
+		return nil, err
+	}
+	return r.Scores, nil
 }
 
 func wantCounters(t *testing.T, c *analysis.Cache, want analysis.CacheCounters) {
@@ -59,7 +74,7 @@ func TestCache(t *testing.T) {
 		l := &loader{snap: snap}
 		c := analysis.NewCache(l.load)
 		for i := range 2 {
-			got, err := c.Centrality(ctx, analysis.Betweenness, analysis.Options{}, 5)
+			got, err := scoresOf(c, ctx, analysis.Betweenness, analysis.Options{}, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +86,7 @@ func TestCache(t *testing.T) {
 		wantCounters(t, c, analysis.CacheCounters{Hits: 1, Misses: 1, Loads: 1})
 
 		// Another top, kind or order of options uses the same computation.
-		vill, err := c.Centrality(ctx, analysis.Betweenness, analysis.Options{Kinds: []string{"VILLAGE"}}, 0)
+		vill, err := scoresOf(c, ctx, analysis.Betweenness, analysis.Options{Kinds: []string{"VILLAGE"}}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,10 +98,10 @@ func TestCache(t *testing.T) {
 
 		rels := analysis.Options{Relations: []graph.RelType{graph.RelMemberOf, graph.RelAdjacentTo}}
 		relsAgain := analysis.Options{Relations: []graph.RelType{graph.RelAdjacentTo, graph.RelMemberOf, graph.RelAdjacentTo}}
-		if _, err := c.Centrality(ctx, analysis.Betweenness, rels, 0); err != nil {
+		if _, err := scoresOf(c, ctx, analysis.Betweenness, rels, 0); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Centrality(ctx, analysis.Betweenness, relsAgain, 0); err != nil {
+		if _, err := scoresOf(c, ctx, analysis.Betweenness, relsAgain, 0); err != nil {
 			t.Fatal(err)
 		}
 		wantCounters(t, c, analysis.CacheCounters{Hits: 3, Misses: 2, Loads: 1})
@@ -120,12 +135,12 @@ func TestCache(t *testing.T) {
 
 	t.Run("results are copies", func(t *testing.T) {
 		c := analysis.NewCache((&loader{snap: snap}).load)
-		a, _ := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0)
+		a, _ := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0)
 		a[0].ID, a[0].Score = "mutated", -1
 		p, _ := c.Communities(ctx, analysis.Options{}, 1, 1)
 		p.Communities[0][0] = "mutated"
 		p.Of["mutated"] = 99
-		b, _ := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0)
+		b, _ := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0)
 		q, _ := c.Communities(ctx, analysis.Options{}, 1, 1)
 		if b[0].ID == "mutated" || q.Communities[0][0] == "mutated" || q.Of["mutated"] == 99 {
 			t.Error("changing a result changed what the cache keeps")
@@ -135,17 +150,17 @@ func TestCache(t *testing.T) {
 	t.Run("invalidate reloads", func(t *testing.T) {
 		l := &loader{snap: Snap([]string{"a", "b", "c"}, "a-b", "b-c")}
 		c := analysis.NewCache(l.load)
-		before, err := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0)
+		before, err := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// A write adds d under c; the server invalidates.
 		l.set(Snap([]string{"a", "b", "c", "d"}, "a-b", "b-c", "c-d"), nil)
-		if again, _ := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0); !reflect.DeepEqual(again, before) {
+		if again, _ := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0); !reflect.DeepEqual(again, before) {
 			t.Errorf("before Invalidate: %v; want the kept %v", again, before)
 		}
 		c.Invalidate()
-		after, err := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0)
+		after, err := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +187,7 @@ func TestCache(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				results[i], errs[i] = c.Centrality(ctx, analysis.Closeness, analysis.Options{}, 3)
+				results[i], errs[i] = scoresOf(c, ctx, analysis.Closeness, analysis.Options{}, 3)
 			}()
 		}
 		// And others asking for other things, sharing the one load.
@@ -180,12 +195,12 @@ func TestCache(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := c.Centrality(ctx, m, analysis.Options{}, 0); err != nil {
+				if _, err := scoresOf(c, ctx, m, analysis.Options{}, 0); err != nil {
 					t.Error(err)
 				}
 			}()
 		}
-		waitFor(t, func() bool { return c.Counters().Hits+c.Counters().Misses == callers+2 })
+		waitFor(t, func() bool { return c.Counters().Calls == callers+2 })
 		close(l.gate)
 		wg.Wait()
 		want, _ := analysis.Centrality(snap, analysis.Closeness, analysis.Options{}, 3)
@@ -213,7 +228,7 @@ func TestCache(t *testing.T) {
 				defer wg.Done()
 				for j := range 50 {
 					m := analysis.Measures[(i+j)%len(analysis.Measures)]
-					ss, err := c.Centrality(ctx, m, analysis.Options{}, 0)
+					ss, err := scoresOf(c, ctx, m, analysis.Options{}, 0)
 					if err != nil {
 						t.Error(err)
 						return
@@ -249,15 +264,16 @@ func TestCache(t *testing.T) {
 	t.Run("load error is not kept", func(t *testing.T) {
 		l := &loader{err: graph.Errorf(graph.CodeUnavailable, "neo4j is down")}
 		c := analysis.NewCache(l.load)
-		if _, err := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0); !errors.Is(err, graph.ErrUnavailable) {
+		if _, err := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0); !errors.Is(err, graph.ErrUnavailable) {
 			t.Fatalf("err = %v; want ErrUnavailable from the load", err)
 		}
 		l.set(snap, nil)
-		ss, err := c.Centrality(ctx, analysis.Degree, analysis.Options{}, 0)
+		ss, err := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, 0)
 		if err != nil || len(ss) != len(snap.Nodes) {
 			t.Fatalf("after the store came back: %d scores, %v; want %d", len(ss), err, len(snap.Nodes))
 		}
-		wantCounters(t, c, analysis.CacheCounters{Misses: 2, Loads: 2})
+		// The first call failed at the load, before any computation.
+		wantCounters(t, c, analysis.CacheCounters{Misses: 1, Loads: 2})
 	})
 
 	t.Run("load panic is an internal error", func(t *testing.T) {
@@ -272,8 +288,8 @@ func TestCache(t *testing.T) {
 	t.Run("invalid arguments never load", func(t *testing.T) {
 		l := &loader{snap: snap}
 		c := analysis.NewCache(l.load)
-		_, err1 := c.Centrality(ctx, "FAME", analysis.Options{}, 0)
-		_, err2 := c.Centrality(ctx, analysis.Degree, analysis.Options{}, analysis.MaxTop+1)
+		_, err1 := scoresOf(c, ctx, "FAME", analysis.Options{}, 0)
+		_, err2 := scoresOf(c, ctx, analysis.Degree, analysis.Options{}, analysis.MaxTop+1)
 		_, err3 := c.Communities(ctx, analysis.Options{}, 11, 1)
 		_, err4 := c.Stats(ctx, analysis.Options{Labels: []graph.Label{"Castle"}})
 		for i, err := range []error{err1, err2, err3, err4} {
@@ -284,26 +300,31 @@ func TestCache(t *testing.T) {
 		wantCounters(t, c, analysis.CacheCounters{})
 	})
 
-	t.Run("a caller that gives up leaves the work to finish", func(t *testing.T) {
+	t.Run("a caller that gives up stops the work", func(t *testing.T) {
 		l := &loader{snap: snap, gate: make(chan struct{})}
 		c := analysis.NewCache(l.load)
 		cctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() {
-			_, err := c.Centrality(cctx, analysis.Betweenness, analysis.Options{}, 0)
+			_, err := scoresOf(c, cctx, analysis.Betweenness, analysis.Options{}, 0)
 			done <- err
 		}()
 		waitFor(t, func() bool { return l.calls.Load() == 1 })
 		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v; want context.Canceled", err)
+		if err := <-done; !errors.Is(err, context.Canceled) || !errors.Is(err, graph.ErrUnavailable) {
+			t.Fatalf("err = %v; want context.Canceled as CodeUnavailable", err)
+		}
+		waitFor(t, func() bool { return c.Counters().Running == 0 })
+		if l.cancelled.Load() != 1 {
+			t.Errorf("the load saw its context end %d times; want 1", l.cancelled.Load())
 		}
 		close(l.gate)
-		ss, err := c.Centrality(ctx, analysis.Betweenness, analysis.Options{}, 0)
+		ss, err := scoresOf(c, ctx, analysis.Betweenness, analysis.Options{}, 0)
 		if err != nil || len(ss) != len(snap.Nodes) {
 			t.Fatalf("next call: %d scores, %v", len(ss), err)
 		}
-		wantCounters(t, c, analysis.CacheCounters{Hits: 1, Misses: 1, Loads: 1})
+		// The load and the build were cancelled; the next call did it all again.
+		wantCounters(t, c, analysis.CacheCounters{Misses: 1, Loads: 2, Cancelled: 2})
 
 		// An ended context fails at once, without loading.
 		if _, err := c.Stats(cctx, analysis.Options{}); !errors.Is(err, context.Canceled) {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -35,6 +36,10 @@ var Measures = []Measure{Degree, Betweenness, Closeness, PageRank}
 // Valid reports whether m is one of Measures.
 func (m Measure) Valid() bool { return slices.Contains(Measures, m) }
 
+// sampled reports whether m costs a search per source, so that it is
+// sampled on a large graph.
+func (m Measure) sampled() bool { return m == Betweenness || m == Closeness }
+
 // MaxTop is the largest top a caller may ask for.
 const MaxTop = 10000
 
@@ -53,56 +58,75 @@ type Score struct {
 	// Rank is 1 for the highest score; equal scores share a rank and the
 	// next rank skips (1, 2, 2, 4), ranked among the nodes the result lists.
 	Rank int
+	// Bound is how far the exact score may be from Score, with the
+	// ranking's Confidence: 0 when exact (see Ranking).
+	Bound float64
 }
 
-// Centrality returns the nodes of snap that opts lists with their measure
-// on the graph over opts.Relations, highest first, ties by id, the first top
-// of them (all when top ≤ 0). Scores are rounded to 12 significant digits,
-// so that values equal but for floating-point noise tie. Returns an
+// Centrality returns the nodes of snap that opts lists with their exact
+// measure on the graph over opts.Relations, highest first, ties by id, the
+// first top of them (all when top ≤ 0). Scores are rounded to 12 significant
+// digits, so that values equal but for floating-point noise tie. Returns an
 // *graph.Error of CodeInvalid for an unknown measure, relation, kind or label,
-// or top > MaxTop.
+// or top > MaxTop. Rank computes with a context, by sampling where asked.
 func Centrality(snap *graph.Snapshot, measure Measure, opts Options, top int) ([]Score, error) {
-	opts, err := checkCentrality(measure, opts, top)
+	r, err := Rank(context.Background(), snap, measure, opts, Method{Exact: true, AllowExact: true}, top)
 	if err != nil {
 		return nil, err
 	}
-	return centrality(build(snap, opts.Relations), measure).rank(opts, top), nil
+	return r.Scores, nil
 }
 
-func checkCentrality(measure Measure, opts Options, top int) (Options, error) {
+func checkCentrality(measure Measure, opts Options, m Method, top int) (Options, Method, error) {
 	if !measure.Valid() {
-		return opts, graph.Invalidf("measure", "measure %q is not one of %v", measure, Measures)
+		return opts, m, graph.Invalidf("measure", "measure %q is not one of %v", measure, Measures)
 	}
 	if top > MaxTop {
-		return opts, graph.Invalidf("top", "top must be at most %d, got %d", MaxTop, top)
+		return opts, m, graph.Invalidf("top", "top must be at most %d, got %d", MaxTop, top)
 	}
-	return opts.normalise()
+	m, err := m.check()
+	if err != nil {
+		return opts, m, err
+	}
+	opts, err = opts.normalise()
+	return opts, m, err
 }
 
 // scored holds a measure of every node of a network (scores[i] is that of
-// nodes[i]), before filtering and ranking; Cache keeps these.
+// nodes[i]), before filtering and ranking, and how it was computed; Cache
+// keeps these.
 type scored struct {
 	nodes  []*graph.Node
 	scores []float64
+	bounds []float64 // per node; nil when exact or when bound holds for all
+	plan   plan
+	bound  float64 // for every node
 }
 
-// centrality computes measure (valid) for every node of net.
-func centrality(net *snapGraph, measure Measure) *scored {
-	var s []float64
+// centrality computes measure (valid) for every node of g as p says.
+func centrality(pc *pace, g *network, measure Measure, p plan) (*scored, error) {
+	out := &scored{nodes: g.nodes, plan: p}
+	var err error
 	switch measure {
 	case Degree:
-		s = degree(net.g)
+		out.scores = degree(g)
 	case Betweenness:
-		s = betweenness(net.g)
+		out.scores, out.bound, err = betweenness(pc, g, p)
 	case Closeness:
-		s = closeness(net.g)
+		out.scores, out.bounds, err = closeness(pc, g, p)
+		for _, b := range out.bounds {
+			out.bound = max(out.bound, b)
+		}
 	case PageRank:
-		s = pageRank(net.g, pageRankAlpha, pageRankTol, pageRankMaxIter)
+		out.scores, err = pageRank(pc.ctx, g, pageRankAlpha, pageRankTol, pageRankMaxIter)
 	}
-	for i, x := range s {
-		s[i] = round12(x)
+	if err != nil {
+		return nil, err
 	}
-	return &scored{nodes: net.nodes, scores: s}
+	for i, x := range out.scores {
+		out.scores[i] = round12(x)
+	}
+	return out, nil
 }
 
 // rank lists the nodes opts keeps, highest score first, ties by id, the
@@ -111,7 +135,11 @@ func (s *scored) rank(opts Options, top int) []Score {
 	out := make([]Score, 0, len(s.nodes))
 	for i, n := range s.nodes {
 		if opts.keep(n) {
-			out = append(out, Score{ID: n.ID, Score: s.scores[i]})
+			sc := Score{ID: n.ID, Score: s.scores[i], Bound: s.bound}
+			if s.bounds != nil {
+				sc.Bound = s.bounds[i]
+			}
+			out = append(out, sc)
 		}
 	}
 	slices.SortFunc(out, func(a, b Score) int {
@@ -153,114 +181,88 @@ func round12(x float64) float64 {
 }
 
 // degree is networkx's degree_centrality.
-func degree(g *undirected) []float64 {
-	n := len(g.vs)
+func degree(g *network) []float64 {
+	n := g.n()
 	s := make([]float64, n)
 	if n == 1 {
 		s[0] = 1
 		return s
 	}
 	for i := range s {
-		s[i] = float64(len(g.adj[i])) / float64(n-1)
+		s[i] = float64(g.off[i+1]-g.off[i]) / float64(n-1)
 	}
 	return s
 }
 
-// betweenness is networkx's betweenness_centrality(normalized=True) on an
-// undirected graph: Brandes' algorithm (as gonum's network.Betweenness, which
-// the tests hold it to), summing over ordered pairs (s, t), so that each
-// undirected pair counts twice; networkx halves that sum and divides by the
-// (n−1)(n−2)/2 pairs, which is dividing it by (n−1)(n−2).
+// search is the scratch space of one breadth-first search from a source,
+// reused from source to source: only the nodes reached are reset.
+type search struct {
+	sigma []float64 // shortest paths from the source
+	delta []float64 // dependency of the source on each node
+	dist  []int32   // −1: not reached
+	order []int32   // nodes in the order reached; order[0] is the source
+}
+
+func newSearch(n int) *search {
+	s := &search{sigma: make([]float64, n), delta: make([]float64, n), dist: make([]int32, n), order: make([]int32, 0, n)}
+	for i := range s.dist {
+		s.dist[i] = -1
+	}
+	return s
+}
+
+// bfs fills dist and order from src; with paths set, sigma too.
 //
-// It is written out over index slices rather than calling
-// network.Betweenness because gonum keeps every per-source table in a map
-// and resets all of them for each source: on 10,000 nodes and 15,000 edges
-// that took 211 s against about 2 s here.
-func betweenness(g *undirected) []float64 {
-	n := len(g.nb)
-	cb := make([]float64, n)
-	sigma := make([]float64, n) // shortest paths from s
-	delta := make([]float64, n) // dependency of s on each node
-	dist := make([]int32, n)
-	order := make([]int32, 0, n) // nodes in the order reached from s
-	for i := range dist {
-		dist[i] = -1
-	}
-	for s := range int32(n) {
-		order = append(order[:0], s)
-		sigma[s], dist[s] = 1, 0
-		for h := 0; h < len(order); h++ {
-			v := order[h]
-			for _, w := range g.nb[v] {
-				if dist[w] < 0 {
-					dist[w] = dist[v] + 1
-					order = append(order, w)
-				}
-				if dist[w] == dist[v]+1 {
-					sigma[w] += sigma[v]
-				}
+// bfs and accumulate, the inner loops of BETWEENNESS and CLOSENESS, touch
+// only the search's own scratch slices and the graph, which no one writes
+// once built; they are left out of the race detector's instrumentation,
+// which made them 20–30 times slower (exact scores on the county set in the
+// tests: 250 s instead of 10).
+//
+//go:norace
+func (s *search) bfs(g *network, src int32, paths bool) {
+	s.order = append(s.order[:0], src)
+	s.dist[src] = 0
+	s.sigma[src] = 1
+	for h := 0; h < len(s.order); h++ {
+		v := s.order[h]
+		dv := s.dist[v]
+		for _, w := range g.nb(v) {
+			if s.dist[w] < 0 {
+				s.dist[w] = dv + 1
+				s.order = append(s.order, w)
+			}
+			if paths && s.dist[w] == dv+1 {
+				s.sigma[w] += s.sigma[v]
 			}
 		}
-		for i := len(order) - 1; i > 0; i-- { // farthest first; order[0] is s
-			w := order[i]
-			for _, v := range g.nb[w] {
-				if dist[v] == dist[w]-1 { // v precedes w on a shortest path
-					delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
-				}
-			}
-			cb[w] += delta[w]
-		}
-		for _, v := range order {
-			sigma[v], delta[v], dist[v] = 0, 0, -1
-		}
 	}
-	if n > 2 {
-		scale := 1 / (float64(n-1) * float64(n-2))
-		for i := range cb {
-			cb[i] *= scale
-		}
-	}
-	return cb
 }
 
-// closeness is networkx's closeness_centrality with wf_improved=True: a
-// breadth-first search from each node gives the r nodes it reaches (itself
-// included) and the sum of their distances. gonum's network.Closeness is
-// 1/Σd, networkx's value without the (r−1) factors (so (n−1) times smaller on
-// a connected graph, as the tests check), and needs an all-pairs table of n²
-// distances; gonum's traverse.BreadthFirst, with a map per walk, took 64 s on
-// 10,000 nodes against well under a second here.
-func closeness(g *undirected) []float64 {
-	n := len(g.nb)
-	s := make([]float64, n)
-	dist := make([]int32, n)
-	order := make([]int32, 0, n)
-	for i := range dist {
-		dist[i] = -1
-	}
-	for src := range int32(n) {
-		order = append(order[:0], src)
-		dist[src] = 0
-		sum := 0
-		for h := 0; h < len(order); h++ {
-			v := order[h]
-			for _, w := range g.nb[v] {
-				if dist[w] < 0 {
-					dist[w] = dist[v] + 1
-					sum += int(dist[w])
-					order = append(order, w)
-				}
+// accumulate adds the dependency of the last source searched (bfs with
+// paths) on every other node to cb: Brandes' back-propagation, farthest
+// first.
+//
+//go:norace
+func (s *search) accumulate(g *network, cb []float64) {
+	for i := len(s.order) - 1; i > 0; i-- {
+		w := s.order[i]
+		dw := s.dist[w]
+		coef := (1 + s.delta[w]) / s.sigma[w]
+		for _, v := range g.nb(w) {
+			if s.dist[v] == dw-1 { // v precedes w on a shortest path
+				s.delta[v] += s.sigma[v] * coef
 			}
 		}
-		if sum > 0 && n > 1 {
-			r := float64(len(order) - 1)
-			s[src] = r / float64(sum) * r / float64(n-1)
-		}
-		for _, v := range order {
-			dist[v] = -1
-		}
+		cb[w] += s.delta[w]
 	}
-	return s
+}
+
+// reset clears what the last search touched.
+func (s *search) reset() {
+	for _, v := range s.order {
+		s.sigma[v], s.delta[v], s.dist[v] = 0, 0, -1
+	}
 }
 
 // pageRank is networkx's pagerank (the power iteration of _pagerank_scipy)
@@ -277,10 +279,10 @@ func closeness(g *undirected) []float64 {
 // networkx's max_iter=100 is too few for tol=1e-10 on graphs with a
 // bipartite component (a star, an even cycle), where the change shrinks only
 // by alpha per iteration; maxIter is set so that it always converges.
-func pageRank(g *undirected, alpha, tol float64, maxIter int) []float64 {
-	n := len(g.vs)
+func pageRank(ctx context.Context, g *network, alpha, tol float64, maxIter int) ([]float64, error) {
+	n := g.n()
 	if n == 0 {
-		return nil
+		return nil, nil
 	}
 	x := make([]float64, n)
 	last := make([]float64, n)
@@ -288,18 +290,21 @@ func pageRank(g *undirected, alpha, tol float64, maxIter int) []float64 {
 		x[i] = 1 / float64(n)
 	}
 	for range maxIter {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		x, last = last, x
 		var dangling float64
-		for i, nb := range g.nb {
-			if len(nb) == 0 {
+		for i := range n {
+			if g.off[i+1] == g.off[i] {
 				dangling += last[i]
 			}
 		}
 		base := (alpha*dangling + 1 - alpha) / float64(n)
-		for j, nb := range g.nb {
+		for j := range int32(n) {
 			var in float64
-			for _, u := range nb {
-				in += last[u] / float64(len(g.nb[u]))
+			for _, u := range g.nb(j) {
+				in += last[u] / float64(g.off[u+1]-g.off[u])
 			}
 			x[j] = alpha*in + base
 		}
@@ -311,5 +316,5 @@ func pageRank(g *undirected, alpha, tol float64, maxIter int) []float64 {
 			break
 		}
 	}
-	return x
+	return x, nil
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	gonum "gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
+	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/orgnet/orgnet/graph"
 )
@@ -30,17 +32,26 @@ type Partition struct {
 }
 
 // Communities divides the graph over opts.Relations into communities with
-// the Louvain method (gonum's community.Modularize) at the given resolution
-// (1 when 0; higher gives more, smaller communities). The same snapshot,
-// options, resolution and seed always give the same partition. Returns an
-// *graph.Error of CodeInvalid for an unknown relation, kind or label, or a
-// resolution outside (0, MaxResolution].
+// the Louvain method at the given resolution (1 when 0; higher gives more,
+// smaller communities). The same snapshot, options, resolution and seed
+// always give the same partition. Returns an *graph.Error of CodeInvalid for
+// an unknown relation, kind or label, or a resolution outside
+// (0, MaxResolution].
 func Communities(snap *graph.Snapshot, opts Options, resolution float64, seed int64) (*Partition, error) {
 	opts, resolution, err := checkCommunities(opts, resolution)
 	if err != nil {
 		return nil, err
 	}
-	return communities(build(snap, opts.Relations), resolution, seed).partition(opts), nil
+	ctx := context.Background()
+	g, err := build(ctx, snap, opts.Relations)
+	if err != nil {
+		return nil, err
+	}
+	gr, err := communities(freePace(ctx), g, resolution, seed)
+	if err != nil {
+		return nil, err
+	}
+	return gr.partition(opts), nil
 }
 
 func checkCommunities(opts Options, resolution float64) (Options, float64, error) {
@@ -58,42 +69,219 @@ func checkCommunities(opts Options, resolution float64) (Options, float64, error
 // filtering and ordering; Cache keeps these.
 type grouping struct {
 	nodes       []*graph.Node
-	communities [][]int
+	communities [][]int32
 	modularity  float64
 }
 
-func communities(net *snapGraph, resolution float64, seed int64) *grouping {
-	gr := &grouping{nodes: net.nodes}
-	if net.edges == 0 {
+func communities(pc *pace, g *network, resolution float64, seed int64) (*grouping, error) {
+	gr := &grouping{nodes: g.nodes}
+	if g.edges == 0 {
 		// Modularity is undefined (0/0) without edges; every node is alone.
-		for i := range net.nodes {
-			gr.communities = append(gr.communities, []int{i})
+		for i := range g.nodes {
+			gr.communities = append(gr.communities, []int32{int32(i)})
 		}
-		return gr
+		return gr, nil
 	}
-	reduced := community.Modularize(net.g, resolution, rand.NewPCG(uint64(seed), 0))
-	cs := reduced.Communities()
-	gr.modularity = modularity(net.g, cs, resolution)
-	for _, c := range cs {
-		if len(c) == 0 {
-			continue
-		}
-		idx := make([]int, len(c))
-		for i, v := range c {
-			idx[i] = int(v.ID())
-		}
-		gr.communities = append(gr.communities, idx)
+	of, q, err := louvain(pc, g, resolution, seed)
+	if err != nil {
+		return nil, err
 	}
-	return gr
+	gr.modularity = q
+	for v, c := range of {
+		for int(c) >= len(gr.communities) {
+			gr.communities = append(gr.communities, nil)
+		}
+		gr.communities[c] = append(gr.communities[c], int32(v))
+	}
+	return gr, nil
 }
 
-// modularity is gonum's community.Q, with 0 for a graph without edges.
-func modularity(g gonum.Undirected, cs [][]gonum.Node, resolution float64) float64 {
-	q := community.Q(g, cs, resolution)
-	if math.IsNaN(q) {
-		return 0
+// level is one level of Louvain: a weighted graph whose vertices are the
+// communities of the level below. self is the weight inside a vertex (each
+// edge of the original graph once), k a vertex's strength (2·self plus its
+// edges' weights).
+type level struct {
+	off  []int32
+	adj  []int32
+	w    []float64
+	self []float64
+	k    []float64
+}
+
+// louvain is the Louvain method (Blondel et al. 2008), as gonum's
+// community.Modularize does it: move each vertex, in an order shuffled by
+// the seed, to the neighbouring community that raises modularity most, until
+// no move raises it; then make each community a vertex and repeat, until a
+// level moves nothing. It returns each vertex's community (numbered from 0)
+// and the partition's modularity. It is written here rather than calling
+// Modularize, which builds maps for every vertex and takes no context: 64 s
+// on the city set, which nothing could stop.
+func louvain(pc *pace, g *network, resolution float64, seed int64) ([]int32, float64, error) {
+	n := g.n()
+	lv := &level{off: g.off, adj: g.adj, w: make([]float64, len(g.adj)), self: make([]float64, n), k: make([]float64, n)}
+	for i := range lv.w {
+		lv.w[i] = 1
 	}
-	return q
+	var m2 float64
+	for v := range n {
+		lv.k[v] = float64(g.off[v+1] - g.off[v])
+		m2 += lv.k[v]
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	of := make([]int32, n) // vertex → vertex of the current level
+	for v := range of {
+		of[v] = int32(v)
+	}
+	for {
+		comm, moved, err := lv.move(pc.ctx, resolution, m2, rng)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !moved {
+			break
+		}
+		renumber(comm)
+		for v, c := range of {
+			of[v] = comm[c]
+		}
+		if lv, err = lv.aggregate(pc.ctx, comm); err != nil {
+			return nil, 0, err
+		}
+	}
+	// Each vertex of the last level is a community.
+	var q float64
+	for i := range lv.k {
+		q += 2*lv.self[i]/m2 - resolution*(lv.k[i]/m2)*(lv.k[i]/m2)
+	}
+	return of, q, nil
+}
+
+// minGain is the least rise in (unscaled) modularity worth a move, so that
+// floating-point noise cannot make vertices swap back and forth.
+const minGain = 1e-10
+
+// move runs Louvain's local moving on lv: comm[i] is vertex i's community
+// (a vertex index), moved whether any vertex moved.
+func (lv *level) move(ctx context.Context, resolution, m2 float64, rng *rand.Rand) (comm []int32, moved bool, err error) {
+	n := len(lv.k)
+	comm = make([]int32, n)
+	tot := slices.Clone(lv.k)
+	order := make([]int32, n)
+	for i := range comm {
+		comm[i] = int32(i)
+		order[i] = int32(i)
+	}
+	rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+	toward := make([]float64, n) // weight from the vertex moved to each community
+	var touched []int32
+	for {
+		moves := 0
+		for idx, i := range order {
+			if idx%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, false, err
+				}
+			}
+			ci, ki := comm[i], lv.k[i]
+			touched = touched[:0]
+			for e := lv.off[i]; e < lv.off[i+1]; e++ {
+				c := comm[lv.adj[e]]
+				if toward[c] == 0 {
+					touched = append(touched, c)
+				}
+				toward[c] += lv.w[e]
+			}
+			tot[ci] -= ki
+			best, bestGain := ci, toward[ci]-resolution*tot[ci]*ki/m2
+			for _, c := range touched {
+				if gain := toward[c] - resolution*tot[c]*ki/m2; gain > bestGain+minGain {
+					best, bestGain = c, gain
+				}
+			}
+			tot[best] += ki
+			comm[i] = best
+			if best != ci {
+				moves++
+			}
+			for _, c := range touched {
+				toward[c] = 0
+			}
+		}
+		if moves == 0 {
+			return comm, moved, nil
+		}
+		moved = true
+	}
+}
+
+// renumber numbers the communities of comm 0, 1, … in order of their least
+// vertex.
+func renumber(comm []int32) {
+	id := make(map[int32]int32)
+	for i, c := range comm {
+		x, ok := id[c]
+		if !ok {
+			x = int32(len(id))
+			id[c] = x
+		}
+		comm[i] = x
+	}
+}
+
+// aggregate returns the level whose vertices are the communities of lv
+// (comm numbered from 0).
+func (lv *level) aggregate(ctx context.Context, comm []int32) (*level, error) {
+	var c int32
+	for _, x := range comm {
+		c = max(c, x+1)
+	}
+	start := make([]int32, c+1)
+	for _, x := range comm {
+		start[x+1]++
+	}
+	for i := range c {
+		start[i+1] += start[i]
+	}
+	members := make([]int32, len(comm))
+	next := slices.Clone(start[:c])
+	for v, x := range comm {
+		members[next[x]] = int32(v)
+		next[x]++
+	}
+	up := &level{off: make([]int32, c+1), self: make([]float64, c), k: make([]float64, c)}
+	toward := make([]float64, c)
+	var touched []int32
+	for x := range c {
+		if x%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		touched = touched[:0]
+		for _, v := range members[start[x]:start[x+1]] {
+			up.self[x] += lv.self[v]
+			up.k[x] += lv.k[v]
+			for e := lv.off[v]; e < lv.off[v+1]; e++ {
+				y := comm[lv.adj[e]]
+				if y == x {
+					up.self[x] += lv.w[e] / 2 // seen from both ends
+					continue
+				}
+				if toward[y] == 0 {
+					touched = append(touched, y)
+				}
+				toward[y] += lv.w[e]
+			}
+		}
+		slices.Sort(touched)
+		for _, y := range touched {
+			up.adj = append(up.adj, y)
+			up.w = append(up.w, toward[y])
+			toward[y] = 0
+		}
+		up.off[x+1] = int32(len(up.adj))
+	}
+	return up, nil
 }
 
 // partition lists the communities of the nodes opts keeps.
@@ -138,12 +326,26 @@ func Modularity(snap *graph.Snapshot, opts Options, communities [][]string, reso
 	if err != nil {
 		return 0, err
 	}
-	net := build(snap, opts.Relations)
-	index := make(map[string]int, len(net.nodes))
+	net, err := build(context.Background(), snap, opts.Relations)
+	if err != nil {
+		return 0, err
+	}
+	g := simple.NewUndirectedGraph()
+	for i := range net.n() {
+		g.AddNode(simple.Node(i))
+	}
+	for v := range int32(net.n()) {
+		for _, w := range net.nb(v) {
+			if v < w {
+				g.SetEdge(g.NewEdge(simple.Node(v), simple.Node(w)))
+			}
+		}
+	}
+	index := make(map[string]int, net.n())
 	for i, n := range net.nodes {
 		index[n.ID] = i
 	}
-	seen := make([]bool, len(net.nodes))
+	seen := make([]bool, net.n())
 	var cs [][]gonum.Node
 	for _, c := range communities {
 		var vs []gonum.Node
@@ -156,14 +358,18 @@ func Modularity(snap *graph.Snapshot, opts Options, communities [][]string, reso
 				return 0, graph.Invalidf("communities", "node %q is in more than one community", id)
 			}
 			seen[i] = true
-			vs = append(vs, net.g.vs[i])
+			vs = append(vs, simple.Node(i))
 		}
 		cs = append(cs, vs)
 	}
 	for i, ok := range seen {
 		if !ok {
-			cs = append(cs, []gonum.Node{net.g.vs[i]})
+			cs = append(cs, []gonum.Node{simple.Node(i)})
 		}
 	}
-	return round12(modularity(net.g, cs, resolution)), nil
+	q := community.Q(g, cs, resolution)
+	if math.IsNaN(q) {
+		return 0, nil
+	}
+	return round12(q), nil
 }

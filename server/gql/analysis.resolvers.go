@@ -8,32 +8,19 @@ package gql
 import (
 	"context"
 
-	"github.com/orgnet/orgnet/graph/analysis"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) ([]*model.Score, error) {
-	scores, err := r.analysis().Centrality(ctx, analysis.Measure(measure), analysisOptions(relations, kinds), deref(top))
+func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) ([]*model.Score, error) {
+	res, err := r.centralityResult(ctx, measure, kinds, relations, top, exact, samples, seed)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(scores))
-	for i, sc := range scores {
-		ids[i] = sc.ID
-	}
-	v := todayView()
-	ns, err := r.Store.Nodes(ctx, v, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Score, 0, len(scores))
-	for i, sc := range scores {
-		if ns[i] == nil {
-			continue // not valid today
-		}
-		out = append(out, &model.Score{ID: sc.ID, Score: sc.Score, Rank: sc.Rank, Node: model.Wrap(ns[i], v)})
-	}
-	return out, nil
+	return res.Scores, nil
+}
+
+func (r *queryResolver) CentralityResult(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) (*model.CentralityResult, error) {
+	return r.centralityResult(ctx, measure, kinds, relations, top, exact, samples, seed)
 }
 
 func (r *queryResolver) Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error) {

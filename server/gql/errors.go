@@ -23,7 +23,11 @@ const (
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	CodeForbidden       = "FORBIDDEN"
 	CodeUnavailable     = "UNAVAILABLE"
-	CodeInternal        = "INTERNAL"
+	// CodeDeadlineExceeded: the work did not, or cannot, finish before the
+	// request's deadline (an analysis on a large graph); the message says
+	// what to ask for instead. Nothing was changed.
+	CodeDeadlineExceeded = "DEADLINE_EXCEEDED"
+	CodeInternal         = "INTERNAL"
 )
 
 // codes is the one table from domain error codes to API codes.
@@ -33,6 +37,7 @@ var codes = map[graph.Code]string{
 	graph.CodeConflict:    CodeConflict,
 	graph.CodeUnavailable: CodeUnavailable,
 	graph.CodeForbidden:   CodeForbidden,
+	graph.CodeDeadline:    CodeDeadlineExceeded,
 	graph.CodeInternal:    CodeInternal,
 }
 

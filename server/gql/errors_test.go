@@ -31,12 +31,17 @@ func TestPresentErrorLogsTheCauseOfInternalErrors(t *testing.T) {
 		{"internal with cause", &graph.Error{Code: graph.CodeInternal, Message: "internal error",
 			Err: errors.New("neo4j: subtree: Neo.ClientError.Statement.EntityNotFound")}, CodeInternal, "EntityNotFound"},
 		{"not found", graph.Errorf(graph.CodeNotFound, "no organisation %q", "org:x"), CodeNotFound, ""},
+		{"deadline", &graph.Error{Code: graph.CodeDeadline, Message: "exact BETWEENNESS on 158437 nodes did not finish within the request deadline; leave out exact",
+			Err: context.DeadlineExceeded}, CodeDeadlineExceeded, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			buf.Reset()
 			got := PresentError(ctx, tc.err)
 			if c := got.Extensions["code"]; c != tc.code {
 				t.Errorf("code %v, want %s", c, tc.code)
+			}
+			if tc.code != CodeInternal && got.Message != tc.err.Error() {
+				t.Errorf("message %q; want the error's own %q", got.Message, tc.err.Error())
 			}
 			if strings.Contains(got.Message, "Neo") {
 				t.Errorf("the client sees the cause: %q", got.Message)

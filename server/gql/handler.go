@@ -78,7 +78,7 @@ const RoundTripsHeader = "Orgnet-Round-Trips"
 // NewHandler returns the /graphql handler over a store.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
-	setComplexity(&cfg.Complexity)
+	setComplexity(&cfg.Complexity, r)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	if opts.Auth == nil {
 		opts.Auth = auth.Anonymous(auth.RoleEditor)
@@ -153,7 +153,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 
 // setComplexity makes the cost of list fields grow with what they may return,
 // so a deep or wide query is refused before any work is done.
-func setComplexity(c *generated.ComplexityRoot) {
+func setComplexity(c *generated.ComplexityRoot, r *Resolver) {
 	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _, _ *string) int {
 		return 1 + child*deref(first)
 	}
@@ -166,9 +166,7 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Query.ShortestPath = func(child int, _, _ string, _ []model.RelationType, maxDepth *int, _ *string) int {
 		return 10*deref(maxDepth) + child*deref(maxDepth)
 	}
-	c.Query.Centrality = func(child int, _ model.CentralityMeasure, _ []model.OrgKind, _ []model.RelationType, top *int) int {
-		return 100 + child*deref(top)
-	}
+	setAnalysisComplexity(c, r) // analysis.go
 	list := func(child int) int { return 1 + 10*child }
 	c.Organisation.Children = list
 	c.Organisation.Ancestors = list

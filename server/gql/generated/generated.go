@@ -96,6 +96,18 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	CentralityResult struct {
+		Confidence func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		ErrorBound func(childComplexity int) int
+		Exact      func(childComplexity int) int
+		Measure    func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		Samples    func(childComplexity int) int
+		Scores     func(childComplexity int) int
+		Seed       func(childComplexity int) int
+	}
+
 	Community struct {
 		ID      func(childComplexity int) int
 		Members func(childComplexity int) int
@@ -333,7 +345,8 @@ type ComplexityRoot struct {
 		Alliance          func(childComplexity int, id string, asOf *string) int
 		Alliances         func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
 		AuditLog          func(childComplexity int, first *int, after *string, operation *string, actor *string) int
-		Centrality        func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) int
+		Centrality        func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
+		CentralityResult  func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
 		Changes           func(childComplexity int, from string, to string) int
 		Communities       func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
 		CompareScenarios  func(childComplexity int, ids []string) int
@@ -377,10 +390,12 @@ type ComplexityRoot struct {
 	}
 
 	Score struct {
-		ID    func(childComplexity int) int
-		Node  func(childComplexity int) int
-		Rank  func(childComplexity int) int
-		Score func(childComplexity int) int
+		Approximate func(childComplexity int) int
+		ErrorBound  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Node        func(childComplexity int) int
+		Rank        func(childComplexity int) int
+		Score       func(childComplexity int) int
 	}
 
 	SimulationResult struct {
@@ -511,7 +526,8 @@ type QueryResolver interface {
 	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error)
 	Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error)
 	Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error)
-	Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int) ([]*model.Score, error)
+	Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) ([]*model.Score, error)
+	CentralityResult(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) (*model.CentralityResult, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
 	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
@@ -797,6 +813,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Brand.Until(childComplexity), true
+
+	case "CentralityResult.confidence":
+		if e.ComplexityRoot.CentralityResult.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Confidence(childComplexity), true
+	case "CentralityResult.edges":
+		if e.ComplexityRoot.CentralityResult.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Edges(childComplexity), true
+	case "CentralityResult.errorBound":
+		if e.ComplexityRoot.CentralityResult.ErrorBound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.ErrorBound(childComplexity), true
+	case "CentralityResult.exact":
+		if e.ComplexityRoot.CentralityResult.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Exact(childComplexity), true
+	case "CentralityResult.measure":
+		if e.ComplexityRoot.CentralityResult.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Measure(childComplexity), true
+	case "CentralityResult.nodes":
+		if e.ComplexityRoot.CentralityResult.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Nodes(childComplexity), true
+	case "CentralityResult.samples":
+		if e.ComplexityRoot.CentralityResult.Samples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Samples(childComplexity), true
+	case "CentralityResult.scores":
+		if e.ComplexityRoot.CentralityResult.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Scores(childComplexity), true
+	case "CentralityResult.seed":
+		if e.ComplexityRoot.CentralityResult.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityResult.Seed(childComplexity), true
 
 	case "Community.id":
 		if e.ComplexityRoot.Community.ID == nil {
@@ -1921,7 +1992,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Centrality(childComplexity, args["measure"].(model.CentralityMeasure), args["kinds"].([]model.OrgKind), args["relations"].([]model.RelationType), args["top"].(*int)), true
+		return e.ComplexityRoot.Query.Centrality(childComplexity, args["measure"].(model.CentralityMeasure), args["kinds"].([]model.OrgKind), args["relations"].([]model.RelationType), args["top"].(*int), args["exact"].(*bool), args["samples"].(*int), args["seed"].(*int)), true
+	case "Query.centralityResult":
+		if e.ComplexityRoot.Query.CentralityResult == nil {
+			break
+		}
+
+		args, err := ec.field_Query_centralityResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CentralityResult(childComplexity, args["measure"].(model.CentralityMeasure), args["kinds"].([]model.OrgKind), args["relations"].([]model.RelationType), args["top"].(*int), args["exact"].(*bool), args["samples"].(*int), args["seed"].(*int)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -2198,6 +2280,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScenarioComparison.Scenario(childComplexity), true
 
+	case "Score.approximate":
+		if e.ComplexityRoot.Score.Approximate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Approximate(childComplexity), true
+	case "Score.errorBound":
+		if e.ComplexityRoot.Score.ErrorBound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.ErrorBound(childComplexity), true
 	case "Score.id":
 		if e.ComplexityRoot.Score.ID == nil {
 			break
@@ -2703,9 +2797,16 @@ input CreateAllianceInput {
 	{Name: "../../../schema/analysis.graphqls", Input: `# Network analysis over the whole graph: centrality and communities.
 
 extend type Query {
-  "The most central nodes by a measure, over the given relations (all when omitted), treated as undirected. Kinds restrict who is listed, not the graph."
-  centrality(measure: CentralityMeasure!, kinds: [OrgKind!], relations: [RelationType!], top: Int = 20): [Score!]!
-  "Communities found by Louvain (modularity), over the given relations."
+  """
+  The most central nodes by a measure, over the given relations (all when omitted), treated as undirected. Kinds restrict who is listed, not the graph.
+  BETWEENNESS and CLOSENESS are exact on a graph of up to 10^9 search steps (nodes × (nodes + 2·edges): the county set, ~10,000 nodes), else estimated from ` + "`" + `samples` + "`" + ` sources (default 512) chosen by ` + "`" + `seed` + "`" + `, each score with its ` + "`" + `errorBound` + "`" + `; ` + "`" + `centralityResult` + "`" + ` says how the ranking was made.
+  ` + "`" + `exact: true` + "`" + ` asks for every source on any graph (admins only past 10^9 steps: FORBIDDEN otherwise); ` + "`" + `samples` + "`" + ` samples even a small graph (as many as the graph has nodes is exact); not both.
+  The cost is known before the work starts: the field is priced by its search steps on the graph last analysed (one point of complexity per 10^5 steps, at most 10,000 points), and a computation that cannot finish before the request deadline is refused before it starts, or stopped once its pace shows it, with DEADLINE_EXCEEDED saying what to ask for instead.
+  """
+  centrality(measure: CentralityMeasure!, kinds: [OrgKind!], relations: [RelationType!], top: Int = 20, exact: Boolean = false, samples: Int, seed: Int = 1): [Score!]!
+  "The ranking ` + "`" + `centrality` + "`" + ` gives, with how it was computed: exact, or sampled with how many sources and the error bound."
+  centralityResult(measure: CentralityMeasure!, kinds: [OrgKind!], relations: [RelationType!], top: Int = 20, exact: Boolean = false, samples: Int, seed: Int = 1): CentralityResult!
+  "Communities found by Louvain (modularity), over the given relations; deterministic for a seed. Priced and stopped like centrality."
   communities(relations: [RelationType!], kinds: [OrgKind!], resolution: Float = 1, seed: Int = 1): CommunityPartition!
 }
 
@@ -2726,6 +2827,38 @@ type Score {
   "1 for the highest; equal scores share a rank."
   rank: Int!
   node: Node!
+  "Whether score is an estimate from sampled sources (BETWEENNESS and CLOSENESS on a large graph); false when exact."
+  approximate: Boolean!
+  "With probability 0.95 (for every node at once) the exact score lies within score ± errorBound; 0 when exact. See CentralityResult."
+  errorBound: Float!
+}
+
+"""
+A centrality ranking and how it was computed.
+
+Sampled BETWEENNESS (Brandes–Pich pivots): the dependencies of ` + "`" + `samples` + "`" + ` sources drawn uniformly without replacement, scaled by nodes/samples; unbiased. Each source's share lies in [0, n/(n−1)], so by Hoeffding's inequality for sampling without replacement (Serfling's correction) and a union bound over the n nodes, with probability ` + "`" + `confidence` + "`" + ` every score is within
+errorBound = n/(n−1) · √((1 − (k−1)/n) · ln(2n/(1−confidence)) / (2k)) of the exact score (k sources; 0.124 on the city set at the default 512; the errors measured are several times smaller).
+
+Sampled CLOSENESS: components are found exactly; a component of at most ` + "`" + `samples` + "`" + ` nodes is searched from every node, a larger one from ` + "`" + `samples` + "`" + ` of its nodes. A node's mean distance to the sampled sources estimates its mean distance to its component, and its closeness is (r−1)/(n−1) over that mean. Distances lie in [1, D] (D at most twice any sampled source's eccentricity), so the same inequality bounds the mean distance, and each node's errorBound is how far the closeness interval that follows reaches from its estimate; the result's errorBound is the largest.
+
+DEGREE and PAGERANK are always exact.
+"""
+type CentralityResult {
+  measure: CentralityMeasure!
+  "Whether every score is exact."
+  exact: Boolean!
+  "Sources searched when sampled (in every component larger than that, for CLOSENESS); null when exact."
+  samples: Int
+  "The seed that chose the sources; null when exact."
+  seed: Int
+  "Nodes and edges of the graph analysed (edges undirected, parallel ones once)."
+  nodes: Int!
+  edges: Int!
+  "Every node's exact score (listed or not) lies within errorBound of its estimate with probability confidence; 0 (and confidence 1) when exact. Each Score carries its own bound, no larger."
+  errorBound: Float!
+  confidence: Float!
+  "Highest first, as centrality answers."
+  scores: [Score!]!
 }
 
 type CommunityPartition {
@@ -3564,6 +3697,30 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_CentralityResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_CentralityResult_measure(ctx, field)
+	case "exact":
+		return ec.fieldContext_CentralityResult_exact(ctx, field)
+	case "samples":
+		return ec.fieldContext_CentralityResult_samples(ctx, field)
+	case "seed":
+		return ec.fieldContext_CentralityResult_seed(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CentralityResult_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_CentralityResult_edges(ctx, field)
+	case "errorBound":
+		return ec.fieldContext_CentralityResult_errorBound(ctx, field)
+	case "confidence":
+		return ec.fieldContext_CentralityResult_confidence(ctx, field)
+	case "scores":
+		return ec.fieldContext_CentralityResult_scores(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CentralityResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4022,6 +4179,10 @@ func (ec *executionContext) childFields_Score(ctx context.Context, field graphql
 		return ec.fieldContext_Score_rank(ctx, field)
 	case "node":
 		return ec.fieldContext_Score_node(ctx, field)
+	case "approximate":
+		return ec.fieldContext_Score_approximate(ctx, field)
+	case "errorBound":
+		return ec.fieldContext_Score_errorBound(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Score", field.Name)
 }
@@ -4764,6 +4925,68 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_centralityResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "measure",
+		func(ctx context.Context, v any) (model.CentralityMeasure, error) {
+			return ec.unmarshalNCentralityMeasure2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCentralityMeasure(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measure"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.OrgKind, error) {
+			return ec.unmarshalOOrgKind2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrgKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relations",
+		func(ctx context.Context, v any) ([]model.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relations"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "top",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["top"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "exact",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["exact"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "samples",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["samples"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "seed",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seed"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_centrality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4799,6 +5022,30 @@ func (ec *executionContext) field_Query_centrality_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["top"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "exact",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["exact"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "samples",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["samples"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "seed",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seed"] = arg6
 	return args, nil
 }
 
@@ -6338,6 +6585,222 @@ func (ec *executionContext) fieldContext_Brand_relations(ctx context.Context, fi
 	if fc.Args, err = ec.field_Brand_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityResult_measure(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CentralityMeasure) graphql.Marshaler {
+			return ec.marshalNCentralityMeasure2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCentralityMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "CentralityMeasure")
+}
+
+func (ec *executionContext) _CentralityResult_exact(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CentralityResult_samples(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_samples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Samples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_samples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentralityResult_seed(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentralityResult_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentralityResult_edges(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentralityResult_errorBound(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_errorBound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorBound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_errorBound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CentralityResult_confidence(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CentralityResult_scores(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityResult_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Score) graphql.Marshaler {
+			return ec.marshalNScore2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityResult_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentralityResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -11276,7 +11739,7 @@ func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["kinds"].([]model.OrgKind), fc.Args["relations"].([]model.RelationType), fc.Args["top"].(*int))
+			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["kinds"].([]model.OrgKind), fc.Args["relations"].([]model.RelationType), fc.Args["top"].(*int), fc.Args["exact"].(*bool), fc.Args["samples"].(*int), fc.Args["seed"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Score) graphql.Marshaler {
@@ -11304,6 +11767,50 @@ func (ec *executionContext) fieldContext_Query_centrality(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_centrality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_centralityResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_centralityResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CentralityResult(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["kinds"].([]model.OrgKind), fc.Args["relations"].([]model.RelationType), fc.Args["top"].(*int), fc.Args["exact"].(*bool), fc.Args["samples"].(*int), fc.Args["seed"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CentralityResult) graphql.Marshaler {
+			return ec.marshalNCentralityResult2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCentralityResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_centralityResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentralityResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_centralityResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12366,6 +12873,52 @@ func (ec *executionContext) fieldContext_Score_node(_ context.Context, field gra
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Score_approximate(ctx context.Context, field graphql.CollectedField, obj *model.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_approximate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approximate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Score_approximate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Score_errorBound(ctx context.Context, field graphql.CollectedField, obj *model.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_errorBound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorBound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Score_errorBound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, "Float")
 }
 
 func (ec *executionContext) _SimulationResult_strategy(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
@@ -15934,6 +16487,79 @@ func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var centralityResultImplementors = []string{"CentralityResult"}
+
+func (ec *executionContext) _CentralityResult(ctx context.Context, sel ast.SelectionSet, obj *model.CentralityResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, centralityResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CentralityResult")
+		case "measure":
+			out.Values[i] = ec._CentralityResult_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._CentralityResult_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "samples":
+			out.Values[i] = ec._CentralityResult_samples(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "seed":
+			out.Values[i] = ec._CentralityResult_seed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CentralityResult_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._CentralityResult_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorBound":
+			out.Values[i] = ec._CentralityResult_errorBound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._CentralityResult_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scores":
+			out.Values[i] = ec._CentralityResult_scores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var communityImplementors = []string{"Community"}
 
 func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *model.Community) graphql.Marshaler {
@@ -17545,6 +18171,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_centrality(ctx, field)
 				})
+		case "centralityResult":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_centralityResult(ctx, field)
+				})
 		case "communities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17826,6 +18458,16 @@ func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "node":
 			out.Values[i] = ec._Score_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approximate":
+			out.Values[i] = ec._Score_approximate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorBound":
+			out.Values[i] = ec._Score_errorBound(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18691,6 +19333,14 @@ func (ec *executionContext) unmarshalNCentralityMeasure2githubᚗcomᚋorgnetᚋ
 
 func (ec *executionContext) marshalNCentralityMeasure2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCentralityMeasure(ctx context.Context, sel ast.SelectionSet, v model.CentralityMeasure) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCentralityResult2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCentralityResult(ctx context.Context, sel ast.SelectionSet, v *model.CentralityResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CentralityResult!")
+		return graphql.Null
+	}
+	return ec._CentralityResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChangeKind(ctx context.Context, v any) (model.ChangeKind, error) {
