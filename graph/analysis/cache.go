@@ -126,8 +126,9 @@ func (c *Cache) Size() (nodes, edges int, ok bool) {
 
 // CentralityCost is the GraphQL complexity of a centrality: its search steps
 // (see cost.go) on the graph last loaded, over StepsPerPoint, as measure and
-// m would compute it there; 0 before any snapshot was loaded (the deadline
-// guards then still hold). Invalid arguments cost 0: they are refused.
+// m would compute it there, at most MaxPoints; 0 before any snapshot was
+// loaded (the deadline guards then still hold). Invalid arguments cost 0:
+// they are refused.
 func (c *Cache) CentralityCost(measure Measure, m Method) int {
 	n, edges, ok := c.Size()
 	if !ok || !measure.Valid() {
@@ -138,7 +139,7 @@ func (c *Cache) CentralityCost(measure Measure, m Method) int {
 	}
 	m.AllowExact = true // a refusal is not free to price; exact is priced as exact
 	p, _ := m.resolve(measure, n, edges)
-	return int(min(work(measure, p, n, edges)/StepsPerPoint, 1e9))
+	return int(min(work(measure, p, n, edges)/StepsPerPoint, MaxPoints))
 }
 
 // CommunitiesCost is the GraphQL complexity of Communities, like
@@ -148,7 +149,7 @@ func (c *Cache) CommunitiesCost() int {
 	if !ok {
 		return 0
 	}
-	return int(louvainWork(n, edges) / StepsPerPoint)
+	return int(min(louvainWork(n, edges)/StepsPerPoint, MaxPoints))
 }
 
 // Ranking is a centrality ranking and how it was computed.
