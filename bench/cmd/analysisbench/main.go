@@ -153,9 +153,15 @@ func run(dataDir string, port int, abandon, timeout time.Duration, samplesArg st
 		wg.Wait()
 		during := b.cpu() - cpu0
 		cpu1 := b.cpu()
-		time.Sleep(5 * time.Second)
+		var each []string
+		for range 5 {
+			c := b.cpu()
+			time.Sleep(time.Second)
+			each = append(each, (b.cpu() - c).Round(10*time.Millisecond).String())
+		}
 		after := b.cpu() - cpu1
-		fmt.Printf("| %s | %s | %s | %s |\n", set.name, during.Round(10*time.Millisecond), after.Round(10*time.Millisecond), mib(b.mem("VmRSS")))
+		fmt.Printf("| %s | %s | %s (each second: %s) | %s |\n", set.name, during.Round(10*time.Millisecond), after.Round(10*time.Millisecond),
+			strings.Join(each, ", "), mib(b.mem("VmRSS")))
 	}
 	return nil
 }
