@@ -51,7 +51,7 @@ const Confidence = 0.95
 // on the city set about 3 s of CPU for BETWEENNESS and 1.5 s for CLOSENESS
 // (docs/reliability.md), an answer well inside the 30 s request deadline
 // even on a busy machine; bounds 0.124 and (closeness, the largest over the
-// nodes) about 0.2.
+// nodes) 0.165.
 const DefaultSamples = 512
 
 // MaxSamples is the most sources a caller may ask for.
