@@ -10,8 +10,10 @@
 // stops the server.
 //
 //	go run ./bench/cmd/analysisbench -data-dir /tmp/city [-port 7750] [-abandon 500ms] [-abandon-samples N]
+//	NEO4J_PASSWORD=… go run ./bench/cmd/analysisbench -neo4j-uri bolt://127.0.0.1:7687 [-request-timeout 10m]
 //
-// Linux only (/proc). Run it from the repository root.
+// With -neo4j-uri it serves --store neo4j instead (no warm-up). Linux only
+// (/proc). Run it from the repository root.
 package main
 
 import (
@@ -34,21 +36,29 @@ import (
 )
 
 func main() {
-	dataDir := flag.String("data-dir", "", "embedded store to serve (required)")
+	dataDir := flag.String("data-dir", "", "embedded store to serve (this or -neo4j-uri)")
+	neo4jURI := flag.String("neo4j-uri", "", "serve --store neo4j from this Bolt URI instead (password from NEO4J_PASSWORD)")
 	port := flag.Int("port", 7750, "port for orgnet serve")
-	abandon := flag.Duration("abandon", 500*time.Millisecond, "how long the client waits in the abandon case")
+	abandon := flag.Duration("abandon", 500*time.Millisecond, "how long the client waits in the abandon case (0: no abandon case)")
 	timeout := flag.Duration("request-timeout", 30*time.Second, "orgnet serve --request-timeout")
 	samples := flag.Int("abandon-samples", 0, "samples of the abandoned requests (0: the default)")
+	only := flag.String("only", "", "run only the analyses whose name contains this")
+	watch := flag.Bool("watch", false, "after each analysis, the server CPU in each of the next 5 s")
 	flag.Parse()
-	if *dataDir == "" {
-		fmt.Fprintln(os.Stderr, "analysisbench: -data-dir is required")
+	if (*dataDir == "") == (*neo4jURI == "") {
+		fmt.Fprintln(os.Stderr, "analysisbench: give one of -data-dir and -neo4j-uri")
 		os.Exit(2)
+	}
+	store := []string{"--data-dir", *dataDir}
+	if *neo4jURI != "" {
+		store = []string{"--store", "neo4j", "--neo4j-uri", *neo4jURI, "--warmup", "0"}
+		*dataDir = *neo4jURI
 	}
 	samplesArg := ""
 	if *samples > 0 {
 		samplesArg = fmt.Sprintf(", samples: %d", *samples)
 	}
-	if err := run(*dataDir, *port, *abandon, *timeout, samplesArg); err != nil {
+	if err := run(store, *dataDir, *port, *abandon, *timeout, samplesArg, *only, *watch); err != nil {
 		fmt.Fprintln(os.Stderr, "analysisbench:", err)
 		os.Exit(1)
 	}
@@ -60,7 +70,7 @@ type bench struct {
 	http *http.Client
 }
 
-func run(dataDir string, port int, abandon, timeout time.Duration, samplesArg string) error {
+func run(store []string, dataDir string, port int, abandon, timeout time.Duration, samplesArg, only string, watch bool) error {
 	tmp, err := os.MkdirTemp("", "analysisbench")
 	if err != nil {
 		return err
@@ -78,8 +88,9 @@ func run(dataDir string, port int, abandon, timeout time.Duration, samplesArg st
 	}
 	defer logf.Close()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	srv := exec.Command(bin, "serve", "--data-dir", dataDir, "--addr", addr, "--anonymous-role", "admin",
-		"--rate-limit", "0", "--request-timeout", timeout.String())
+	args := append([]string{"serve", "--addr", addr, "--anonymous-role", "admin", "--rate-limit", "0",
+		"--request-timeout", timeout.String()}, store...)
+	srv := exec.Command(bin, args...)
 	srv.Stdout, srv.Stderr = logf, logf
 	start := time.Now()
 	if err := srv.Start(); err != nil {
@@ -115,6 +126,9 @@ func run(dataDir string, port int, abandon, timeout time.Duration, samplesArg st
 	fmt.Println("| analysis | answer | wall | server CPU | RSS after | peak RSS |")
 	fmt.Println("|---|---|---|---|---|---|")
 	for _, c := range cases {
+		if !strings.Contains(c.name, only) {
+			continue
+		}
 		cpu0 := b.cpu()
 		t0 := time.Now()
 		body, err := b.post(context.Background(), c.query)
@@ -122,6 +136,12 @@ func run(dataDir string, port int, abandon, timeout time.Duration, samplesArg st
 		cpu := b.cpu() - cpu0
 		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", c.name, summary(body, err), wall.Round(time.Millisecond),
 			cpu.Round(10*time.Millisecond), mib(b.mem("VmRSS")), mib(b.mem("VmHWM")))
+		if watch {
+			fmt.Printf("|  | server CPU in each of the next 5 s: %s |  |  | %s |  |\n", strings.Join(b.watch(), ", "), mib(b.mem("VmRSS")))
+		}
+	}
+	if abandon <= 0 {
+		return nil
 	}
 
 	// The abandon case: requests the client gives up after abandon, on
@@ -153,17 +173,23 @@ func run(dataDir string, port int, abandon, timeout time.Duration, samplesArg st
 		wg.Wait()
 		during := b.cpu() - cpu0
 		cpu1 := b.cpu()
-		var each []string
-		for range 5 {
-			c := b.cpu()
-			time.Sleep(time.Second)
-			each = append(each, (b.cpu() - c).Round(10*time.Millisecond).String())
-		}
+		each := b.watch()
 		after := b.cpu() - cpu1
 		fmt.Printf("| %s | %s | %s (each second: %s) | %s |\n", set.name, during.Round(10*time.Millisecond), after.Round(10*time.Millisecond),
 			strings.Join(each, ", "), mib(b.mem("VmRSS")))
 	}
 	return nil
+}
+
+// watch is the server's CPU in each of the next 5 seconds.
+func (b *bench) watch() []string {
+	var each []string
+	for range 5 {
+		c := b.cpu()
+		time.Sleep(time.Second)
+		each = append(each, (b.cpu() - c).Round(10*time.Millisecond).String())
+	}
+	return each
 }
 
 func (b *bench) ready(wait time.Duration) error {
