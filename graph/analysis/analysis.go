@@ -29,6 +29,7 @@ package analysis
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/orgnet/orgnet/graph"
 )
@@ -133,21 +134,7 @@ func build(ctx context.Context, snap *graph.Snapshot, rels []graph.RelType) (*ne
 		nodes = snap.Nodes
 		edges = snap.Edges
 	}
-	byID := func(a, b *graph.Node) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	}
-	nodes = slices.DeleteFunc(slices.Clone(nodes), func(n *graph.Node) bool { return n == nil })
-	if !slices.IsSortedFunc(nodes, byID) {
-		slices.SortFunc(nodes, byID)
-	}
-	nodes = slices.CompactFunc(nodes, func(a, b *graph.Node) bool { return a.ID == b.ID })
-
+	nodes = cleanNodes(nodes)
 	index := make(map[string]int32, len(nodes))
 	for i, n := range nodes {
 		index[n.ID] = int32(i)
@@ -199,6 +186,25 @@ func build(ctx context.Context, snap *graph.Snapshot, rels []graph.RelType) (*ne
 		next[v]++
 	}
 	return &network{nodes: nodes, off: off, adj: adj, edges: len(pairs)}, nil
+}
+
+// cleanNodes returns nodes without nils, sorted by id, each id once: nodes
+// itself when it is so already (a Snapshot is sorted by id, so graphs built
+// from one snapshot share its slice), else a fresh slice.
+func cleanNodes(nodes []*graph.Node) []*graph.Node {
+	clean := true
+	for i, n := range nodes {
+		if n == nil || i > 0 && nodes[i-1].ID >= n.ID {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return nodes
+	}
+	nodes = slices.DeleteFunc(slices.Clone(nodes), func(n *graph.Node) bool { return n == nil })
+	slices.SortFunc(nodes, func(a, b *graph.Node) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(nodes, func(a, b *graph.Node) bool { return a.ID == b.ID })
 }
 
 // components labels each vertex with its connected component (numbered in

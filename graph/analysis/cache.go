@@ -11,10 +11,16 @@ import (
 	"github.com/orgnet/orgnet/graph"
 )
 
-// maxCached bounds the results one generation keeps; past it the generation
-// forgets them all and starts again (callers choose seeds, samples and
-// resolutions, so the keys are not a small set).
-const maxCached = 256
+// maxResults and maxNets bound the results and the graphs (one per set of
+// relations asked) one generation keeps; past either, the generation
+// forgets those it kept and starts again (callers choose relations, seeds,
+// samples and resolutions, so the keys are not a small set). A result holds
+// a score or two per node, a graph its edges twice: on the city set 1.3–2.5
+// MB and 4 MB, so at most ~160 and ~64 MB.
+const (
+	maxResults = 64
+	maxNets    = 16
+)
 
 // Cache memoises analyses of a store's graph until Invalidate. It loads the
 // snapshot lazily, once per generation (a generation ends at each
@@ -48,13 +54,25 @@ type Cache struct {
 // generation is what the Cache knows between two Invalidates.
 type generation struct {
 	n       uint64
-	snap    map[string]*flight // the snapshot, under ""
-	nets    map[string]*flight // graphs by relations
-	results map[string]*flight
+	snap    *table // the snapshot, under ""
+	nets    *table // graphs, by relations
+	results *table
+}
+
+// table holds the flights of one kind, by key: at most limit of them, and
+// counted in hits and misses or not.
+type table struct {
+	flights map[string]*flight
+	limit   int
+	counted bool
 }
 
 func newGeneration(n uint64) *generation {
-	return &generation{n: n, snap: map[string]*flight{}, nets: map[string]*flight{}, results: map[string]*flight{}}
+	return &generation{n: n,
+		snap:    &table{flights: map[string]*flight{}, limit: 1},
+		nets:    &table{flights: map[string]*flight{}, limit: maxNets},
+		results: &table{flights: map[string]*flight{}, limit: maxResults, counted: true},
+	}
 }
 
 // flight is one load, build or computation, running or done; done is
@@ -245,7 +263,7 @@ func (c *Cache) Centrality(ctx context.Context, measure Measure, opts Options, m
 	}
 	key := "centrality|" + string(measure) + "|" + joinRels(opts.Relations) + "|" + p.key()
 	what := describe(measure, p, g.n())
-	v, err := c.share(ctx, gen.results, key, true,
+	v, err := c.share(ctx, gen.results, key,
 		func() error { return refuseEarly(ctx, measure, p, g.n(), g.edges) },
 		func(pc *pace) (any, error) {
 			pc.late = lateCentrality(measure, p, g.n())
@@ -281,7 +299,7 @@ func (c *Cache) Communities(ctx context.Context, opts Options, resolution float6
 	}
 	key := "communities|" + joinRels(opts.Relations) + "|" +
 		strconv.FormatFloat(resolution, 'g', -1, 64) + "|" + strconv.FormatInt(seed, 10)
-	v, err := c.share(ctx, gen.results, key, true, nil,
+	v, err := c.share(ctx, gen.results, key, nil,
 		func(pc *pace) (any, error) { return communities(pc, g, resolution, seed) },
 		"Louvain communities on "+strconv.Itoa(g.n())+" nodes", "ask for fewer relations")
 	if err != nil {
@@ -304,7 +322,7 @@ func (c *Cache) Stats(ctx context.Context, opts Options) (GraphStats, error) {
 	if err != nil {
 		return GraphStats{}, err
 	}
-	v, err := c.share(ctx, gen.results, "stats|"+joinRels(opts.Relations), true, nil,
+	v, err := c.share(ctx, gen.results, "stats|"+joinRels(opts.Relations), nil,
 		func(pc *pace) (any, error) { return stats(pc.ctx, g) },
 		"the graph's statistics", "ask for fewer relations")
 	if err != nil {
@@ -330,7 +348,7 @@ func (c *Cache) network(ctx context.Context, rels []graph.RelType) (*generation,
 	c.mu.Lock()
 	gen := c.cur
 	c.mu.Unlock()
-	v, err := c.share(ctx, gen.nets, joinRels(rels), false, nil, func(pc *pace) (any, error) {
+	v, err := c.share(ctx, gen.nets, joinRels(rels), nil, func(pc *pace) (any, error) {
 		snap, err := c.snapshot(pc.ctx, gen)
 		if err != nil {
 			return nil, err
@@ -345,12 +363,18 @@ func (c *Cache) network(ctx context.Context, rels []graph.RelType) (*generation,
 
 // snapshot returns gen's snapshot, loading it if no one has.
 func (c *Cache) snapshot(ctx context.Context, gen *generation) (*graph.Snapshot, error) {
-	v, err := c.share(ctx, gen.snap, "", false, nil, func(pc *pace) (any, error) {
+	v, err := c.share(ctx, gen.snap, "", nil, func(pc *pace) (any, error) {
 		c.loads.Add(1)
 		snap, err := c.load(pc.ctx)
 		if err != nil {
 			return nil, err
 		}
+		if snap == nil {
+			snap = &graph.Snapshot{}
+		}
+		// Cleaned once here, so that every graph built from it shares the
+		// node slice; a copy, as the loader's snapshot is not ours to change.
+		snap = &graph.Snapshot{Nodes: cleanNodes(snap.Nodes), Edges: snap.Edges}
 		c.size.Store(&[2]int{len(snap.Nodes), len(snap.Edges)})
 		return snap, nil
 	}, "loading the graph for analysis", "on a graph this large, ask an admin for a longer --request-timeout")
@@ -360,20 +384,20 @@ func (c *Cache) snapshot(ctx context.Context, gen *generation) (*graph.Snapshot,
 	return v.(*graph.Snapshot), nil
 }
 
-// share returns the outcome of the flight kept in table under key, starting
-// it if there is none: first asks whether it may start (nil: yes), then
-// runs it on a goroutine of its own with a context that keeps ctx's values,
-// is cancelled when no caller waits any more, and a pace whose deadline is
-// the latest of the waiters'. counted says whether hits and misses count
-// it. what and advice make the error of a caller whose deadline passes.
-func (c *Cache) share(ctx context.Context, table map[string]*flight, key string, counted bool,
+// share returns the outcome of the flight kept in t under key, starting it
+// if there is none: first asks whether it may start (nil: yes), then runs it
+// on a goroutine of its own with a context that keeps ctx's values, is
+// cancelled when no caller waits any more, and a pace whose deadline is the
+// latest of the waiters'. what and advice make the error of a caller whose
+// deadline passes.
+func (c *Cache) share(ctx context.Context, t *table, key string,
 	mayStart func() error, run func(*pace) (any, error), what, advice string) (any, error) {
 	c.mu.Lock()
-	f, ok := table[key]
+	f, ok := t.flights[key]
 	if ok {
 		f.join(ctx)
 		c.mu.Unlock()
-		if counted {
+		if t.counted {
 			c.hits.Add(1)
 		}
 		return c.wait(ctx, f, what, advice)
@@ -384,20 +408,20 @@ func (c *Cache) share(ctx context.Context, table map[string]*flight, key string,
 			return nil, err
 		}
 	}
-	if counted && len(table) >= maxCached {
-		clear(table) // running flights keep running for their waiters
+	if len(t.flights) >= t.limit {
+		clear(t.flights) // running flights keep running for their waiters
 	}
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f = &flight{done: make(chan struct{}), cancel: cancel}
 	f.forget = func() {
-		if table[key] == f {
-			delete(table, key)
+		if t.flights[key] == f {
+			delete(t.flights, key)
 		}
 	}
 	f.join(ctx)
-	table[key] = f
+	t.flights[key] = f
 	c.mu.Unlock()
-	if counted {
+	if t.counted {
 		c.misses.Add(1)
 	}
 	pc := &pace{ctx: wctx, start: time.Now(), deadline: func() time.Time {
