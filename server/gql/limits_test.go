@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/memory"
@@ -105,11 +104,10 @@ func TestSelectionLimitsHTTP(t *testing.T) {
 				send(body)
 				delete(body, "query")
 			}
-			start := time.Now()
+			// How fast a refusal is is measured, not asserted here
+			// (docs/reliability.md §6); the untouchable store and the
+			// reason show which check refused it.
 			rec := send(body)
-			if d := time.Since(start); c.code != "" && d > time.Second {
-				t.Errorf("refusal took %v", d)
-			}
 			var resp struct {
 				Data   json.RawMessage
 				Errors []struct {
