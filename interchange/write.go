@@ -2,6 +2,8 @@ package interchange
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,27 +15,41 @@ import (
 )
 
 // Write writes g in format to w. CSV is written as a zip of its files (see
-// WriteCSVDir for a directory). g is not changed; items are written in the
-// order of g (a Snapshot is sorted by id).
+// WriteCSVDir for a directory). g is not changed; nodes are written in the
+// order of g (a Snapshot is sorted by id), each edge after the nodes, in
+// the order of its start node, then by type and end (Export writes the same
+// way from a store). Returns an error for an edge whose start is not among
+// g's nodes.
 func Write(w io.Writer, format Format, g *graph.Snapshot) error {
-	if g == nil {
-		g = &graph.Snapshot{}
+	return WriteWith(w, format, g, ExportOptions{})
+}
+
+// WriteWith is Write with options (Cytoscape's compound nodes).
+func WriteWith(w io.Writer, format Format, g *graph.Snapshot, opt ExportOptions) error {
+	src, err := newSnapshotSource(g)
+	if err != nil {
+		return fmt.Errorf("interchange: write %s: %w", format, err)
 	}
+	return write(context.Background(), w, format, src, opt)
+}
+
+// write writes what src holds in format to w, through a 64 KiB buffer.
+func write(ctx context.Context, w io.Writer, format Format, src itemSource, opt ExportOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch format {
 	case JSON:
-		err = writeJSON(bw, g)
+		err = writeJSON(ctx, bw, src)
 	case CSV:
-		err = writeCSVZip(bw, g)
+		err = writeCSVZip(ctx, bw, src)
 	case GraphML:
-		err = writeGraphML(bw, g)
+		err = writeGraphML(ctx, bw, src)
 	case GEXF:
-		err = writeGEXF(bw, g)
+		err = writeGEXF(ctx, bw, src)
 	case Cytoscape:
-		err = writeCytoscape(bw, g)
+		err = writeCytoscape(ctx, bw, src, opt)
 	case G6:
-		err = writeG6(bw, g)
+		err = writeG6(ctx, bw, src)
 	default:
 		return fmt.Errorf("interchange: unknown format %q: want one of %s", format, joinFormats(Formats))
 	}
@@ -115,25 +131,66 @@ type (
 		*graph.Edge
 		Attrs map[string]any `json:"attrs,omitempty"`
 	}
-	jsonDumpOut struct {
-		Format string        `json:"format"`
-		Nodes  []jsonNodeOut `json:"nodes"`
-		Edges  []jsonEdgeOut `json:"edges"`
-	}
 )
 
-func writeJSON(w io.Writer, g *graph.Snapshot) error {
-	d := jsonDumpOut{Format: DumpFormat, Nodes: make([]jsonNodeOut, len(g.Nodes)), Edges: make([]jsonEdgeOut, len(g.Edges))}
-	for i, n := range g.Nodes {
-		d.Nodes[i] = jsonNodeOut{Node: n, Attrs: jsonAttrs(n.Attrs)}
-	}
-	for i, e := range g.Edges {
-		d.Edges[i] = jsonEdgeOut{Edge: e, Attrs: jsonAttrs(e.Attrs)}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+// writeJSON writes the dump item by item, in the layout json.Encoder gives
+// it with an indent of two spaces.
+func writeJSON(ctx context.Context, w io.Writer, src itemSource) error {
+	p := &printer{w: w}
+	var item bytes.Buffer
+	enc := json.NewEncoder(&item)
+	enc.SetIndent("    ", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(d)
+	first := true
+	put := func(v any) error {
+		item.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		if !first {
+			p.printf(",")
+		}
+		first = false
+		p.printf("\n    ")
+		_, _ = p.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		return p.err
+	}
+	p.printf("{\n  \"format\": %q,\n  \"nodes\": [", DumpFormat)
+	err := pass(ctx, src, pageQuery{}, func(pg *page) error {
+		for _, n := range pg.nodes {
+			if err := put(jsonNodeOut{Node: n, Attrs: jsonAttrs(n.Attrs)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	closeList := func() {
+		if first {
+			p.printf("]")
+		} else {
+			p.printf("\n  ]")
+		}
+	}
+	closeList()
+	p.printf(",\n  \"edges\": [")
+	first = true
+	err = pass(ctx, src, pageQuery{out: true}, func(pg *page) error {
+		for _, e := range pg.edges() {
+			if err := put(jsonEdgeOut{Edge: e, Attrs: jsonAttrs(e.Attrs)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	closeList()
+	p.printf("\n}\n")
+	return p.err
 }
 
 // prop is one flat property of a node or edge, as the graph tools see it.
@@ -218,20 +275,31 @@ type typedKey struct {
 	typ  valueType
 }
 
-func newTypedKeys(prefix string, items [][]prop) *typedKeys {
-	types := map[string][]valueType{}
-	var names []string
-	for _, ps := range items {
-		for _, p := range ps {
-			t := typeOf(p.value)
-			if _, ok := types[p.name]; !ok {
-				names = append(names, p.name)
-			}
-			if !slices.Contains(types[p.name], t) {
-				types[p.name] = append(types[p.name], t)
-			}
+// keySet collects the property names and their types of a stream of items.
+type keySet struct {
+	types map[string][]valueType
+	names []string
+}
+
+func newKeySet() *keySet { return &keySet{types: map[string][]valueType{}} }
+
+func (k *keySet) add(ps []prop) {
+	for _, p := range ps {
+		t := typeOf(p.value)
+		ts, ok := k.types[p.name]
+		if !ok {
+			k.names = append(k.names, p.name)
+		}
+		if !slices.Contains(ts, t) {
+			k.types[p.name] = append(ts, t)
 		}
 	}
+}
+
+// keys returns the typed keys of what was added: core properties first in
+// coreOrder, then attributes by name.
+func (k *keySet) keys(prefix string) *typedKeys {
+	names := slices.Clone(k.names)
 	sort.SliceStable(names, func(i, j int) bool {
 		ri, rj := coreRank(names[i]), coreRank(names[j])
 		if ri != rj {
@@ -239,24 +307,29 @@ func newTypedKeys(prefix string, items [][]prop) *typedKeys {
 		}
 		return names[i] < names[j]
 	})
-	k := &typedKeys{prefix: prefix, ids: map[typedKey]string{}}
+	tk := &typedKeys{prefix: prefix, ids: map[typedKey]string{}}
 	for _, name := range names {
-		ts := types[name]
+		ts := slices.Clone(k.types[name])
 		slices.Sort(ts)
 		for _, t := range ts {
 			id := prefix + name
 			if len(ts) > 1 {
 				id += "_" + t.String()
 			}
-			tk := typedKey{name, t}
-			k.order = append(k.order, tk)
-			k.ids[tk] = id
+			key := typedKey{name, t}
+			tk.order = append(tk.order, key)
+			tk.ids[key] = id
 		}
 	}
-	return k
+	return tk
 }
 
-func (k *typedKeys) id(p prop) string { return k.ids[typedKey{p.name, typeOf(p.value)}] }
+// id returns the key id of p; false when its name and type were not seen
+// (the graph changed between the passes).
+func (k *typedKeys) id(p prop) (string, bool) {
+	id, ok := k.ids[typedKey{p.name, typeOf(p.value)}]
+	return id, ok
+}
 
 // coreOrder is the order of the properties with a meaning of their own;
 // attributes follow, by name.

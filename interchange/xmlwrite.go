@@ -1,12 +1,11 @@
 package interchange
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/orgnet/orgnet/graph"
 )
 
 // xmlText escapes s for XML text and attribute values (new lines and tabs
@@ -19,11 +18,34 @@ func xmlText(s string) string {
 
 var graphmlTypeNames = map[valueType]string{typeString: "string", typeInt: "long", typeFloat: "double", typeBool: "boolean", typeDate: "string"}
 
+// scanKeys reads every node and edge once and returns the typed keys of
+// their properties (rename changes node property names first) and the
+// counts.
+func scanKeys(ctx context.Context, src itemSource, rename func([]prop) []prop) (nk, ek *typedKeys, nodes, edges int, err error) {
+	nks, eks := newKeySet(), newKeySet()
+	err = pass(ctx, src, pageQuery{out: true}, func(pg *page) error {
+		for _, n := range pg.nodes {
+			nks.add(rename(nodeProps(n)))
+		}
+		for _, e := range pg.edges() {
+			eks.add(edgeProps(e))
+		}
+		nodes += len(pg.nodes)
+		edges += len(pg.edges())
+		return nil
+	})
+	return nks.keys("n_"), eks.keys("e_"), nodes, edges, err
+}
+
+func noRename(ps []prop) []prop { return ps }
+
 // writeGraphML writes GraphML with one typed <key> per property (attr.name,
 // attr.type), directed edges, node and edge ids as the id attributes.
-func writeGraphML(w io.Writer, g *graph.Snapshot) error {
-	nps, eps := flatten(g)
-	nk, ek := newTypedKeys("n_", nps), newTypedKeys("e_", eps)
+func writeGraphML(ctx context.Context, w io.Writer, src itemSource) error {
+	nk, ek, _, _, err := scanKeys(ctx, src, noRename)
+	if err != nil {
+		return err
+	}
 	p := &printer{w: w}
 	p.printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
 	p.printf("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"" +
@@ -41,19 +63,39 @@ func writeGraphML(w io.Writer, g *graph.Snapshot) error {
 		}
 	}
 	p.printf("  <graph id=\"orgnet\" edgedefault=\"directed\">\n")
-	for i, n := range g.Nodes {
-		p.printf("    <node id=\"%s\">", xmlText(n.ID))
-		for _, pr := range nps[i] {
-			p.printf("<data key=\"%s\">%s</data>", xmlText(nk.id(pr)), xmlText(formatValue(pr.value)))
+	err = pass(ctx, src, pageQuery{}, func(pg *page) error {
+		for _, n := range pg.nodes {
+			p.printf("    <node id=\"%s\">", xmlText(n.ID))
+			for _, pr := range nodeProps(n) {
+				id, ok := nk.id(pr)
+				if !ok {
+					return ErrChanged
+				}
+				p.printf("<data key=\"%s\">%s</data>", xmlText(id), xmlText(formatValue(pr.value)))
+			}
+			p.printf("</node>\n")
 		}
-		p.printf("</node>\n")
+		return p.err
+	})
+	if err != nil {
+		return err
 	}
-	for i, e := range g.Edges {
-		p.printf("    <edge id=\"%s\" source=\"%s\" target=\"%s\">", xmlText(e.ID), xmlText(e.From), xmlText(e.To))
-		for _, pr := range eps[i] {
-			p.printf("<data key=\"%s\">%s</data>", xmlText(ek.id(pr)), xmlText(formatValue(pr.value)))
+	err = pass(ctx, src, pageQuery{out: true}, func(pg *page) error {
+		for _, e := range pg.edges() {
+			p.printf("    <edge id=\"%s\" source=\"%s\" target=\"%s\">", xmlText(e.ID), xmlText(e.From), xmlText(e.To))
+			for _, pr := range edgeProps(e) {
+				id, ok := ek.id(pr)
+				if !ok {
+					return ErrChanged
+				}
+				p.printf("<data key=\"%s\">%s</data>", xmlText(id), xmlText(formatValue(pr.value)))
+			}
+			p.printf("</edge>\n")
 		}
-		p.printf("</edge>\n")
+		return p.err
+	})
+	if err != nil {
+		return err
 	}
 	p.printf("  </graph>\n</graphml>\n")
 	return p.err
@@ -61,24 +103,30 @@ func writeGraphML(w io.Writer, g *graph.Snapshot) error {
 
 var gexfTypeNames = map[valueType]string{typeString: "string", typeInt: "long", typeFloat: "double", typeBool: "boolean", typeDate: "string"}
 
+// gexfRename gives a node's graph label the name graphLabel: "label" is
+// GEXF's own node attribute (the name).
+func gexfRename(ps []prop) []prop {
+	for j := range ps {
+		if ps[j].name == "label" {
+			ps[j].name = "graphLabel"
+		}
+	}
+	return ps
+}
+
 // writeGEXF writes GEXF 1.3: each node's label is its name, its graph label
 // is the attribute graphLabel; each edge's label and kind are its type (kind
 // keeps parallel edges of different types apart in Gephi).
-func writeGEXF(w io.Writer, g *graph.Snapshot) error {
-	nps, eps := flatten(g)
-	for _, ps := range nps { // "label" is GEXF's own node attribute
-		for j := range ps {
-			if ps[j].name == "label" {
-				ps[j].name = "graphLabel"
-			}
-		}
+func writeGEXF(ctx context.Context, w io.Writer, src itemSource) error {
+	nk, ek, nodes, edges, err := scanKeys(ctx, src, gexfRename)
+	if err != nil {
+		return err
 	}
-	nk, ek := newTypedKeys("n_", nps), newTypedKeys("e_", eps)
 	p := &printer{w: w}
 	p.printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
 	p.printf("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"" +
 		" xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n")
-	p.printf("  <meta>\n    <creator>orgnet</creator>\n    <description>organisation network: %d nodes, %d edges</description>\n  </meta>\n", len(g.Nodes), len(g.Edges))
+	p.printf("  <meta>\n    <creator>orgnet</creator>\n    <description>organisation network: %d nodes, %d edges</description>\n  </meta>\n", nodes, edges)
 	p.printf("  <graph defaultedgetype=\"directed\" mode=\"static\">\n")
 	for _, keys := range []struct {
 		k     *typedKeys
@@ -95,37 +143,44 @@ func writeGEXF(w io.Writer, g *graph.Snapshot) error {
 		p.printf("    </attributes>\n")
 	}
 	p.printf("    <nodes>\n")
-	for i, n := range g.Nodes {
-		p.printf("      <node id=\"%s\" label=\"%s\">\n        <attvalues>\n", xmlText(n.ID), xmlText(n.Name))
-		for _, pr := range nps[i] {
-			p.printf("          <attvalue for=\"%s\" value=\"%s\"/>\n", xmlText(nk.id(pr)), xmlText(formatValue(pr.value)))
+	err = pass(ctx, src, pageQuery{}, func(pg *page) error {
+		for _, n := range pg.nodes {
+			p.printf("      <node id=\"%s\" label=\"%s\">\n        <attvalues>\n", xmlText(n.ID), xmlText(n.Name))
+			for _, pr := range gexfRename(nodeProps(n)) {
+				id, ok := nk.id(pr)
+				if !ok {
+					return ErrChanged
+				}
+				p.printf("          <attvalue for=\"%s\" value=\"%s\"/>\n", xmlText(id), xmlText(formatValue(pr.value)))
+			}
+			p.printf("        </attvalues>\n      </node>\n")
 		}
-		p.printf("        </attvalues>\n      </node>\n")
+		return p.err
+	})
+	if err != nil {
+		return err
 	}
 	p.printf("    </nodes>\n    <edges>\n")
-	for i, e := range g.Edges {
-		p.printf("      <edge id=\"%s\" source=\"%s\" target=\"%s\" label=\"%s\" kind=\"%s\">\n        <attvalues>\n",
-			xmlText(e.ID), xmlText(e.From), xmlText(e.To), xmlText(string(e.Type)), xmlText(string(e.Type)))
-		for _, pr := range eps[i] {
-			p.printf("          <attvalue for=\"%s\" value=\"%s\"/>\n", xmlText(ek.id(pr)), xmlText(formatValue(pr.value)))
+	err = pass(ctx, src, pageQuery{out: true}, func(pg *page) error {
+		for _, e := range pg.edges() {
+			p.printf("      <edge id=\"%s\" source=\"%s\" target=\"%s\" label=\"%s\" kind=\"%s\">\n        <attvalues>\n",
+				xmlText(e.ID), xmlText(e.From), xmlText(e.To), xmlText(string(e.Type)), xmlText(string(e.Type)))
+			for _, pr := range edgeProps(e) {
+				id, ok := ek.id(pr)
+				if !ok {
+					return ErrChanged
+				}
+				p.printf("          <attvalue for=\"%s\" value=\"%s\"/>\n", xmlText(id), xmlText(formatValue(pr.value)))
+			}
+			p.printf("        </attvalues>\n      </edge>\n")
 		}
-		p.printf("        </attvalues>\n      </edge>\n")
+		return p.err
+	})
+	if err != nil {
+		return err
 	}
 	p.printf("    </edges>\n  </graph>\n</gexf>\n")
 	return p.err
-}
-
-// flatten returns the flat properties of every node and edge of g.
-func flatten(g *graph.Snapshot) (nodes, edges [][]prop) {
-	nodes = make([][]prop, len(g.Nodes))
-	for i, n := range g.Nodes {
-		nodes[i] = nodeProps(n)
-	}
-	edges = make([][]prop, len(g.Edges))
-	for i, e := range g.Edges {
-		edges[i] = edgeProps(e)
-	}
-	return nodes, edges
 }
 
 // printer writes formatted text and keeps the first error.
@@ -143,4 +198,14 @@ func (p *printer) printf(format string, args ...any) {
 		return
 	}
 	_, p.err = fmt.Fprintf(p.w, format, args...)
+}
+
+// Write writes b unless an error came first.
+func (p *printer) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	var n int
+	n, p.err = p.w.Write(b)
+	return n, p.err
 }

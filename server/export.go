@@ -1,7 +1,8 @@
 package server
 
 import (
-	"bytes"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,16 +11,26 @@ import (
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/interchange"
+	"github.com/orgnet/orgnet/server/gql"
 )
 
-// exportHandler serves GET /export/{format}?root=&depth=&relations=&alliance=&asOf=
+// exportHandler serves GET /export/{format}?root=&depth=&relations=&alliance=&asOf=&compound=
 // as a download: the whole graph, a neighbourhood or an alliance, in any
-// format orgnet writes.
+// format orgnet writes, written to the client as it is read from the store
+// (interchange.Export: one page of nodes at a time, whatever the size of the
+// graph). GET /export/xlsx-template is the empty workbook for offices.
+//
+// A fault found before the first bytes leave (a bad argument, a missing
+// root, the store unavailable) is answered with its status and the API's
+// JSON error. One found later cannot change the status any more: the
+// connection is cut (http.ErrAbortHandler), so that the client sees an
+// incomplete download rather than a short file that looks whole.
 func exportHandler(store graph.Store) echo.HandlerFunc {
+	logger := slog.Default()
 	return func(c echo.Context) error {
 		format, err := interchange.ParseFormat(c.Param("format"))
 		if err != nil {
-			return c.JSON(http.StatusBadRequest, map[string]string{"error": err.Error(), "code": "BAD_USER_INPUT"})
+			return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, err.Error())
 		}
 		spec := interchange.SubgraphSpec{Root: c.QueryParam("root"), AllianceID: c.QueryParam("alliance")}
 		if spec.Root != "" {
@@ -27,7 +38,7 @@ func exportHandler(store graph.Store) echo.HandlerFunc {
 		}
 		if d := c.QueryParam("depth"); d != "" {
 			if spec.Depth, err = strconv.Atoi(d); err != nil {
-				return c.JSON(http.StatusBadRequest, map[string]string{"error": "depth must be a whole number", "code": "BAD_USER_INPUT"})
+				return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, "depth must be a whole number")
 			}
 		}
 		if r := c.QueryParam("relations"); r != "" {
@@ -35,32 +46,67 @@ func exportHandler(store graph.Store) echo.HandlerFunc {
 				spec.Relations = append(spec.Relations, graph.RelType(strings.TrimSpace(t)))
 			}
 		}
+		var opt interchange.ExportOptions
+		if opt.Compound, err = interchange.ParseCompound(c.QueryParam("compound")); err != nil {
+			return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, graph.ErrorMessage(err))
+		}
 		ctx := c.Request().Context()
 		if d := c.QueryParam("asOf"); d != "" {
 			if err := graph.ValidateDate("asOf", d); err != nil {
-				return c.JSON(http.StatusBadRequest, map[string]string{"error": err.Error(), "code": "BAD_USER_INPUT"})
+				return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, graph.ErrorMessage(err))
 			}
 			spec.AsOf = d
 		}
-		g, err := interchange.Subgraph(ctx, store, spec)
-		if err != nil {
-			status := http.StatusInternalServerError
-			switch graph.ErrorCode(err) {
-			case graph.CodeInvalid:
-				status = http.StatusBadRequest
-			case graph.CodeNotFound:
-				status = http.StatusNotFound
-			case graph.CodeUnavailable:
-				status = http.StatusServiceUnavailable
-			}
-			return c.JSON(status, map[string]string{"error": graph.ErrorMessage(err)})
+		dl := &download{c: c, name: "orgnet" + interchange.FileExtension(format), contentType: interchange.ContentType(format)}
+		err = interchange.Export(ctx, dl, store, format, spec, opt)
+		if err == nil {
+			return nil
 		}
-		var buf bytes.Buffer
-		if err := interchange.Write(&buf, format, g); err != nil {
-			return err
+		if !dl.started {
+			return storeError(c, logger, "export failed", err)
 		}
-		name := "orgnet" + interchange.FileExtension(format)
-		c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-		return c.Blob(http.StatusOK, interchange.ContentType(format), buf.Bytes())
+		logger.WarnContext(ctx, "export cut short after it began", "err", err, "format", format, "bytes", dl.written)
+		panic(http.ErrAbortHandler)
 	}
+}
+
+// download is the response of an export: the headers of a file download
+// are set, and the status sent, when the first bytes are written.
+type download struct {
+	c                 echo.Context
+	name, contentType string
+	started           bool
+	written           int64
+}
+
+func (d *download) Write(b []byte) (int, error) {
+	if !d.started {
+		d.started = true
+		h := d.c.Response().Header()
+		h.Set(echo.HeaderContentType, d.contentType)
+		h.Set(echo.HeaderContentDisposition, `attachment; filename="`+d.name+`"`)
+		d.c.Response().WriteHeader(http.StatusOK)
+	}
+	n, err := d.c.Response().Write(b)
+	d.written += int64(n)
+	return n, err
+}
+
+// storeError answers an error of the store or of an argument with its
+// status and code; anything else is a logged 500 without detail.
+func storeError(c echo.Context, logger *slog.Logger, what string, err error) error {
+	msg := graph.ErrorMessage(err)
+	switch graph.ErrorCode(err) {
+	case graph.CodeInvalid:
+		return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, msg)
+	case graph.CodeNotFound:
+		return jsonError(c, http.StatusNotFound, gql.CodeNotFound, msg)
+	case graph.CodeUnavailable:
+		return jsonError(c, http.StatusServiceUnavailable, gql.CodeUnavailable, msg)
+	}
+	if errors.Is(err, c.Request().Context().Err()) && c.Request().Context().Err() != nil {
+		return jsonError(c, http.StatusServiceUnavailable, gql.CodeUnavailable, "the request timed out or was cancelled")
+	}
+	logger.ErrorContext(c.Request().Context(), what, "err", err)
+	return jsonError(c, http.StatusInternalServerError, gql.CodeInternal, "internal error")
 }

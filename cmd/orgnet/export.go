@@ -20,7 +20,8 @@ func exportCmd() *cli.Command {
 		Description: "Formats: json (orgnet's own dump, read back by import), csv (nodes.csv and relationships.csv in\n" +
 			"neo4j-admin import's header style: a directory, or a zip when --out ends in .zip or is -), graphml,\n" +
 			"gexf (1.3), cytoscape (Cytoscape.js elements JSON) and g6 (AntV G6 5 data, alliances as combos).\n" +
-			"Without --root or --alliance the whole graph is written.",
+			"Without --root or --alliance the whole graph is written, as it is read (page by page: memory stays\n" +
+			"bounded whatever the size of the graph).",
 		Flags: append(storeFlags(),
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "json", Usage: "json, csv, graphml, gexf, cytoscape or g6"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "-", Usage: "file to write, - for standard output (csv: a directory, or a .zip)"},
@@ -28,6 +29,7 @@ func exportCmd() *cli.Command {
 			&cli.IntFlag{Name: "depth", Value: 1, Usage: "hops from --root"},
 			&cli.StringFlag{Name: "relations", Usage: "comma-separated relationship types to keep (and follow from --root)"},
 			&cli.StringFlag{Name: "alliance", Usage: "write this alliance with its members and the edges among them"},
+			&cli.StringFlag{Name: "compound", Usage: "cytoscape: alliances draws each alliance as the compound parent of its members"},
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			format, err := interchange.ParseFormat(cmd.String("format"))
@@ -43,22 +45,25 @@ func exportCmd() *cli.Command {
 					spec.Relations = append(spec.Relations, graph.RelType(strings.ToUpper(r)))
 				}
 			}
+			var opt interchange.ExportOptions
+			if opt.Compound, err = interchange.ParseCompound(cmd.String("compound")); err != nil {
+				return fmt.Errorf("export: --compound: %w", err)
+			}
 			store, _, err := openStore(ctx, cmd)
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			snap, err := interchange.Subgraph(ctx, store, spec)
-			if err != nil {
-				return fmt.Errorf("export: %s: %w", spec, err)
-			}
 			out := cmd.String("out")
 			if format == interchange.CSV && out != "-" && !strings.HasSuffix(strings.ToLower(out), ".zip") {
-				paths, err := interchange.WriteCSVDir(out, snap)
+				paths, err := interchange.ExportCSVDir(ctx, out, store, spec)
 				if err != nil {
-					return fmt.Errorf("export: %w", err)
+					for _, p := range paths {
+						_ = os.Remove(p)
+					}
+					return fmt.Errorf("export: %s: %w", spec, err)
 				}
-				fmt.Fprintf(os.Stderr, "exported %d nodes and %d edges to %s\n", len(snap.Nodes), len(snap.Edges), strings.Join(paths, ", "))
+				fmt.Fprintf(os.Stderr, "exported %s to %s\n", spec, strings.Join(paths, ", "))
 				return nil
 			}
 			var w io.Writer = os.Stdout
@@ -69,17 +74,22 @@ func exportCmd() *cli.Command {
 				}
 				w = f
 			}
-			err = interchange.Write(w, format, snap)
+			// Written as it is read: a failed export leaves no file that
+			// looks whole.
+			err = interchange.Export(ctx, w, store, format, spec, opt)
 			if f != nil {
 				if cerr := f.Close(); err == nil {
 					err = cerr
 				}
+				if err != nil {
+					_ = os.Remove(out)
+				}
 			}
 			if err != nil {
-				return fmt.Errorf("export: %w", err)
+				return fmt.Errorf("export: %s: %w", spec, err)
 			}
 			if out != "-" {
-				fmt.Fprintf(os.Stderr, "exported %d nodes and %d edges to %s\n", len(snap.Nodes), len(snap.Edges), out)
+				fmt.Fprintf(os.Stderr, "exported %s to %s\n", spec, out)
 			}
 			return nil
 		},

@@ -17,6 +17,9 @@ provenance (the level), sourceId, quote, reasoning, ref, attrProvenance and the
 attributes; edges type, since, until, provenance, sourceId, quote, reasoning, ref
 and the attributes. Empty strings count as absent.
 
+Cytoscape.js data gives label as the display name (checked to be the name)
+and the graph label as type; provenance and attrProvenance are objects.
+
 Each file is loaded with networkx's own reader (read_graphml, read_gexf,
 cytoscape_graph, node_link_graph for orgnet JSON; CSV and G6 have no reader in
 networkx, so a MultiDiGraph is built from them). For each file one JSON line is
@@ -69,6 +72,11 @@ def flatten_json_item(d):
     return d
 
 
+def unprefix(d):
+    """Cytoscape: attributes whose names are taken are written attr_<name>."""
+    return {k[5:] if k.startswith("attr_") else k: v for k, v in d.items()}
+
+
 def edges_of(g):
     if g.is_multigraph():
         for u, v, k, d in g.edges(keys=True, data=True):
@@ -90,6 +98,11 @@ def canonical_graph(g, fmt):
         elif fmt == "cytoscape":
             d.pop("id", None)
             d.pop("value", None)
+            d.pop("parent", None)  # a compound node, when asked
+            if d.pop("label", None) != d.get("name"):
+                d["labelIsNotTheName"] = True
+            d["label"] = d.pop("type", "")
+            d = flatten_json_item(unprefix(d))
         nodes[str(n)] = canonical_props(d)
     for u, v, k, d in edges_of(g):
         d = dict(d)
@@ -99,8 +112,9 @@ def canonical_graph(g, fmt):
         elif fmt == "gexf":
             d.pop("label", None)  # the type again
         elif fmt == "cytoscape":
-            for x in ("source", "target", "key"):
+            for x in ("source", "target", "key", "label"):
                 d.pop(x, None)
+            d = flatten_json_item(unprefix(d))
         if fmt == "json":
             d.pop("key", None)
         e = canonical_props(d)
