@@ -12,10 +12,13 @@ const (
 	maxNameRunes  = 200
 	maxQuoteRunes = 2000
 	maxTextRunes  = 1 << 20 // a saved scenario's plan is a JSON attribute
-	maxAttrs      = 64
+	maxAttrs      = MaxAttrs
 	// DateLayout is the layout of every date: YYYY-MM-DD.
 	DateLayout = "2006-01-02"
 )
+
+// MaxAttrs is the most attributes a node or an edge may have.
+const MaxAttrs = 64
 
 // ValidateID checks an id: 1–200 bytes of valid UTF-8 with no spaces or
 // control characters. Readable ids look like "org:yuelin-party-working-committee".

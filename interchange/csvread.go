@@ -18,6 +18,11 @@ import (
 // are global in orgnet). Known columns fill the node or edge; any other
 // column is an attribute of its declared type (string when none).
 
+// MaxCSVColumns is the most columns a CSV file may have: the twelve of a
+// node file, graph.MaxAttrs attributes and room for :IGNORE
+// columns. A wider header is refused as it is read, before any row.
+const MaxCSVColumns = 128
+
 // colKind is what a CSV column holds.
 type colKind int
 
@@ -125,6 +130,11 @@ func readCSV(f *parsed) {
 	fieldOff := func(i int) int {
 		line, col := r.FieldPos(i)
 		return offset(line, col)
+	}
+	if len(rec) > MaxCSVColumns {
+		f.problemAt(fieldOff(MaxCSVColumns), "the header has %d columns; a CSV file may have at most %d (%d attributes, the id, label, name and provenance columns, and some to ignore)",
+			len(rec), MaxCSVColumns, graph.MaxAttrs)
+		return
 	}
 	h, ok := parseCSVHeader(f, rec, fieldOff)
 	if !ok {
@@ -253,6 +263,16 @@ func parseCSVHeader(f *parsed, rec []string, fieldOff func(int) int) (csvHeader,
 	core := nodeCoreColumns
 	if h.edges {
 		core = edgeCoreColumns
+	}
+	attrs := 0
+	for _, c := range cols {
+		if _, isCore := core[c.key]; c.kind == colAttr && !isCore {
+			attrs++
+		}
+	}
+	if attrs > graph.MaxAttrs {
+		f.problemAt(0, "the header has %d attribute columns; a node or an edge has at most %d attributes", attrs, graph.MaxAttrs)
+		return h, false
 	}
 	for i := range cols {
 		c := &cols[i]

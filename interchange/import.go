@@ -17,8 +17,18 @@ import (
 	"github.com/orgnet/orgnet/graph"
 )
 
+// DefaultImportLimit is the most file data an import reads when none is
+// set: 256 MiB in all, zips counted unpacked (POST /import's default too).
+const DefaultImportLimit = 256 << 20
+
 // ImportOptions shape an import.
 type ImportOptions struct {
+	// Limit is the most bytes of file data Import reads, in all: plain
+	// files by their size, zips (and xlsx workbooks) by what they unpack
+	// to, as their directories declare it (checked before anything is
+	// unpacked; archive/zip refuses an entry longer than declared). 0 means
+	// DefaultImportLimit.
+	Limit int64
 	// DryRun parses and validates everything against the store but writes
 	// nothing.
 	DryRun bool
@@ -71,48 +81,106 @@ type Report struct {
 // inferred quote must occur verbatim in the registered source it names
 // (graph.CheckBatchSources), else it is a problem.
 func Import(ctx context.Context, store graph.Store, files []string, opts ImportOptions) (Report, error) {
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = DefaultImportLimit
+	}
+	left := limit
 	inputs := make([]Input, 0, len(files))
 	var early []Problem
 	for _, name := range files {
+		if left < 0 {
+			break // over the limit: reported once
+		}
 		if strings.EqualFold(filepath.Ext(name), ".zip") {
-			in, probs := readZip(name)
+			in, probs := readZip(name, left, limit)
 			inputs, early = append(inputs, in...), append(early, probs...)
+			for _, i := range in {
+				left -= int64(len(i.Data))
+			}
 			continue
 		}
 		format, ok := FormatOf(name)
 		if !ok {
-			early = append(early, fileProblem(name, "cannot tell the format from the extension: want .csv, .json, .graphml or a .zip of them"))
+			early = append(early, fileProblem(name, "cannot tell the format from the extension: want .csv, .json, .graphml, .xlsx or a .zip of them"))
 			continue
 		}
-		data, err := os.ReadFile(name)
+		data, err := readLimited(name, left)
+		if errors.Is(err, errTooLarge) {
+			early = append(early, fileProblem(name, "the files are larger than the import limit (%d bytes in all; --limit)", limit))
+			left = -1
+			continue
+		}
 		if err != nil {
 			early = append(early, fileProblem(name, "cannot read: %v", errors.Unwrap(err)))
 			continue
 		}
+		left -= int64(len(data))
 		inputs = append(inputs, Input{Name: name, Format: format, Data: data})
 	}
+	opts.Limit = limit
 	rep, err := ImportData(ctx, store, inputs, opts, early...)
 	return rep, err
 }
 
-// readZip reads the .csv, .json and .graphml files of the zip file name.
-func readZip(name string) ([]Input, []Problem) {
+var errTooLarge = errors.New("larger than the limit")
+
+// readLimited reads the file name if it holds at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+		return nil, errTooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, &os.PathError{Op: "read", Path: name, Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+// readZip reads the .csv, .json and .graphml files of the zip file name,
+// at most left bytes unpacked (limit is the whole import's, for messages).
+func readZip(name string, left, limit int64) ([]Input, []Problem) {
+	if fi, err := os.Stat(name); err == nil && fi.Size() > left {
+		return nil, []Problem{fileProblem(name, "the files are larger than the import limit (%d bytes in all; --limit)", limit)}
+	}
 	zr, err := zip.OpenReader(name)
 	if err != nil {
 		return nil, []Problem{fileProblem(name, "cannot read the zip: %v", err)}
 	}
 	defer zr.Close()
-	return ZipInputs(name, &zr.Reader, 0)
+	in, probs := zipInputs(name, &zr.Reader, left, limit)
+	return in, probs
 }
 
 // ZipInputs reads the .csv, .json and .graphml files of zr, the zip named
-// name (an export in CSV); each is named name/entry. With limit > 0 it
-// reads at most limit bytes unpacked in all, and a zip that unpacks to more
-// is a problem.
+// name (an export in CSV); each is named name/entry. With limit > 0 a zip
+// whose entries unpack to more than limit bytes in all, as its directory
+// declares them, is a problem found before anything is unpacked (and
+// archive/zip refuses an entry longer than it declares).
 func ZipInputs(name string, zr *zip.Reader, limit int64) ([]Input, []Problem) {
+	return zipInputs(name, zr, limit, limit)
+}
+
+func zipInputs(name string, zr *zip.Reader, left, limit int64) ([]Input, []Problem) {
+	var declared uint64
+	for _, zf := range zr.File {
+		if _, ok := FormatOf(zf.Name); ok && !zf.FileInfo().IsDir() {
+			declared += zf.UncompressedSize64
+		}
+	}
+	if limit > 0 && declared > uint64(left) {
+		return nil, []Problem{fileProblem(name, "the zip unpacks to %d bytes, more than the import limit (%d bytes in all)", declared, limit)}
+	}
 	var inputs []Input
 	var probs []Problem
-	left := limit
 	for _, zf := range zr.File {
 		format, ok := FormatOf(zf.Name)
 		if !ok || zf.FileInfo().IsDir() {
@@ -136,7 +204,7 @@ func ZipInputs(name string, zr *zip.Reader, limit int64) ([]Input, []Problem) {
 		}
 		if limit > 0 {
 			if int64(len(data)) > left {
-				probs = append(probs, fileProblem(entry, "the zip unpacks to more than the import limit (%d bytes)", limit))
+				probs = append(probs, fileProblem(entry, "the zip unpacks to more than the import limit (%d bytes in all)", limit))
 				break
 			}
 			left -= int64(len(data))

@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -36,8 +37,10 @@ import (
 // written and the answer is 400 listing every problem as FILE:LINE:COLUMN;
 // otherwise all of it is upserted in one transaction.
 
-// DefaultImportLimit is the largest import body when none is configured.
-const DefaultImportLimit = 256 << 20
+// DefaultImportLimit is the largest import body when none is configured,
+// and the most a zip may unpack to: interchange.DefaultImportLimit, as for
+// orgnet import.
+const DefaultImportLimit = interchange.DefaultImportLimit
 
 // DefaultImportTimeout bounds one import when none is configured.
 const DefaultImportTimeout = 10 * time.Minute
@@ -91,7 +94,13 @@ func importAuth(a *auth.Authenticator) echo.MiddlewareFunc {
 	}
 }
 
+// importer serves POST /import. Memory: one import runs at a time (busy;
+// another is answered 503 UNAVAILABLE at once), and it holds the body (at
+// most limit bytes), what a zip unpacks to (at most limit bytes, checked
+// against the zip's directory before anything is unpacked) and the items
+// parsed from them (docs/reliability.md §10 has the measured figures).
 type importer struct {
+	busy    atomic.Bool
 	store   graph.Store
 	limit   int64
 	timeout time.Duration
@@ -111,6 +120,11 @@ func problemsError(c echo.Context, msg string, problems []string) error {
 }
 
 func (im *importer) handle(c echo.Context) error {
+	if !im.busy.CompareAndSwap(false, true) {
+		c.Response().Header().Set("Retry-After", "10")
+		return jsonError(c, http.StatusServiceUnavailable, gql.CodeUnavailable, "another import is running; try again when it has finished")
+	}
+	defer im.busy.Store(false)
 	q := c.Request().URL.Query()
 	dryRun := false
 	if s := q.Get("dryRun"); s != "" {
@@ -166,7 +180,7 @@ func (im *importer) handle(c echo.Context) error {
 
 	ctx, cancel := context.WithTimeout(c.Request().Context(), im.timeout)
 	defer cancel()
-	rep, err := interchange.ImportData(ctx, im.store, inputs, interchange.ImportOptions{DryRun: dryRun}, early...)
+	rep, err := interchange.ImportData(ctx, im.store, inputs, interchange.ImportOptions{DryRun: dryRun, Limit: im.limit}, early...)
 	var pe *interchange.ProblemsError
 	switch {
 	case errors.As(err, &pe):

@@ -3,8 +3,11 @@ package server_test
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -166,6 +169,7 @@ var problemPlace = regexp.MustCompile(`^[^:]+(:\d+:\d+)?: .+`)
 func TestImportHTTP(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
 		js, zp := exampleJSON(t), exampleZip(t)
+		bomb, wide := zipBomb(t, 300<<20), wideCSV(1_000_000)
 		big := append(bytes.Repeat([]byte(" "), 3<<20), js...) // over the 2 MB GraphQL body limit
 		tests := []struct {
 			name    string
@@ -198,6 +202,13 @@ func TestImportHTTP(t *testing.T) {
 			{name: "over the limit", token: adminTok, body: js, limit: 1024, status: 413, code: "BAD_USER_INPUT"},
 			{name: "over the limit, length unknown", token: adminTok, body: js, header: []string{"chunked", "1"}, limit: 1024, status: 413, code: "BAD_USER_INPUT"},
 			{name: "zip over the limit unpacked", query: "?format=zip", token: adminTok, body: zp, limit: int64(len(zp)) + 1, status: 400, code: "BAD_USER_INPUT", wantMsg: "more than the import limit"},
+			// Hostile inputs (issue #15, row 9): a 386 KB zip that unpacks to
+			// 300 MiB is refused from its directory, nothing unpacked; a CSV
+			// header of a million columns at the header.
+			{name: "zip bomb", query: "?name=bomb.zip", token: adminTok, body: bomb, status: 400, code: "BAD_USER_INPUT",
+				wantMsg: "bomb.zip: the zip unpacks to 314572800 bytes, more than the import limit (268435456 bytes in all)"},
+			{name: "a million CSV columns", query: "?format=csv&name=wide.csv", token: adminTok, body: wide, status: 400, code: "BAD_USER_INPUT",
+				wantMsg: "the header has 1000000 columns; a CSV file may have at most 128"},
 			{name: "editor", token: editorTok, body: js, status: 403, code: "FORBIDDEN"},
 			{name: "viewer", token: viewerTok, body: js, status: 403, code: "FORBIDDEN"},
 			{name: "anonymous", body: js, status: 401, code: "UNAUTHENTICATED"},
@@ -278,6 +289,93 @@ func TestImportHTTP(t *testing.T) {
 					t.Error("no graph change published")
 				}
 			})
+		}
+	})
+}
+
+// zipBomb is a zip holding one nodes.csv of size bytes (a header, then
+// spaces): a few hundred KB that unpack to size.
+func zipBomb(tb testing.TB, size int64) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "nodes.csv", Method: zip.Deflate})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	head := "id:ID,:LABEL,name\n"
+	io.WriteString(w, head)
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for left := size - int64(len(head)); left > 0; left -= int64(len(chunk)) {
+		w.Write(chunk[:min(int64(len(chunk)), left)])
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// wideCSV is a nodes file whose header has n columns.
+func wideCSV(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("id:ID,:LABEL,name")
+	for i := 3; i < n; i++ {
+		b.WriteString(",c")
+		b.WriteString(strings.Repeat("x", i%5))
+	}
+	b.WriteString("\norg:x,Organisation,X\n")
+	return b.Bytes()
+}
+
+// TestImportOneAtATime: while an import runs, another is answered 503
+// UNAVAILABLE at once (the memory an import holds is bounded per process,
+// not per request), and nothing is written; then imports go on.
+func TestImportOneAtATime(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		f := newImportFixture(t, open, name, 0)
+		before := snapshotJSON(t, f.store)
+		pr, pw := io.Pipe()
+		first := make(chan int, 1)
+		go func() {
+			req := httptest.NewRequest(http.MethodPost, "/import?format=json&name=slow.json", pr)
+			req.Header.Set("Authorization", "Bearer "+adminTok)
+			req.ContentLength = -1
+			rec := httptest.NewRecorder()
+			f.app.ServeHTTP(rec, req)
+			first <- rec.Code
+		}()
+		pw.Write([]byte("{")) // the first import is reading its body
+		deadline := time.Now().Add(10 * time.Second)
+		js := exampleJSON(t)
+		for {
+			req := httptest.NewRequest(http.MethodPost, "/import?name=example.json", bytes.NewReader(js))
+			req.Header.Set("Authorization", "Bearer "+adminTok)
+			rec := httptest.NewRecorder()
+			f.app.ServeHTTP(rec, req)
+			if rec.Code == http.StatusServiceUnavailable {
+				var a importAnswer
+				_ = json.Unmarshal(rec.Body.Bytes(), &a)
+				if len(a.Errors) == 0 || a.Errors[0].Extensions.Code != "UNAVAILABLE" || !strings.Contains(a.Errors[0].Message, "another import is running") ||
+					rec.Header().Get("Retry-After") == "" {
+					t.Errorf("second import: %s (Retry-After %q); want UNAVAILABLE, another import is running", rec.Body.String(), rec.Header().Get("Retry-After"))
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a second import during the first answered %d; want 503", rec.Code)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if after := snapshotJSON(t, f.store); after != before {
+			t.Error("the refused import changed the store")
+		}
+		pw.CloseWithError(errors.New("client gone"))
+		if code := <-first; code != http.StatusBadRequest {
+			t.Errorf("the first import, its body cut: %d; want 400", code)
+		}
+		if status, a := f.post(t, "?name=example.json", adminTok, exampleJSON(t)); status != http.StatusOK {
+			t.Errorf("an import after the first ended: %d %+v", status, a)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/orgnet/orgnet/interchange"
+	"github.com/orgnet/orgnet/server"
 )
 
 // importCmd is `orgnet import [--dry-run] FILE...`.
@@ -23,23 +24,29 @@ func importCmd() *cli.Command {
 			"duplicate ids, dangling edges, UTF-8, numbers, dates); every problem is printed as FILE:LINE:COLUMN\n" +
 			"and nothing is written. Otherwise all nodes and edges are upserted in one transaction.\n" +
 			"Imported items get provenance USER with ref = the file's name, unless the file gives\n" +
-			"ARTICLE, ILLUSTRATIVE or SYNTHETIC with a quote.",
+			"ARTICLE, ILLUSTRATIVE or SYNTHETIC with a quote. At most --limit bytes are read in all (zips by what\n" +
+			"their directories say they unpack to, before unpacking).",
 		Flags: append(storeFlags(),
 			&cli.BoolFlag{Name: "dry-run", Usage: "check everything against the store, write nothing"},
 			&cli.IntFlag{Name: "max-problems", Value: 100, Usage: "problems to print (0: all)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on standard error"},
+			&cli.StringFlag{Name: "limit", Value: "256MiB", Usage: "most file data to read, in all, zips and workbooks counted unpacked (as POST /import's --import-limit)"},
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			files := cmd.Args().Slice()
 			if len(files) == 0 {
 				return fmt.Errorf("import: name at least one file (.csv, .json, .graphml)")
 			}
+			limit, err := server.ParseSize(cmd.String("limit"))
+			if err != nil || limit == 0 {
+				return fmt.Errorf("import: --limit %q: want a size such as 256MiB", cmd.String("limit"))
+			}
 			store, _, err := openStore(ctx, cmd)
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			opts := interchange.ImportOptions{DryRun: cmd.Bool("dry-run")}
+			opts := interchange.ImportOptions{DryRun: cmd.Bool("dry-run"), Limit: limit}
 			if !cmd.Bool("quiet") {
 				opts.Progress = os.Stderr
 			}
