@@ -41,6 +41,12 @@ func TestExportStreams(t *testing.T) {
 						if err := interchange.Export(ctx, &got, s, f, spec, opt); err != nil {
 							t.Fatalf("Export %s (%s): %v", f, spec, err)
 						}
+						if f == interchange.XLSX {
+							if d := sameWorkbook(t, got.Bytes(), want.Bytes()); d != "" {
+								t.Errorf("xlsx of the %s: Export and Write of the snapshot differ: %s", spec, d)
+							}
+							continue
+						}
 						if !bytes.Equal(got.Bytes(), want.Bytes()) {
 							t.Errorf("%s of the %s, %+v: Export wrote %d bytes, Write of the snapshot %d; they differ", f, spec, opt, got.Len(), want.Len())
 						}

@@ -9,8 +9,8 @@ import (
 // Format is a file format orgnet reads or writes.
 type Format string
 
-// The formats. JSON, CSV and GraphML are read and written; GEXF, Cytoscape
-// and G6 are written only.
+// The formats. JSON, CSV, GraphML and XLSX are read and written; GEXF,
+// Cytoscape and G6 are written only.
 const (
 	// JSON is orgnet's own dump: {"format":"orgnet/v1","nodes":[…],"edges":[…]}
 	// with graph.Node and graph.Edge as their json tags say.
@@ -31,10 +31,10 @@ const (
 )
 
 // Formats lists every format Write writes.
-var Formats = []Format{JSON, CSV, GraphML, GEXF, Cytoscape, G6}
+var Formats = []Format{JSON, CSV, GraphML, GEXF, Cytoscape, G6, XLSX}
 
 // ReadFormats lists the formats Import reads.
-var ReadFormats = []Format{JSON, CSV, GraphML}
+var ReadFormats = []Format{JSON, CSV, GraphML, XLSX}
 
 // ParseFormat returns the format named s (case-insensitive). Returns an
 // error naming the formats for anything else.
@@ -49,9 +49,11 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // FormatOf returns the format Import reads a file in, by its extension:
-// .csv, .json, .graphml (or .xml). Returns false for anything else.
+// .csv, .json, .graphml (or .xml), .xlsx. Returns false for anything else.
 func FormatOf(path string) (Format, bool) {
 	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx":
+		return XLSX, true
 	case ".csv":
 		return CSV, true
 	case ".json":
@@ -72,6 +74,8 @@ func ContentType(f Format) string {
 		return "application/graphml+xml; charset=utf-8"
 	case GEXF:
 		return "application/gexf+xml; charset=utf-8"
+	case XLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	default:
 		return "application/json; charset=utf-8"
 	}
@@ -91,6 +95,8 @@ func FileExtension(f Format) string {
 		return ".cyjs"
 	case G6:
 		return ".g6.json"
+	case XLSX:
+		return ".xlsx"
 	default:
 		return ".json"
 	}

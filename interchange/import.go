@@ -234,7 +234,12 @@ func ImportData(ctx context.Context, store graph.Store, inputs []Input, opts Imp
 	files := make([]*parsed, 0, len(inputs))
 	for i, in := range inputs {
 		order[in.Name] = i
-		f := parse(in, prog)
+		f := parse(in, prog, opts.Limit)
+		if f.book != nil {
+			if err := resolveXLSX(ctx, store, f); err != nil {
+				return rep, fmt.Errorf("import: %s: look up names: %w", in.Name, err)
+			}
+		}
 		files = append(files, f)
 		problems = append(problems, f.problems...)
 		rep.Files = append(rep.Files, FileReport{File: in.Name, Format: in.Format, Nodes: len(f.nodes), Edges: len(f.edges)})
@@ -292,7 +297,12 @@ func ImportData(ctx context.Context, store graph.Store, inputs []Input, opts Imp
 }
 
 // parse reads one input with the reader of its format.
-func parse(in Input, prog *progress) *parsed {
+func parse(in Input, prog *progress, limit int64) *parsed {
+	if in.Format == XLSX {
+		f := &parsed{src: &source{name: in.Name, data: in.Data}, format: in.Format, meter: prog, limit: limit}
+		readXLSX(f)
+		return f
+	}
 	f := &parsed{src: newSource(in.Name, in.Data), format: in.Format, meter: prog}
 	if p, ok := f.src.checkUTF8(); !ok {
 		f.problems = append(f.problems, p)
@@ -306,7 +316,7 @@ func parse(in Input, prog *progress) *parsed {
 	case GraphML:
 		readGraphML(f)
 	default:
-		f.problems = append(f.problems, fileProblem(in.Name, "format %q cannot be imported (want csv, json or graphml)", in.Format))
+		f.problems = append(f.problems, fileProblem(in.Name, "format %q cannot be imported (want csv, json, graphml or xlsx)", in.Format))
 	}
 	return f
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +139,10 @@ func TestNetworkxReadsEveryFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{filepath.Join("..", "scripts", "nxcheck", "check.py")}
-	for _, f := range interchange.Formats {
+	formats := slices.DeleteFunc(slices.Clone(interchange.Formats), func(f interchange.Format) bool {
+		return f == interchange.XLSX // networkx reads no workbook: TestXLSXRoundTrip reads it back
+	})
+	for _, f := range formats {
 		var path string
 		if f == interchange.CSV {
 			path = filepath.Join(dir, "csv")
@@ -182,7 +186,7 @@ func TestNetworkxReadsEveryFormat(t *testing.T) {
 			t.Errorf("%s: %d mismatches, first:\n  %s", res.Format, res.MismatchCount, strings.Join(res.Mismatches, "\n  "))
 		}
 	}
-	for _, f := range interchange.Formats {
+	for _, f := range formats {
 		if !seen[string(f)] {
 			t.Errorf("check.py said nothing of %s\n%s", f, stderr.String())
 		}

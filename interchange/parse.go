@@ -28,6 +28,10 @@ type parsed struct {
 	// a quote and were taken as USER.
 	downgraded int
 	meter      *progress
+	// limit is the most a workbook may unpack to; book is what it holds
+	// until resolveXLSX makes nodes and edges of it.
+	limit int64
+	book  *workbook
 }
 
 // itemPos is where a node or edge and its fields are in the file: byte

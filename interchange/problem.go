@@ -13,16 +13,22 @@ import (
 // as it was given, Line and Column 1-based, Column counting characters
 // (Unicode code points, as editors do) from the start of the line. Line 0
 // means the fault is in the file as a whole (it cannot be read, its format is
-// unknown).
+// unknown). In a workbook Cell names the cell as Excel does (组织!C7), Line
+// and Column are its row and column, and the problem reads FILE: Cell: ….
 type Problem struct {
 	File    string
 	Line    int
 	Column  int
+	Cell    string
 	Message string
+	sheet   int // the sheet's place in the workbook, for ordering
 }
 
 func (p Problem) String() string {
-	if p.Line == 0 {
+	switch {
+	case p.Cell != "":
+		return fmt.Sprintf("%s: %s: %s", p.File, p.Cell, p.Message)
+	case p.Line == 0:
 		return fmt.Sprintf("%s: %s", p.File, p.Message)
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
@@ -66,11 +72,31 @@ func (e *ProblemsError) As(target any) bool {
 }
 
 // source is the text of one input file and the index of its lines, to turn
-// byte offsets into lines and columns.
+// byte offsets into lines and columns. A workbook has no text: its
+// "offsets" are cells (cellOffset), and sheets names its sheets.
 type source struct {
-	name  string // as given: what problems name
-	data  []byte
-	lines []int // byte offset of the start of each line
+	name   string // as given: what problems name
+	data   []byte
+	lines  []int // byte offset of the start of each line
+	sheets []string
+}
+
+// cellOffset encodes a cell of a workbook's sheet (0-based) as an offset:
+// row and column are 1-based (at most 2^20 and 2^14 in Excel).
+func cellOffset(sheet, row, col int) int { return sheet<<40 | row<<16 | col }
+
+func decodeCell(off int) (sheet, row, col int) {
+	return off >> 40, off >> 16 & (1<<24 - 1), off & (1<<16 - 1)
+}
+
+// where says where offset off is, for a message: FILE:LINE:COL, or FILE:
+// SHEET!CELL in a workbook.
+func (s *source) where(off int) string {
+	p := s.problem(off, "")
+	if p.Cell != "" {
+		return p.File + ": " + p.Cell
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }
 
 func newSource(name string, data []byte) *source {
@@ -102,8 +128,17 @@ func (s *source) offset(line, byteCol int) int {
 	return min(s.lines[line-1]+byteCol-1, len(s.data))
 }
 
-// problem is a Problem at byte offset off.
+// problem is a Problem at byte offset off (a cell, in a workbook).
 func (s *source) problem(off int, format string, args ...any) Problem {
+	if s.sheets != nil {
+		sheet, row, col := decodeCell(off)
+		p := Problem{File: s.name, Message: fmt.Sprintf(format, args...)}
+		if sheet < len(s.sheets) && row > 0 {
+			p.Line, p.Column, p.sheet = row, col, sheet
+			p.Cell = cellName(s.sheets[sheet], row, col)
+		}
+		return p
+	}
 	line, col := s.pos(off)
 	return Problem{File: s.name, Line: line, Column: col, Message: fmt.Sprintf(format, args...)}
 }
@@ -135,6 +170,9 @@ func sortProblems(ps []Problem, fileOrder map[string]int) {
 		a, b := ps[i], ps[j]
 		if fa, fb := fileOrder[a.File], fileOrder[b.File]; fa != fb {
 			return fa < fb
+		}
+		if a.sheet != b.sheet {
+			return a.sheet < b.sheet
 		}
 		if a.Line != b.Line {
 			return a.Line < b.Line

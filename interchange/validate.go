@@ -151,8 +151,7 @@ func (c *combined) place(err error) []Problem {
 			if !isEdge {
 				n := c.batch.Nodes[i]
 				if first, ok := c.firstDef[n.ID]; ok {
-					line, col := first.file.src.pos(first.pos.start)
-					msg = fmt.Sprintf("duplicate node id %q: first defined at %s:%d:%d", n.ID, first.file.src.name, line, col)
+					msg = fmt.Sprintf("duplicate node id %q: first defined at %s", n.ID, first.file.src.where(first.pos.start))
 				}
 			} else {
 				msg = fmt.Sprintf("duplicate edge id %q", c.batch.Edges[i].ID)

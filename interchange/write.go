@@ -50,6 +50,8 @@ func write(ctx context.Context, w io.Writer, format Format, src itemSource, opt 
 		err = writeCytoscape(ctx, bw, src, opt)
 	case G6:
 		err = writeG6(ctx, bw, src)
+	case XLSX:
+		err = writeXLSX(ctx, bw, src)
 	default:
 		return fmt.Errorf("interchange: unknown format %q: want one of %s", format, joinFormats(Formats))
 	}
