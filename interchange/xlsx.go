@@ -322,6 +322,14 @@ func relTypeOf(s string) (graph.RelType, bool) {
 	return "", false
 }
 
+// KindName is the Chinese name orgnet writes for kind ("" for none).
+func KindName(kind string) string {
+	if names := kindNames[kind]; len(names) > 0 {
+		return names[0]
+	}
+	return ""
+}
+
 // kindList lists the Chinese names written for the kinds of labels.
 func kindList(labels ...graph.Label) []string {
 	var out []string

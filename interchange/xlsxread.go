@@ -134,7 +134,9 @@ func readXLSX(f *parsed) {
 		}
 	}
 	if f.xlsxTooMany() {
-		f.problems = append(f.problems[:xlsxMaxProblems], fileProblem(f.src.name, "stopped reading after %d problems", xlsxMaxProblems))
+		stop := fileProblem(f.src.name, "stopped reading after %d problems", xlsxMaxProblems)
+		stop.sheet = len(f.src.sheets) // after every sheet's problems
+		f.problems = append(f.problems[:xlsxMaxProblems], stop)
 	}
 }
 

@@ -67,6 +67,12 @@ func NameID(label graph.Label, name string) string {
 	return prefix + ":" + slug
 }
 
+// HashedNameID is the id a node named name gets when NameID is another
+// name's already: NameID, a hyphen and nameHash.
+func HashedNameID(label graph.Label, name string) string {
+	return NameID(label, name) + "-" + nameHash(name)
+}
+
 // nameHash is six hex digits of the SHA-256 of name.
 func nameHash(name string) string {
 	h := sha256.Sum256([]byte(name))
@@ -450,7 +456,7 @@ func (r *resolver) resolve(ref *xref, allowed []graph.Label, what string) (strin
 		if allowed == nil || slices.Contains(allowed, l) {
 			found = append(found, id)
 		} else {
-			others = append(others, fmt.Sprintf("%s (a %s)", id, l))
+			others = append(others, fmt.Sprintf("%s (%s)", id, l))
 		}
 	}
 	for _, key := range []string{text, "en:" + strings.ToLower(text)} {
@@ -472,7 +478,7 @@ func (r *resolver) resolve(ref *xref, allowed []graph.Label, what string) (strin
 		sort.Strings(found)
 		r.f.problemAt(ref.textOff, "%s %q names %d nodes (%s): write the id of the one you mean", what, text, len(found), strings.Join(found, ", "))
 	case len(others) > 0:
-		r.f.problemAt(ref.textOff, "%s %q is %s, not %s", what, text, strings.Join(others, ", "), labelsText(allowed))
+		r.f.problemAt(ref.textOff, "%s %q is %s; it must name %s", what, text, strings.Join(others, ", "), labelsText(allowed))
 	default:
 		msg := fmt.Sprintf("%s %q not found", what, text)
 		if s := r.suggest(text, allowed); s != "" {
@@ -486,7 +492,10 @@ func (r *resolver) resolve(ref *xref, allowed []graph.Label, what string) (strin
 func labelsText(ls []graph.Label) string {
 	s := make([]string, len(ls))
 	for i, l := range ls {
-		s[i] = "a " + strings.ToLower(string(l))
+		s[i] = "a " + string(l)
+		if strings.ContainsRune("AEIOU", rune(l[0])) {
+			s[i] = "an " + string(l)
+		}
 	}
 	return strings.Join(s, " or ")
 }
