@@ -28,6 +28,16 @@ import (
 func exportHandler(store graph.Store) echo.HandlerFunc {
 	logger := slog.Default()
 	return func(c echo.Context) error {
+		if c.Param("format") == "xlsx-template" {
+			dl := &download{c: c, name: "orgnet-template.xlsx", contentType: interchange.ContentType(interchange.XLSX)}
+			if err := interchange.WriteXLSXTemplate(dl); err != nil {
+				if !dl.started {
+					return storeError(c, logger, "xlsx template failed", err)
+				}
+				panic(http.ErrAbortHandler)
+			}
+			return nil
+		}
 		format, err := interchange.ParseFormat(c.Param("format"))
 		if err != nil {
 			return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, err.Error())

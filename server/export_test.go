@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,10 +10,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/interchange"
+	"github.com/orgnet/orgnet/seed"
 	"github.com/orgnet/orgnet/server"
 )
 
@@ -90,6 +96,94 @@ func TestExportFaults(t *testing.T) {
 				t.Errorf("%s with the store down: %d %+v (%v), Content-Disposition %q; want 503 UNAVAILABLE as JSON, no download",
 					format, resp.StatusCode, e, err, resp.Header.Get("Content-Disposition"))
 			}
+		}
+	})
+}
+
+// book is a workbook made with excelize: sheet name, then rows.
+func book(t *testing.T, name string, rows ...[]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(name, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestSpreadsheetsHTTP: the template downloads from /export/xlsx-template;
+// an office's workbook imports over POST /import (told by its name or by
+// its bytes), is refused with every problem by cell and nothing written
+// when it has mistakes, and comes back from /export/xlsx; on both stores.
+func TestSpreadsheetsHTTP(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		f := newImportFixture(t, open, name, 0)
+		if _, err := f.store.Apply(context.Background(), seed.Yuelin()); err != nil {
+			t.Fatal(err)
+		}
+		get := func(path string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("Authorization", "Bearer "+viewerTok)
+			f.app.ServeHTTP(rec, req)
+			return rec
+		}
+		rec := get("/export/xlsx-template")
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != interchange.ContentType(interchange.XLSX) ||
+			!strings.Contains(rec.Header().Get("Content-Disposition"), `filename="orgnet-template.xlsx"`) || !interchange.IsXLSX(rec.Body.Bytes()) {
+			t.Fatalf("GET /export/xlsx-template: %d %v", rec.Code, rec.Header())
+		}
+
+		before := snapshotJSON(t, f.store)
+		bad := book(t, "组织", []any{"名称", "类型", "上级"}, []any{"新华村", "村", "岳林街道党委"})
+		status, a := f.post(t, "?name=office.xlsx", adminTok, bad)
+		if status != 400 || len(a.Errors) == 0 || a.Errors[0].Extensions.Code != "BAD_USER_INPUT" ||
+			!slices.Equal(a.Errors[0].Extensions.Problems, []string{`office.xlsx: 组织!C2: 上级 "岳林街道党委" not found; did you mean 岳林街道党工委?`}) {
+			t.Errorf("workbook with a mistake: %d %+v", status, a)
+		}
+		if snapshotJSON(t, f.store) != before {
+			t.Error("the refused workbook changed the store")
+		}
+		status, a = f.post(t, "?name=office.xlsx", adminTok, book(t, "组织", []any{"名称", "类型", "上级"}, []any{"新华村", "村", "岳林街道党工委"}))
+		if status != 200 || a.Nodes != 1 || a.Edges != 1 || a.NodesCreated != 1 {
+			t.Fatalf("workbook: %d %+v", status, a)
+		}
+		n, err := f.store.Node(context.Background(), "org:xin-hua-cun")
+		if err != nil || n.Provenance.Ref != "office.xlsx" {
+			t.Fatalf("imported village: %+v, %v", n, err)
+		}
+		// Told by its bytes: a zip holding a workbook.
+		status, a = f.post(t, "", adminTok, book(t, "Organisations", []any{"name", "kind", "parent"}, []any{"东风村", "VILLAGE", "新华村"}))
+		if status != 200 || a.NodesCreated != 1 {
+			t.Fatalf("workbook without a name: %d %+v", status, a)
+		}
+
+		rec = get("/export/xlsx")
+		if rec.Code != 200 || !interchange.IsXLSX(rec.Body.Bytes()) || !strings.Contains(rec.Header().Get("Content-Disposition"), `filename="orgnet.xlsx"`) {
+			t.Fatalf("GET /export/xlsx: %d %v", rec.Code, rec.Header())
+		}
+		wb, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wb.Close()
+		rows, _ := wb.GetRows("组织")
+		found := false
+		for _, r := range rows {
+			found = found || (len(r) > 6 && r[0] == "org:dong-feng-cun" && r[1] == "东风村" && r[3] == "村" && r[5] == "新华村" && r[6] == "org:xin-hua-cun")
+		}
+		if !found {
+			t.Errorf("the export has no row 东风村 under 新华村: %v", rows[:min(3, len(rows))])
 		}
 	})
 }

@@ -28,8 +28,9 @@ import (
 )
 
 // POST /import loads a file into the store for an admin, as `orgnet import`
-// does: orgnet JSON, GraphML, or a zip of neo4j-admin-style CSV files (an
-// export in CSV). The body is the file; ?format=json|graphml|zip (csv: one
+// does: orgnet JSON, GraphML, an Excel workbook (.xlsx, the sheets of
+// interchange/xlsx.go), or a zip of neo4j-admin-style CSV files (an export
+// in CSV). The body is the file; ?format=json|graphml|xlsx|zip (csv: one
 // nodes file) overrides what the name or the first bytes tell;
 // ?dryRun=true only checks; ?name= (else the Content-Disposition filename,
 // else "upload") names the file in problems and is the provenance ref of
@@ -140,9 +141,9 @@ func (im *importer) handle(c echo.Context) error {
 	}
 	format := strings.ToLower(strings.TrimSpace(q.Get("format")))
 	switch format {
-	case "", "json", "graphml", "zip", "csv":
+	case "", "json", "graphml", "zip", "csv", "xlsx":
 	default:
-		return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, fmt.Sprintf("format %q cannot be imported: want json, graphml or zip (of CSV files)", q.Get("format")))
+		return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, fmt.Sprintf("format %q cannot be imported: want json, graphml, xlsx or zip (of CSV files)", q.Get("format")))
 	}
 
 	tooLarge := func() error {
@@ -165,7 +166,7 @@ func (im *importer) handle(c echo.Context) error {
 	if format == "" {
 		format = detectFormat(name, data)
 		if format == "" {
-			return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, "cannot tell the file's format: pass ?format=json, graphml or zip")
+			return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, "cannot tell the file's format: pass ?format=json, graphml, xlsx or zip")
 		}
 	}
 	var (
@@ -253,7 +254,8 @@ func uploadName(query, disposition string) (string, error) {
 }
 
 // detectFormat tells the format from the name's extension, else from the
-// first bytes: a zip's magic number, a JSON object, an XML document.
+// first bytes: a zip's magic number (a workbook when it holds one), a JSON
+// object, an XML document.
 func detectFormat(name string, data []byte) string {
 	if strings.EqualFold(path.Ext(name), ".zip") {
 		return "zip"
@@ -262,6 +264,9 @@ func detectFormat(name string, data []byte) string {
 		return string(f)
 	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		if interchange.IsXLSX(data) {
+			return "xlsx"
+		}
 		return "zip"
 	}
 	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
