@@ -33,8 +33,9 @@ func neo4jImportCmd(flags []cli.Flag, cfg func(*cli.Command) localneo4j.Config) 
 			"--synthetic county|city|province [--seed N] streams the generated network as CSV into\n" +
 			"a temporary directory under --dir (removed afterwards; the province set takes ~1 GB),\n" +
 			"with the search keys graph/neo4j keeps. --nodes F --relationships F … imports CSV files\n" +
-			"in neo4j-admin's header style (as `orgnet export --format csv` writes them; those have\n" +
-			"no searchKey column, so Search will not find their nodes).\n\n" +
+			"in neo4j-admin's header style (as `orgnet export --format csv` writes them); a node file\n" +
+			"without a searchKey column is copied with one added (computed from its names as graph/neo4j\n" +
+			"does, into a temporary directory under --dir), so that Search finds its nodes.\n\n" +
 			"Indexes and constraints are not imported: afterwards (unless --schema=false) the command\n" +
 			"starts Neo4j, opens the store as `orgnet serve --store neo4j` does (graph/neo4j creates\n" +
 			"its constraints and indexes), waits until Neo4j has populated them, and stops Neo4j.\n" +
@@ -111,6 +112,12 @@ func runNeo4jImport(ctx context.Context, cmd *cli.Command, c localneo4j.Config) 
 			}
 		}
 	} else {
+		keyDir := ""
+		defer func() {
+			if keyDir != "" {
+				os.RemoveAll(keyDir)
+			}
+		}()
 		for _, f := range append(append([]string{}, nodes...), rels...) {
 			abs, err := filepath.Abs(f)
 			if err != nil {
@@ -123,10 +130,27 @@ func runNeo4jImport(ctx context.Context, cmd *cli.Command, c localneo4j.Config) 
 			// provenance): tell the importer, at some cost in speed.
 			opt.Multiline = append(opt.Multiline, abs)
 			if len(opt.Nodes) < len(nodes) {
-				opt.Nodes = append(opt.Nodes, abs)
 				if !csvHasColumn(abs, "searchKey") {
-					fmt.Fprintf(os.Stderr, "note: %s has no searchKey column: orgnet's Search and name filters will not find its nodes\n", f)
+					// As graph/neo4j would have written it: else Search and
+					// name filters would not find these nodes.
+					if keyDir == "" {
+						if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+							return fmt.Errorf("neo4j import: %w", err)
+						}
+						if keyDir, err = os.MkdirTemp(c.DataDir, "import-keys-"); err != nil {
+							return fmt.Errorf("neo4j import: %w", err)
+						}
+					}
+					withKeys := filepath.Join(keyDir, fmt.Sprintf("%03d-%s", len(opt.Nodes), filepath.Base(abs)))
+					rows, err := interchange.AddSearchKeys(withKeys, abs)
+					if err != nil {
+						return fmt.Errorf("neo4j import: %w", err)
+					}
+					fmt.Fprintf(os.Stderr, "%s has no searchKey column: added one to its %d rows (in %s)\n", f, rows, withKeys)
+					opt.Multiline[len(opt.Multiline)-1] = withKeys
+					abs = withKeys
 				}
+				opt.Nodes = append(opt.Nodes, abs)
 			} else {
 				opt.Relationships = append(opt.Relationships, abs)
 			}
