@@ -98,6 +98,19 @@ func readCSV(f *parsed) {
 	if bytes.HasPrefix(data, []byte("\uFEFF")) { // a byte order mark, as spreadsheets write
 		base = 3
 	}
+	// A header line without quotes has as many columns as commas and one:
+	// too many are refused before the CSV reader splits them all.
+	if line, _, _ := bytes.Cut(data[base:], []byte("\n")); !bytes.ContainsRune(line, '"') {
+		if n := bytes.Count(line, []byte(",")) + 1; n > MaxCSVColumns {
+			i, off := 0, base
+			for ; i < MaxCSVColumns; i++ {
+				off += bytes.IndexByte(data[off:], ',') + 1
+			}
+			f.problemAt(off, "the header has %d columns; a CSV file may have at most %d (%d attributes, the id, label, name and provenance columns, and some to ignore)",
+				n, MaxCSVColumns, graph.MaxAttrs)
+			return
+		}
+	}
 	r := csv.NewReader(bytes.NewReader(data[base:]))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true

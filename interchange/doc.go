@@ -1,13 +1,17 @@
 // Package interchange loads organisation networks from files and writes
 // them for graph tools.
 //
-// Import reads CSV in neo4j-admin import's header style, orgnet JSON and
-// GraphML, checks everything in full (graph's own validation, with every
-// problem mapped back to its file, line and column) and writes it with one
-// Store.Apply: all or nothing. Write writes a Snapshot (or, through
-// FromSubgraph, any Subgraph) as orgnet JSON, CSV, GraphML, GEXF 1.3,
-// Cytoscape.js JSON or G6 data; Subgraph selects the whole graph, a
-// neighbourhood or an alliance with its members for it.
+// Import reads CSV in neo4j-admin import's header style, orgnet JSON,
+// GraphML and Excel workbooks (xlsx.go), checks everything in full (graph's
+// own validation, with every problem mapped back to its file, line and
+// column, or its sheet and cell) and writes it with one Store.Apply: all or
+// nothing. It reads at most ImportOptions.Limit bytes of file data (zips
+// and workbooks counted unpacked, from their directories, before anything
+// is unpacked). Export writes the whole graph, a neighbourhood or an
+// alliance with its members (SubgraphSpec) as orgnet JSON, CSV, GraphML,
+// GEXF 1.3, Cytoscape.js JSON, G6 data or an Excel workbook, as it reads
+// the store: a page of nodes at a time (export.go); Write writes a Snapshot
+// the same way.
 //
 // # How the graph maps to each format
 //
@@ -43,16 +47,24 @@
 //     graph label the attribute "graphLabel"; an edge's label and kind are
 //     its type (kind keeps parallel edges apart in Gephi).
 //   - Cytoscape.js: {"directed":true,"multigraph":true,"data":{…},
-//     "elements":{"nodes":[{"data":{id, value, name, label, kind, …}}],
-//     "edges":[{"data":{id, source, target, key, type, …}}]}}: what
-//     Cytoscape.js, Cytoscape desktop (.cyjs) and networkx's cytoscape_graph
-//     read (value and key are the ids, as networkx wants them).
+//     "elements":{"nodes":[{"group":"nodes","data":{id, value, label, type,
+//     kind, name, …, provenance:{source, quote, ref}, attrProvenance:{…},
+//     parent}}], "edges":[{"group":"edges","data":{id, source, target, key,
+//     label, type, …, provenance:{…}}}]}}: what Cytoscape.js (unmodified),
+//     Cytoscape desktop (.cyjs) and networkx's cytoscape_graph read. label is
+//     the display name (an edge's: its post title, role or type, as GraphQL
+//     gives it), type the model label; value and key are the ids, as networkx
+//     wants them. With ExportOptions.Compound "alliances" a member of an
+//     alliance has it as parent (of several, the least id).
+//   - XLSX: the sheets of xlsx.go, references by name with their ids
+//     beside them.
 //   - G6: {"nodes":[{id, combo, data}],"edges":[{id, source, target, data}],
 //     "combos":[{id:"combo:<alliance id>", data}]}: each alliance is also a
 //     combo holding the alliance and its members.
 //
 // Where an attribute's name clashes with a name a format gives a meaning
-// (value, parent and key in Cytoscape.js), it is written as attr_<name>.
+// (value, label, type, parent, key … in Cytoscape.js), it is written as
+// attr_<name>.
 // Where one attribute has values of several types, GraphML and GEXF declare a
 // key per type (n_code_string, n_code_integer) and CSV puts the items that
 // clash in further files (nodes-2.csv) with headers of their own.

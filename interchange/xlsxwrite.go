@@ -310,7 +310,8 @@ func (b *xlsxBook) close(wb *excelize.File, w io.Writer) error {
 	if err := writeReadme(wb); err != nil {
 		return err
 	}
-	wb.SetActiveSheet(0)
+	// No SetActiveSheet: 组织, the first, is active already, and setting it
+	// would read every stream-written sheet back into memory.
 	// The package goes to w as it is zipped; WriteTo's own buffer stays
 	// empty.
 	wb.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })

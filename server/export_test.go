@@ -101,7 +101,7 @@ func TestExportFaults(t *testing.T) {
 }
 
 // book is a workbook made with excelize: sheet name, then rows.
-func book(t *testing.T, name string, rows ...[]any) []byte {
+func book(t testing.TB, name string, rows ...[]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
