@@ -12,7 +12,9 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -23,10 +25,13 @@ import (
 )
 
 // faultyStore fails Related (or FindNodes) with err: a store that breaks
-// in the middle of an export.
+// in the middle of an export. With delay, FindNodes takes that long (and
+// counts its calls).
 type faultyStore struct {
 	graph.Store
 	related, find error
+	delay         time.Duration
+	finds         atomic.Int64
 }
 
 func (f *faultyStore) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
@@ -37,8 +42,16 @@ func (f *faultyStore) Related(ctx context.Context, ids []string, q graph.RelQuer
 }
 
 func (f *faultyStore) FindNodes(ctx context.Context, flt graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+	f.finds.Add(1)
 	if f.find != nil {
 		return nil, f.find
+	}
+	if f.delay > 0 {
+		select {
+		case <-time.After(f.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	return f.Store.FindNodes(ctx, flt, p)
 }
@@ -59,14 +72,45 @@ func TestExportFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		serve := func(fs *faultyStore) *httptest.Server {
-			srv := httptest.NewServer(server.New(server.Config{Store: fs, StoreName: name, Logger: slog.New(slog.DiscardHandler)}))
+			srv := httptest.NewServer(server.New(server.Config{Store: fs, StoreName: name, Logger: slog.New(slog.DiscardHandler), RequestTimeout: 300 * time.Millisecond}))
 			t.Cleanup(srv.Close)
 			return srv
 		}
 
-		// The edges fail after the nodes went out: the body ends in an error.
-		srv := serve(&faultyStore{Store: s, related: errors.New("disk on fire")})
+		// An export outlives the request timeout (300 ms here): 3,000
+		// nodes at 100 ms a page of 500 take twice as long, and arrive whole.
+		slow := &faultyStore{Store: s, delay: 100 * time.Millisecond}
+		srv := serve(slow)
 		resp, err := http.Get(srv.URL + "/export/json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dump struct{ Nodes []struct{ ID string } }
+		err = json.NewDecoder(resp.Body).Decode(&dump)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil || len(dump.Nodes) != 3000 {
+			t.Errorf("a slow export: %d, %v, %d nodes; want 200 and all 3,000", resp.StatusCode, err, len(dump.Nodes))
+		}
+		// … but not its client: gone after the first bytes, the export
+		// stops reading the store.
+		slow.finds.Store(0)
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/export/csv", nil)
+		go func() { time.Sleep(250 * time.Millisecond); cancel() }()
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		time.Sleep(300 * time.Millisecond)
+		calls := slow.finds.Load()
+		time.Sleep(time.Second)
+		if after := slow.finds.Load(); after != calls || calls > 6 {
+			t.Errorf("after the client went away the export read %d pages, then %d more; want it stopped", calls, after-calls)
+		}
+
+		// The edges fail after the nodes went out: the body ends in an error.
+		srv = serve(&faultyStore{Store: s, related: errors.New("disk on fire")})
+		resp, err = http.Get(srv.URL + "/export/json")
 		if err != nil {
 			t.Fatal(err)
 		}
