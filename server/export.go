@@ -25,6 +25,11 @@ const ExportTimeout = 10 * time.Minute
 // exportStall is how long a write of an export may wait for the client.
 const exportStall = time.Minute
 
+// xlsxExports lets two workbook exports run at once (another is answered
+// 503): excelize keeps up to 16 MiB of each sheet in memory, about 100 MB
+// an export of the city set, where the other formats keep a page.
+var xlsxExports = make(chan struct{}, 2)
+
 // exportHandler serves GET /export/{format}?root=&depth=&relations=&alliance=&asOf=&compound=
 // as a download: the whole graph, a neighbourhood or an alliance, in any
 // format orgnet writes, written to the client as it is read from the store
@@ -86,6 +91,15 @@ func exportHandler(store graph.Store) echo.HandlerFunc {
 				return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, graph.ErrorMessage(err))
 			}
 			spec.AsOf = d
+		}
+		if format == interchange.XLSX {
+			select {
+			case xlsxExports <- struct{}{}:
+				defer func() { <-xlsxExports }()
+			default:
+				c.Response().Header().Set("Retry-After", "30")
+				return jsonError(c, http.StatusServiceUnavailable, gql.CodeUnavailable, "two spreadsheet exports are running already; try again when one has finished")
+			}
 		}
 		dl := &download{c: c, name: "orgnet" + interchange.FileExtension(format), contentType: interchange.ContentType(format)}
 		err = interchange.Export(ctx, dl, store, format, spec, opt)

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,13 +109,38 @@ func TestExportFaults(t *testing.T) {
 			t.Errorf("after the client went away the export read %d pages, then %d more; want it stopped", calls, after-calls)
 		}
 
+		// Two workbook exports at a time: a third is answered 503.
+		slow.finds.Store(0)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				if resp, err := http.Get(srv.URL + "/export/xlsx"); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			})
+		}
+		for deadline := time.Now().Add(10 * time.Second); slow.finds.Load() < 2 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		resp, err = http.Get(srv.URL + "/export/xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "UNAVAILABLE") || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("a third workbook export: %d %s; want 503 UNAVAILABLE with Retry-After", resp.StatusCode, body)
+		}
+		wg.Wait()
+
 		// The edges fail after the nodes went out: the body ends in an error.
 		srv = serve(&faultyStore{Store: s, related: errors.New("disk on fire")})
 		resp, err = http.Get(srv.URL + "/export/json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, err := io.ReadAll(resp.Body)
+		body, err = io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || err == nil || !strings.Contains(string(body), "person:p1000") {
 			t.Errorf("export failing after 3,000 nodes: status %d, %d bytes read, read error %v; want 200, the nodes, then a cut connection", resp.StatusCode, len(body), err)
