@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -321,8 +322,7 @@ func wideCSV(n int) []byte {
 	var b bytes.Buffer
 	b.WriteString("id:ID,:LABEL,name")
 	for i := 3; i < n; i++ {
-		b.WriteString(",c")
-		b.WriteString(strings.Repeat("x", i%5))
+		fmt.Fprintf(&b, ",c%d", i)
 	}
 	b.WriteString("\norg:x,Organisation,X\n")
 	return b.Bytes()
