@@ -24,7 +24,8 @@ import (
 //     since, 退出日期 until;
 //   - 结对 (Pairings): 帮扶方 mentor (also 结对), 帮扶方编号, 受帮扶方
 //     mentee, 受帮扶方编号, 开始日期 since, 结束日期 until;
-//   - 其他 (Others): people, projects, zones, brands, platforms: as 组织
+//   - 其他 (Others): people, projects, zones, brands, platforms (and the
+//     records a Snapshot holds: source documents, saved scenarios): as 组织
 //     without 上级, the 类型 telling what each is (人员, 项目, 网格 …);
 //   - 关系 (Relations): any relation: 关系 type (上级, 成员, 帮扶, 相邻, 建在,
 //     任职, 负责, 驻在, 运营, 属于 or the model's names), 起点 from, 起点编号,
@@ -32,8 +33,10 @@ import (
 //   - 说明 (Readme): what the sheets and columns mean; not read.
 //
 // Every sheet also takes 编号 id (a relation's: empty is the default), 来源
-// source, 引文 quote, 出处 ref (provenance, as in the CSV files) and, for
-// nodes, 属性来源 attrProvenance (JSON); any other column is an attribute
+// source (the level: ARTICLE, INFERRED, ILLUSTRATIVE, SYNTHETIC, USER, or
+// 原文, 推断, 示意, 合成, 用户), 文献编号 sourceId, 引文 quote, 推理
+// reasoning, 出处 ref (provenance, as in the CSV files) and, for nodes,
+// 属性来源 attrProvenance (JSON); any other column is an attribute
 // named in English, typed as in CSV headers (households:int, listed:boolean,
 // note:string). The first row is the header; empty rows are skipped; dates
 // are YYYY-MM-DD (or an Excel date, 2016/10/1, 2016年10月1日).
@@ -103,7 +106,9 @@ const (
 	fSince      = "since"
 	fUntil      = "until"
 	fSource     = "provenance.source"
+	fSourceID   = "provenance.sourceId"
 	fQuote      = "provenance.quote"
+	fReasoning  = "provenance.reasoning"
 	fRef        = "provenance.ref"
 	fAttrProv   = "attrProvenance"
 	attrsPrefix = "attrs."
@@ -127,7 +132,9 @@ var (
 	xcolUntil    = xcol{field: fUntil, zh: "结束日期", en: "until", aliases: []string{"结束时间", "终止日期"}}
 	xcolNote     = attrCol("note", "备注", "note", typeString, "说明")
 	xcolSource   = xcol{field: fSource, zh: "来源", en: "source", aliases: []string{"信息来源"}}
+	xcolSourceID = xcol{field: fSourceID, zh: "文献编号", en: "sourceId", aliases: []string{"来源文献", "文献"}}
 	xcolQuote    = xcol{field: fQuote, zh: "引文", en: "quote", aliases: []string{"依据", "原文"}}
+	xcolReason   = xcol{field: fReasoning, zh: "推理", en: "reasoning", aliases: []string{"推理说明", "推断理由"}}
 	xcolRef      = xcol{field: fRef, zh: "出处", en: "ref"}
 	xcolAttrProv = xcol{field: fAttrProv, zh: "属性来源", en: "attrProvenance"}
 	xcolEdgeID   = xcol{field: fID, zh: "编号", en: "id", aliases: []string{"关系编号"}}
@@ -140,11 +147,11 @@ var xsheets = []*xsheet{
 		attrCol(graph.AttrPopulation, "人口", "population", typeInt, "人口数", "户籍人口"),
 		attrCol(graph.AttrStrength, "集体收入", "strength", typeFloat, "村集体收入", "集体经济收入"),
 		attrCol(graph.AttrPartyMembers, "党员数", "partyMembers", typeInt, "党员人数", "党员"),
-		xcolNote, xcolSource, xcolQuote, xcolRef, xcolAttrProv}},
+		xcolNote, xcolSource, xcolSourceID, xcolQuote, xcolReason, xcolRef, xcolAttrProv}},
 	{kind: sheetAlliances, zh: "联合体", en: "Alliances", cols: []xcol{
 		xcolID, xcolName, xcolNameEn, xcolKind,
 		attrCol(graph.AttrAllianceType, "联合体类型", "allianceType", typeString, "联建类型"),
-		xcolTier, xcolParent, xcolParentID, xcolFounded, xcolDissolve, xcolNote, xcolSource, xcolQuote, xcolRef, xcolAttrProv}},
+		xcolTier, xcolParent, xcolParentID, xcolFounded, xcolDissolve, xcolNote, xcolSource, xcolSourceID, xcolQuote, xcolReason, xcolRef, xcolAttrProv}},
 	{kind: sheetMembers, zh: "成员", en: "Members", edges: true, cols: []xcol{
 		{field: fTo, zh: "联合体", en: "alliance", aliases: []string{"联合体名称", "所属联合体"}},
 		{field: fToID, zh: "联合体编号", en: "allianceId"},
@@ -153,15 +160,15 @@ var xsheets = []*xsheet{
 		attrCol(graph.AttrRole, "角色", "role", typeString),
 		{field: fSince, zh: "加入日期", en: "since", aliases: []string{"加入时间", "开始日期"}},
 		{field: fUntil, zh: "退出日期", en: "until", aliases: []string{"退出时间", "结束日期"}},
-		xcolNote, xcolEdgeID, xcolSource, xcolQuote, xcolRef}},
+		xcolNote, xcolEdgeID, xcolSource, xcolSourceID, xcolQuote, xcolReason, xcolRef}},
 	{kind: sheetPairings, zh: "结对", en: "Pairings", edges: true, cols: []xcol{
 		{field: fFrom, zh: "帮扶方", en: "mentor", aliases: []string{"结对", "强村", "帮扶单位", "帮扶村"}},
 		{field: fFromID, zh: "帮扶方编号", en: "mentorId"},
 		{field: fTo, zh: "受帮扶方", en: "mentee", aliases: []string{"弱村", "被帮扶方", "受帮扶单位", "受帮扶村", "结对对象"}},
 		{field: fToID, zh: "受帮扶方编号", en: "menteeId"},
-		xcolSince, xcolUntil, xcolNote, xcolEdgeID, xcolSource, xcolQuote, xcolRef}},
+		xcolSince, xcolUntil, xcolNote, xcolEdgeID, xcolSource, xcolSourceID, xcolQuote, xcolReason, xcolRef}},
 	{kind: sheetOthers, zh: "其他", en: "Others", cols: []xcol{
-		xcolID, xcolName, xcolNameEn, xcolKind, xcolTier, xcolFounded, xcolDissolve, xcolNote, xcolSource, xcolQuote, xcolRef, xcolAttrProv}},
+		xcolID, xcolName, xcolNameEn, xcolKind, xcolTier, xcolFounded, xcolDissolve, xcolNote, xcolSource, xcolSourceID, xcolQuote, xcolReason, xcolRef, xcolAttrProv}},
 	{kind: sheetRelations, zh: "关系", en: "Relations", edges: true, cols: []xcol{
 		{field: fType, zh: "关系", en: "type", aliases: []string{"关系类型"}},
 		{field: fFrom, zh: "起点", en: "from"},
@@ -170,7 +177,7 @@ var xsheets = []*xsheet{
 		{field: fToID, zh: "终点编号", en: "toId"},
 		attrCol(graph.AttrTitle, "职务", "title", typeString),
 		attrCol(graph.AttrRole, "角色", "role", typeString),
-		xcolSince, xcolUntil, xcolNote, xcolEdgeID, xcolSource, xcolQuote, xcolRef}},
+		xcolSince, xcolUntil, xcolNote, xcolEdgeID, xcolSource, xcolSourceID, xcolQuote, xcolReason, xcolRef}},
 	{kind: sheetReadme, zh: "说明", en: "Readme"},
 }
 
@@ -259,6 +266,10 @@ var kindNames = map[string][]string{
 	"NETWORK_PLATFORM":        {"网络平台"},
 	"SAVED":                   {"已保存方案"},
 	"COMMITTED":               {"已采纳方案"},
+	"DOCUMENT":                {"文献"},
+	"NEWS_ARTICLE":            {"新闻报道"},
+	"REPORT":                  {"报告"},
+	"WEB_PAGE":                {"网页"},
 }
 
 // allianceTypeNames are the Chinese names of the alliance types.
@@ -287,8 +298,9 @@ var relNames = map[graph.RelType][]string{
 // roleNames are read as the roles the model uses.
 var roleNames = map[string]string{"成员": "member", "成员单位": "member", "共建单位": "co-builder", "共建": "co-builder", "牵头单位": "lead", "牵头": "lead"}
 
-// sourceNames are the Chinese names of the provenance sources.
-var sourceNames = map[string]graph.Source{"原文": graph.SourceArticle, "示意": graph.SourceIllustrative, "合成": graph.SourceSynthetic, "用户": graph.SourceUser}
+// sourceNames are the Chinese names of the provenance levels.
+var sourceNames = map[string]graph.Source{"原文": graph.SourceArticle, "推断": graph.SourceInferred, "示意": graph.SourceIllustrative,
+	"合成": graph.SourceSynthetic, "用户": graph.SourceUser}
 
 // lookupName finds s among the enum names (any case) and Chinese names of
 // names; it returns the enum name.

@@ -167,18 +167,22 @@ func xlsxValue(c xcol, text string) (any, error) {
 // onlyQuotes reports whether s holds nothing but double quotes.
 func onlyQuotes(s string) bool { return strings.Trim(s, `"`) == "" }
 
-// provenance reads 来源, 引文, 出处 and applies the import rule.
+// provenance reads 来源, 文献编号, 引文, 推理, 出处 and applies the import
+// rule.
 func (r *xrow) provenance() graph.Provenance {
 	src, _ := r.get(fSource)
 	p := graph.Provenance{Source: graph.Source(strings.ToUpper(src))}
 	if s, ok := sourceNames[src]; ok {
 		p.Source = s
 	}
+	p.SourceID, _ = r.get(fSourceID)
 	for i, c := range r.h.cols {
 		if i < len(r.cells) {
 			switch c.field {
 			case fQuote:
 				p.Quote = r.cells[i]
+			case fReasoning:
+				p.Reasoning = r.cells[i]
 			case fRef:
 				p.Ref = r.cells[i]
 			}

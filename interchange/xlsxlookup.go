@@ -18,7 +18,7 @@ func (r *resolver) lookUp(ctx context.Context) error {
 	r.storedByID = map[string]*graph.Node{}
 	r.storedByName = map[string][]*graph.Node{}
 	if len(r.idsWanted) > 0 {
-		ns, err := r.store.Nodes(ctx, r.idsWanted)
+		ns, err := r.store.Nodes(ctx, graph.View{}, r.idsWanted)
 		if err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func (r *resolver) lookUp(ctx context.Context) error {
 				scan = true // too long to search: read the nodes
 				break
 			}
-			hits, err := r.store.Search(ctx, s, graph.MaxSearchLimit)
+			hits, err := r.store.Search(ctx, graph.View{}, s, graph.MaxSearchLimit)
 			if err != nil {
 				return err
 			}
@@ -68,7 +68,7 @@ func (r *resolver) lookUp(ctx context.Context) error {
 		r.storedByName = map[string][]*graph.Node{}
 		after := ""
 		for {
-			p, err := r.store.FindNodes(ctx, graph.NodeFilter{}, graph.PageArgs{First: graph.MaxPageSize, After: after, NoTotal: true})
+			p, err := r.store.FindNodes(ctx, graph.View{}, graph.NodeFilter{Labels: networkLabels}, graph.PageArgs{First: graph.MaxPageSize, After: after, NoTotal: true})
 			if err != nil {
 				return err
 			}
@@ -129,7 +129,7 @@ func (r *resolver) suggest(text string, allowed []graph.Label) string {
 			if _, err := graph.ValidateSearch(q, 20); err != nil {
 				continue
 			}
-			hits, err := r.store.Search(r.ctx, q, 20)
+			hits, err := r.store.Search(r.ctx, graph.View{}, q, 20)
 			if err != nil {
 				break // a suggestion is a courtesy
 			}

@@ -415,7 +415,7 @@ func sheetLabels(k sheetKind) []graph.Label {
 	if l := sheetLabel(k); l != "" {
 		return []graph.Label{l}
 	}
-	return []graph.Label{graph.LabelPerson, graph.LabelProject, graph.LabelZone, graph.LabelBrand, graph.LabelPlatform}
+	return []graph.Label{graph.LabelPerson, graph.LabelProject, graph.LabelZone, graph.LabelBrand, graph.LabelPlatform, graph.LabelSource, graph.LabelScenario}
 }
 
 // sheetFor names the sheet nodes of label l go on.

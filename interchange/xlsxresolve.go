@@ -84,7 +84,8 @@ func nameHash(name string) string {
 // workbook and the store. Problems are f's. Store errors are returned.
 func resolveXLSX(ctx context.Context, store graph.Store, f *parsed) error {
 	b := f.book
-	ctx = graph.WithoutAsOf(ctx)
+	// Names and ids are looked up in everything stored (graph.View{}),
+	// ended or not: what a write is checked against.
 	r := &resolver{ctx: ctx, f: f, store: store, byName: map[string][]*xnode{}, byID: map[string]*xnode{}}
 
 	// 1. What the store must answer: every name of an id-less row and
@@ -287,7 +288,7 @@ func (r *resolver) freshIDs(ctx context.Context, rows []*xnode) error {
 		id := NameID(x.n.Label, x.n.Name)
 		cands = append(cands, id, id+"-"+nameHash(x.n.Name))
 	}
-	stored, err := r.store.Nodes(ctx, cands)
+	stored, err := r.store.Nodes(ctx, graph.View{}, cands)
 	if err != nil {
 		return err
 	}

@@ -350,7 +350,9 @@ func (p *sheetPlan) setAttrs(attrs map[string]any) {
 
 func (p *sheetPlan) setProvenance(prov graph.Provenance) {
 	p.set(fSource, string(prov.Source))
+	p.set(fSourceID, prov.SourceID)
 	p.set(fQuote, prov.Quote)
+	p.set(fReasoning, prov.Reasoning)
 	p.set(fRef, prov.Ref)
 }
 
@@ -447,8 +449,11 @@ func writeReadme(wb *excelize.File) error {
 		fID: "编号，可空 / id, may be empty", fName: "名称（必填）/ name (required)", fNameEn: "英文名称 / English name",
 		fKind: "类型（必填）/ kind (required)", fTier: "层级 1–3 / tier", fParent: "上级的名称或编号 / parent: a name or an id",
 		fParentID: "上级编号（导出时写，优先）/ parent's id (written by export; wins)", fSince: "日期 YYYY-MM-DD / date", fUntil: "日期 YYYY-MM-DD / date",
-		fSource: "来源 ARTICLE / ILLUSTRATIVE / SYNTHETIC / USER（空：USER）/ provenance source", fQuote: "引文 / the quote a fact rests on",
-		fRef: "出处（空：文件名）/ reference (empty: the file's name)", fAttrProv: "属性来源（JSON）/ attribute provenance (JSON)",
+		fSource:    "来源 ARTICLE / INFERRED / ILLUSTRATIVE / SYNTHETIC / USER（空：USER）/ provenance level",
+		fSourceID:  "文献编号：ARTICLE、INFERRED 所引文献 / the registered source document quoted",
+		fQuote:     "引文：须逐字出自该文献 / the quote a fact rests on, verbatim in the source",
+		fReasoning: "推理：INFERRED 一句话说明 / INFERRED: one line of reasoning",
+		fRef:       "出处（空：文件名）/ reference (empty: the file's name)", fAttrProv: "属性来源（JSON）/ attribute provenance (JSON)",
 		fFrom: "起点的名称或编号 / start: a name or an id", fFromID: "起点编号 / start's id", fTo: "终点的名称或编号 / end: a name or an id",
 		fToID: "终点编号 / end's id", fType: "关系类型 / relation type",
 	}

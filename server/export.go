@@ -16,15 +16,6 @@ import (
 	"github.com/orgnet/orgnet/server/gql"
 )
 
-// ExportTimeout bounds one export, instead of the request timeout: a whole
-// city set (158k nodes) takes 12 s as GraphML on two cores, eight at once
-// over a minute (docs/reliability.md §10). An export stops sooner when its
-// client goes away, or stops reading for exportStall.
-const ExportTimeout = 10 * time.Minute
-
-// exportStall is how long a write of an export may wait for the client.
-const exportStall = time.Minute
-
 // xlsxExports lets two workbook exports run at once (another is answered
 // 503): excelize keeps up to 16 MiB of each sheet in memory, about 100 MB
 // an export of the city set, where the other formats keep a page.
@@ -36,12 +27,18 @@ var xlsxExports = make(chan struct{}, 2)
 // (interchange.Export: one page of nodes at a time, whatever the size of the
 // graph). GET /export/xlsx-template is the empty workbook for offices.
 //
+// An export is read and written within timeout (Config.ExportWriteTimeout,
+// which is also the connection's write deadline: reading and sending are
+// one), not the request timeout: a whole city set (158k nodes) takes 5 s as
+// GraphML on two cores, eight at once 30 s (docs/reliability.md §12). It
+// stops sooner when its client goes away.
+//
 // A fault found before the first bytes leave (a bad argument, a missing
 // root, the store unavailable) is answered with its status and the API's
 // JSON error. One found later cannot change the status any more: the
 // connection is cut (http.ErrAbortHandler), so that the client sees an
 // incomplete download rather than a short file that looks whole.
-func exportHandler(store graph.Store) echo.HandlerFunc {
+func exportHandler(store graph.Store, timeout time.Duration) echo.HandlerFunc {
 	logger := slog.Default()
 	return func(c echo.Context) error {
 		if c.Param("format") == "xlsx-template" {
@@ -79,7 +76,7 @@ func exportHandler(store graph.Store) echo.HandlerFunc {
 		// The export's own deadline, not the request's; a client that goes
 		// away still ends it (not a deadline of the request's: cancelled).
 		reqCtx := c.Request().Context()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), ExportTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), timeout)
 		defer cancel()
 		defer context.AfterFunc(reqCtx, func() {
 			if !errors.Is(reqCtx.Err(), context.DeadlineExceeded) {
@@ -124,9 +121,6 @@ type download struct {
 }
 
 func (d *download) Write(b []byte) (int, error) {
-	// Each write may wait exportStall for the client, whatever the
-	// server's WriteTimeout (ignored where unsupported).
-	_ = http.NewResponseController(d.c.Response().Writer).SetWriteDeadline(time.Now().Add(exportStall))
 	if !d.started {
 		d.started = true
 		h := d.c.Response().Header()

@@ -35,14 +35,14 @@ type faultyStore struct {
 	finds         atomic.Int64
 }
 
-func (f *faultyStore) Related(ctx context.Context, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
+func (f *faultyStore) Related(ctx context.Context, v graph.View, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
 	if f.related != nil {
 		return nil, f.related
 	}
-	return f.Store.Related(ctx, ids, q)
+	return f.Store.Related(ctx, v, ids, q)
 }
 
-func (f *faultyStore) FindNodes(ctx context.Context, flt graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
+func (f *faultyStore) FindNodes(ctx context.Context, v graph.View, flt graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
 	f.finds.Add(1)
 	if f.find != nil {
 		return nil, f.find
@@ -54,7 +54,7 @@ func (f *faultyStore) FindNodes(ctx context.Context, flt graph.NodeFilter, p gra
 			return nil, ctx.Err()
 		}
 	}
-	return f.Store.FindNodes(ctx, flt, p)
+	return f.Store.FindNodes(ctx, v, flt, p)
 }
 
 // TestExportFaults: a fault before the first byte of an export is answered
@@ -228,7 +228,7 @@ func TestSpreadsheetsHTTP(t *testing.T) {
 		if status != 200 || a.Nodes != 1 || a.Edges != 1 || a.NodesCreated != 1 {
 			t.Fatalf("workbook: %d %+v", status, a)
 		}
-		n, err := f.store.Node(context.Background(), "org:xin-hua-cun")
+		n, err := f.store.Node(context.Background(), graph.View{}, "org:xin-hua-cun")
 		if err != nil || n.Provenance.Ref != "office.xlsx" {
 			t.Fatalf("imported village: %+v, %v", n, err)
 		}

@@ -99,7 +99,7 @@ func importAuth(a *auth.Authenticator) echo.MiddlewareFunc {
 // another is answered 503 UNAVAILABLE at once), and it holds the body (at
 // most limit bytes), what a zip unpacks to (at most limit bytes, checked
 // against the zip's directory before anything is unpacked) and the items
-// parsed from them (docs/reliability.md §10 has the measured figures).
+// parsed from them (docs/reliability.md §12 has the measured figures).
 type importer struct {
 	busy    atomic.Bool
 	store   graph.Store

@@ -45,7 +45,7 @@ import (
 // 2 ms (peak-heap-MB: garbage included, which the collector lets grow to
 // the size of the live heap, here the store itself) and of the live heap
 // after each collection (peak-live-MB: what the requests kept). The
-// exports are also run one at a time (1 export/…). docs/reliability.md §10
+// exports are also run one at a time (1 export/…). docs/reliability.md §12
 // has the figures.
 
 // benchStore opens ORGNET_BENCH_DATA_DIR's store, or seeds the county set.
@@ -137,7 +137,7 @@ func growth(f func()) (rssMB, heapMB, liveMB float64) {
 
 func BenchmarkInterchangeMemory(b *testing.B) {
 	s, set := benchStore(b)
-	c, err := s.Counts(context.Background())
+	c, err := s.Counts(context.Background(), graph.View{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -41,9 +41,9 @@ type Config struct {
 	// import instead of RequestTimeout (default DefaultImportTimeout).
 	ImportLimit   int64
 	ImportTimeout time.Duration
-	// ExportWriteTimeout is how long sending one /export/* file may take,
-	// instead of the server's WriteTimeout (default
-	// DefaultExportWriteTimeout); building it stays within RequestTimeout.
+	// ExportWriteTimeout is how long one /export/* file may take, instead of
+	// RequestTimeout and the server's WriteTimeout (default
+	// DefaultExportWriteTimeout): it is read and sent at once (export.go).
 	ExportWriteTimeout time.Duration
 	// WarmUp, when set, keeps /readyz at 503 until its Run has returned
 	// (see warm.go); it runs its documents through this app's handler.
@@ -125,7 +125,8 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/graphiql/*", echo.WrapHandler(http.StripPrefix("/graphiql/", http.FileServerFS(web.GraphiQL()))))
 	e.GET("/explore", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/explore/") })
 	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
-	e.GET("/export/:format", exportHandler(cfg.Store), writeAllowance(cmp.Or(max(cfg.ExportWriteTimeout, 0), DefaultExportWriteTimeout)))
+	exportTimeout := cmp.Or(max(cfg.ExportWriteTimeout, 0), DefaultExportWriteTimeout)
+	e.GET("/export/:format", exportHandler(cfg.Store, exportTimeout), writeAllowance(exportTimeout))
 	im := &importer{store: cfg.Store, limit: cfg.ImportLimit, timeout: cfg.ImportTimeout, audit: cfg.GQL.AuditLog, broker: cfg.Broker, logger: cfg.Logger}
 	if im.limit <= 0 {
 		im.limit = DefaultImportLimit

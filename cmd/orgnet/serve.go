@@ -36,7 +36,7 @@ func serveCmd() *cli.Command {
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
 			&cli.StringFlag{Name: "import-limit", Value: "256MiB", Usage: "largest file POST /import takes (admins only), instead of --body-limit", Sources: cli.EnvVars("ORGNET_IMPORT_LIMIT")},
 			&cli.DurationFlag{Name: "import-timeout", Value: server.DefaultImportTimeout, Usage: "deadline for one POST /import, upload included, instead of --request-timeout", Sources: cli.EnvVars("ORGNET_IMPORT_TIMEOUT")},
-			&cli.DurationFlag{Name: "export-write-timeout", Value: server.DefaultExportWriteTimeout, Usage: "how long sending one /export/* file may take (building it stays within --request-timeout)", Sources: cli.EnvVars("ORGNET_EXPORT_WRITE_TIMEOUT")},
+			&cli.DurationFlag{Name: "export-write-timeout", Value: server.DefaultExportWriteTimeout, Usage: "how long one /export/* file may take (it is read from the store as it is sent)", Sources: cli.EnvVars("ORGNET_EXPORT_WRITE_TIMEOUT")},
 			&cli.IntFlag{Name: "complexity-limit", Value: gql.DefaultComplexityLimit, Usage: "largest query cost", Sources: cli.EnvVars("ORGNET_COMPLEXITY_LIMIT")},
 			&cli.BoolFlag{Name: "no-introspection", Usage: "turn GraphQL introspection off", Sources: cli.EnvVars("ORGNET_NO_INTROSPECTION")},
 			&cli.IntFlag{Name: "max-depth", Value: policy.DefaultMaxDepth, Usage: "deepest selection nesting allowed", Sources: cli.EnvVars("ORGNET_MAX_DEPTH")},
