@@ -22,6 +22,11 @@ fi
 # Headless Chromium and CJK fonts for the viewer's browser tests.
 bash scripts/install-chromium.sh
 
+# Cytoscape.js for the tests that feed answers and exports to the real
+# library in Node (server/cytoscape_test.go): the explorer's own packages.
+echo "== npm ci (web/explore)"
+(cd web/explore && npm ci --no-audit --no-fund --loglevel=error)
+
 echo "== build"
 go build -o "$work/orgnet" ./cmd/orgnet
 
