@@ -9,7 +9,7 @@ type Call struct {
 	// View is the read's view (zero for writes, Ping and Close).
 	View View
 	// IDs is how many ids the call asks for, for the methods that take a
-	// set (Nodes, Related, Expand, Ancestors); 0 for the others.
+	// set (Nodes, Related, Expand, Ancestors, Below); 0 for the others.
 	IDs int
 }
 
@@ -205,4 +205,22 @@ func (o *observed) Close() (err error) {
 	_, done := o.begin(context.Background(), Call{Method: "Close"})
 	defer func() { done(err) }()
 	return o.s.Close()
+}
+
+func (o *observed) Tops(ctx context.Context, v View, limit int) (_ *Tops, err error) {
+	ctx, done := o.begin(ctx, Call{Method: "Tops", View: v})
+	defer func() { done(err) }()
+	return o.s.Tops(ctx, v, limit)
+}
+
+func (o *observed) Below(ctx context.Context, v View, ids []string, q BelowQuery) (_ map[string]*Below, err error) {
+	ctx, done := o.begin(ctx, Call{Method: "Below", View: v, IDs: len(ids)})
+	defer func() { done(err) }()
+	return o.s.Below(ctx, v, ids, q)
+}
+
+func (o *observed) Children(ctx context.Context, v View, parent string, g *GroupKey, p PageArgs) (_ *NodePage, err error) {
+	ctx, done := o.begin(ctx, Call{Method: "Children", View: v})
+	defer func() { done(err) }()
+	return o.s.Children(ctx, v, parent, g, p)
 }

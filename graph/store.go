@@ -86,6 +86,25 @@ type Store interface {
 	// returns nil and no error when there is none. Returns ErrNotFound for a
 	// missing end, ErrInvalid for a bad depth.
 	ShortestPath(ctx context.Context, v View, from, to string, q PathQuery) (*Path, error)
+	// Tops returns the tops of the SUB_ORGANISATION_OF hierarchy: the nodes
+	// with at least one child and no parent, as v.AsOf sees them, the most
+	// children first, then by id, at most limit of them (1..MaxTops), with
+	// the number of them all. One round trip, whatever the size of the
+	// store. Returns ErrInvalid for a bad limit.
+	Tops(ctx context.Context, v View, limit int) (*Tops, error)
+	// Below returns, for each of ids (at most MaxBelowIDs), what lies below
+	// it by SUB_ORGANISATION_OF: its children counted, and as q asks,
+	// partitioned by GroupKey and its descendants counted up to
+	// DescendantCap. Ids that do not exist map to nothing. One round trip,
+	// whatever the size of the store. Returns ErrInvalid for too many ids.
+	Below(ctx context.Context, v View, ids []string, q BelowQuery) (map[string]*Below, error)
+	// Children returns a page of the children of parent by
+	// SUB_ORGANISATION_OF, those of group g (every child when g is nil),
+	// ordered by id, with the group's total count (unless p.NoTotal): the
+	// nodes Below counted in that group. One round trip. Returns
+	// ErrNotFound for a missing parent, ErrInvalid for a bad group, cursor
+	// or page size.
+	Children(ctx context.Context, v View, parent string, g *GroupKey, p PageArgs) (*NodePage, error)
 	// Snapshot returns the whole graph as v.AsOf sees it, in full (v.Lean and
 	// v.NodesOnly do not apply), for analysis, planning and export.
 	Snapshot(ctx context.Context, v View) (*Snapshot, error)

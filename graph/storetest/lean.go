@@ -98,6 +98,10 @@ func leanReads(f FixtureIDs) []leanRead {
 		{"ShortestPath", func(v graph.View, s graph.Store) (any, error) {
 			return s.ShortestPath(bg, v, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 6})
 		}},
+		{"Tops", func(v graph.View, s graph.Store) (any, error) { return s.Tops(bg, v, 5) }},
+		{"Children", func(v graph.View, s graph.Store) (any, error) {
+			return s.Children(bg, v, f.Town, nil, graph.PageArgs{First: 5})
+		}},
 		{"ShortestPathMembers", func(v graph.View, s graph.Store) (any, error) {
 			return s.ShortestPath(bg, v, f.ShuQian, f.Community, graph.PathQuery{MaxDepth: 4})
 		}},
@@ -160,6 +164,15 @@ func leanValue(v any) any {
 		c := *x
 		c.Nodes = nil
 		return map[string]any{"page": c, "nodes": leanValue(x.Nodes)}
+	case *graph.Tops:
+		if x == nil {
+			return nil
+		}
+		tops := make([]any, len(x.Tops))
+		for i, t := range x.Tops {
+			tops[i] = map[string]any{"node": leanValue(t.Node), "children": t.Children}
+		}
+		return map[string]any{"tops": tops, "total": x.Total}
 	case *graph.Expanded:
 		if x == nil {
 			return nil

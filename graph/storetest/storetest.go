@@ -86,6 +86,7 @@ func groups() []group {
 		{"Concurrency", concurrencyTests},
 		{"Lean", leanTests},
 		{"Sources", sourcesTests},
+		{"Overview", overviewTests},
 	}
 }
 
