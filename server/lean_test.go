@@ -68,6 +68,9 @@ func TestLeanOperations(t *testing.T) {
 			fragment O on Organisation { ancestors { id name } neighbours { id } }`, true},
 		{"search", `{ search(text: "圣墩") { id name nameEn label } }`, true},
 		{"alliances", `{ alliances { id name kind type members { role } } }`, true},
+		{"overview", `{ hierarchyTops(first: 3) { totalCount tops { node { id label type kind tier provenance { source } } children descendants
+			groups { kind type count alliance { id label } } } } children(parentId: "org:yuelin-party-working-committee", kind: "VILLAGE", alliance: "alliance:shujia") {
+			totalCount nodes { node { id label kind } children } pageInfo { endCursor } } }`, true},
 		{"graph node's node", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 1) { nodes { node { id name } } } }`, true},
 
 		{"quote", `{ organisation(id: "org:shengdun-village") { id provenance { source quote } } }`, false},

@@ -168,6 +168,12 @@ func setComplexity(c *generated.ComplexityRoot, r *Resolver) {
 	}
 	setAnalysisComplexity(c, r) // analysis.go
 	list := func(child int) int { return 1 + 10*child }
+	// The overview: each listed node may carry up to graph.MaxGroups groups.
+	c.Query.HierarchyTops = func(child int, first *int, _ *string) int { return 10 + child*deref(first) }
+	c.Query.Below = func(child int, ids []string, _ *string) int { return 10 + child*len(ids) }
+	c.Query.Children = func(child int, _ string, _, _ *string, first *int, _, _ *string) int { return 10 + child*deref(first) }
+	c.Below.Groups = list
+
 	c.Organisation.Children = list
 	c.Organisation.Ancestors = list
 	c.Organisation.Parents = list

@@ -26,7 +26,7 @@ import (
 // leanRoots are the Query fields whose resolvers only hand store reads to
 // the client.
 var leanRoots = set("node", "organisation", "organisations", "alliance", "alliances",
-	"neighbourhood", "subtree", "shortestPath", "search", "__typename")
+	"neighbourhood", "subtree", "shortestPath", "search", "hierarchyTops", "below", "children", "__typename")
 
 // reads is what a GraphQL field reads of the node or edge behind its
 // object; a field that holds other objects (a relation, a wrapper) reads
@@ -88,6 +88,10 @@ var typeFields = map[string]map[string]reads{
 		"provenance": objects, "node": objects},
 	"GraphEdge": {"__typename": objects, "id": edge(graph.FieldID), "source": edge(graph.FieldFrom), "target": edge(graph.FieldTo),
 		"type": edge(graph.FieldType), "label": edge(graph.FieldType, graph.AttrTitle, graph.AttrRole), "provenance": objects},
+	"HierarchyTops":          {"__typename": objects, "totalCount": objects, "tops": objects},
+	"Below":                  {"__typename": objects, "node": objects, "children": objects, "descendants": objects, "descendantsCapped": objects, "groups": objects, "otherGroups": objects, "otherCount": objects},
+	"ChildGroup":             {"__typename": objects, "kind": objects, "type": objects, "alliance": objects, "count": objects},
+	"ChildConnection":        {"__typename": objects, "totalCount": objects, "nodes": objects, "pageInfo": objects},
 	"Path":                   {"__typename": objects, "length": objects, "nodes": objects, "edges": objects},
 	"OrganisationConnection": {"__typename": objects, "totalCount": objects, "edges": objects, "nodes": objects, "pageInfo": objects},
 	"OrganisationEdge":       {"__typename": objects, "cursor": objects, "node": objects},

@@ -83,6 +83,16 @@ type ComplexityRoot struct {
 		Time          func(childComplexity int) int
 	}
 
+	Below struct {
+		Children          func(childComplexity int) int
+		Descendants       func(childComplexity int) int
+		DescendantsCapped func(childComplexity int) int
+		Groups            func(childComplexity int) int
+		Node              func(childComplexity int) int
+		OtherCount        func(childComplexity int) int
+		OtherGroups       func(childComplexity int) int
+	}
+
 	Brand struct {
 		Attributes func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -106,6 +116,19 @@ type ComplexityRoot struct {
 		Samples    func(childComplexity int) int
 		Scores     func(childComplexity int) int
 		Seed       func(childComplexity int) int
+	}
+
+	ChildConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ChildGroup struct {
+		Alliance func(childComplexity int) int
+		Count    func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Type     func(childComplexity int) int
 	}
 
 	Community struct {
@@ -163,6 +186,11 @@ type ComplexityRoot struct {
 		Provenance func(childComplexity int) int
 		Tier       func(childComplexity int) int
 		Type       func(childComplexity int) int
+	}
+
+	HierarchyTops struct {
+		Tops       func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	HistoryEvent struct {
@@ -345,12 +373,15 @@ type ComplexityRoot struct {
 		Alliance          func(childComplexity int, id string, asOf *string) int
 		Alliances         func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
 		AuditLog          func(childComplexity int, first *int, after *string, operation *string, actor *string) int
+		Below             func(childComplexity int, ids []string, asOf *string) int
 		Centrality        func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
 		CentralityResult  func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
 		Changes           func(childComplexity int, from string, to string) int
+		Children          func(childComplexity int, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) int
 		Communities       func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
 		CompareScenarios  func(childComplexity int, ids []string) int
 		Edges             func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
+		HierarchyTops     func(childComplexity int, first *int, asOf *string) int
 		History           func(childComplexity int, id string) int
 		Neighbourhood     func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
 		Node              func(childComplexity int, id string, asOf *string) int
@@ -532,6 +563,9 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
 	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
 	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
+	HierarchyTops(ctx context.Context, first *int, asOf *string) (*model.HierarchyTops, error)
+	Below(ctx context.Context, ids []string, asOf *string) ([]*model.Below, error)
+	Children(ctx context.Context, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) (*model.ChildConnection, error)
 	SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error)
 	Scenarios(ctx context.Context) ([]*model.Scenario, error)
 	Scenario(ctx context.Context, id string) (*model.Scenario, error)
@@ -748,6 +782,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntry.Time(childComplexity), true
 
+	case "Below.children":
+		if e.ComplexityRoot.Below.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.Children(childComplexity), true
+	case "Below.descendants":
+		if e.ComplexityRoot.Below.Descendants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.Descendants(childComplexity), true
+	case "Below.descendantsCapped":
+		if e.ComplexityRoot.Below.DescendantsCapped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.DescendantsCapped(childComplexity), true
+	case "Below.groups":
+		if e.ComplexityRoot.Below.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.Groups(childComplexity), true
+	case "Below.node":
+		if e.ComplexityRoot.Below.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.Node(childComplexity), true
+	case "Below.otherCount":
+		if e.ComplexityRoot.Below.OtherCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.OtherCount(childComplexity), true
+	case "Below.otherGroups":
+		if e.ComplexityRoot.Below.OtherGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Below.OtherGroups(childComplexity), true
+
 	case "Brand.attributes":
 		if e.ComplexityRoot.Brand.Attributes == nil {
 			break
@@ -868,6 +945,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CentralityResult.Seed(childComplexity), true
+
+	case "ChildConnection.nodes":
+		if e.ComplexityRoot.ChildConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildConnection.Nodes(childComplexity), true
+	case "ChildConnection.pageInfo":
+		if e.ComplexityRoot.ChildConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildConnection.PageInfo(childComplexity), true
+	case "ChildConnection.totalCount":
+		if e.ComplexityRoot.ChildConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildConnection.TotalCount(childComplexity), true
+
+	case "ChildGroup.alliance":
+		if e.ComplexityRoot.ChildGroup.Alliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildGroup.Alliance(childComplexity), true
+	case "ChildGroup.count":
+		if e.ComplexityRoot.ChildGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildGroup.Count(childComplexity), true
+	case "ChildGroup.kind":
+		if e.ComplexityRoot.ChildGroup.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildGroup.Kind(childComplexity), true
+	case "ChildGroup.type":
+		if e.ComplexityRoot.ChildGroup.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildGroup.Type(childComplexity), true
 
 	case "Community.id":
 		if e.ComplexityRoot.Community.ID == nil {
@@ -1091,6 +1212,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphNode.Type(childComplexity), true
+
+	case "HierarchyTops.tops":
+		if e.ComplexityRoot.HierarchyTops.Tops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HierarchyTops.Tops(childComplexity), true
+	case "HierarchyTops.totalCount":
+		if e.ComplexityRoot.HierarchyTops.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HierarchyTops.TotalCount(childComplexity), true
 
 	case "HistoryEvent.date":
 		if e.ComplexityRoot.HistoryEvent.Date == nil {
@@ -1982,6 +2116,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["operation"].(*string), args["actor"].(*string)), true
+	case "Query.below":
+		if e.ComplexityRoot.Query.Below == nil {
+			break
+		}
+
+		args, err := ec.field_Query_below_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Below(childComplexity, args["ids"].([]string), args["asOf"].(*string)), true
 	case "Query.centrality":
 		if e.ComplexityRoot.Query.Centrality == nil {
 			break
@@ -2015,6 +2160,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string)), true
+	case "Query.children":
+		if e.ComplexityRoot.Query.Children == nil {
+			break
+		}
+
+		args, err := ec.field_Query_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Children(childComplexity, args["parentId"].(string), args["kind"].(*string), args["alliance"].(*string), args["first"].(*int), args["after"].(*string), args["asOf"].(*string)), true
 	case "Query.communities":
 		if e.ComplexityRoot.Query.Communities == nil {
 			break
@@ -2048,6 +2204,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string)), true
+	case "Query.hierarchyTops":
+		if e.ComplexityRoot.Query.HierarchyTops == nil {
+			break
+		}
+
+		args, err := ec.field_Query_hierarchyTops_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.HierarchyTops(childComplexity, args["first"].(*int), args["asOf"].(*string)), true
 	case "Query.history":
 		if e.ComplexityRoot.Query.History == nil {
 			break
@@ -3321,6 +3488,69 @@ input LinkInput {
   provenance: ProvenanceInput
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/overview.graphqls", Input: `# The overview of a network of any size: the tops of its hierarchy and what lies below each node,
+# counted and grouped, read in bounded pieces (the explorer opens on it and unfolds it a node at a time).
+
+extend type Query {
+  """
+  The tops of the hierarchy (SUB_ORGANISATION_OF): the organisations and alliances that have
+  children and no parent, the most children first, then by id; at most ` + "`" + `first` + "`" + ` (1–100).
+  """
+  hierarchyTops(first: Int = 20, asOf: Date): HierarchyTops!
+  """
+  What lies below each of the nodes ` + "`" + `ids` + "`" + ` (at most 100): the children counted and grouped by kind
+  and alliance, the descendants counted up to 10,000. Ids that do not exist are left out.
+  """
+  below(ids: [ID!]!, asOf: Date): [Below!]!
+  """
+  A page of the children of ` + "`" + `parentId` + "`" + ` (1–100 a page), by id, each with what lies below it:
+  the children of one group of ` + "`" + `Below.groups` + "`" + ` (its ` + "`" + `kind` + "`" + ` and ` + "`" + `alliance` + "`" + `; the children in no
+  alliance when ` + "`" + `alliance` + "`" + ` is omitted), or every child when ` + "`" + `kind` + "`" + ` is omitted.
+  """
+  children(parentId: ID!, kind: String, alliance: ID, first: Int = 100, after: String, asOf: Date): ChildConnection!
+}
+
+type HierarchyTops {
+  "How many tops the network has, listed or not."
+  totalCount: Int!
+  tops: [Below!]!
+}
+
+"What lies below a node in the hierarchy (SUB_ORGANISATION_OF, children pointing at parents)."
+type Below {
+  node: GraphNode!
+  "How many direct children it has."
+  children: Int!
+  "How many nodes lie below it at any depth, counted up to 10,000 (descendantsCapped then)."
+  descendants: Int!
+  descendantsCapped: Boolean!
+  """
+  Its children partitioned by kind and by the alliance they are members of (the least alliance id
+  when several), the largest group first, then by kind and alliance id; at most 50.
+  """
+  groups: [ChildGroup!]!
+  "The groups left out past 50, and how many children they hold."
+  otherGroups: Int!
+  otherCount: Int!
+}
+
+"A group of the children of a node: one kind, members of one alliance or of none."
+type ChildGroup {
+  kind: String!
+  "The label of the group's nodes in the graph model."
+  type: NodeLabel!
+  "The alliance its members belong to; null for the children in no alliance."
+  alliance: GraphNode
+  count: Int!
+}
+
+type ChildConnection {
+  "How many children the group (or the node) has."
+  totalCount: Int!
+  nodes: [Below!]!
+  pageInfo: PageInfo!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/planning.graphqls", Input: `# Planning: simulate alliance groupings and pairings, save them as scenarios, compare and commit them.
 
 extend type Query {
@@ -3697,6 +3927,26 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_Below(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_Below_node(ctx, field)
+	case "children":
+		return ec.fieldContext_Below_children(ctx, field)
+	case "descendants":
+		return ec.fieldContext_Below_descendants(ctx, field)
+	case "descendantsCapped":
+		return ec.fieldContext_Below_descendantsCapped(ctx, field)
+	case "groups":
+		return ec.fieldContext_Below_groups(ctx, field)
+	case "otherGroups":
+		return ec.fieldContext_Below_otherGroups(ctx, field)
+	case "otherCount":
+		return ec.fieldContext_Below_otherCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Below", field.Name)
+}
+
 func (ec *executionContext) childFields_CentralityResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "measure":
@@ -3719,6 +3969,32 @@ func (ec *executionContext) childFields_CentralityResult(ctx context.Context, fi
 		return ec.fieldContext_CentralityResult_scores(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CentralityResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ChildConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ChildConnection_totalCount(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ChildConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChildConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChildConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChildGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ChildGroup_kind(ctx, field)
+	case "type":
+		return ec.fieldContext_ChildGroup_type(ctx, field)
+	case "alliance":
+		return ec.fieldContext_ChildGroup_alliance(ctx, field)
+	case "count":
+		return ec.fieldContext_ChildGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChildGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3833,6 +4109,16 @@ func (ec *executionContext) childFields_GraphNode(ctx context.Context, field gra
 		return ec.fieldContext_GraphNode_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphNode", field.Name)
+}
+
+func (ec *executionContext) childFields_HierarchyTops(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_HierarchyTops_totalCount(ctx, field)
+	case "tops":
+		return ec.fieldContext_HierarchyTops_tops(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HierarchyTops", field.Name)
 }
 
 func (ec *executionContext) childFields_HistoryEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4925,6 +5211,28 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_below_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_centralityResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5071,6 +5379,60 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "parentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["parentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "alliance",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["alliance"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5150,6 +5512,28 @@ func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_hierarchyTops_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -6320,6 +6704,185 @@ func (ec *executionContext) fieldContext_AuditEntry_after(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _Below_node(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphNode) graphql.Marshaler {
+			return ec.marshalNGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Below",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Below_children(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Children, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Below", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Below_descendants(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_descendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Descendants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_descendants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Below", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Below_descendantsCapped(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_descendantsCapped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DescendantsCapped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_descendantsCapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Below", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Below_groups(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChildGroup) graphql.Marshaler {
+			return ec.marshalNChildGroup2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Below",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChildGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Below_otherGroups(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_otherGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_otherGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Below", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Below_otherCount(ctx context.Context, field graphql.CollectedField, obj *model.Below) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Below_otherCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Below_otherCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Below", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Brand_id(ctx context.Context, field graphql.CollectedField, obj *model.Brand) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6803,6 +7366,194 @@ func (ec *executionContext) fieldContext_CentralityResult_scores(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChildConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ChildConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChildConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChildConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Below) graphql.Marshaler {
+			return ec.marshalNBelow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChildConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Below(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChildConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChildConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChildConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChildGroup_kind(ctx context.Context, field graphql.CollectedField, obj *model.ChildGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildGroup_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildGroup_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChildGroup_type(ctx context.Context, field graphql.CollectedField, obj *model.ChildGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildGroup_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NodeLabel) graphql.Marshaler {
+			return ec.marshalNNodeLabel2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNodeLabel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildGroup_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildGroup", field, false, false, "NodeLabel")
+}
+
+func (ec *executionContext) _ChildGroup_alliance(ctx context.Context, field graphql.CollectedField, obj *model.ChildGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildGroup_alliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alliance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphNode) graphql.Marshaler {
+			return ec.marshalOGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChildGroup_alliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChildGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChildGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.ChildGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Community_id(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
@@ -7700,6 +8451,61 @@ func (ec *executionContext) fieldContext_GraphNode_node(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HierarchyTops_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.HierarchyTops) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HierarchyTops_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HierarchyTops_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HierarchyTops", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HierarchyTops_tops(ctx context.Context, field graphql.CollectedField, obj *model.HierarchyTops) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HierarchyTops_tops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Below) graphql.Marshaler {
+			return ec.marshalNBelow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HierarchyTops_tops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HierarchyTops",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Below(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11987,6 +12793,138 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_hierarchyTops(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_hierarchyTops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().HierarchyTops(ctx, fc.Args["first"].(*int), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HierarchyTops) graphql.Marshaler {
+			return ec.marshalNHierarchyTops2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHierarchyTops(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_hierarchyTops(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HierarchyTops(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_hierarchyTops_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_below(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_below(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Below(ctx, fc.Args["ids"].([]string), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Below) graphql.Marshaler {
+			return ec.marshalNBelow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_below(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Below(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_below_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_children(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Children(ctx, fc.Args["parentId"].(string), fc.Args["kind"].(*string), fc.Args["alliance"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChildConnection) graphql.Marshaler {
+			return ec.marshalNChildConnection2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChildConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16408,6 +17346,69 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var belowImplementors = []string{"Below"}
+
+func (ec *executionContext) _Below(ctx context.Context, sel ast.SelectionSet, obj *model.Below) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, belowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Below")
+		case "node":
+			out.Values[i] = ec._Below_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "children":
+			out.Values[i] = ec._Below_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descendants":
+			out.Values[i] = ec._Below_descendants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descendantsCapped":
+			out.Values[i] = ec._Below_descendantsCapped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Below_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "otherGroups":
+			out.Values[i] = ec._Below_otherGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "otherCount":
+			out.Values[i] = ec._Below_otherCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var brandImplementors = []string{"Brand", "Node"}
 
 func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, obj *model.Brand) graphql.Marshaler {
@@ -16540,6 +17541,97 @@ func (ec *executionContext) _CentralityResult(ctx context.Context, sel ast.Selec
 			}
 		case "scores":
 			out.Values[i] = ec._CentralityResult_scores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var childConnectionImplementors = []string{"ChildConnection"}
+
+func (ec *executionContext) _ChildConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChildConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, childConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChildConnection")
+		case "totalCount":
+			out.Values[i] = ec._ChildConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ChildConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChildConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var childGroupImplementors = []string{"ChildGroup"}
+
+func (ec *executionContext) _ChildGroup(ctx context.Context, sel ast.SelectionSet, obj *model.ChildGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, childGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChildGroup")
+		case "kind":
+			out.Values[i] = ec._ChildGroup_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ChildGroup_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alliance":
+			out.Values[i] = ec._ChildGroup_alliance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ChildGroup_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16918,6 +18010,44 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._GraphNode_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var hierarchyTopsImplementors = []string{"HierarchyTops"}
+
+func (ec *executionContext) _HierarchyTops(ctx context.Context, sel ast.SelectionSet, obj *model.HierarchyTops) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hierarchyTopsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HierarchyTops")
+		case "totalCount":
+			out.Values[i] = ec._HierarchyTops_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tops":
+			out.Values[i] = ec._HierarchyTops_tops(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18201,6 +19331,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "hierarchyTops":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_hierarchyTops(ctx, field)
+				})
+		case "below":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_below(ctx, field)
+				})
+		case "children":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_children(ctx, field)
+				})
 		case "simulateAlliances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19311,6 +20459,30 @@ func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋorgnetᚋorgnet
 	return ec._AuditEntry(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBelow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Below) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBelow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBelow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelow(ctx context.Context, sel ast.SelectionSet, v *model.Below) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Below!")
+		return graphql.Null
+	}
+	return ec._Below(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19351,6 +20523,38 @@ func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋorgnetᚋorgnet�
 
 func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ChangeKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNChildConnection2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChildConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChildConnection!")
+		return graphql.Null
+	}
+	return ec._ChildConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChildGroup2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChildGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChildGroup2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChildGroup2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroup(ctx context.Context, sel ast.SelectionSet, v *model.ChildGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChildGroup!")
+		return graphql.Null
+	}
+	return ec._ChildGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
@@ -19529,6 +20733,14 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 func (ec *executionContext) unmarshalNGroupInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGroupInput(ctx context.Context, v any) (*model.GroupInput, error) {
 	res, err := ec.unmarshalInputGroupInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHierarchyTops2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHierarchyTops(ctx context.Context, sel ast.SelectionSet, v *model.HierarchyTops) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HierarchyTops!")
+		return graphql.Null
+	}
+	return ec._HierarchyTops(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
@@ -20486,6 +21698,13 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNode(ctx context.Context, sel ast.SelectionSet, v *model.GraphNode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GraphNode(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOGroupInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGroupInputᚄ(ctx context.Context, v any) ([]*model.GroupInput, error) {

@@ -70,6 +70,22 @@ type AuditEntry struct {
 	After *string `json:"after,omitempty"`
 }
 
+// What lies below a node in the hierarchy (SUB_ORGANISATION_OF, children pointing at parents).
+type Below struct {
+	Node *GraphNode `json:"node"`
+	// How many direct children it has.
+	Children int `json:"children"`
+	// How many nodes lie below it at any depth, counted up to 10,000 (descendantsCapped then).
+	Descendants       int  `json:"descendants"`
+	DescendantsCapped bool `json:"descendantsCapped"`
+	// Its children partitioned by kind and by the alliance they are members of (the least alliance id
+	// when several), the largest group first, then by kind and alliance id; at most 50.
+	Groups []*ChildGroup `json:"groups"`
+	// The groups left out past 50, and how many children they hold.
+	OtherGroups int `json:"otherGroups"`
+	OtherCount  int `json:"otherCount"`
+}
+
 // A centrality ranking and how it was computed.
 //
 // Sampled BETWEENNESS (Brandes–Pich pivots): the dependencies of `samples` sources drawn uniformly without replacement, scaled by nodes/samples; unbiased. Each source's share lies in [0, n/(n−1)], so by Hoeffding's inequality for sampling without replacement (Serfling's correction) and a union bound over the n nodes, with probability `confidence` every score is within
@@ -94,6 +110,23 @@ type CentralityResult struct {
 	Confidence float64 `json:"confidence"`
 	// Highest first, as centrality answers.
 	Scores []*Score `json:"scores"`
+}
+
+type ChildConnection struct {
+	// How many children the group (or the node) has.
+	TotalCount int       `json:"totalCount"`
+	Nodes      []*Below  `json:"nodes"`
+	PageInfo   *PageInfo `json:"pageInfo"`
+}
+
+// A group of the children of a node: one kind, members of one alliance or of none.
+type ChildGroup struct {
+	Kind string `json:"kind"`
+	// The label of the group's nodes in the graph model.
+	Type NodeLabel `json:"type"`
+	// The alliance its members belong to; null for the children in no alliance.
+	Alliance *GraphNode `json:"alliance,omitempty"`
+	Count    int        `json:"count"`
 }
 
 type Community struct {
@@ -188,6 +221,12 @@ type GraphNode struct {
 type GroupInput struct {
 	Key     string   `json:"key"`
 	Members []string `json:"members"`
+}
+
+type HierarchyTops struct {
+	// How many tops the network has, listed or not.
+	TotalCount int      `json:"totalCount"`
+	Tops       []*Below `json:"tops"`
 }
 
 // A relationship or node beginning or ending on a date.
