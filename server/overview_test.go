@@ -30,7 +30,7 @@ type overviewAnswer struct {
 	HierarchyTops struct {
 		TotalCount int
 		Tops       []struct {
-			Node struct{ ID, Label, Type, Kind string }
+			Node                    struct{ ID, Label, Type, Kind string }
 			Children, Descendants   int
 			DescendantsCapped       bool
 			OtherGroups, OtherCount int
