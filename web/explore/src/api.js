@@ -70,15 +70,16 @@ const ORG = `id name nameEn kind tier provenance { source }`;
 
 // --- The first view -----------------------------------------------------------
 
-export const ROOT_ID = 'org:yuelin-party-working-committee';
 export const ROOT_DEPTH = 4;
 
 /**
- * INITIAL_QUERY draws the Yuelin network without any user action: the three
- * tiers below the street Party working committee (SUB_ORGANISATION_OF, 4
- * levels), every alliance with its members (MEMBER_OF) and every strong→weak
- * pairing (MENTORS). The drawn nodes are exactly the union of the nodes these
- * three fields return (e2e/explore_test.go checks it).
+ * INITIAL_QUERY draws a small network (overview.js SMALL_NETWORK) without any
+ * user action: the tiers below the top of its hierarchy ($root: on Yuelin the
+ * street Party working committee; SUB_ORGANISATION_OF, 4 levels), every
+ * alliance with its members (MEMBER_OF) and every strong→weak pairing
+ * (MENTORS). The drawn nodes are exactly the union of the nodes these three
+ * fields return (e2e/explore_test.go checks it). A larger network opens on
+ * its overview instead (overview.js).
  */
 export const INITIAL_QUERY = `query ExploreInitial($root: ID!, $depth: Int!, $asOf: Date) {
   subtree(rootId: $root, maxDepth: $depth, asOf: $asOf) {
@@ -95,8 +96,6 @@ export const INITIAL_QUERY = `query ExploreInitial($root: ID!, $depth: Int!, $as
     mentee { ${ORG} }
   }
 }`;
-
-export const INITIAL_VARIABLES = { root: ROOT_ID, depth: ROOT_DEPTH };
 
 /** initialElements turns the INITIAL_QUERY answer into plain {nodes, edges}. */
 export function initialElements(data) {

@@ -12,6 +12,12 @@ export function nodeElement(n) {
       tier: typeof n.tier === 'number' ? n.tier : 0,
       source: (n.provenance && n.provenance.source) || 'ARTICLE',
       allianceType: n.allianceType || undefined,
+      // The overview's (overview.js): what lies below, and group nodes.
+      badge: n.badge || undefined,
+      below: typeof n.below === 'number' ? n.below : undefined,
+      group: n.group || undefined,
+      parentId: n.parentId || undefined,
+      count: typeof n.count === 'number' ? n.count : undefined,
     },
   };
 }

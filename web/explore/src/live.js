@@ -138,7 +138,7 @@ export function createLive(app) {
   }
 
   async function resync() {
-    const ids = cy.nodes().map((n) => n.id());
+    const ids = cy.nodes().filter((n) => !n.data('group')).map((n) => n.id());
     const gone = [];
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);

@@ -8,7 +8,8 @@
 // runs, expand/focus, exports, canvas events and the test hooks
 // (window.orgnetExplore); the parts of the page each have their module:
 // toolbar.js, search.js, panel.js, path.js, filters.js, legend.js,
-// tooltip.js, live.js; bands.js and layouts.js draw the tiers.
+// tooltip.js, live.js; bands.js and layouts.js draw the tiers; overview.js
+// opens a network of any size and folds and unfolds its hierarchy.
 import cytoscape from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
@@ -20,6 +21,7 @@ import { merge } from './graph.js';
 import { runForce, runTiers } from './layouts.js';
 import { renderLegend } from './legend.js';
 import { createLive } from './live.js';
+import { createOverview } from './overview.js';
 import { createPanel } from './panel.js';
 import { createPath } from './path.js';
 import { describe, edgeLabel } from './relations.js';
@@ -127,7 +129,8 @@ function restyle() {
     cy.nodes().forEach((n) => {
       const d = n.data();
       const name = state.names === 'en' && d.nameEn ? d.nameEn : d.name;
-      const display = n.isParent() ? name : balance(name);
+      // A node of the overview says how much lies folded below it.
+      const display = (n.isParent() ? name : balance(name)) + (d.badge ? `\n${d.badge}` : '');
       let color;
       if (state.colour === 'alliance') {
         if (d.type === 'ALLIANCE') color = aColours.get(d.id);
@@ -141,7 +144,7 @@ function restyle() {
       } else {
         color = d.type === 'ALLIANCE' && n.isParent() ? aColours.get(d.id) : kindGroup(d.type, d.kind).color;
       }
-      const size = sizeOf ? sizeOf(scores.get(d.id)) : tierSize(d.type, d.tier);
+      const size = d.group ? Math.round(34 + 6 * Math.log10(1 + (d.count || 1))) : sizeOf ? sizeOf(scores.get(d.id)) : tierSize(d.type, d.tier);
       if (d.display !== display) n.data('display', display);
       if (d.color !== color) n.data('color', color);
       const border = shade(color, -0.35);
@@ -242,7 +245,7 @@ async function expand(id) {
   const node = cy.getElementById(id);
   setStatus(`Expanding ${node.nonempty() ? node.data('name') : id}…`);
   try {
-    const sub = await api.neighbourhood(id, 1);
+    const sub = overview.fit(await api.neighbourhood(id, 1), id);
     const near = node.nonempty() ? node.position() : null;
     const added = merge(cy, sub, near);
     await refreshView({ fit: false });
@@ -262,8 +265,10 @@ async function focus(id) {
   try {
     let n = cy.getElementById(id);
     if (n.empty()) {
-      const sub = await api.neighbourhood(id, 1);
-      const added = merge(cy, sub, { x: cy.width() / 2, y: cy.height() / 2 });
+      // In the overview, first the way down to it from what is drawn.
+      const path = await overview.reveal(id);
+      const sub = overview.fit(await api.neighbourhood(id, 1), id);
+      const added = merge(cy, sub, { x: cy.width() / 2, y: cy.height() / 2 }).union(path);
       await refreshView({ fit: false });
       flash(added);
       n = cy.getElementById(id);
@@ -289,19 +294,24 @@ async function focus(id) {
 }
 
 let asOfSeq = 0;
+let asOfRun = Promise.resolve();
 
 /** redrawAsOf redraws the first view as the network was on date ("" = today); the last call wins. */
-async function redrawAsOf(date) {
+function redrawAsOf(date) {
   const seq = ++asOfSeq;
-  api.setAsOf(date);
-  const data = await api.gql(api.INITIAL_QUERY, api.INITIAL_VARIABLES);
-  if (seq !== asOfSeq) return;
-  const els = api.initialElements(data);
-  cy.elements().remove();
-  merge(cy, els, null);
-  state.initialNodeIds = els.nodes.map((n) => n.id).sort();
-  await refreshView({ animate: false, fit: true });
-  setStatus(`As of ${date || 'today'}: ${cy.nodes().length} nodes, ${cy.edges().length} relations.`);
+  const go = async () => {
+    if (seq !== asOfSeq) return;
+    api.setAsOf(date);
+    cy.elements().remove();
+    overview.reset();
+    const first = await overview.open(params);
+    state.initialNodeIds = first.nodeIds;
+    await refreshView({ animate: false, fit: true });
+    overview.frame();
+    setStatus(`As of ${date || 'today'}: ${cy.nodes().length} nodes, ${cy.edges().length} relations.`);
+  };
+  asOfRun = asOfRun.then(go, go);
+  return asOfRun;
 }
 
 // --- Export -----------------------------------------------------------------------------------------
@@ -354,6 +364,7 @@ const app = {
   hidePanel: () => panel.hide(),
 };
 const panel = createPanel(app);
+const overview = createOverview(app);
 const path = createPath(app);
 const search = createSearch(app);
 const live = createLive(app);
@@ -391,6 +402,8 @@ function wire() {
   cy.on('tap', 'node', (ev) => {
     const n = ev.target;
     const shift = ev.originalEvent && ev.originalEvent.shiftKey;
+    // A folded group unfolds; a folded node unfolds and shows its panel.
+    if (!shift && overview.onTap(n)) return;
     if (shift) {
       if (state.pathFrom && state.pathFrom !== n.id()) path.show(state.pathFrom, n.id());
       else path.start(n.id());
@@ -412,7 +425,7 @@ function wire() {
       cy.edges('.labelled').removeClass('labelled');
     }
   });
-  cy.on('dbltap', 'node', (ev) => expand(ev.target.id()));
+  cy.on('dbltap', 'node', (ev) => !ev.target.data('group') && expand(ev.target.id()));
   cy.on('viewport resize', drawTierBands);
   cy.on('dragfree', 'node', () => {
     computeTierBands();
@@ -430,10 +443,11 @@ function wire() {
 // --- Start --------------------------------------------------------------------------------------------
 
 let subscription = null;
+let params = {};
 
 async function start() {
   wire();
-  const params = toolbar.readParams();
+  params = toolbar.readParams();
   // Wait for the CJK web font stack to be ready so labels measure right.
   try {
     await document.fonts.load(`12px ${FONT_STACK}`, '岳林街道');
@@ -441,12 +455,17 @@ async function start() {
     /* system fonts only */
   }
   const featuresP = api.detectFeatures().catch(() => ({ centrality: null, communities: null, graphChanged: null }));
-  const data = await api.gql(api.INITIAL_QUERY, api.INITIAL_VARIABLES);
-  const els = api.initialElements(data);
-  merge(cy, els, null);
-  state.initialNodeIds = els.nodes.map((n) => n.id).sort();
+  // The first view: a small network whole, a large one by its tops (overview.js).
+  const first = await overview.open(params);
+  state.initialNodeIds = first.nodeIds;
   await refreshView({ animate: false, fit: true });
-  setStatus(`${cy.nodes().length} nodes, ${cy.edges().length} relations. Search, click a node for details, double-click to expand.`);
+  overview.frame();
+  state.overview.openMs = Math.round(performance.now());
+  if (first.mode === 'overview') {
+    setStatus(`${state.overview.total.toLocaleString('en')} nodes in the store: the tops of the hierarchy, ${first.root ? 'the first unfolded' : 'none found'}. Click a ▸ node or group to unfold it, search to open any node.`);
+  } else {
+    setStatus(`${cy.nodes().length} nodes, ${cy.edges().length} relations. Search, click a node for details, double-click to expand.`);
+  }
 
   if (params.focus) focus(params.focus).catch(() => {});
   state.features = await featuresP;
@@ -468,7 +487,15 @@ const hooks = {
   state,
   version: 1,
   initialQuery: api.INITIAL_QUERY,
-  initialVariables: api.INITIAL_VARIABLES,
+  // The overview (overview.js): mode() is 'classic' or 'overview'.
+  overview: {
+    mode: () => overview.mode(),
+    root: () => overview.root(),
+    unfold: (id) => overview.unfold(id),
+    fold: (id) => overview.fold(id),
+    groups: () => overview.groups(),
+    elements: () => cy.elements().length,
+  },
   ready: null,
   expand,
   focus,

@@ -209,6 +209,17 @@ export function stylesheet() {
       },
     },
     { selector: 'edge[type = "MENTORS"][prov = "ILLUSTRATIVE"]', style: { 'line-dash-pattern': [11, 4], opacity: 0.95 } },
+    // The overview's folded groups (overview.js): a stack of their members'
+    // colour, the count under the name.
+    {
+      selector: 'node[?group]',
+      style: {
+        shape: 'round-rectangle', width: (n) => 1.6 * (n.data('size') || 40), 'border-style': 'double', 'border-width': 5,
+        'background-opacity': 0.3, 'font-weight': 600,
+      },
+    },
+    // A node with something folded below it: a thicker border.
+    { selector: 'node[badge][!group]', style: { 'border-width': 3.5 } },
     // Membership shown by containment instead of a line.
     { selector: 'edge.implied', style: { display: 'none' } },
     // A member's edge that repeats its group's own (a village under the street

@@ -92,7 +92,7 @@ export function createToolbar(app) {
     const names = pickOpt($('names'), q.get('names'));
     if (names) state.names = $('names').value = names;
     if (q.get('compound') === '0') state.compound = $('compound').checked = false;
-    return { focus: q.get('focus') };
+    return { focus: q.get('focus'), root: q.get('root'), overview: q.get('overview') === '1' };
   }
 
   $('layout').addEventListener('change', (ev) => {
