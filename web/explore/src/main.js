@@ -302,9 +302,10 @@ function redrawAsOf(date) {
   const go = async () => {
     if (seq !== asOfSeq) return;
     api.setAsOf(date);
-    cy.elements().remove();
-    overview.reset();
-    const first = await overview.open(params);
+    const first = await overview.open(params, () => {
+      cy.elements().remove();
+      overview.reset();
+    });
     state.initialNodeIds = first.nodeIds;
     await refreshView({ animate: false, fit: true });
     overview.frame();

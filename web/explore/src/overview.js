@@ -263,8 +263,12 @@ export function createOverview(app) {
 
   // --- Opening ---------------------------------------------------------------------------
 
-  /** open draws the first view; returns {mode, root}. */
-  async function open(params) {
+  /**
+   * open draws the first view; returns {mode, root, nodeIds}. clear, when
+   * given, is called once the answers are in, just before drawing (so that
+   * a redraw never shows an empty canvas while it waits).
+   */
+  async function open(params, clear = () => {}) {
     const d = await api.gql(OPEN_QUERY, { first: TOPS });
     ov.total = d.stats.nodes;
     ov.tops = d.hierarchyTops.tops;
@@ -276,10 +280,12 @@ export function createOverview(app) {
       ov.mode = 'classic';
       const data = await api.gql(api.INITIAL_QUERY, { root: ov.root, depth: api.ROOT_DEPTH });
       const els = api.initialElements(data);
+      clear();
       merge(cy, els, null);
       return { mode: ov.mode, root: ov.root, nodeIds: els.nodes.map((n) => n.id).sort() };
     }
     ov.mode = 'overview';
+    clear();
     const tops = ov.tops.map(nodeWithBelow);
     merge(cy, { nodes: tops, edges: [] }, null);
     for (const t of ov.tops) cy.getElementById(t.node.id).data('foldedBadge', belowBadge(t));
@@ -358,7 +364,8 @@ export function createOverview(app) {
       n.data('badge', '');
     }
     if (layout) {
-      await app.refreshView({ fit: false });
+      // No animation: the unfolded part is framed where it ends up.
+      await app.refreshView({ fit: false, animate: false });
       frame(n.union(added));
     }
     const ms = Math.round(performance.now() - t0);
@@ -430,7 +437,8 @@ export function createOverview(app) {
     }
     if (parent.nonempty()) parent.data('unfolded', true);
     if (layout) {
-      await app.refreshView({ fit: false });
+      // No animation: the unfolded part is framed where it ends up.
+      await app.refreshView({ fit: false, animate: false });
       frame(parent.union(added));
     }
     const ms = Math.round(performance.now() - t0);
@@ -535,8 +543,8 @@ export function createOverview(app) {
 
   state.overview = { mode: 'classic', cap: CAP, lastUnfold: null };
   const api_ = {
-    open: async (params) => {
-      const r = await open(params);
+    open: async (params, clear) => {
+      const r = await open(params, clear);
       state.overview.mode = ov.mode;
       state.overview.root = ov.root;
       state.overview.total = ov.total;
