@@ -518,7 +518,7 @@ const hooks = {
     for (;;) {
       const l = layoutRun;
       const c = live.done();
-      await Promise.allSettled([l, c]);
+      await Promise.allSettled([l, c, overview.refined()]);
       while (cy.animated() || cy.elements().some((e) => e.animated())) await new Promise((r) => setTimeout(r, 25));
       await new Promise((r) => requestAnimationFrame(() => r()));
       if (l === layoutRun && c === live.done() && !cy.animated()) return true;
