@@ -32,6 +32,11 @@ func TestLeanFields(t *testing.T) {
 		"OrganisationConnection": {"__typename", "totalCount", "edges", "nodes", "pageInfo"},
 		"OrganisationEdge":       {"__typename", "cursor", "node"},
 		"PageInfo":               {"__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"},
+		// The overview (schema/overview.graphqls): counts and structure only.
+		"HierarchyTops":   {"__typename", "totalCount", "tops"},
+		"Below":           {"__typename", "node", "children", "descendants", "descendantsCapped", "groups", "otherGroups", "otherCount"},
+		"ChildGroup":      {"__typename", "kind", "type", "alliance", "count"},
+		"ChildConnection": {"__typename", "totalCount", "nodes", "pageInfo"},
 	}
 	if got, w := slices.Sorted(maps.Keys(leanFields)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, w) {
 		t.Fatalf("types %v; want %v", got, w)
