@@ -224,3 +224,15 @@ func (o *observed) Children(ctx context.Context, v View, parent string, g *Group
 	defer func() { done(err) }()
 	return o.s.Children(ctx, v, parent, g, p)
 }
+
+func (o *observed) Changes(ctx context.Context, after int64, limit int) (_ *ChangePage, err error) {
+	ctx, done := o.begin(ctx, Call{Method: "Changes"})
+	defer func() { done(err) }()
+	return o.s.Changes(ctx, after, limit)
+}
+
+func (o *observed) WaitFor(ctx context.Context, bookmark string) (err error) {
+	ctx, done := o.begin(ctx, Call{Method: "WaitFor"})
+	defer func() { done(err) }()
+	return o.s.WaitFor(ctx, bookmark)
+}

@@ -33,9 +33,13 @@ import (
 //     not verbatim in the source's text, is ErrInvalid naming the field. A
 //     source document (LabelSource) never changes its text and is never
 //     deleted: ErrConflict.
+//   - Every write transaction records a Change in the change feed, in the
+//     same transaction (see Changes and change.go), and notes its sequence
+//     number and bookmark in the context's Receipt.
 //   - The context carries only the deadline, the caller and the trace (and
-//     with it the round-trip Meter, an observation): nothing in it changes
-//     what a call answers.
+//     with them the round-trip Meter and the write Receipt, observations,
+//     and the caller's name for its writes, WithOperation): nothing in it
+//     changes what a call does or answers.
 type Store interface {
 	// Node returns the node with the given id. Returns ErrNotFound.
 	Node(ctx context.Context, v View, id string) (*Node, error)
@@ -134,6 +138,26 @@ type Store interface {
 	// endpoints in the store or the batch); on any error nothing is written.
 	// Returns ErrInvalid (BatchError with every problem), ErrNotFound.
 	Apply(ctx context.Context, b Batch) (ApplyResult, error)
+
+	// Changes returns up to limit changes of the feed that follow after (the
+	// sequence number of the last change the caller has seen; 0 for the
+	// start), oldest first and with no gap, and where the feed stands (see
+	// ChangePage): fewer than limit, even none, when the next one is not
+	// written yet or not yet visible to this read. When changes after
+	// after are no longer kept (ChangePage.Missed), it returns none. Every
+	// write transaction records its Change in the same transaction (see
+	// change.go), and a store keeps at least its retention of them.
+	// Returns ErrInvalid for a negative after or a limit outside 1 …
+	// MaxChangesPage.
+	Changes(ctx context.Context, after int64, limit int) (*ChangePage, error)
+	// WaitFor returns when the reads of this store that begin after it see
+	// at least the state a write's bookmark names (Receipt.Bookmark; "" is
+	// nothing to wait for), whichever replica's store made the write, so
+	// that a client reads its own writes on any replica. Returns
+	// ErrInvalid for a bookmark this store cannot read or that names a
+	// state it does not have, ErrUnavailable when the database does not
+	// reach the state within the time ctx leaves (or its own bound).
+	WaitFor(ctx context.Context, bookmark string) error
 
 	// Ping reports whether the store can answer. Returns ErrUnavailable.
 	Ping(ctx context.Context) error

@@ -146,3 +146,50 @@ func TestLegacy(t *testing.T) {
 		return open(t, path)
 	})
 }
+
+// TestChangeRetention: the feed drops its oldest changes past the
+// retention, and says so.
+func TestChangeRetention(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "g.db"))
+	s.SetChangeRetention(5)
+	storetest.Retention(t, s, 5)
+}
+
+// TestChangesReopen: the feed, its epoch and its bookmarks outlive the
+// process.
+func TestChangesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	s := open(t, path)
+	wctx, r := graph.WithReceipt(ctx)
+	storetest.MustCreateNode(t, s, graph.Node{ID: "org:a", Label: graph.LabelOrganisation, Name: "甲", Provenance: graph.Provenance{Source: graph.SourceUser}})
+	name := "乙"
+	if _, err := s.UpdateNode(wctx, "org:a", graph.NodeUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Changes(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Changes(ctx, 0, 1); !errors.Is(err, graph.ErrClosed) {
+		t.Errorf("Changes on a closed store = %v; want ErrClosed", err)
+	}
+	s = open(t, path)
+	after, err := s.Changes(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(before, after) || after.Head != 2 {
+		t.Errorf("reopened feed = %+v; before %+v", after, before)
+	}
+	if err := s.WaitFor(ctx, r.Bookmark()); err != nil {
+		t.Errorf("WaitFor(a bookmark from before the restart) = %v", err)
+	}
+	storetest.MustCreateNode(t, s, graph.Node{ID: "org:b", Label: graph.LabelOrganisation, Name: "丙", Provenance: graph.Provenance{Source: graph.SourceUser}})
+	if p, _ := s.Changes(ctx, 2, 10); len(p.Changes) != 1 || p.Changes[0].Seq != 3 {
+		t.Errorf("the first change after reopening = %+v; want seq 3", p.Changes)
+	}
+}

@@ -15,7 +15,7 @@ func (s *Store) Node(ctx context.Context, gv graph.View, id string) (*graph.Node
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	r := s.node(viewOf(gv), id)
 	if r == nil {
@@ -31,7 +31,7 @@ func (s *Store) Nodes(ctx context.Context, gv graph.View, ids []string) ([]*grap
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	out := make([]*graph.Node, len(ids))
@@ -49,7 +49,7 @@ func (s *Store) Edge(ctx context.Context, gv graph.View, id string) (*graph.Edge
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	e := s.edges[id]
 	if e == nil || !s.edgeVisible(viewOf(gv), e) {
@@ -74,7 +74,7 @@ func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter) ([
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	out := []*graph.Edge{}
@@ -112,7 +112,7 @@ func (s *Store) FindNodes(ctx context.Context, gv graph.View, f graph.NodeFilter
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	page := &graph.NodePage{Nodes: []*graph.Node{}}
@@ -251,7 +251,7 @@ func (s *Store) Search(ctx context.Context, gv graph.View, text string, limit in
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	var hits []graph.SearchHit
@@ -337,7 +337,7 @@ func (s *Store) Related(ctx context.Context, gv graph.View, ids []string, q grap
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	out := make(map[string][]graph.Related, len(ids))
 	for _, id := range ids {

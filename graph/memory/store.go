@@ -43,6 +43,7 @@ type Store struct {
 	nodes  map[string]*nodeRec
 	order  []*nodeRec // sorted by node id
 	edges  map[string]*graph.Edge
+	feed   feed
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -78,8 +79,6 @@ func (r *nodeRec) set(n *graph.Node) {
 	r.scan = r.names + "\x00" + r.key.Pinyin
 }
 
-var errClosed = graph.Errorf(graph.CodeUnavailable, "the store is closed")
-
 // New opens the store kept in the bbolt file at path, creating the file and
 // its directories when they do not exist, and loads the graph into memory.
 func New(ctx context.Context, path string) (*Store, error) {
@@ -109,6 +108,9 @@ func (s *Store) load(ctx context.Context) error {
 			}
 		}
 		meta := tx.Bucket(bucketMeta)
+		if err := s.loadFeed(tx); err != nil {
+			return err
+		}
 		switch v := meta.Get(keyVersion); {
 		case v == nil:
 			if err := meta.Put(keyVersion, []byte(formatVersion)); err != nil {
@@ -156,7 +158,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return errClosed
+		return graph.ErrClosed
 	}
 	return nil
 }
@@ -183,7 +185,7 @@ func (s *Store) Counts(ctx context.Context, gv graph.View) (graph.Counts, error)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return graph.Counts{}, errClosed
+		return graph.Counts{}, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	if !v.on {
@@ -209,7 +211,7 @@ func (s *Store) Snapshot(ctx context.Context, gv graph.View) (*graph.Snapshot, e
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	snap := &graph.Snapshot{Nodes: make([]*graph.Node, 0, len(s.order)), Edges: make([]*graph.Edge, 0, len(s.edges))}
@@ -240,16 +242,21 @@ type change struct {
 // writable reports whether a write may start; wmu must be held.
 func (s *Store) writable(ctx context.Context) error {
 	if s.closed {
-		return errClosed
+		return graph.ErrClosed
 	}
 	return ctx.Err()
 }
 
-// commit writes ch in one bbolt transaction (synced to disk when it returns)
-// and then applies it to memory. wmu must be held; the values in ch are
-// owned by the store from here on.
-func (s *Store) commit(ch *change) error {
+// commit writes ch and its Change c in one bbolt transaction (synced to
+// disk when it returns) and then applies it to memory, and notes it in
+// ctx's Receipt. wmu must be held; the values in ch are owned by the store
+// from here on.
+func (s *Store) commit(ctx context.Context, ch *change, c graph.Change) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if c, err = s.record(tx, c); err != nil {
+			return err
+		}
 		nb, eb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
 		for _, id := range ch.delEdges {
 			if err := eb.Delete([]byte(id)); err != nil {
@@ -286,7 +293,10 @@ func (s *Store) commit(ch *change) error {
 	}
 	s.mu.Lock()
 	s.apply(ch)
+	s.recorded(c)
+	bookmark := s.bookmark(c.Seq)
 	s.mu.Unlock()
+	graph.NoteWrite(ctx, c.Seq, bookmark)
 	return nil
 }
 

@@ -62,7 +62,7 @@ func (s *Store) Ancestors(ctx context.Context, gv graph.View, ids []string) (map
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	out := make(map[string][]*graph.Node, len(ids))
@@ -101,7 +101,7 @@ func (s *Store) Neighbourhood(ctx context.Context, gv graph.View, id string, q g
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	r := s.node(f.v, id)
 	if r == nil {
@@ -150,7 +150,7 @@ func (s *Store) Subtree(ctx context.Context, gv graph.View, rootID string, maxDe
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	root := s.node(v, rootID)
@@ -184,7 +184,7 @@ func (s *Store) ShortestPath(ctx context.Context, gv graph.View, from, to string
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	a, b := s.node(f.v, from), s.node(f.v, to)
 	for id, r := range map[string]*nodeRec{from: a, to: b} {

@@ -27,7 +27,7 @@ func (s *Store) CreateNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 	if err := graph.NewQuoteChecker(s.sourceText).CheckNode(n); err != nil {
 		return nil, err
 	}
-	if err := s.commit(&change{putNodes: []*graph.Node{n}}); err != nil {
+	if err := s.commit(ctx, &change{putNodes: []*graph.Node{n}}, graph.NewChange(ctx, graph.ChangeCreated, "CreateNode", []string{n.ID}, nil)); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -67,7 +67,7 @@ func (s *Store) UpdateNode(ctx context.Context, id string, u graph.NodeUpdate) (
 			}
 		}
 	}
-	if err := s.commit(&change{putNodes: []*graph.Node{n}}); err != nil {
+	if err := s.commit(ctx, &change{putNodes: []*graph.Node{n}}, graph.NewChange(ctx, graph.ChangeUpdated, "UpdateNode", []string{id}, nil)); err != nil {
 		return nil, err
 	}
 	return n.Clone(), nil
@@ -105,7 +105,7 @@ func (s *Store) DeleteNode(ctx context.Context, id string, cascade bool) ([]stri
 		}
 	}
 	ch := &change{delNodes: ids, delEdges: s.edgesAt(ids)}
-	if err := s.commit(ch); err != nil {
+	if err := s.commit(ctx, ch, graph.NewChange(ctx, graph.ChangeDeleted, "DeleteNode", ids, nil)); err != nil {
 		return nil, err
 	}
 	slices.Sort(ids)
@@ -154,7 +154,7 @@ func (s *Store) CreateEdge(ctx context.Context, in graph.Edge) (*graph.Edge, err
 	if err := graph.NewQuoteChecker(s.sourceText).CheckEdge(e); err != nil {
 		return nil, err
 	}
-	if err := s.commit(&change{putEdges: []*graph.Edge{e}}); err != nil {
+	if err := s.commit(ctx, &change{putEdges: []*graph.Edge{e}}, graph.NewChange(ctx, graph.ChangeLinked, "CreateEdge", []string{e.From, e.To}, []string{e.ID})); err != nil {
 		return nil, err
 	}
 	return e.Clone(), nil
@@ -171,7 +171,8 @@ func (s *Store) DeleteEdge(ctx context.Context, id string) error {
 	if s.edges[id] == nil {
 		return graph.NotFoundf("edge %q does not exist", id)
 	}
-	return s.commit(&change{delEdges: []string{id}})
+	e := s.edges[id]
+	return s.commit(ctx, &change{delEdges: []string{id}}, graph.NewChange(ctx, graph.ChangeUnlinked, "DeleteEdge", []string{e.From, e.To}, []string{id}))
 }
 
 // Apply writes a batch in one transaction: upserts, then deletions. The
@@ -180,6 +181,14 @@ func (s *Store) DeleteEdge(ctx context.Context, id string) error {
 // with a deleted node.
 func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, error) {
 	graph.CountRoundTrip(ctx)
+	if len(b.Nodes)+len(b.Edges)+len(b.DeleteEdges)+len(b.DeleteNodes) == 0 {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if s.closed {
+			return graph.ApplyResult{}, graph.ErrClosed
+		}
+		return graph.ApplyResult{}, ctx.Err() // nothing to write, no change recorded
+	}
 	b = copyBatch(b)
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -190,7 +199,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 		return graph.ApplyResult{}, err
 	}
 	ch, res := s.plan(&b)
-	if err := s.commit(ch); err != nil {
+	if err := s.commit(ctx, ch, graph.BatchChange(ctx, "Apply", b, res, s.deletedEnds(b.DeleteEdges))); err != nil {
 		return graph.ApplyResult{}, err
 	}
 	return res, nil

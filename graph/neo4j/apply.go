@@ -41,107 +41,115 @@ func (w writer) apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 	edgeIDs = append(edgeIDs, deleteEdges...)
 	lookup := map[string]any{"ids": uniqueValidIDs(nodeIDs), "eids": uniqueValidIDs(edgeIDs)}
 
-	return inWrite(ctx, w, "apply", func(tx runner) (graph.ApplyResult, error) {
-		var res graph.ApplyResult
-		recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
-		if err != nil {
-			return res, err
-		}
-		r := single(recs)
-		stored := storedLabels(get(r, "labels"))
-		storedEdge := storedEdgeTypes(get(r, "edges"))
-		var probs []graph.Problem
-		if err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
-			l, ok := stored[id]
-			return l, ok
-		}); err != nil {
-			be, ok := err.(*graph.BatchError)
-			if !ok {
-				return res, err
-			}
-			probs = be.Problems
-		}
-		// Quotes against their sources (one more statement, only when the
-		// batch cites, registers or deletes one).
-		texts, err := sourceTexts(ctx, tx, batch.SourcesToRead())
-		if err != nil {
-			return res, err
-		}
-		if probs = append(probs, graph.CheckBatchSources(&batch, texts)...); len(probs) > 0 {
-			return res, &graph.BatchError{Problems: probs}
-		}
-
-		createNodes := make(map[graph.Label][]any)
-		var replaceNodes []any
-		for i := range batch.Nodes {
-			n := &batch.Nodes[i]
-			props, err := nodeProps(n)
-			if err != nil {
-				return res, err
-			}
-			if _, ok := stored[n.ID]; ok {
-				replaceNodes = append(replaceNodes, props)
-				res.NodesUpdated++
-			} else {
-				createNodes[n.Label] = append(createNodes[n.Label], props)
-				res.NodesCreated++
-			}
-		}
-		createEdges := newEdgeRows()
-		replacedEdges := make(map[graph.RelType][]any)
-		batchType := make(map[string]graph.RelType, len(batch.Edges))
-		for i := range batch.Edges {
-			e := &batch.Edges[i]
-			createEdges.add(e)
-			batchType[e.ID] = e.Type
-			if ts := storedEdge[e.ID]; len(ts) > 0 {
-				for _, t := range ts {
-					replacedEdges[t] = append(replacedEdges[t], e.ID)
-				}
-				res.EdgesUpdated++
-			} else {
-				res.EdgesCreated++
-			}
-		}
-		// A deleted edge id is deleted under the type it is stored with and
-		// under the type this batch gives it, if any (upserted, then deleted).
-		deleted := make(map[graph.RelType][]any)
-		for _, id := range deleteEdges {
-			ts := storedEdge[id]
-			if t, ok := batchType[id]; ok && !slices.Contains(ts, t) {
-				ts = append(ts, t)
-			}
-			for _, t := range ts {
-				deleted[t] = append(deleted[t], id)
-			}
-		}
-
-		// An upserted edge is replaced whole: its type or ends may change.
-		if _, err := s.unwindTypes(ctx, tx, cypherApplyDeleteEdges, "ids", replacedEdges); err != nil {
-			return res, err
-		}
-		if err := s.createNodes(ctx, tx, createNodes, s.batchRows); err != nil {
-			return res, err
-		}
-		if _, err := s.unwind(ctx, tx, cypherApplyReplaceNodes, "rows", replaceNodes, s.batchRows); err != nil {
-			return res, err
-		}
-		if err := s.createEdges(ctx, tx, createEdges, s.batchRows); err != nil {
-			return res, err
-		}
-		c, err := s.unwindTypes(ctx, tx, cypherApplyDeleteEdges, "ids", deleted)
-		if err != nil {
-			return res, err
-		}
-		res.EdgesDeleted = c.relsDeleted
-		c, err = s.unwind(ctx, tx, cypherApplyDeleteNodes, "ids", anyList(deleteNodes), s.batchRows)
-		if err != nil {
-			return res, err
-		}
-		res.NodesDeleted = c.nodesDeleted
-		res.EdgesDeleted += c.relsDeleted // the edges that went with the nodes
-		return res, nil
+	return inWrite(ctx, w, "apply", func(tx runner) (graph.ApplyResult, graph.Change, error) {
+		res, ends, err := s.applyTx(ctx, tx, batch, lookup, deleteEdges, deleteNodes)
+		return res, graph.BatchChange(ctx, "Apply", batch, res, ends), err
 	})
+}
+
+// applyTx is the work of apply in tx; it returns the ends of the edges it
+// deleted by id, too.
+func (s *Store) applyTx(ctx context.Context, tx runner, batch graph.Batch, lookup map[string]any, deleteEdges, deleteNodes []string) (graph.ApplyResult, map[string][2]string, error) {
+	var res graph.ApplyResult
+	ends := make(map[string][2]string)
+	recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
+	if err != nil {
+		return res, ends, err
+	}
+	r := single(recs)
+	stored := storedLabels(get(r, "labels"))
+	storedEdge := storedEdgeTypes(get(r, "edges"))
+	var probs []graph.Problem
+	if err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
+		l, ok := stored[id]
+		return l, ok
+	}); err != nil {
+		be, ok := err.(*graph.BatchError)
+		if !ok {
+			return res, ends, err
+		}
+		probs = be.Problems
+	}
+	// Quotes against their sources (one more statement, only when the
+	// batch cites, registers or deletes one).
+	texts, err := sourceTexts(ctx, tx, batch.SourcesToRead())
+	if err != nil {
+		return res, ends, err
+	}
+	if probs = append(probs, graph.CheckBatchSources(&batch, texts)...); len(probs) > 0 {
+		return res, ends, &graph.BatchError{Problems: probs}
+	}
+
+	createNodes := make(map[graph.Label][]any)
+	var replaceNodes []any
+	for i := range batch.Nodes {
+		n := &batch.Nodes[i]
+		props, err := nodeProps(n)
+		if err != nil {
+			return res, ends, err
+		}
+		if _, ok := stored[n.ID]; ok {
+			replaceNodes = append(replaceNodes, props)
+			res.NodesUpdated++
+		} else {
+			createNodes[n.Label] = append(createNodes[n.Label], props)
+			res.NodesCreated++
+		}
+	}
+	createEdges := newEdgeRows()
+	replacedEdges := make(map[graph.RelType][]any)
+	batchType := make(map[string]graph.RelType, len(batch.Edges))
+	for i := range batch.Edges {
+		e := &batch.Edges[i]
+		createEdges.add(e)
+		batchType[e.ID] = e.Type
+		if ts := storedEdge[e.ID]; len(ts) > 0 {
+			for _, t := range ts {
+				replacedEdges[t] = append(replacedEdges[t], e.ID)
+			}
+			res.EdgesUpdated++
+		} else {
+			res.EdgesCreated++
+		}
+	}
+	// A deleted edge id is deleted under the type it is stored with and
+	// under the type this batch gives it, if any (upserted, then deleted).
+	deleted := make(map[graph.RelType][]any)
+	for _, id := range deleteEdges {
+		ts := storedEdge[id]
+		if t, ok := batchType[id]; ok && !slices.Contains(ts, t) {
+			ts = append(ts, t)
+		}
+		for _, t := range ts {
+			deleted[t] = append(deleted[t], id)
+		}
+	}
+
+	// An upserted edge is replaced whole: its type or ends may change.
+	if _, err := s.unwindTypes(ctx, tx, cypherApplyDeleteEdges, "ids", replacedEdges); err != nil {
+		return res, ends, err
+	}
+	if err := s.createNodes(ctx, tx, createNodes, s.batchRows); err != nil {
+		return res, ends, err
+	}
+	if _, err := s.unwind(ctx, tx, cypherApplyReplaceNodes, "rows", replaceNodes, s.batchRows); err != nil {
+		return res, ends, err
+	}
+	if err := s.createEdges(ctx, tx, createEdges, s.batchRows); err != nil {
+		return res, ends, err
+	}
+	c, err := s.unwindTypesEnds(ctx, tx, cypherApplyDeleteEdges, "ids", deleted, ends)
+	if err != nil {
+		return res, ends, err
+	}
+	res.EdgesDeleted = c.relsDeleted
+	c, err = s.unwind(ctx, tx, cypherApplyDeleteNodes, "ids", anyList(deleteNodes), s.batchRows)
+	if err != nil {
+		return res, ends, err
+	}
+	res.NodesDeleted = c.nodesDeleted
+	res.EdgesDeleted += c.relsDeleted // the edges that went with the nodes
+	return res, ends, nil
 }
 
 // prepareBatch copies b (ValidateBatch prepares items in place) and gives
@@ -243,9 +251,15 @@ func (s *Store) createNodes(ctx context.Context, tx runner, byLabel map[graph.La
 // unwindTypes sends statement[t] for the rows of every type t present, in
 // graph.RelTypes order, and adds up what was deleted.
 func (s *Store) unwindTypes(ctx context.Context, tx runner, statement map[graph.RelType]string, key string, byType map[graph.RelType][]any) (counts, error) {
+	return s.unwindTypesEnds(ctx, tx, statement, key, byType, nil)
+}
+
+// unwindTypesEnds is unwindTypes that reads the rows [id, f, t] the
+// statements answer into ends (when not nil): the ends of deleted edges.
+func (s *Store) unwindTypesEnds(ctx context.Context, tx runner, statement map[graph.RelType]string, key string, byType map[graph.RelType][]any, ends map[string][2]string) (counts, error) {
 	var c counts
 	for _, t := range graph.RelTypes {
-		ct, err := s.unwind(ctx, tx, statement[t], key, byType[t], s.batchRows)
+		ct, err := s.unwindEnds(ctx, tx, statement[t], key, byType[t], s.batchRows, ends)
 		if err != nil {
 			return c, err
 		}
@@ -260,12 +274,23 @@ type counts struct{ nodesDeleted, relsDeleted int }
 // unwind sends cypher once per chunk of at most batchRows rows as the list
 // parameter key, and adds up what was deleted. No rows, no statement.
 func (s *Store) unwind(ctx context.Context, tx runner, cypher, key string, rows []any, batchRows int) (counts, error) {
+	return s.unwindEnds(ctx, tx, cypher, key, rows, batchRows, nil)
+}
+
+// unwindEnds is unwind that reads the records [id, f, t] into ends when not
+// nil.
+func (s *Store) unwindEnds(ctx context.Context, tx runner, cypher, key string, rows []any, batchRows int, ends map[string][2]string) (counts, error) {
 	var c counts
 	for start := 0; start < len(rows); start += batchRows {
 		end := min(start+batchRows, len(rows))
-		_, sum, err := run(ctx, tx, cypher, map[string]any{key: rows[start:end]})
+		recs, sum, err := run(ctx, tx, cypher, map[string]any{key: rows[start:end]})
 		if err != nil {
 			return c, err
+		}
+		if ends != nil {
+			for _, r := range recs {
+				ends[getString(r, "id")] = [2]string{getString(r, "f"), getString(r, "t")}
+			}
 		}
 		c.nodesDeleted += sum.Counters().NodesDeleted()
 		c.relsDeleted += sum.Counters().RelationshipsDeleted()

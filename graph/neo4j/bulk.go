@@ -52,8 +52,9 @@ type BulkLoad struct {
 
 // Bulk-load statements.
 const (
-	// cypherBulkCounts reads the count store: any node or relationship.
-	cypherBulkCounts = `CALL () { MATCH (n) RETURN count(n) AS nodes }
+	// cypherBulkCounts reads the count store: any node of the graph (the
+	// change feed's are not) or relationship.
+	cypherBulkCounts = `CALL () { MATCH (n:Node) RETURN count(n) AS nodes }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS edges }
 RETURN nodes, edges`
 )
@@ -161,7 +162,27 @@ func (l *BulkLoad) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult,
 	}
 
 	lookup := map[string]any{"ids": uniqueValidIDs(unknown), "eids": uniqueValidIDs(explicit)}
-	_, err := writeTx(ctx, l.s, "bulk load", func(tx runner) (struct{}, error) {
+	_, err := inWrite(ctx, writer{s: l.s}, "bulk load", func(tx runner) (struct{}, graph.Change, error) {
+		err := l.applyTx(ctx, tx, batch, lookup, unknown, explicit)
+		res := graph.ApplyResult{NodesCreated: len(batch.Nodes), EdgesCreated: len(batch.Edges)}
+		return struct{}{}, graph.BatchChange(ctx, "BulkLoad", batch, res, nil), err
+	})
+	if err != nil {
+		release()
+		return res, err
+	}
+	l.mu.Lock()
+	for i := range batch.Nodes {
+		l.labels[batch.Nodes[i].ID] = batch.Nodes[i].Label
+	}
+	l.mu.Unlock()
+	res.NodesCreated, res.EdgesCreated = len(batch.Nodes), len(batch.Edges)
+	return res, nil
+}
+
+// applyTx is the work of Apply in tx.
+func (l *BulkLoad) applyTx(ctx context.Context, tx runner, batch graph.Batch, lookup map[string]any, unknown, explicit []string) error {
+	_, err := func() (struct{}, error) {
 		stored := map[string]graph.Label{}
 		if len(unknown)+len(explicit) > 0 {
 			recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
@@ -216,18 +237,8 @@ func (l *BulkLoad) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult,
 			return struct{}{}, err
 		}
 		return struct{}{}, l.s.createEdges(ctx, tx, createEdges, l.rows)
-	})
-	if err != nil {
-		release()
-		return res, err
-	}
-	l.mu.Lock()
-	for i := range batch.Nodes {
-		l.labels[batch.Nodes[i].ID] = batch.Nodes[i].Label
-	}
-	l.mu.Unlock()
-	res.NodesCreated, res.EdgesCreated = len(batch.Nodes), len(batch.Edges)
-	return res, nil
+	}()
+	return err
 }
 
 // Finish ends the load: it makes the dropped indexes and constraints again

@@ -447,11 +447,14 @@ RETURN [l IN labels(a) WHERE l <> 'Node'][0] AS fl, [l IN labels(b) WHERE l <> '
   EXISTS {
 ` + eachRelType(`    MATCH ()-[r:TYPE {id: $id}]->() USING INDEX SEEK r:TYPE(id) RETURN r`) + `
   } AS taken`
-	// cypherDeleteEdge deletes an edge by id, whatever its type.
+	// cypherDeleteEdge deletes an edge by id, whatever its type, and
+	// answers its ends (for the change feed).
 	cypherDeleteEdge = `CALL () {
 ` + eachRelType(`  MATCH ()-[r:TYPE {id: $id}]->() USING INDEX SEEK r:TYPE(id) RETURN r`) + `
 }
-DELETE r`
+WITH r, startNode(r).id AS f, endNode(r).id AS t
+DELETE r
+RETURN f, t`
 )
 
 // eachRelType writes template once per relationship type (TYPE replaced

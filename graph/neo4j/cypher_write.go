@@ -123,10 +123,12 @@ CREATE (a)-[r:TYPE {` + propID + `: row.props.` + propID + `, ` + propSince + `:
 		`, ` + propReasoning + `: row.props.` + propReasoning + `, ` + propRef + `: row.props.` + propRef + `}]->(b)`)
 
 	// cypherApplyDeleteEdges deletes the edges of one type whose ids are
-	// in $ids.
+	// in $ids, and answers the ends of each (for the change feed).
 	cypherApplyDeleteEdges = perType(`UNWIND $ids AS id
 MATCH ()-[r:TYPE {id: id}]->() USING INDEX SEEK r:TYPE(id)
-DELETE r`)
+WITH id, r, startNode(r).id AS f, endNode(r).id AS t
+DELETE r
+RETURN id, f, t`)
 )
 
 const (

@@ -38,6 +38,11 @@ var schemaStatements = []string{
 	`CREATE CONSTRAINT runs_id IF NOT EXISTS FOR ()-[r:RUNS]-() REQUIRE r.id IS UNIQUE`,
 	`CREATE CONSTRAINT part_of_id IF NOT EXISTS FOR ()-[r:PART_OF]-() REQUIRE r.id IS UNIQUE`,
 
+	// The change feed (feed.go): one counter, and the changes by sequence
+	// number (the constraint's index answers Changes' range in order).
+	`CREATE CONSTRAINT change_feed_key IF NOT EXISTS FOR (f:ChangeFeed) REQUIRE f.key IS UNIQUE`,
+	`CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE`,
+
 	// Filters of FindNodes.
 	`CREATE RANGE INDEX node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)`,
 	`CREATE RANGE INDEX node_tier IF NOT EXISTS FOR (n:Node) ON (n.tier)`,
@@ -111,5 +116,6 @@ var schemaNames = []string{
 	"node_id", "organisation_id", "alliance_id", "person_id", "project_id", "zone_id", "brand_id", "platform_id", "scenario_id", "source_id",
 	"sub_organisation_of_id", "member_of_id", "mentors_id", "adjacent_to_id", "built_on_id", "holds_post_id",
 	"responsible_for_id", "hosted_at_id", "runs_id", "part_of_id",
+	"change_feed_key", "change_seq",
 	"node_kind", "node_tier", "node_source", "node_search_key", "node_names",
 }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -45,6 +46,10 @@ type Options struct {
 	// transactions run on the server at once (more wait for a connection).
 	// Used by Open only; 0 means the driver's default, 100.
 	MaxConnections int
+	// ChangeRetention is how many changes the change feed keeps (it drops
+	// the oldest, graph.ChangeTrimEvery at a time); 0 means
+	// graph.DefaultChangeRetention.
+	ChangeRetention int
 }
 
 // DefaultBatchRows is the default number of rows per UNWIND statement.
@@ -60,6 +65,11 @@ type Store struct {
 	// bookmarks chains every session causally (read your writes across
 	// sessions); nil on a single server, see routed.
 	bookmarks driver.BookmarkManager
+	// changeKeep is Options.ChangeRetention; waited the bookmarks WaitFor
+	// has seen reached.
+	changeKeep int64
+	waited     seen
+	closed     atomic.Bool
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -72,7 +82,11 @@ func New(ctx context.Context, drv driver.DriverWithContext, opts Options) (*Stor
 	if drv == nil {
 		return nil, fmt.Errorf("neo4j: New: nil driver")
 	}
-	s := &Store{drv: drv, db: opts.Database, batchRows: opts.BatchRows, txTimeout: max(opts.TxTimeout, 0)}
+	s := &Store{drv: drv, db: opts.Database, batchRows: opts.BatchRows, txTimeout: max(opts.TxTimeout, 0),
+		changeKeep: int64(opts.ChangeRetention)}
+	if s.changeKeep <= 0 {
+		s.changeKeep = graph.DefaultChangeRetention
+	}
 	if s.db == "" {
 		s.db = "neo4j"
 	}
@@ -124,13 +138,18 @@ func Open(ctx context.Context, uri, user, password string, opts Options) (*Store
 // Driver returns the driver the store uses.
 func (s *Store) Driver() driver.DriverWithContext { return s.drv }
 
-// Close closes the driver if Open made it.
+// Close closes the driver if Open made it. Calls after it return
+// graph.ErrClosed (Changes and WaitFor; the reads and writes the driver's
+// error).
 func (s *Store) Close() error {
+	s.closed.Store(true)
 	if !s.ownDriver {
 		return nil
 	}
 	return s.drv.Close(context.Background())
 }
+
+func (s *Store) isClosed() bool { return s.closed.Load() }
 
 // Ping checks that the database answers. Returns ErrUnavailable.
 func (s *Store) Ping(ctx context.Context) error {
@@ -302,20 +321,27 @@ func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner
 // server by the time the attempts before it took; the driver stops retrying
 // at the deadline.
 func writeTx[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, error) {
+	v, _, err := writeTxBookmark(ctx, s, op, work)
+	return v, err
+}
+
+// writeTxBookmark is writeTx that also returns the bookmark of the
+// committed transaction (joinBookmarks).
+func writeTxBookmark[T any](ctx context.Context, s *Store, op string, work func(tx runner) (T, error)) (T, string, error) {
 	var zero T
 	opts, err := s.txConfig(ctx)
 	if err != nil {
-		return zero, mapErr(op, err)
+		return zero, "", mapErr(op, err)
 	}
 	sess := s.session(ctx, driver.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	fn := func(tx driver.ManagedTransaction) (any, error) { return work(tx) }
 	v, err := sess.ExecuteWrite(ctx, fn, opts...)
 	if err != nil {
-		return zero, mapErr(op, err)
+		return zero, "", mapErr(op, err)
 	}
 	t, _ := v.(T)
-	return t, nil
+	return t, joinBookmarks(sess.LastBookmarks()), nil
 }
 
 // txConfig is the configuration of a transaction begun now under ctx: the

@@ -93,6 +93,11 @@ func (s *Store) WarmWrites(ctx context.Context) (WarmReport, error) {
 				return struct{}{}, fmt.Errorf("warm-up %s: %w", st.name, err)
 			}
 		}
+		// The change feed's statement, once, last (it takes the feed's
+		// lock, which other writers wait for until the rollback).
+		if _, err := s.record(mctx, tx, graph.NewChange(mctx, graph.ChangeUpdated, "warm-up", rep.IDs, nil)); err != nil {
+			return struct{}{}, fmt.Errorf("warm-up change feed: %w", err)
+		}
 		return struct{}{}, errWarmRollback
 	})
 	rep.Statements, rep.Took = int(meter.Count()), time.Since(start)

@@ -26,15 +26,17 @@ func (w writer) createNode(ctx context.Context, in graph.NodeInput) (*graph.Node
 		return nil, err
 	}
 	params := map[string]any{"label": string(n.Label), "props": props}
-	out, err := inWrite(ctx, w, "create node", func(tx runner) (*graph.Node, error) {
+	change := graph.NewChange(ctx, graph.ChangeCreated, "CreateNode", []string{n.ID}, nil)
+	out, err := inWrite(ctx, w, "create node", func(tx runner) (*graph.Node, graph.Change, error) {
 		if err := checkNodeSources(ctx, tx, n); err != nil {
-			return nil, err
+			return nil, change, err
 		}
 		recs, _, err := run(ctx, tx, cypherCreateNode, params)
 		if err != nil {
-			return nil, err
+			return nil, change, err
 		}
-		return decodeNode(get(single(recs), "n"))
+		out, err := decodeNode(get(single(recs), "n"))
+		return out, change, err
 	})
 	if errors.Is(err, graph.ErrConflict) {
 		return nil, idTaken("node", n.ID, err)
@@ -54,41 +56,48 @@ func (w writer) updateNode(ctx context.Context, id string, u graph.NodeUpdate) (
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	return inWrite(ctx, w, "update node", func(tx runner) (*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
-		if err != nil {
-			return nil, err
-		}
-		r := single(recs)
-		if r == nil {
-			return nil, graph.NotFoundf("node %q does not exist", id)
-		}
-		old, err := decodeNode(get(r, "n"))
-		if err != nil {
-			return nil, err
-		}
-		n := u.Apply(old)
-		n.Attrs = graph.NormaliseAttrs(n.Attrs)
-		n.NormaliseText()
-		if err := n.Validate(); err != nil {
-			return nil, err
-		}
-		if err := graph.SourceChange(old, n); err != nil {
-			return nil, err
-		}
-		if err := checkNodeSources(ctx, tx, n); err != nil {
-			return nil, err
-		}
-		props, err := nodeProps(n)
-		if err != nil {
-			return nil, err
-		}
-		recs, _, err = run(ctx, tx, cypherReplaceNode, map[string]any{"id": id, "props": props})
-		if err != nil {
-			return nil, err
-		}
-		return decodeNode(get(single(recs), "n"))
+	change := graph.NewChange(ctx, graph.ChangeUpdated, "UpdateNode", []string{id}, nil)
+	return inWrite(ctx, w, "update node", func(tx runner) (*graph.Node, graph.Change, error) {
+		n, err := updateNodeTx(ctx, tx, id, u)
+		return n, change, err
 	})
+}
+
+// updateNodeTx is the work of updateNode in tx.
+func updateNodeTx(ctx context.Context, tx runner, id string, u graph.NodeUpdate) (*graph.Node, error) {
+	recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	r := single(recs)
+	if r == nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	old, err := decodeNode(get(r, "n"))
+	if err != nil {
+		return nil, err
+	}
+	n := u.Apply(old)
+	n.Attrs = graph.NormaliseAttrs(n.Attrs)
+	n.NormaliseText()
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if err := graph.SourceChange(old, n); err != nil {
+		return nil, err
+	}
+	if err := checkNodeSources(ctx, tx, n); err != nil {
+		return nil, err
+	}
+	props, err := nodeProps(n)
+	if err != nil {
+		return nil, err
+	}
+	recs, _, err = run(ctx, tx, cypherReplaceNode, map[string]any{"id": id, "props": props})
+	if err != nil {
+		return nil, err
+	}
+	return decodeNode(get(single(recs), "n"))
 }
 
 // DeleteNode removes a node and its edges, or with cascade its whole
@@ -104,42 +113,48 @@ func (w writer) deleteNode(ctx context.Context, id string, cascade bool) ([]stri
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	return inWrite(ctx, w, "delete node", func(tx runner) ([]string, error) {
-		recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
-		if err != nil {
-			return nil, err
-		}
-		r := single(recs)
-		if r == nil {
-			return nil, graph.NotFoundf("node %q does not exist", id)
-		}
-		if old, err := decodeNode(get(r, "n")); err == nil && old.Label == graph.LabelSource {
-			return nil, graph.SourceDeletion(id)
-		}
-		hasChildren := getBool(r, "hasChildren")
-		if !hasChildren {
-			if _, _, err := run(ctx, tx, cypherDeleteNode, map[string]any{"id": id}); err != nil {
-				return nil, err
-			}
-			return []string{id}, nil
-		}
-		if !cascade {
-			return nil, graph.Conflictf("node %q has children (SUB_ORGANISATION_OF); delete them first or cascade", id)
-		}
-		recs, _, err = run(ctx, tx, cypherDeleteSubtree, map[string]any{"id": id})
-		if err != nil {
-			return nil, err
-		}
-		l, _ := get(single(recs), "ids").([]any)
-		ids := make([]string, 0, len(l))
-		for _, v := range l {
-			if s, ok := v.(string); ok {
-				ids = append(ids, s)
-			}
-		}
-		sort.Strings(ids)
-		return ids, nil
+	return inWrite(ctx, w, "delete node", func(tx runner) ([]string, graph.Change, error) {
+		ids, err := deleteNodeTx(ctx, tx, id, cascade)
+		return ids, graph.NewChange(ctx, graph.ChangeDeleted, "DeleteNode", ids, nil), err
 	})
+}
+
+// deleteNodeTx is the work of deleteNode in tx.
+func deleteNodeTx(ctx context.Context, tx runner, id string, cascade bool) ([]string, error) {
+	recs, _, err := run(ctx, tx, cypherLockNode, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	r := single(recs)
+	if r == nil {
+		return nil, graph.NotFoundf("node %q does not exist", id)
+	}
+	if old, err := decodeNode(get(r, "n")); err == nil && old.Label == graph.LabelSource {
+		return nil, graph.SourceDeletion(id)
+	}
+	hasChildren := getBool(r, "hasChildren")
+	if !hasChildren {
+		if _, _, err := run(ctx, tx, cypherDeleteNode, map[string]any{"id": id}); err != nil {
+			return nil, err
+		}
+		return []string{id}, nil
+	}
+	if !cascade {
+		return nil, graph.Conflictf("node %q has children (SUB_ORGANISATION_OF); delete them first or cascade", id)
+	}
+	recs, _, err = run(ctx, tx, cypherDeleteSubtree, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	l, _ := get(single(recs), "ids").([]any)
+	ids := make([]string, 0, len(l))
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			ids = append(ids, s)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
 }
 
 // CreateEdge stores a new edge: Prepare, Validate, then in one transaction
@@ -157,44 +172,51 @@ func (w writer) createEdge(ctx context.Context, in graph.Edge) (*graph.Edge, err
 		return nil, err
 	}
 	params := map[string]any{"id": e.ID, "from": e.From, "to": e.To, "type": string(e.Type), "props": edgeProps(e)}
-	out, err := inWrite(ctx, w, "create edge", func(tx runner) (*graph.Edge, error) {
-		recs, _, err := run(ctx, tx, cypherEdgeCheck, params)
-		if err != nil {
-			return nil, err
-		}
-		r := single(recs)
-		fl, tl := graphLabel(get(r, "fl")), graphLabel(get(r, "tl"))
-		switch {
-		case fl == "":
-			return nil, graph.NotFoundf("edge %s: start node %q does not exist", e.ID, e.From)
-		case tl == "":
-			return nil, graph.NotFoundf("edge %s: end node %q does not exist", e.ID, e.To)
-		}
-		if err := graph.CheckEndpoints(e.Type, fl, tl); err != nil {
-			return nil, err
-		}
-		if getBool(r, "taken") {
-			return nil, idTaken("edge", e.ID, nil)
-		}
-		if cited := e.CitedSources(); len(cited) > 0 {
-			texts, err := sourceTexts(ctx, tx, cited)
-			if err != nil {
-				return nil, err
-			}
-			if err := graph.NewQuoteChecker(texts).CheckEdge(e); err != nil {
-				return nil, err
-			}
-		}
-		recs, _, err = run(ctx, tx, cypherCreateEdge, params)
-		if err != nil {
-			return nil, err
-		}
-		return decodeRel(get(single(recs), "r"), e.From, e.To)
+	change := graph.NewChange(ctx, graph.ChangeLinked, "CreateEdge", []string{e.From, e.To}, []string{e.ID})
+	out, err := inWrite(ctx, w, "create edge", func(tx runner) (*graph.Edge, graph.Change, error) {
+		out, err := createEdgeTx(ctx, tx, e, params)
+		return out, change, err
 	})
 	if errors.Is(err, graph.ErrConflict) && isCode(err, codeConstraintFailed) {
 		return nil, idTaken("edge", e.ID, err) // a concurrent create of the same type won
 	}
 	return out, err
+}
+
+// createEdgeTx is the work of createEdge in tx.
+func createEdgeTx(ctx context.Context, tx runner, e *graph.Edge, params map[string]any) (*graph.Edge, error) {
+	recs, _, err := run(ctx, tx, cypherEdgeCheck, params)
+	if err != nil {
+		return nil, err
+	}
+	r := single(recs)
+	fl, tl := graphLabel(get(r, "fl")), graphLabel(get(r, "tl"))
+	switch {
+	case fl == "":
+		return nil, graph.NotFoundf("edge %s: start node %q does not exist", e.ID, e.From)
+	case tl == "":
+		return nil, graph.NotFoundf("edge %s: end node %q does not exist", e.ID, e.To)
+	}
+	if err := graph.CheckEndpoints(e.Type, fl, tl); err != nil {
+		return nil, err
+	}
+	if getBool(r, "taken") {
+		return nil, idTaken("edge", e.ID, nil)
+	}
+	if cited := e.CitedSources(); len(cited) > 0 {
+		texts, err := sourceTexts(ctx, tx, cited)
+		if err != nil {
+			return nil, err
+		}
+		if err := graph.NewQuoteChecker(texts).CheckEdge(e); err != nil {
+			return nil, err
+		}
+	}
+	recs, _, err = run(ctx, tx, cypherCreateEdge, params)
+	if err != nil {
+		return nil, err
+	}
+	return decodeRel(get(single(recs), "r"), e.From, e.To)
 }
 
 // DeleteEdge removes an edge in one statement. Returns ErrNotFound.
@@ -207,15 +229,16 @@ func (w writer) deleteEdge(ctx context.Context, id string) error {
 	if graph.ValidateID("id", id) != nil {
 		return graph.NotFoundf("edge %q does not exist", id)
 	}
-	_, err := inWrite(ctx, w, "delete edge", func(tx runner) (struct{}, error) {
-		_, sum, err := run(ctx, tx, cypherDeleteEdge, map[string]any{"id": id})
+	_, err := inWrite(ctx, w, "delete edge", func(tx runner) (struct{}, graph.Change, error) {
+		recs, sum, err := run(ctx, tx, cypherDeleteEdge, map[string]any{"id": id})
 		if err != nil {
-			return struct{}{}, err
+			return struct{}{}, graph.Change{}, err
 		}
 		if sum.Counters().RelationshipsDeleted() == 0 {
-			return struct{}{}, graph.NotFoundf("edge %q does not exist", id)
+			return struct{}{}, graph.Change{}, graph.NotFoundf("edge %q does not exist", id)
 		}
-		return struct{}{}, nil
+		r := single(recs)
+		return struct{}{}, graph.NewChange(ctx, graph.ChangeUnlinked, "DeleteEdge", []string{getString(r, "f"), getString(r, "t")}, []string{id}), nil
 	})
 	return err
 }
@@ -271,15 +294,34 @@ type writer struct {
 }
 
 // inWrite runs work in w's transaction, or in a write transaction of its
-// own (writeTx) when w has none, and maps its error.
-func inWrite[T any](ctx context.Context, w writer, op string, work func(tx runner) (T, error)) (T, error) {
-	if w.tx == nil {
-		return writeTx(ctx, w.s, op, work)
+// own (writeTx) when w has none, and maps its error. In a transaction of its
+// own, the Change work returns is recorded in the feed last (Store.record)
+// and, once committed, noted in ctx's Receipt with the bookmark; in w's
+// transaction the holder records (WarmWrites: once, for all).
+func inWrite[T any](ctx context.Context, w writer, op string, work func(tx runner) (T, graph.Change, error)) (T, error) {
+	var zero T
+	if w.tx != nil {
+		v, _, err := work(w.tx)
+		if err != nil {
+			return zero, mapErr(op, err)
+		}
+		return v, nil
 	}
-	v, err := work(w.tx)
+	var seq int64 // of the attempt that committed
+	v, bookmark, err := writeTxBookmark(ctx, w.s, op, func(tx runner) (T, error) {
+		v, c, err := work(tx)
+		if err != nil {
+			return zero, err
+		}
+		if c, err = w.s.record(ctx, tx, c); err != nil {
+			return zero, err
+		}
+		seq = c.Seq
+		return v, nil
+	})
 	if err != nil {
-		var zero T
-		return zero, mapErr(op, err)
+		return zero, err
 	}
+	graph.NoteWrite(ctx, seq, bookmark)
 	return v, nil
 }

@@ -87,6 +87,7 @@ func groups() []group {
 		{"Lean", leanTests},
 		{"Sources", sourcesTests},
 		{"Overview", overviewTests},
+		{"Changes", changesTests},
 	}
 }
 
