@@ -264,3 +264,9 @@ func ValidateChangesArgs(after int64, limit int) error {
 
 // ErrClosed is the error of a call on a store that was closed.
 var ErrClosed = &Error{Code: CodeUnavailable, Message: "the store is closed"}
+
+// ReceiptFrom returns the context's Receipt (nil when it has none).
+func ReceiptFrom(ctx context.Context) *Receipt {
+	r, _ := ctx.Value(receiptKey{}).(*Receipt)
+	return r
+}

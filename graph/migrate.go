@@ -119,7 +119,7 @@ func MigrateLegacyProvenance(ctx context.Context, s Store, src Node) (MigrationR
 			b.Edges = append(b.Edges, *c)
 		}
 	}
-	if _, err := s.Apply(ctx, b); err != nil {
+	if _, err := s.Apply(WithOperation(ctx, Operation{Name: "migrate"}), b); err != nil {
 		return MigrationReport{}, fmt.Errorf("migrate provenance: %w", err)
 	}
 	rep.Registered = true

@@ -24,7 +24,6 @@ import (
 	"github.com/orgnet/orgnet/interchange"
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql"
-	"github.com/orgnet/orgnet/server/gql/model"
 )
 
 // POST /import loads a file into the store for an admin, as `orgnet import`
@@ -181,7 +180,7 @@ func (im *importer) handle(c echo.Context) error {
 
 	ctx, cancel := context.WithTimeout(c.Request().Context(), im.timeout)
 	defer cancel()
-	rep, err := interchange.ImportData(ctx, im.store, inputs, interchange.ImportOptions{DryRun: dryRun, Limit: im.limit}, early...)
+	rep, err := interchange.ImportData(graph.WithOperation(ctx, graph.Operation{Name: "import"}), im.store, inputs, interchange.ImportOptions{DryRun: dryRun, Limit: im.limit}, early...)
 	var pe *interchange.ProblemsError
 	switch {
 	case errors.As(err, &pe):
@@ -214,10 +213,10 @@ func (im *importer) handle(c echo.Context) error {
 		return c.JSON(http.StatusOK, answer)
 	}
 	if im.broker != nil {
-		// The ids are not listed (an import may touch millions): only
-		// subscribers without an id filter, and caches, see it.
-		im.broker.Publish(&model.GraphChange{Kind: model.ChangeKindUpdated, Operation: "import", Ids: []string{}, EdgeIds: []string{},
-			At: time.Now().UTC().Format(time.RFC3339Nano)})
+		// The import's change is in the store's feed: the follower
+		// publishes it (and the caches forget) now rather than at its next
+		// poll.
+		im.broker.Wake()
 	}
 	if im.audit != nil {
 		p, _ := auth.FromContext(ctx)

@@ -220,7 +220,7 @@ func TestImportHTTP(t *testing.T) {
 				f := newImportFixture(t, open, name, tt.limit)
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				changes := f.broker.Subscribe(ctx, nil)
+				changes := f.broker.Subscribe(ctx, nil, nil)
 				before := snapshotJSON(t, f.store)
 				status, a := f.post(t, tt.query, tt.token, tt.body, tt.header...)
 				if status != tt.status {
@@ -283,8 +283,8 @@ func TestImportHTTP(t *testing.T) {
 				}
 				select {
 				case c := <-changes:
-					if c.Operation != "import" || c.Kind != model.ChangeKindUpdated {
-						t.Errorf("published %+v, want an import change", c)
+					if c.Operation != "import" || c.Kind != model.ChangeKindCreated || c.Seq == "" || c.NodeCount != 5 {
+						t.Errorf("published %+v, want the import's change (CREATED, 5 nodes)", c)
 					}
 				case <-time.After(5 * time.Second):
 					t.Error("no graph change published")

@@ -117,10 +117,11 @@ func useSecurity(e *echo.Echo, s Security, requestTimeout time.Duration) *socket
 	})
 	if len(s.CORSOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins: s.CORSOrigins,
-			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowHeaders: []string{"Authorization", "Content-Type", gql.RoundTripsHeader},
-			MaxAge:       600,
+			AllowOrigins:  s.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowHeaders:  []string{"Authorization", "Content-Type", gql.RoundTripsHeader, gql.BookmarkHeader},
+			ExposeHeaders: []string{gql.BookmarkHeader},
+			MaxAge:        600,
 		}))
 	}
 	e.Use(originCheck(s.CORSOrigins))

@@ -30,7 +30,13 @@ type Config struct {
 	RequestTimeout time.Duration
 	GQL            gql.Options
 	// Broker carries changes to subscribers and caches (a new one if nil).
+	// A Follower of the store's change feed feeds it (follow).
 	Broker *gql.Broker
+	// FollowInterval is how often the follower reads the store's change
+	// feed when nothing wakes it (gql.DefaultFollowInterval when 0): a change
+	// made through another replica, or by the command line, reaches this
+	// one's subscribers and caches within about this long.
+	FollowInterval time.Duration
 	// Security: authentication, roles, rate limit, CORS, headers (see
 	// security.go). The zero value is the open local demo.
 	Security Security
@@ -98,7 +104,10 @@ func New(cfg Config) *echo.Echo {
 
 	ws := useSecurity(e, cfg.Security, cfg.RequestTimeout)
 	// The one place the store is observed: metrics.go counts every call
-	// (/metrics, /debug/pprof/), tracing.go makes it a span.
+	// (/metrics, /debug/pprof/), tracing.go makes it a span. The change
+	// feed's follower reads the store unobserved: its polls are no
+	// request's.
+	bare := cfg.Store
 	cfg.Store = graph.Observe(cfg.Store, observe(e), traced)
 	// Websocket operations: the same rate limit, token check and deadline as
 	// HTTP (sockets.go); sockets counted per caller at connection_init.
@@ -109,6 +118,8 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Broker == nil {
 		cfg.Broker = gql.NewBroker()
 	}
+	follow(bare, cfg.Broker, cfg.FollowInterval, cfg.Logger)
+	synced := bookmarks(cfg.Store, cfg.Broker)
 	if cfg.GQL.Auth == nil {
 		cfg.GQL.Auth = cfg.Security.Auth
 	}
@@ -116,7 +127,7 @@ func New(cfg Config) *echo.Echo {
 	if cfg.WarmUp != nil {
 		cfg.WarmUp.attach(gh)
 	}
-	e.Any("/graphql", echo.WrapHandler(batching(gh, cfg.Security.MaxBatch)))
+	e.Any("/graphql", echo.WrapHandler(batching(gh, cfg.Security.MaxBatch)), synced)
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/explore/") })
 	e.GET("/graphiql", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/graphiql/") })
 	e.GET("/graphiql/examples.json", func(c echo.Context) error {
@@ -126,7 +137,7 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/explore", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/explore/") })
 	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
 	exportTimeout := cmp.Or(max(cfg.ExportWriteTimeout, 0), DefaultExportWriteTimeout)
-	e.GET("/export/:format", exportHandler(cfg.Store, exportTimeout), writeAllowance(exportTimeout))
+	e.GET("/export/:format", exportHandler(cfg.Store, exportTimeout), writeAllowance(exportTimeout), synced)
 	im := &importer{store: cfg.Store, limit: cfg.ImportLimit, timeout: cfg.ImportTimeout, audit: cfg.GQL.AuditLog, broker: cfg.Broker, logger: cfg.Logger}
 	if im.limit <= 0 {
 		im.limit = DefaultImportLimit
@@ -136,7 +147,7 @@ func New(cfg Config) *echo.Echo {
 	}
 	// An admin's import may take --import-timeout to upload and answer,
 	// past the server's ReadTimeout and WriteTimeout (timeouts.go).
-	e.POST("/import", im.handle, importAuth(cfg.Security.Auth), readAllowance(im.timeout), writeAllowance(im.timeout+writeGrace))
+	e.POST("/import", im.handle, importAuth(cfg.Security.Auth), readAllowance(im.timeout), writeAllowance(im.timeout+writeGrace), synced)
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

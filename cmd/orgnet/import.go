@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/interchange"
 	"github.com/orgnet/orgnet/server"
 )
@@ -51,7 +52,7 @@ func importCmd() *cli.Command {
 				opts.Progress = os.Stderr
 			}
 			start := time.Now()
-			rep, err := interchange.Import(ctx, store, files, opts)
+			rep, err := interchange.Import(graph.WithOperation(ctx, graph.Operation{Name: "import"}), store, files, opts)
 			var pe *interchange.ProblemsError
 			if errors.As(err, &pe) {
 				limit := int(cmd.Int("max-problems"))

@@ -54,6 +54,7 @@ func seedCmd() *cli.Command {
 }
 
 func seedYuelin(ctx context.Context, cmd *cli.Command) error {
+	ctx = graph.WithOperation(ctx, graph.Operation{Name: "seed"})
 	store, _, err := openStore(ctx, cmd)
 	if err != nil {
 		return err
@@ -95,6 +96,7 @@ type loadStats struct {
 type applyFunc func(ctx context.Context, b graph.Batch) (graph.ApplyResult, error)
 
 func seedSynthetic(ctx context.Context, cmd *cli.Command) error {
+	ctx = graph.WithOperation(ctx, graph.Operation{Name: "seed"})
 	size, err := seed.ParseSize(cmd.String("synthetic"))
 	if err != nil {
 		return fmt.Errorf("--synthetic: %w", err)

@@ -32,6 +32,7 @@ func serveCmd() *cli.Command {
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen address", Sources: cli.EnvVars("ORGNET_ADDR")},
 			&cli.BoolFlag{Name: "seed", Value: true, Usage: "seed the Yuelin network when the store is empty", Sources: cli.EnvVars("ORGNET_SEED")},
 			&cli.DurationFlag{Name: "warmup", Usage: "warm the store up for at most this long before /readyz turns ready: read-only GraphQL through the server's own handler, and on Neo4j the write statements in rolled-back transactions (default: 45s with --store neo4j, off with memory; 0 turns it off)", Sources: cli.EnvVars("ORGNET_WARMUP")},
+			&cli.DurationFlag{Name: "follow-interval", Value: gql.DefaultFollowInterval, Usage: "how often to read the store's change feed for changes made elsewhere (other replicas, orgnet import or seed against the same store): graphChanged subscribers and the analysis caches hear of them within about this long", Sources: cli.EnvVars("ORGNET_FOLLOW_INTERVAL")},
 			&cli.DurationFlag{Name: "request-timeout", Value: 30 * time.Second, Usage: "deadline for one request (its body must arrive within it too) and for each operation over a websocket", Sources: cli.EnvVars("ORGNET_REQUEST_TIMEOUT")},
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
 			&cli.StringFlag{Name: "import-limit", Value: "256MiB", Usage: "largest file POST /import takes (admins only), instead of --body-limit", Sources: cli.EnvVars("ORGNET_IMPORT_LIMIT")},
@@ -88,7 +89,7 @@ func serveCmd() *cli.Command {
 					return fmt.Errorf("count the store: %w", err)
 				}
 				if c.Nodes == 0 {
-					res, err := store.Apply(ctx, seed.Yuelin())
+					res, err := store.Apply(graph.WithOperation(ctx, graph.Operation{Name: "seed"}), seed.Yuelin())
 					if err != nil {
 						return fmt.Errorf("seed the Yuelin network: %w", err)
 					}
@@ -124,9 +125,10 @@ func serveCmd() *cli.Command {
 					MaxFields: int(cmd.Int("max-fields")), MaxRepeats: int(cmd.Int("max-repeats")),
 					ParserTokenLimit: int(cmd.Int("max-tokens")),
 				},
-				Security: sec,
-				Tracing:  tracing,
-				WarmUp:   warm,
+				Security:       sec,
+				Tracing:        tracing,
+				WarmUp:         warm,
+				FollowInterval: cmd.Duration("follow-interval"),
 			})
 			ln, err := net.Listen("tcp", cmd.String("addr"))
 			if err != nil {
@@ -196,6 +198,7 @@ func warmUp(cmd *cli.Command, store graph.Store, storeName string) (*server.Warm
 // nodes and edges), after bringing a store written before sources were
 // registered up to date (migrate).
 func seedStore(ctx context.Context, s graph.Store) (graph.ApplyResult, error) {
+	ctx = graph.WithOperation(ctx, graph.Operation{Name: "seed"})
 	if err := migrate(ctx, s); err != nil {
 		return graph.ApplyResult{}, err
 	}

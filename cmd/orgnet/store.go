@@ -23,6 +23,7 @@ func storeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "neo4j-password", Value: "orgnet-dev-password", Usage: "Neo4j password", Sources: cli.EnvVars("NEO4J_PASSWORD")},
 		&cli.StringFlag{Name: "neo4j-database", Value: "neo4j", Usage: "Neo4j database", Sources: cli.EnvVars("NEO4J_DATABASE")},
 		&cli.DurationFlag{Name: "neo4j-tx-timeout", Usage: "longest a transaction may run on Neo4j, sent with every transaction; 0: only the request's deadline (the time it has left) is sent", Sources: cli.EnvVars("ORGNET_NEO4J_TX_TIMEOUT")},
+		&cli.IntFlag{Name: "change-retention", Value: graph.DefaultChangeRetention, Usage: "changes the store's change feed keeps (the oldest are dropped as new ones are written): how far back a graphChanged subscriber may resume, and how far a replica may fall behind", Sources: cli.EnvVars("ORGNET_CHANGE_RETENTION")},
 		&cli.IntFlag{Name: "neo4j-max-connections", Value: 16, Usage: "most Bolt connections, so transactions at once, to Neo4j (more requests wait for one; the driver default, 100, lets a few-core Neo4j thrash)", Sources: cli.EnvVars("ORGNET_NEO4J_MAX_CONNECTIONS")},
 	}
 }
@@ -32,12 +33,19 @@ func openStore(ctx context.Context, cmd *cli.Command) (graph.Store, string, erro
 	switch kind := cmd.String("store"); kind {
 	case "memory":
 		path := filepath.Join(cmd.String("data-dir"), "orgnet.db")
+		if n := cmd.Int("change-retention"); n < 1 {
+			return nil, "", fmt.Errorf("--change-retention %d: want 1 or more", n)
+		}
 		s, err := memory.New(ctx, path)
 		if err != nil {
 			return nil, "", fmt.Errorf("open embedded store %s: %w", path, err)
 		}
+		s.SetChangeRetention(int(cmd.Int("change-retention")))
 		return s, kind, nil
 	case "neo4j":
+		if n := cmd.Int("change-retention"); n < 1 {
+			return nil, "", fmt.Errorf("--change-retention %d: want 1 or more", n)
+		}
 		if d := cmd.Duration("neo4j-tx-timeout"); d < 0 {
 			return nil, "", fmt.Errorf("--neo4j-tx-timeout %v: want 0 or more", d)
 		}
@@ -45,7 +53,7 @@ func openStore(ctx context.Context, cmd *cli.Command) (graph.Store, string, erro
 		defer cancel()
 		s, err := neo4jstore.Open(octx, cmd.String("neo4j-uri"), cmd.String("neo4j-user"), cmd.String("neo4j-password"),
 			neo4jstore.Options{Database: cmd.String("neo4j-database"), MaxConnections: int(cmd.Int("neo4j-max-connections")),
-				TxTimeout: cmd.Duration("neo4j-tx-timeout")})
+				TxTimeout: cmd.Duration("neo4j-tx-timeout"), ChangeRetention: int(cmd.Int("change-retention"))})
 		if err != nil {
 			return nil, "", fmt.Errorf("open Neo4j at %s: %w", cmd.String("neo4j-uri"), err)
 		}

@@ -55,7 +55,7 @@ func (s *Store) Tops(ctx context.Context, gv graph.View, limit int) (*graph.Tops
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	var tops []graph.Top
@@ -85,7 +85,7 @@ func (s *Store) Below(ctx context.Context, gv graph.View, ids []string, q graph.
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	out := make(map[string]*graph.Below, len(ids))
@@ -169,7 +169,7 @@ func (s *Store) Children(ctx context.Context, gv graph.View, parent string, g *g
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errClosed
+		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
 	r := s.node(v, parent)

@@ -63,7 +63,7 @@ func (r *mutationResolver) CreateAlliance(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindCreated, "createAlliance", endpoints(created.ID, edges), edgeIDs(edges))
+	r.wrote()
 	return alliance(created, todayView()), nil
 }
 
@@ -76,11 +76,10 @@ func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, org
 	if deref(role) != "" {
 		e.Attrs = map[string]any{graph.AttrRole: *role}
 	}
-	created, err := r.createEdgeAgain(ctx, e)
-	if err != nil {
+	if _, err := r.createEdgeAgain(ctx, e); err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindLinked, "addMember", []string{organisationID, allianceID}, []string{created.ID})
+	r.wrote()
 	return alliance(a, todayView()), nil
 }
 
@@ -98,7 +97,7 @@ func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, 
 			if err := r.endEdges(ctx, deref(until), x.Edge); err != nil {
 				return nil, err
 			}
-			r.changed(model.ChangeKindUnlinked, "removeMember", []string{organisationID, allianceID}, []string{x.Edge.ID})
+			r.wrote()
 			return alliance(a, todayView()), nil
 		}
 	}
@@ -134,7 +133,7 @@ func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *st
 	if _, err := r.Store.Apply(ctx, b); err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindUpdated, "endAlliance", ids, edgeIDs)
+	r.wrote()
 	return alliance(ended, todayView()), nil
 }
 
@@ -143,7 +142,7 @@ func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, m
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindLinked, "createPairing", []string{mentorID, menteeID}, []string{e.ID})
+	r.wrote()
 	ns, err := r.Store.Nodes(ctx, todayView(), []string{mentorID, menteeID})
 	if err != nil {
 		return nil, err
@@ -162,7 +161,7 @@ func (r *mutationResolver) DeletePairing(ctx context.Context, id string, until *
 	if err := r.endEdges(ctx, deref(until), e); err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindUnlinked, "deletePairing", []string{e.From, e.To}, []string{id})
+	r.wrote()
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 

@@ -125,6 +125,8 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if opts.AuditLog != nil {
 		srv.AroundFields(r.auditField(opts.AuditLog))
 	}
+	srv.AroundOperations(withBookmark)
+	srv.AroundRootFields(nameWrites)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		m := &graph.Meter{}
 		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)

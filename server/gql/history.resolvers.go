@@ -41,11 +41,11 @@ func (r *queryResolver) Changes(ctx context.Context, from string, to string) ([]
 	return history(snap.Nodes, snap.Edges, from, to), nil
 }
 
-func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error) {
+func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string, after *string) (<-chan *model.GraphChange, error) {
 	if r.Broker == nil {
 		return nil, graph.Errorf(graph.CodeUnavailable, "subscriptions are not enabled on this server")
 	}
-	return r.Broker.Subscribe(ctx, ids), nil
+	return r.subscribe(ctx, ids, after)
 }
 
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }

@@ -50,7 +50,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindCreated, "createOrganisation", endpoints(created.ID, edges), edgeIDs(edges))
+	r.wrote()
 	return org(created, todayView()), nil
 }
 
@@ -71,7 +71,7 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, in
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindUpdated, "updateOrganisation", []string{id}, nil)
+	r.wrote()
 	return org(n, todayView()), nil
 }
 
@@ -83,7 +83,7 @@ func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, ca
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindDeleted, "deleteOrganisation", ids, nil)
+	r.wrote()
 	return &model.DeleteResult{DeletedIds: ids}, nil
 }
 
@@ -96,19 +96,18 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindLinked, "link", []string{e.From, e.To}, []string{e.ID})
+	r.wrote()
 	return edge(e, todayView()), nil
 }
 
 func (r *mutationResolver) Unlink(ctx context.Context, id string) (*model.DeleteResult, error) {
-	e, err := r.Store.Edge(ctx, todayView(), id)
-	if err != nil {
+	if _, err := r.Store.Edge(ctx, todayView(), id); err != nil {
 		return nil, err
 	}
 	if err := r.Store.DeleteEdge(ctx, id); err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindUnlinked, "unlink", []string{e.From, e.To}, []string{id})
+	r.wrote()
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 

@@ -242,6 +242,6 @@ func (r *Resolver) commitScenario(ctx context.Context, id string) (*model.Scenar
 	if _, err := r.Store.Apply(ctx, c.Batch); err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindUpdated, "commitScenario", c.NodeIDs, c.EdgeIDs)
+	r.wrote()
 	return r.scenarioOf(ctx, c.Scenario)
 }

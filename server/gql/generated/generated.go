@@ -161,10 +161,15 @@ type ComplexityRoot struct {
 
 	GraphChange struct {
 		At        func(childComplexity int) int
+		EdgeCount func(childComplexity int) int
 		EdgeIds   func(childComplexity int) int
 		Ids       func(childComplexity int) int
 		Kind      func(childComplexity int) int
+		Many      func(childComplexity int) int
+		NodeCount func(childComplexity int) int
 		Operation func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Seq       func(childComplexity int) int
 	}
 
 	GraphEdge struct {
@@ -470,7 +475,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		GraphChanged func(childComplexity int, ids []string) int
+		GraphChanged func(childComplexity int, ids []string, after *string) int
 	}
 
 	Zone struct {
@@ -577,7 +582,7 @@ type QueryResolver interface {
 	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
 }
 type SubscriptionResolver interface {
-	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
+	GraphChanged(ctx context.Context, ids []string, after *string) (<-chan *model.GraphChange, error)
 }
 type ZoneResolver interface {
 	Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
@@ -1096,6 +1101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphChange.At(childComplexity), true
+	case "GraphChange.edgeCount":
+		if e.ComplexityRoot.GraphChange.EdgeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.EdgeCount(childComplexity), true
 	case "GraphChange.edgeIds":
 		if e.ComplexityRoot.GraphChange.EdgeIds == nil {
 			break
@@ -1114,12 +1125,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphChange.Kind(childComplexity), true
+	case "GraphChange.many":
+		if e.ComplexityRoot.GraphChange.Many == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Many(childComplexity), true
+	case "GraphChange.nodeCount":
+		if e.ComplexityRoot.GraphChange.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.NodeCount(childComplexity), true
 	case "GraphChange.operation":
 		if e.ComplexityRoot.GraphChange.Operation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.GraphChange.Operation(childComplexity), true
+	case "GraphChange.reason":
+		if e.ComplexityRoot.GraphChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Reason(childComplexity), true
+	case "GraphChange.seq":
+		if e.ComplexityRoot.GraphChange.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Seq(childComplexity), true
 
 	case "GraphEdge.id":
 		if e.ComplexityRoot.GraphEdge.ID == nil {
@@ -2666,7 +2701,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.GraphChanged(childComplexity, args["ids"].([]string)), true
+		return e.ComplexityRoot.Subscription.GraphChanged(childComplexity, args["ids"].([]string), args["after"].(*string)), true
 
 	case "Zone.attributes":
 		if e.ComplexityRoot.Zone.Attributes == nil {
@@ -3077,8 +3112,15 @@ extend type Query {
 }
 
 type Subscription {
-  "Streams every change made through this server, as it commits. With ids, only changes touching those nodes."
-  graphChanged(ids: [ID!]): GraphChange!
+  """
+  Streams every committed change to the network, whichever server or command made it (every replica follows
+  the store's change feed), in order. With ids, only changes touching those nodes (and every RESYNC and every
+  change with many). With after (the seq of the last change you received), it first sends every change after
+  that one that the feed still keeps, then continues live: resume with it after a reconnect and miss nothing.
+  When changes were missed (after is older than the feed keeps, this subscriber fell too far behind, or the
+  database was replaced), a RESYNC change says so: re-read what you show.
+  """
+  graphChanged(ids: [ID!], after: String): GraphChange!
 }
 
 enum ChangeKind {
@@ -3090,18 +3132,33 @@ enum ChangeKind {
   LINKED
   "An edge was removed."
   UNLINKED
+  "Changes were missed (see reason): re-read everything you show. Its seq is where the stream goes on from."
+  RESYNC
 }
 
-"One committed change: which nodes and edges it touched."
+"One committed change (one write transaction): which nodes and edges it touched."
 type GraphChange {
+  """
+  Its place in the store's change feed: 1, 2, 3 … in commit order, as a decimal string (it may pass 2^31).
+  Pass the last one you received as graphChanged(after:) to resume.
+  """
+  seq: String!
   kind: ChangeKind!
-  "The mutation that made it."
+  "The mutation that made it (createPairing …), import, seed, BulkLoad, or the store method (Apply …) for writes that named none."
   operation: String!
-  "Nodes created, updated or deleted, and both ends of every edge linked or unlinked."
+  "Nodes created, updated or deleted, and both ends of every edge linked or unlinked (none when many)."
   ids: [ID!]!
+  "Edges written or removed (none when many)."
   edgeIds: [ID!]!
+  "True when the change touched more than 1,000 ids: ids and edgeIds list none of them; re-read what you show."
+  many: Boolean!
+  "How many nodes and edges it touched, many or not."
+  nodeCount: Int!
+  edgeCount: Int!
   "When it committed (RFC 3339)."
   at: String!
+  "For a RESYNC: why changes were missed."
+  reason: String
 }
 
 enum HistoryEventKind {
@@ -4055,6 +4112,8 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 
 func (ec *executionContext) childFields_GraphChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "seq":
+		return ec.fieldContext_GraphChange_seq(ctx, field)
 	case "kind":
 		return ec.fieldContext_GraphChange_kind(ctx, field)
 	case "operation":
@@ -4063,8 +4122,16 @@ func (ec *executionContext) childFields_GraphChange(ctx context.Context, field g
 		return ec.fieldContext_GraphChange_ids(ctx, field)
 	case "edgeIds":
 		return ec.fieldContext_GraphChange_edgeIds(ctx, field)
+	case "many":
+		return ec.fieldContext_GraphChange_many(ctx, field)
+	case "nodeCount":
+		return ec.fieldContext_GraphChange_nodeCount(ctx, field)
+	case "edgeCount":
+		return ec.fieldContext_GraphChange_edgeCount(ctx, field)
 	case "at":
 		return ec.fieldContext_GraphChange_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_GraphChange_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphChange", field.Name)
 }
@@ -5874,6 +5941,14 @@ func (ec *executionContext) field_Subscription_graphChanged_args(ctx context.Con
 		return nil, err
 	}
 	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7969,6 +8044,29 @@ func (ec *executionContext) fieldContext_Edge_provenance(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _GraphChange_seq(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _GraphChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8061,6 +8159,75 @@ func (ec *executionContext) fieldContext_GraphChange_edgeIds(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "ID")
 }
 
+func (ec *executionContext) _GraphChange_many(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_many(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Many, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_many(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GraphChange_nodeCount(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphChange_edgeCount(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_edgeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_edgeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "Int")
+}
+
 func (ec *executionContext) _GraphChange_at(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8081,6 +8248,29 @@ func (ec *executionContext) _GraphChange_at(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_GraphChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphChange_reason(ctx context.Context, field graphql.CollectedField, obj *model.GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
 }
 
@@ -14558,7 +14748,7 @@ func (ec *executionContext) _Subscription_graphChanged(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().GraphChanged(ctx, fc.Args["ids"].([]string))
+			return ec.Resolvers.Subscription().GraphChanged(ctx, fc.Args["ids"].([]string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphChange) graphql.Marshaler {
@@ -17857,6 +18047,11 @@ func (ec *executionContext) _GraphChange(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("GraphChange")
+		case "seq":
+			out.Values[i] = ec._GraphChange_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "kind":
 			out.Values[i] = ec._GraphChange_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17877,9 +18072,29 @@ func (ec *executionContext) _GraphChange(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "many":
+			out.Values[i] = ec._GraphChange_many(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeCount":
+			out.Values[i] = ec._GraphChange_nodeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgeCount":
+			out.Values[i] = ec._GraphChange_edgeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "at":
 			out.Values[i] = ec._GraphChange_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._GraphChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

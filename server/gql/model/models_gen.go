@@ -181,16 +181,27 @@ type FixedUnitInput struct {
 	Alliance string `json:"alliance"`
 }
 
-// One committed change: which nodes and edges it touched.
+// One committed change (one write transaction): which nodes and edges it touched.
 type GraphChange struct {
+	// Its place in the store's change feed: 1, 2, 3 … in commit order, as a decimal string (it may pass 2^31).
+	// Pass the last one you received as graphChanged(after:) to resume.
+	Seq  string     `json:"seq"`
 	Kind ChangeKind `json:"kind"`
-	// The mutation that made it.
+	// The mutation that made it (createPairing …), import, seed, BulkLoad, or the store method (Apply …) for writes that named none.
 	Operation string `json:"operation"`
-	// Nodes created, updated or deleted, and both ends of every edge linked or unlinked.
-	Ids     []string `json:"ids"`
+	// Nodes created, updated or deleted, and both ends of every edge linked or unlinked (none when many).
+	Ids []string `json:"ids"`
+	// Edges written or removed (none when many).
 	EdgeIds []string `json:"edgeIds"`
+	// True when the change touched more than 1,000 ids: ids and edgeIds list none of them; re-read what you show.
+	Many bool `json:"many"`
+	// How many nodes and edges it touched, many or not.
+	NodeCount int `json:"nodeCount"`
+	EdgeCount int `json:"edgeCount"`
 	// When it committed (RFC 3339).
 	At string `json:"at"`
+	// For a RESYNC: why changes were missed.
+	Reason *string `json:"reason,omitempty"`
 }
 
 type GraphEdge struct {
@@ -685,6 +696,8 @@ const (
 	ChangeKindLinked ChangeKind = "LINKED"
 	// An edge was removed.
 	ChangeKindUnlinked ChangeKind = "UNLINKED"
+	// Changes were missed (see reason): re-read everything you show. Its seq is where the stream goes on from.
+	ChangeKindResync ChangeKind = "RESYNC"
 )
 
 var AllChangeKind = []ChangeKind{
@@ -693,11 +706,12 @@ var AllChangeKind = []ChangeKind{
 	ChangeKindDeleted,
 	ChangeKindLinked,
 	ChangeKindUnlinked,
+	ChangeKindResync,
 }
 
 func (e ChangeKind) IsValid() bool {
 	switch e {
-	case ChangeKindCreated, ChangeKindUpdated, ChangeKindDeleted, ChangeKindLinked, ChangeKindUnlinked:
+	case ChangeKindCreated, ChangeKindUpdated, ChangeKindDeleted, ChangeKindLinked, ChangeKindUnlinked, ChangeKindResync:
 		return true
 	}
 	return false

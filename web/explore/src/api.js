@@ -27,9 +27,14 @@ export async function gql(query, variables = {}, { signal } = {}) {
   // Operations that declare $asOf read the network as of the chosen day
   // (null: the server's default, today).
   if (query.includes('$asOf') && !('asOf' in variables)) variables = { ...variables, asOf: asOfDate };
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  // Read your own writes behind a load balancer: send back the last
+  // bookmark a write answered, so that whichever orgnet replica answers
+  // has that write (README: "Running more than one orgnet").
+  if (lastBookmark) headers[BOOKMARK_HEADER] = lastBookmark;
   const res = await fetch(graphqlURL(), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers,
     body: JSON.stringify({ query, variables }),
     signal,
   });
@@ -39,9 +44,23 @@ export async function gql(query, variables = {}, { signal } = {}) {
   } catch {
     throw new GraphQLError([{ message: `HTTP ${res.status} from ${GRAPHQL_PATH}` }]);
   }
+  const bookmark = res.headers.get(BOOKMARK_HEADER) || (body.extensions && body.extensions.bookmark);
+  if (bookmark) lastBookmark = bookmark;
   if (body.errors && body.errors.length) throw new GraphQLError(body.errors, body.data);
   if (!res.ok) throw new GraphQLError([{ message: `HTTP ${res.status} from ${GRAPHQL_PATH}` }]);
   return body.data;
+}
+
+// --- Read your own writes ------------------------------------------------------
+
+/** BOOKMARK_HEADER carries a write's bookmark, in answers and back in requests. */
+export const BOOKMARK_HEADER = 'Orgnet-Bookmark';
+
+let lastBookmark = null;
+
+/** getBookmark returns the last bookmark a write answered (null: none yet). */
+export function getBookmark() {
+  return lastBookmark;
 }
 
 // --- The day the network is read as of (the date slider) ----------------------
