@@ -109,8 +109,9 @@ type Store interface {
 	// ErrNotFound for a missing parent, ErrInvalid for a bad group, cursor
 	// or page size.
 	Children(ctx context.Context, v View, parent string, g *GroupKey, p PageArgs) (*NodePage, error)
-	// Snapshot returns the whole graph as v.AsOf sees it, in full (v.Lean and
-	// v.NodesOnly do not apply), for analysis, planning and export.
+	// Snapshot returns the whole graph as v.AsOf sees it, for analysis,
+	// planning and export: in full, or with v.Lean the topology alone (see
+	// View.Lean); v.NodesOnly does not apply.
 	Snapshot(ctx context.Context, v View) (*Snapshot, error)
 	// Counts returns the number of nodes and edges v.AsOf sees.
 	Counts(ctx context.Context, v View) (Counts, error)

@@ -22,8 +22,12 @@ type View struct {
 	// edges it reads (LeanNodeFields, LeanEdgeFields): a store may leave the
 	// other fields zero, which on Neo4j means projecting a handful of
 	// properties instead of shipping whole nodes. It is a hint: a store may
-	// always answer in full (the embedded store does). Snapshot, Counts,
-	// Edge and Edges answer in full.
+	// always answer in full (the embedded store does). Counts, Edge and
+	// Edges answer in full. Snapshot with Lean may answer the topology
+	// alone: nodes with ID, Label and Kind, edges with Type, From and To
+	// (no id, dates, attributes or provenance; sorted by From, To, Type),
+	// what analysis reads (on Neo4j, docs/scale.md: the province's snapshot
+	// in a fraction of the time and memory of a full one).
 	Lean bool
 	// NodesOnly says the caller reads only Subgraph.Nodes of Neighbourhood
 	// and Subtree: a store may leave Subgraph.Edges empty and Truncated

@@ -107,6 +107,12 @@ RETURN id, found`
 UNION ALL
 MATCH (a)-[r]->(b) WHERE VIS(r) AND VIS(a) AND VIS(b) RETURN null AS n, r, a.id AS f, b.id AS t`
 
+	// tplSnapshotLean streams the topology: every node's id, label and kind
+	// (d null), then every edge's ends and type (d 1), nothing else.
+	tplSnapshotLean = `MATCH (n:Node) WHERE VIS(n) RETURN n.id AS a, ` + graphLabelOf + ` AS b, n.kind AS c, null AS d
+UNION ALL
+MATCH (x:Node)-[r]->(y:Node) WHERE VIS(r) AND VIS(x) AND VIS(y) RETURN x.id AS a, y.id AS b, type(r) AS c, 1 AS d`
+
 	// cypherCounts reads the count store; tplCountsAsOf counts what is
 	// valid on $o.asOf.
 	cypherCounts = `CALL () { MATCH (n:Node) RETURN count(n) AS nodes }
@@ -204,10 +210,11 @@ var (
 	cypherSearch    = readStmt(tplSearch)
 	cypherAncestors = readStmt(tplAncestors)
 
-	cypherEdges      = expandVIS(tplEdges)
-	cypherEdge       = expandVIS(tplEdge)
-	cypherSnapshot   = expandVIS(tplSnapshot)
-	cypherCountsAsOf = expandVIS(tplCountsAsOf)
+	cypherEdges        = expandVIS(tplEdges)
+	cypherEdge         = expandVIS(tplEdge)
+	cypherSnapshot     = expandVIS(tplSnapshot)
+	cypherSnapshotLean = expandVIS(tplSnapshotLean)
+	cypherCountsAsOf   = expandVIS(tplCountsAsOf)
 
 	cypherNeighbourhood = depthTable(tplNeighbourhood, tplNeighbourhood0, graph.MaxDepth)
 	cypherSubtree       = depthTable(tplSubtree, tplSubtree0, graph.MaxSubtreeDepth)

@@ -317,3 +317,39 @@ func Retention(t *testing.T, s graph.Store, keep int) {
 		t.Errorf("a reader just before the oldest kept is told it missed changes")
 	}
 }
+
+// topology is a snapshot reduced to what a lean one must hold.
+func topology(snap *graph.Snapshot) (nodes, edges []string) {
+	for _, n := range snap.Nodes {
+		nodes = append(nodes, n.ID+" "+string(n.Label)+" "+n.Kind)
+	}
+	for _, e := range snap.Edges {
+		edges = append(edges, e.From+" "+string(e.Type)+" "+e.To)
+	}
+	slices.Sort(edges)
+	return nodes, edges
+}
+
+var leanSnapshotTests = []test{
+	{"Topology", func(t *testing.T, s graph.Store) {
+		f := Fixture(t, s)
+		// An ended pairing: a dated lean snapshot leaves it out as the full one does.
+		MustCreateEdge(t, s, graph.Edge{Type: graph.RelMentors, From: f.ShuHou, To: f.ShengDun, Since: "2001-01-01", Until: "2002-01-01"})
+		for _, v := range []graph.View{{}, {AsOf: "2010-01-01"}} {
+			full, err := s.Snapshot(bg, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.Lean = true
+			lean, err := s.Snapshot(bg, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn, fe := topology(full)
+			ln, le := topology(lean)
+			if !reflect.DeepEqual(fn, ln) || !reflect.DeepEqual(fe, le) {
+				t.Errorf("as of %q: lean snapshot's topology\n%v\n%v\nwant the full one's\n%v\n%v", v.AsOf, ln, le, fn, fe)
+			}
+		}
+	}},
+}

@@ -77,6 +77,7 @@ func groups() []group {
 		{"Subtree", subtreeTests},
 		{"ShortestPath", shortestPathTests},
 		{"Snapshot", snapshotTests},
+		{"LeanSnapshot", leanSnapshotTests},
 		{"Apply", applyTests},
 		{"AsOf", asOfTests},
 		{"Atomicity", atomicityTests},
