@@ -107,11 +107,14 @@ RETURN id, found`
 UNION ALL
 MATCH (a)-[r]->(b) WHERE VIS(r) AND VIS(a) AND VIS(b) RETURN null AS n, r, a.id AS f, b.id AS t`
 
-	// tplSnapshotLean streams the topology: every node's id, label and kind
-	// (d null), then every edge's ends and type (d 1), nothing else.
-	tplSnapshotLean = `MATCH (n:Node) WHERE VIS(n) RETURN n.id AS a, ` + graphLabelOf + ` AS b, n.kind AS c, null AS d
-UNION ALL
-MATCH (x:Node)-[r]->(y:Node) WHERE VIS(r) AND VIS(x) AND VIS(y) RETURN x.id AS a, y.id AS b, type(r) AS c, 1 AS d`
+	// tplSnapshotLean streams the topology, one record per node: its
+	// internal id, id, label and kind, and its outgoing edges as one list
+	// of integers, each the end's internal id × 16 + the type's place in
+	// graph.RelTypes (TYPEINDEX): a few integers to decode per edge
+	// instead of a record of strings.
+	tplSnapshotLean = `MATCH (n:Node) WHERE VIS(n)
+RETURN id(n) AS i, n.id AS id, ` + graphLabelOf + ` AS l, n.kind AS k,
+  [(n)-[r]->(m:Node) WHERE VIS(r) AND VIS(m) | id(m) * 16 + TYPEINDEX] AS out`
 
 	// cypherCounts reads the count store; tplCountsAsOf counts what is
 	// valid on $o.asOf.
@@ -213,7 +216,7 @@ var (
 	cypherEdges        = expandVIS(tplEdges)
 	cypherEdge         = expandVIS(tplEdge)
 	cypherSnapshot     = expandVIS(tplSnapshot)
-	cypherSnapshotLean = expandVIS(tplSnapshotLean)
+	cypherSnapshotLean = strings.Replace(expandVIS(tplSnapshotLean), "TYPEINDEX", typeIndex("r"), 1)
 	cypherCountsAsOf   = expandVIS(tplCountsAsOf)
 
 	cypherNeighbourhood = depthTable(tplNeighbourhood, tplNeighbourhood0, graph.MaxDepth)
@@ -472,4 +475,16 @@ func eachRelType(template string) string {
 		parts[i] = strings.ReplaceAll(template, "TYPE", string(t))
 	}
 	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+// typeIndex is a Cypher expression of relationship r's type's place in
+// graph.RelTypes (-1 for another type).
+func typeIndex(r string) string {
+	var b strings.Builder
+	b.WriteString("CASE type(" + r + ")")
+	for i, t := range graph.RelTypes {
+		b.WriteString(" WHEN '" + string(t) + "' THEN " + strconv.Itoa(i))
+	}
+	b.WriteString(" ELSE -1 END")
+	return b.String()
 }

@@ -508,16 +508,16 @@ func typeParams(ts []graph.RelType) []any {
 
 // snapshotFetch is how many records a lean snapshot asks Neo4j for at a
 // time: the records are decoded as they come, never all held at once.
-const snapshotFetch = 10000
+const snapshotFetch = 5000
 
 // snapshotLean reads the topology (graph.View.Lean): nodes with their id,
-// label and kind, edges with their type and ends, in one statement whose
-// records are turned into nodes and edges as they stream in, the ends'
-// strings shared with the nodes' ids. On the synthetic province (1.7M
-// nodes, 3.7M edges) this is what makes a snapshot for analysis fit
-// (docs/scale.md): whole nodes and edges, with their names, attributes and
-// provenance, and every record held before the first is decoded, took
-// minutes and 9 GB.
+// label and kind, edges with their type and ends, in one statement of one
+// record per node (tplSnapshotLean) decoded as the records stream in; the
+// nodes and edges are allocated in two arrays and the edges' ends share the
+// nodes' id strings. On the synthetic province (1.7M nodes, 3.7M edges)
+// whole nodes and edges, with their names, attributes and provenance, every
+// record held before the first was decoded, took minutes and 9 GB
+// (docs/scale.md).
 func (s *Store) snapshotLean(ctx context.Context, v graph.View) (*graph.Snapshot, error) {
 	opts, err := s.txConfig(ctx)
 	if err != nil {
@@ -531,32 +531,51 @@ func (s *Store) snapshotLean(ctx context.Context, v graph.View) (*graph.Snapshot
 	if err != nil {
 		return nil, mapErr("snapshot", err)
 	}
-	snap := &graph.Snapshot{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}
-	ids := make(map[string]string)
-	intern := func(id string) string {
-		if x, ok := ids[id]; ok {
-			return x
-		}
-		return id
+	type rawEdge struct {
+		from, to int64 // internal ids
+		t        int8
 	}
+	var (
+		nodes []graph.Node
+		edges []rawEdge
+		index = make(map[int64]int32) // internal id → place in nodes
+	)
 	for res.Next(ctx) {
-		r := res.Record()
-		vals := r.Values
-		if len(vals) < 4 {
+		vals := res.Record().Values
+		if len(vals) < 5 {
 			continue
 		}
-		a, _ := vals[0].(string)
-		b, _ := vals[1].(string)
-		c, _ := vals[2].(string)
-		if vals[3] == nil {
-			ids[a] = a
-			snap.Nodes = append(snap.Nodes, &graph.Node{ID: a, Label: graph.Label(b), Kind: c})
-			continue
+		i, _ := vals[0].(int64)
+		id, _ := vals[1].(string)
+		l, _ := vals[2].(string)
+		k, _ := vals[3].(string)
+		index[i] = int32(len(nodes))
+		nodes = append(nodes, graph.Node{ID: id, Label: graph.Label(l), Kind: k})
+		out, _ := vals[4].([]any)
+		for _, x := range out {
+			if e, ok := x.(int64); ok && e&15 < int64(len(graph.RelTypes)) {
+				edges = append(edges, rawEdge{from: i, to: e >> 4, t: int8(e & 15)})
+			}
 		}
-		snap.Edges = append(snap.Edges, &graph.Edge{Type: graph.RelType(c), From: intern(a), To: intern(b)})
 	}
 	if err := res.Err(); err != nil {
 		return nil, mapErr("snapshot", err)
+	}
+	snap := &graph.Snapshot{Nodes: make([]*graph.Node, len(nodes)), Edges: make([]*graph.Edge, 0, len(edges))}
+	for i := range nodes {
+		snap.Nodes[i] = &nodes[i]
+	}
+	all := make([]graph.Edge, 0, len(edges))
+	for _, e := range edges {
+		f, okF := index[e.from]
+		t, okT := index[e.to]
+		if !okF || !okT || e.t < 0 {
+			continue
+		}
+		all = append(all, graph.Edge{Type: graph.RelTypes[e.t], From: nodes[f].ID, To: nodes[t].ID})
+	}
+	for i := range all {
+		snap.Edges = append(snap.Edges, &all[i])
 	}
 	sortNodes(snap.Nodes)
 	slices.SortFunc(snap.Edges, func(x, y *graph.Edge) int {
