@@ -120,14 +120,11 @@ func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *st
 	ended := a.Clone()
 	ended.Until = date
 	b := graph.Batch{Nodes: []graph.Node{*ended}}
-	ids, edgeIDs := []string{id}, []string{}
 	for _, x := range rel[id] {
 		if x.Edge.Until == "" {
 			c := x.Edge.Clone()
 			c.Until = date
 			b.Edges = append(b.Edges, *c)
-			ids = append(ids, x.Node.ID)
-			edgeIDs = append(edgeIDs, c.ID)
 		}
 	}
 	if _, err := r.Store.Apply(ctx, b); err != nil {

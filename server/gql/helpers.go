@@ -145,30 +145,6 @@ func rootView(ctx context.Context, asOf *string) graph.View {
 	return v
 }
 
-// endpoints lists id and the far ends of edges made with it.
-func endpoints(id string, edges []graph.Edge) []string {
-	out := []string{id}
-	for _, e := range edges {
-		for _, x := range []string{e.From, e.To} {
-			if !slices.Contains(out, x) {
-				out = append(out, x)
-			}
-		}
-	}
-	return out
-}
-
-func edgeIDs(edges []graph.Edge) []string {
-	out := make([]string, len(edges))
-	for i, e := range edges {
-		out[i] = e.ID
-		if out[i] == "" {
-			out[i] = graph.EdgeID(e.Type, e.From, e.To)
-		}
-	}
-	return out
-}
-
 // analysis returns the analysis cache, making one over the store if the
 // server gave none.
 func (r *Resolver) analysis() *analysis.Cache {
