@@ -112,6 +112,9 @@ func TestRoutedReadsAndWrites(t *testing.T) {
 			return err
 		},
 		"Snapshot": func() error { _, err := s.Snapshot(ctx, graph.View{}); return err },
+		"Tops":     func() error { _, err := s.Tops(ctx, v, 5); return err },
+		"Below":    func() error { _, err := s.Below(ctx, v, []string{f.Street}, graph.BelowQuery{}); return err },
+		"Children": func() error { _, err := s.Children(ctx, v, f.Street, nil, graph.PageArgs{First: 5}); return err },
 		"Counts":   func() error { _, err := s.Counts(ctx, v); return err },
 		"Changes":  func() error { _, err := s.Changes(ctx, 0, 10); return err },
 		"WaitFor":  func() error { return s.WaitFor(ctx, receipt.Bookmark()) },
