@@ -188,6 +188,7 @@ func (s *Store) bookmark(seq int64) string {
 // acknowledged is visible to the reads after it. It refuses a bookmark of
 // another store, or of a change this store has not made.
 func (s *Store) WaitFor(ctx context.Context, bookmark string) error {
+	graph.CountRoundTrip(ctx)
 	if bookmark == "" {
 		return nil
 	}
