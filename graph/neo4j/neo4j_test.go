@@ -358,27 +358,28 @@ func TestRoundTrips(t *testing.T) {
 		return err
 	})
 
-	// Writes: a fixed number of statements each.
+	// Writes: a fixed number of statements each, the change feed's record
+	// (the last statement of every write transaction) included.
 	for _, w := range []struct {
 		name string
 		want int64
 		do   func(ctx context.Context) error
 	}{
-		{"CreateNode", 1, func(ctx context.Context) error { _, err := s.CreateNode(ctx, org("org:w", "w")); return err }},
-		{"UpdateNode", 2, func(ctx context.Context) error {
+		{"CreateNode", 2, func(ctx context.Context) error { _, err := s.CreateNode(ctx, org("org:w", "w")); return err }},
+		{"UpdateNode", 3, func(ctx context.Context) error {
 			name := "w2"
 			_, err := s.UpdateNode(ctx, "org:w", graph.NodeUpdate{Name: &name})
 			return err
 		}},
-		{"CreateEdge", 2, func(ctx context.Context) error {
+		{"CreateEdge", 3, func(ctx context.Context) error {
 			_, err := s.CreateEdge(ctx, graph.Edge{Type: graph.RelAdjacentTo, From: "org:w", To: ids[0]})
 			return err
 		}},
-		{"DeleteEdge", 1, func(ctx context.Context) error {
+		{"DeleteEdge", 2, func(ctx context.Context) error {
 			return s.DeleteEdge(ctx, graph.EdgeID(graph.RelAdjacentTo, "org:w", ids[0]))
 		}},
-		{"DeleteNode", 2, func(ctx context.Context) error { _, err := s.DeleteNode(ctx, "org:w", false); return err }},
-		{"DeleteNode(cascade)", 2, func(ctx context.Context) error { _, err := s.DeleteNode(ctx, "org:root", true); return err }},
+		{"DeleteNode", 3, func(ctx context.Context) error { _, err := s.DeleteNode(ctx, "org:w", false); return err }},
+		{"DeleteNode(cascade)", 3, func(ctx context.Context) error { _, err := s.DeleteNode(ctx, "org:root", true); return err }},
 		{"Ping", 1, func(ctx context.Context) error { return s.Ping(ctx) }},
 	} {
 		if got := count(w.name, w.do); got != w.want {
@@ -386,18 +387,19 @@ func TestRoundTrips(t *testing.T) {
 		}
 	}
 
-	// Apply: one lookup, then one statement per 5,000 rows of each kind.
+	// Apply: one lookup, then one statement per 5,000 rows of each kind,
+	// then the change feed's record.
 	var big graph.Batch
 	for i := range 10000 {
 		big.Nodes = append(big.Nodes, org(fmt.Sprintf("org:big%05d", i), fmt.Sprintf("大%05d", i)))
 	}
 	got := count("Apply(10k nodes)", func(ctx context.Context) error { _, err := s.Apply(ctx, big); return err })
-	if got != 3 {
-		t.Errorf("Apply(10k new nodes) sent %d statements; want 3 (lookup + 2 chunks)", got)
+	if got != 4 {
+		t.Errorf("Apply(10k new nodes) sent %d statements; want 4 (lookup + 2 chunks + change)", got)
 	}
 	got = count("Apply(10k nodes again)", func(ctx context.Context) error { _, err := s.Apply(ctx, big); return err })
-	if got != 3 {
-		t.Errorf("Apply(10k existing nodes) sent %d statements; want 3 (lookup + 2 chunks)", got)
+	if got != 4 {
+		t.Errorf("Apply(10k existing nodes) sent %d statements; want 4 (lookup + 2 chunks + change)", got)
 	}
 }
 
