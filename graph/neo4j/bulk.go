@@ -182,63 +182,60 @@ func (l *BulkLoad) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult,
 
 // applyTx is the work of Apply in tx.
 func (l *BulkLoad) applyTx(ctx context.Context, tx runner, batch graph.Batch, lookup map[string]any, unknown, explicit []string) error {
-	_, err := func() (struct{}, error) {
-		stored := map[string]graph.Label{}
-		if len(unknown)+len(explicit) > 0 {
-			recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
-			if err != nil {
-				return struct{}{}, err
-			}
-			r := single(recs)
-			stored = storedLabels(get(r, "labels"))
-			if taken := storedEdgeTypes(get(r, "edges")); len(taken) > 0 {
-				for _, id := range explicit {
-					if ts := taken[id]; len(ts) > 0 {
-						return struct{}{}, graph.Conflictf("edge id %q is already taken by a %s edge", id, ts[0])
-					}
+	stored := map[string]graph.Label{}
+	if len(unknown)+len(explicit) > 0 {
+		recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
+		if err != nil {
+			return err
+		}
+		r := single(recs)
+		stored = storedLabels(get(r, "labels"))
+		if taken := storedEdgeTypes(get(r, "edges")); len(taken) > 0 {
+			for _, id := range explicit {
+				if ts := taken[id]; len(ts) > 0 {
+					return graph.Conflictf("edge id %q is already taken by a %s edge", id, ts[0])
 				}
 			}
 		}
-		l.mu.RLock()
-		err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
-			if lb, ok := l.labels[id]; ok {
-				return lb, true
-			}
-			lb, ok := stored[id]
-			return lb, ok
-		})
-		l.mu.RUnlock()
+	}
+	l.mu.RLock()
+	err := graph.ValidateBatch(&batch, func(id string) (graph.Label, bool) {
+		if lb, ok := l.labels[id]; ok {
+			return lb, true
+		}
+		lb, ok := stored[id]
+		return lb, ok
+	})
+	l.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	// Quotes against their sources, as Store.Apply checks them (no
+	// statement for a batch that cites none, as a synthetic one).
+	texts, err := sourceTexts(ctx, tx, batch.SourcesToRead())
+	if err != nil {
+		return err
+	}
+	if probs := graph.CheckBatchSources(&batch, texts); len(probs) > 0 {
+		return &graph.BatchError{Problems: probs}
+	}
+	createNodes := make(map[graph.Label][]any)
+	for i := range batch.Nodes {
+		n := &batch.Nodes[i]
+		props, err := nodeProps(n)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		// Quotes against their sources, as Store.Apply checks them (no
-		// statement for a batch that cites none, as a synthetic one).
-		texts, err := sourceTexts(ctx, tx, batch.SourcesToRead())
-		if err != nil {
-			return struct{}{}, err
-		}
-		if probs := graph.CheckBatchSources(&batch, texts); len(probs) > 0 {
-			return struct{}{}, &graph.BatchError{Problems: probs}
-		}
-		createNodes := make(map[graph.Label][]any)
-		for i := range batch.Nodes {
-			n := &batch.Nodes[i]
-			props, err := nodeProps(n)
-			if err != nil {
-				return struct{}{}, err
-			}
-			createNodes[n.Label] = append(createNodes[n.Label], props)
-		}
-		createEdges := newEdgeRows()
-		for i := range batch.Edges {
-			createEdges.add(&batch.Edges[i])
-		}
-		if err := l.s.createNodes(ctx, tx, createNodes, l.rows); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, l.s.createEdges(ctx, tx, createEdges, l.rows)
-	}()
-	return err
+		createNodes[n.Label] = append(createNodes[n.Label], props)
+	}
+	createEdges := newEdgeRows()
+	for i := range batch.Edges {
+		createEdges.add(&batch.Edges[i])
+	}
+	if err := l.s.createNodes(ctx, tx, createNodes, l.rows); err != nil {
+		return err
+	}
+	return l.s.createEdges(ctx, tx, createEdges, l.rows)
 }
 
 // Finish ends the load: it makes the dropped indexes and constraints again

@@ -31,6 +31,10 @@
 //     and deleted by one batch counts in both; EdgesDeleted counts every edge
 //     removed, also those that go with a deleted node. DeleteNodes removes
 //     nodes that have children without complaint (children stay).
+//   - Changes: one change per write transaction, none for a refused write or
+//     an empty Apply; what a change lists, per method, is pinned in
+//     changes.go. A lean Snapshot may be the topology alone, the same as the
+//     full one's.
 //
 // Values are compared with nil and empty Attrs/AttrProvenance maps taken as
 // equal; attribute types (int64, float64, bool, string) must match exactly.
