@@ -9,7 +9,8 @@
 // Options.BatchRows rows. All Cypher is constant text with parameters: labels
 // and relationship types, validated by graph, go in as parameters of Neo4j's
 // dynamic labels ($(…)), and depths, validated ints, pick a statement from a
-// table built at start-up.
+// table built at start-up. Every write transaction ends with the change
+// feed's record (feed.go), one more statement.
 package neo4j
 
 import (
