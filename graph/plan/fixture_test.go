@@ -320,3 +320,6 @@ func line(strengths ...float64) handMap {
 	}
 	return h
 }
+
+func ip(v int) *int         { return &v }
+func fp(v float64) *float64 { return &v }

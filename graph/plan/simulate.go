@@ -6,16 +6,22 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/orgnet/orgnet/graph"
 )
 
 // Plan is a simulated grouping and pairing with its metrics beside today's.
 // Every list is in a fixed order: alliances by key, members and ids sorted,
-// pairings by mentor then mentee.
+// pairings by mentor then mentee, moves by unit.
 type Plan struct {
-	Strategy  Strategy        `json:"strategy"`
-	Seed      int64           `json:"seed"`
+	Strategy Strategy `json:"strategy"`
+	Seed     int64    `json:"seed"`
+	// Within is the scope planned (UnitOptions.Within), "" for the whole
+	// network.
+	Within string `json:"within,omitempty"`
+	// Settings are the input's settings with the defaults filled in.
+	Settings  Settings        `json:"settings"`
 	Alliances []AllianceGroup `json:"alliances"`
 	// Unassigned are units in no alliance (only when the grouping is today's
 	// and leaves some out).
@@ -24,20 +30,54 @@ type Plan struct {
 	Metrics    Metrics   `json:"metrics"`
 	Today      Metrics   `json:"today"`
 	// Moved are the units whose alliance is not the one they are in today.
-	Moved    []string `json:"moved"`
-	Warnings []string `json:"warnings,omitempty"`
+	Moved []string `json:"moved"`
+	// Moves are the units whose alliance changes: Moved, and units in no
+	// alliance today that join one.
+	Moves []Move `json:"moves"`
+	// PairingChanges set the plan's pairings against today's.
+	PairingChanges PairingChanges `json:"pairingChanges"`
+	// Dissolved are today's alliances that no alliance of the plan continues
+	// and that have no members outside the scope: committing ends them.
+	Dissolved []string `json:"dissolved"`
+	Warnings  []string `json:"warnings,omitempty"`
 }
 
 // AllianceGroup is one alliance of a plan.
 type AllianceGroup struct {
-	// Key names the alliance in the plan: a Fixed key, the id of the current
-	// alliance it continues, or "new-1", "new-2", … for a new one.
-	Key     string   `json:"key"`
-	Name    string   `json:"name"`
+	// Key names the alliance in the plan: the id of the current alliance it
+	// continues, a Fixed or Grouping key, or "new-1", "new-2", … for a new
+	// one.
+	Key string `json:"key"`
+	// ID is the alliance's id: the one it continues, or the one a commit
+	// gives the new alliance ("alliance:" and its lead's id).
+	ID     string `json:"id,omitempty"`
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn,omitempty"`
+	// Naming says where the name comes from: NamingKept, NamingLead or
+	// NamingInput.
+	Naming  string   `json:"naming,omitempty"`
 	Members []string `json:"members"`
-	// CurrentID is the current alliance it continues ("" for a new one): the
-	// one its key names, else the one it shares most members with.
+	// Lead is its strongest member (most strength, then population).
+	Lead string `json:"lead,omitempty"`
+	// CurrentID is the current alliance it continues ("" for a new one):
+	// see continuation.
 	CurrentID string `json:"currentId,omitempty"`
+}
+
+// Move is one unit whose alliance changes: From is today's alliance ("" for
+// none), To the key of its alliance in the plan ("" for none).
+type Move struct {
+	Unit string `json:"unit"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// PairingChanges are a plan's pairings against today's: kept, added (not
+// today's) and ended (today's, not the plan's).
+type PairingChanges struct {
+	Kept  []Pairing `json:"kept"`
+	Added []Pairing `json:"added"`
+	Ended []Pairing `json:"ended"`
 }
 
 // grouping is a plan's alliances by unit index.
@@ -90,18 +130,21 @@ func Simulate(ctx context.Context, p *Problem, in Input) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := buildPlan(p, gr, pairs)
-	pl.Strategy, pl.Seed = in.Strategy, in.Seed
+	pl, err := buildPlan(p, gr, pairs, in.Names)
+	if err != nil {
+		return nil, err
+	}
+	pl.Strategy, pl.Seed, pl.Within, pl.Settings = in.Strategy, in.Seed, p.Within, m.settings()
 	pl.Metrics = Evaluate(p, pl)
 	pl.Today = Evaluate(p, p.Today())
 	pl.Warnings = slices.Clone(p.Warnings)
 	return pl, nil
 }
 
-// buildPlan names the groups, matches them to today's alliances and puts
-// everything in order.
-func buildPlan(p *Problem, gr grouping, pairs []Pairing) *Plan {
-	match := matchGroups(p, gr.groups, gr.keys)
+// buildPlan decides which current alliance each group continues, keys and
+// names the groups, and puts everything in order.
+func buildPlan(p *Problem, gr grouping, pairs []Pairing, names []Name) (*Plan, error) {
+	cont := continuation(p, gr.groups, gr.keys)
 	used := map[string]bool{}
 	keys := make([]string, len(gr.groups))
 	for g := range gr.groups {
@@ -111,8 +154,8 @@ func buildPlan(p *Problem, gr grouping, pairs []Pairing) *Plan {
 		}
 	}
 	for g := range gr.groups {
-		if keys[g] == "" && match[g] >= 0 && !used[p.Alliances[match[g]].ID] {
-			keys[g] = p.Alliances[match[g]].ID
+		if keys[g] == "" && cont[g] >= 0 && !used[p.Alliances[cont[g]].ID] {
+			keys[g] = p.Alliances[cont[g]].ID
 			used[keys[g]] = true
 		}
 	}
@@ -145,22 +188,29 @@ func buildPlan(p *Problem, gr grouping, pairs []Pairing) *Plan {
 	pl := &Plan{Alliances: make([]AllianceGroup, 0, len(gr.groups))}
 	inGroup := make([]bool, len(p.Units))
 	allianceOf := make([]string, len(p.Units))
+	keyOf := make([]string, len(p.Units))
 	for g, mem := range gr.groups {
-		a := AllianceGroup{Key: keys[g], Name: keys[g], Members: make([]string, 0, len(mem))}
-		if match[g] >= 0 {
-			a.CurrentID = p.Alliances[match[g]].ID
-			a.Name = p.Alliances[match[g]].Name
+		a := AllianceGroup{Key: keys[g], Members: make([]string, 0, len(mem))}
+		if len(mem) > 0 {
+			a.Lead = p.Units[leadOf(p, mem)].ID
+		}
+		if cont[g] >= 0 {
+			a.CurrentID = p.Alliances[cont[g]].ID
 		}
 		for _, u := range mem {
 			a.Members = append(a.Members, p.Units[u].ID)
 			inGroup[u] = true
 			allianceOf[u] = a.CurrentID
+			keyOf[u] = a.Key
 		}
 		slices.Sort(a.Members)
 		pl.Alliances = append(pl.Alliances, a)
 	}
 	sort.Slice(pl.Alliances, func(i, j int) bool { return pl.Alliances[i].Key < pl.Alliances[j].Key })
-	pl.Moved = []string{}
+	if err := name(p, pl, names); err != nil {
+		return nil, err
+	}
+	pl.Moved, pl.Moves = []string{}, []Move{}
 	for i, u := range p.Units {
 		if !inGroup[i] {
 			pl.Unassigned = append(pl.Unassigned, u.ID)
@@ -168,9 +218,48 @@ func buildPlan(p *Problem, gr grouping, pairs []Pairing) *Plan {
 		if u.Current != "" && (!inGroup[i] || allianceOf[i] != u.Current) {
 			pl.Moved = append(pl.Moved, u.ID)
 		}
+		if u.Current != allianceOf[i] || u.Current == "" && inGroup[i] {
+			pl.Moves = append(pl.Moves, Move{Unit: u.ID, From: u.Current, To: keyOf[i]})
+		}
+	}
+	continued := map[string]bool{}
+	for _, a := range pl.Alliances {
+		continued[a.CurrentID] = true
+	}
+	pl.Dissolved = []string{}
+	for _, a := range p.Alliances {
+		if !continued[a.ID] && a.Outside == 0 {
+			pl.Dissolved = append(pl.Dissolved, a.ID)
+		}
 	}
 	pl.Pairings = sortPairings(pairs)
-	return pl
+	pl.PairingChanges = pairingChanges(p.Pairings, pl.Pairings)
+	return pl, nil
+}
+
+// pairingChanges sets planned pairings against today's.
+func pairingChanges(today, planned []Pairing) PairingChanges {
+	ch := PairingChanges{Kept: []Pairing{}, Added: []Pairing{}, Ended: []Pairing{}}
+	was := map[Pairing]bool{}
+	for _, pr := range today {
+		was[pr] = true
+	}
+	is := map[Pairing]bool{}
+	for _, pr := range planned {
+		is[pr] = true
+		if was[pr] {
+			ch.Kept = append(ch.Kept, pr)
+		} else {
+			ch.Added = append(ch.Added, pr)
+		}
+	}
+	for _, pr := range today {
+		if !is[pr] {
+			ch.Ended = append(ch.Ended, pr)
+		}
+	}
+	ch.Kept, ch.Added, ch.Ended = sortPairings(ch.Kept), sortPairings(ch.Added), sortPairings(ch.Ended)
+	return ch
 }
 
 func sortPairings(pairs []Pairing) []Pairing {
@@ -215,11 +304,14 @@ func (m *model) readGrouping(g map[string]string) (grouping, []int32, error) {
 	var keys []string
 	for _, id := range sortedKeys(g) {
 		if _, ok := m.p.index[id]; !ok {
-			return grouping{}, nil, graph.Invalidf("grouping", "grouping names %q, which is not a unit", id)
+			return grouping{}, nil, m.p.notAUnit("grouping", id)
 		}
 		k := g[id]
 		if k == "" {
 			return grouping{}, nil, graph.Invalidf("grouping", "grouping gives unit %q an empty alliance key", id)
+		}
+		if _, current := m.p.allianceIx[k]; !current && strings.HasPrefix(k, "alliance:") {
+			return grouping{}, nil, graph.Invalidf("grouping", "grouping puts unit %q in %q, which looks like an alliance id but is not one of today's alliances of the units planned; a new alliance's key may not begin \"alliance:\"", id, k)
 		}
 		if _, ok := keyIx[k]; !ok {
 			keyIx[k] = 0
@@ -307,7 +399,10 @@ func saSteps(n int) int {
 
 // balanced finds k even, contiguous alliances (k = 0: as many as allowed).
 func (m *model) balanced(ctx context.Context, rng *rand.Rand) (grouping, error) {
-	k := m.in.K
+	k := m.p.DefaultK()
+	if m.in.K != nil {
+		k = *m.in.K
+	}
 	var alloc []int
 	var err error
 	if k > 0 {
