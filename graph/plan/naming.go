@@ -177,6 +177,11 @@ func name(p *Problem, pl *Plan, names []Name) error {
 			unitIx[u] = i
 		}
 	}
+	for i, a := range pl.Alliances {
+		if _, taken := keyIx[a.CurrentID]; a.CurrentID != "" && !taken {
+			keyIx[a.CurrentID] = i
+		}
+	}
 	// Names in use by alliances the plan does not name: current ones that
 	// live on (with members outside the scope) and nothing continues.
 	inUse := map[string]string{}

@@ -199,7 +199,7 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 	var scope map[string]bool
 	if opt.Within != "" {
 		var err error
-		if scope, err = under(snap, opt.Within, live); err != nil {
+		if scope, err = under(snap, opt.Within, kinds, live); err != nil {
 			return nil, err
 		}
 	}

@@ -11,7 +11,7 @@ import (
 // that reach it up SUB_ORGANISATION_OF edges (child → parent) valid under
 // live, at any depth. Returns ErrInvalid, naming the field "within", when
 // within is not a valid Organisation of snap.
-func under(snap *graph.Snapshot, within string, live func(since, until string) bool) (map[string]bool, error) {
+func under(snap *graph.Snapshot, within string, kinds []string, live func(since, until string) bool) (map[string]bool, error) {
 	var root *graph.Node
 	for _, n := range snap.Nodes {
 		if n != nil && n.ID == within {
@@ -26,6 +26,8 @@ func under(snap *graph.Snapshot, within string, live func(since, until string) b
 		return nil, graph.Invalidf("within", "within: %s is not an organisation", describe(snap, within))
 	case !live(root.Since, root.Until):
 		return nil, graph.Invalidf("within", "within: %s has ended", describe(snap, within))
+	case slices.Contains(kinds, root.Kind):
+		return nil, graph.Invalidf("within", "within: %s is a unit itself; give the organisation above the units to plan (a street, a district)", describe(snap, within))
 	}
 	children := map[string][]string{}
 	for _, e := range snap.Edges {
