@@ -138,6 +138,8 @@ type loaderSet struct {
 	store  graph.Store
 	mu     sync.Mutex
 	byView map[graph.View]*loaders
+	// planning is the planning fields' snapshot and problems (planning.go).
+	planning *planning
 }
 
 func withLoaders(ctx context.Context, s graph.Store) context.Context {

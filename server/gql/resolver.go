@@ -20,4 +20,6 @@ type Resolver struct {
 	Analysis *analysis.Cache
 
 	analysisOnce sync.Once
+	// commitMu makes this server's scenario commits one at a time.
+	commitMu sync.Mutex
 }
