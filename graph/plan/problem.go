@@ -376,7 +376,7 @@ func (p *Problem) applyStrongRule(r StrongRule) error {
 	for _, id := range r.IDs {
 		i, ok := p.index[id]
 		if !ok {
-			return graph.Invalidf("strong.ids", "strong unit %q is not a unit", id)
+			return p.notAUnit("strong.ids", id)
 		}
 		p.Units[i].Strong = true
 	}
@@ -387,7 +387,7 @@ func (p *Problem) applyStrongRule(r StrongRule) error {
 	if r.MinStrength != nil {
 		m := *r.MinStrength
 		if math.IsNaN(m) || math.IsInf(m, 0) {
-			return graph.Invalidf("strong.minStrength", "strong.minStrength must be a finite number")
+			return graph.Invalidf("strong.minStrength", "strong.minStrength must be a finite number, got %v", m)
 		}
 		for i := range p.Units {
 			if p.Units[i].Strength >= m {
