@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -75,6 +77,7 @@ func simulateCmd() *cli.Command {
 
 // simulateLocal plans on the store the flags open.
 func simulateLocal(ctx context.Context, cmd *cli.Command) (*outcome, error) {
+	start := time.Now()
 	store, _, err := openStore(ctx, cmd)
 	if errors.Is(err, memory.ErrInUse) {
 		return nil, fmt.Errorf("the embedded store in %s is in use by another process, most likely a running `orgnet serve`:\n"+
@@ -85,10 +88,12 @@ func simulateLocal(ctx context.Context, cmd *cli.Command) (*outcome, error) {
 		return nil, err
 	}
 	defer store.Close()
+	opened := time.Now()
 	snap, err := store.Snapshot(ctx, graph.View{})
 	if err != nil {
 		return nil, err
 	}
+	read := time.Now()
 	refs := snapshotRefs(snap)
 	within, err := refs.org(cmd.String("within"))
 	if err != nil {
@@ -112,6 +117,8 @@ func simulateLocal(ctx context.Context, cmd *cli.Command) (*outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %s", graph.ErrorMessage(err))
 	}
+	slog.Debug("simulate", "open", opened.Sub(start), "snapshot", read.Sub(opened), "plan", time.Since(read),
+		"units", len(p.Units), "alliances", len(pl.Alliances))
 	o := &outcome{pl: pl, names: map[string]string{}}
 	for _, id := range planIDs(pl) {
 		o.names[id] = p.NameOf(id)

@@ -181,8 +181,9 @@ func (p *Problem) Describe(c NetworkChange) string {
 	return c.Kind
 }
 
-// NameOf is the name of node id in the problem's snapshot (the id itself
-// when it has none, or no node has that id).
+// NameOf is the name of the unit, organisation or alliance id in the
+// problem's snapshot (the id itself when it has none, or is none of
+// those).
 func (p *Problem) NameOf(id string) string {
 	if id == "" {
 		return "the whole network"
@@ -193,18 +194,8 @@ func (p *Problem) NameOf(id string) string {
 	if a, ok := p.allianceIx[id]; ok {
 		return p.Alliances[a].Name
 	}
-	p.nameOnce.Do(func() {
-		p.nameMap = map[string]string{}
-		if p.snap != nil {
-			for _, n := range p.snap.Nodes {
-				if n != nil && n.Name != "" {
-					p.nameMap[n.ID] = n.Name
-				}
-			}
-		}
-	})
-	if n, ok := p.nameMap[id]; ok {
-		return n
+	if in, ok := p.info[id]; ok && in.name != "" {
+		return in.name
 	}
 	return id
 }

@@ -236,7 +236,7 @@ func name(p *Problem, pl *Plan, names []Name) error {
 				return p.notAUnit("names", nm.Unit)
 			}
 			if g, ok = unitIx[nm.Unit]; !ok {
-				return graph.Invalidf("names", "names[%d] names the alliance of %s, but the plan leaves it in no alliance", i, describe(p.snap, nm.Unit))
+				return graph.Invalidf("names", "names[%d] names the alliance of %s, but the plan leaves it in no alliance", i, p.describe(nm.Unit))
 			}
 		} else if g, ok = keyIx[nm.Key]; !ok {
 			keys := make([]string, 0, len(pl.Alliances))
@@ -257,11 +257,22 @@ func name(p *Problem, pl *Plan, names []Name) error {
 			a.Name, a.NameEn, a.Naming = strings.TrimSpace(names[i].Name), strings.TrimSpace(names[i].NameEn), NamingInput
 		}
 	}
+	// Names the plan gives must be its own (today's names may repeat: a
+	// city has several 康塘区域党建联合体 in different streets).
 	for g, a := range pl.Alliances {
-		if o, dup := final[a.Name]; dup {
-			return graph.Invalidf("names", "two alliances of the plan would be called %s (%q and %q): give each its own name", a.Name, pl.Alliances[o].Key, a.Key)
+		if _, dup := final[a.Name]; !dup {
+			final[a.Name] = g
 		}
-		final[a.Name] = g
+	}
+	for g, a := range pl.Alliances {
+		if a.Naming == NamingKept {
+			continue
+		}
+		for o, b := range pl.Alliances {
+			if o != g && b.Name == a.Name {
+				return graph.Invalidf("names", "two alliances of the plan would be called %s (%q and %q): give each its own name", a.Name, a.Key, b.Key)
+			}
+		}
 	}
 	for _, a := range p.Alliances {
 		if g, clash := final[a.Name]; clash && !continued[a.ID] && a.Outside > 0 {

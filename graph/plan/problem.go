@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/orgnet/orgnet/graph"
@@ -117,19 +116,16 @@ type Problem struct {
 	// Within is the scope (UnitOptions.Within), "" for the whole network.
 	Within string `json:"within,omitempty"`
 
-	// snap is the snapshot the problem was built from: error messages and
-	// change lists look up ids that are not units in it.
-	snap *graph.Snapshot
+	// info describes the snapshot's organisations and alliances (every
+	// date), for messages and change lists that name what is not a unit: a
+	// Problem keeps no reference to its snapshot, so a cached one is small.
+	info map[string]nodeInfo
 	// taken are the ids of the snapshot's nodes that begin "alliance:", for
 	// the ids of new alliances.
 	taken map[string]bool
 	// borders is a digest of the adjacency, for Basis.
 	borders string
 	kinds   []string // the unit kinds
-	// nameMap, made once when first asked (NameOf), names the snapshot's
-	// nodes.
-	nameOnce sync.Once
-	nameMap  map[string]string
 
 	index      map[string]int
 	adj        [][]int32 // sorted neighbour indexes
@@ -195,26 +191,36 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 
 	p := &Problem{index: map[string]int{}, allianceIx: map[string]int{},
 		memberEdges: map[int][]memberEdge{}, pairEdges: map[Pairing][]string{},
-		snap: snap, taken: map[string]bool{}, Within: opt.Within, kinds: kinds}
+		info: map[string]nodeInfo{}, taken: map[string]bool{}, Within: opt.Within, kinds: kinds}
+	// Only units and alliances are looked at closely: pick them out, then
+	// sort only them (a city's snapshot is 150k nodes and 350k edges).
+	var nodes []*graph.Node
+	for _, n := range snap.Nodes {
+		if n == nil {
+			continue
+		}
+		if strings.HasPrefix(n.ID, "alliance:") {
+			p.taken[n.ID] = true
+		}
+		if n.Label == graph.LabelOrganisation || n.Label == graph.LabelAlliance {
+			p.info[n.ID] = nodeInfo{label: n.Label, kind: n.Kind, name: n.Name, ended: n.Until != ""}
+			if live(n.Since, n.Until) && (slices.Contains(kinds, n.Kind) || n.Label == graph.LabelAlliance) {
+				nodes = append(nodes, n)
+			}
+		}
+	}
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
 	var scope map[string]bool
 	if opt.Within != "" {
 		var err error
-		if scope, err = under(snap, opt.Within, kinds, live); err != nil {
+		if scope, err = p.under(snap, opt.Within, live); err != nil {
 			return nil, err
 		}
 	}
 	var missing = map[string][]string{}
 	alliances := map[string]*graph.Node{}
 	outside := map[string]bool{} // units of the unit kinds outside the scope
-	nodes := slices.Clone(snap.Nodes)
-	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
 	for _, n := range nodes {
-		if n != nil && strings.HasPrefix(n.ID, "alliance:") {
-			p.taken[n.ID] = true
-		}
-		if n == nil || !live(n.Since, n.Until) {
-			continue
-		}
 		switch {
 		case n.Label == graph.LabelOrganisation && slices.Contains(kinds, n.Kind):
 			if _, dup := p.index[n.ID]; dup {
@@ -246,7 +252,7 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 		}
 	}
 	if opt.Within != "" && len(p.Units) == 0 {
-		return nil, graph.Invalidf("within", "within: %s has no villages or communities (%s) under it", describe(snap, opt.Within), strings.Join(kinds, ", "))
+		return nil, graph.Invalidf("within", "within: %s has no villages or communities (%s) under it", p.describe(opt.Within), strings.Join(kinds, ", "))
 	}
 	for _, key := range []string{graph.AttrPopulation, graph.AttrStrength, graph.AttrPartyMembers} {
 		if ids := missing[key]; len(ids) > 0 {
@@ -260,12 +266,14 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 	memberOf := make([][]memberEdge, n)
 	roles := map[memberEdge]string{}
 	outsideOf := map[string][]string{}
-	edges := slices.Clone(snap.Edges)
+	var edges []*graph.Edge
+	for _, e := range snap.Edges {
+		if e != nil && (e.Type == graph.RelAdjacentTo || e.Type == graph.RelMentors || e.Type == graph.RelMemberOf) && live(e.Since, e.Until) {
+			edges = append(edges, e)
+		}
+	}
 	sort.Slice(edges, func(i, j int) bool { return edges[i].ID < edges[j].ID })
 	for _, e := range edges {
-		if e == nil || !live(e.Since, e.Until) {
-			continue
-		}
 		from, okFrom := p.index[e.From]
 		switch e.Type {
 		case graph.RelAdjacentTo:

@@ -177,6 +177,15 @@ func TestContinuation(t *testing.T) {
 		})
 	}
 
+	// Today's names may repeat (a city has several 康塘区域党建联合体):
+	// kept, they are no clash.
+	twin := namedLine()
+	twin.names = map[string]string{"alliance:x": "同名区域党建联合体", "alliance:y": "同名区域党建联合体"}
+	tp := mustUnits(t, twin.snapshot(), plan.UnitOptions{})
+	if _, err := plan.Simulate(context.Background(), tp, plan.Input{Strategy: plan.Balanced, Seed: 1, K: ip(2)}); err != nil {
+		t.Errorf("two of today's alliances share a name: %v", err)
+	}
+
 	// A new alliance whose id is taken (by an ended alliance) gets "-2".
 	h := namedLine()
 	snap := h.snapshot()
@@ -433,5 +442,22 @@ func TestMetricInfo(t *testing.T) {
 	}
 	if e := (plan.MetricInfo{Key: "partyMembers.cv"}).Enum(); e != "PARTY_MEMBERS_CV" {
 		t.Errorf("Enum(partyMembers.cv) = %s", e)
+	}
+}
+
+// TestReduce: the problem of the reduced snapshot is the problem of the
+// whole, whatever the scope.
+func TestReduce(t *testing.T) {
+	snap := yuelinSnapshot()
+	small := plan.Reduce(snap)
+	if len(small.Nodes) >= len(snap.Nodes) || len(small.Edges) >= len(snap.Edges) {
+		t.Fatalf("reduced %d/%d nodes, %d/%d edges", len(small.Nodes), len(snap.Nodes), len(small.Edges), len(snap.Edges))
+	}
+	for _, opt := range []plan.UnitOptions{{}, {AsOf: "2026-12-03", Within: "org:yuelin-party-working-committee"}} {
+		a, b := mustUnits(t, snap, opt), mustUnits(t, small, opt)
+		if !reflect.DeepEqual(a.Units, b.Units) || !reflect.DeepEqual(a.Alliances, b.Alliances) || !reflect.DeepEqual(a.Pairings, b.Pairings) ||
+			a.Basis().Fingerprint() != b.Basis().Fingerprint() || !reflect.DeepEqual(a.Warnings, b.Warnings) {
+			t.Errorf("Units(Reduce(snap), %+v) differs from Units(snap)", opt)
+		}
 	}
 }

@@ -138,8 +138,6 @@ type loaderSet struct {
 	store  graph.Store
 	mu     sync.Mutex
 	byView map[graph.View]*loaders
-	// planning is the planning fields' snapshot and problems (planning.go).
-	planning *planning
 }
 
 func withLoaders(ctx context.Context, s graph.Store) context.Context {

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"sync"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
-
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/plan"
 	"github.com/orgnet/orgnet/server/gql/model"
@@ -61,90 +58,125 @@ func planRequest(in model.AllianceSimulationInput) (plan.Request, error) {
 	return req, nil
 }
 
-// simulate runs the planner on the network as it is today: on the
-// operation's snapshot in a query, a fresh one in a mutation.
+// simulate runs the planner on the network as it is today (the cached
+// problem of the request's scope and strong rule).
 func (r *Resolver) simulate(ctx context.Context, in model.AllianceSimulationInput) (*plan.Problem, *plan.Plan, plan.Request, error) {
 	req, err := planRequest(in)
 	if err != nil {
 		return nil, nil, req, err
 	}
-	snap, err := r.planningSnapshot(ctx)
+	p, err := r.problem(ctx, req.Options(graph.Today()))
 	if err != nil {
 		return nil, nil, req, err
 	}
-	p, pl, err := plan.Run(ctx, snap, req, graph.Today())
+	pl, err := plan.Simulate(ctx, p, req.Input)
 	return p, pl, req, err
 }
 
-// planning is one operation's planning state: the snapshot every planning
-// field of a query reads (once, however many ask) and the problems built
-// from it, by their options.
-type planning struct {
-	once     sync.Once
-	snap     *graph.Snapshot
-	err      error
+// maxProblems bounds the planning problems one generation of the cache
+// keeps (each scope and strong rule is one).
+const maxProblems = 16
+
+// planCache keeps, until the next change the broker tells of, the part of
+// the network planning reads (plan.Reduce: a city's organisations,
+// alliances and their memberships, pairings, borders and hierarchy, some
+// 65k nodes and 52k edges of 158k and 350k) and the planning problems made
+// of it, by their options. Reading the network takes seconds at city scale
+// on the embedded store; making a problem of the reduced part, tens of
+// milliseconds; planning a street or a district, milliseconds. A problem
+// read before a change another process made (an import, another replica)
+// may serve until this process hears of a change; saving a plan made on it
+// is safe, since committing compares the plan's basis with a fresh read
+// (plan.Scenario.Commit).
+type planCache struct {
 	mu       sync.Mutex
-	problems map[string]*problemResult
+	snap     *cached[*graph.Snapshot]
+	problems map[string]*cached[*plan.Problem]
 }
 
-type problemResult struct {
+// cached is one load, shared by whoever asks while it runs.
+type cached[T any] struct {
 	once sync.Once
-	p    *plan.Problem
+	v    T
 	err  error
 }
 
-// planningSnapshot is the whole network (every date) for planning: read
-// once per query operation; read afresh in a mutation, whose fields run
-// one after another and must see each other's writes.
-func (r *Resolver) planningSnapshot(ctx context.Context) (*graph.Snapshot, error) {
-	pm := r.planningState(ctx)
-	if pm == nil {
-		return r.Store.Snapshot(ctx, graph.View{})
-	}
-	pm.once.Do(func() { pm.snap, pm.err = r.Store.Snapshot(ctx, graph.View{}) })
-	return pm.snap, pm.err
+func (c *planCache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.snap, c.problems = nil, map[string]*cached[*plan.Problem]{}
 }
 
-// problem is the planning problem opt makes of the planning snapshot,
-// built once per query operation.
+// plans returns the cache, made (and hooked to the broker) once; nil
+// without a broker, which would never say when to forget.
+func (r *Resolver) plans() *planCache {
+	r.planOnce.Do(func() {
+		if r.Broker != nil {
+			r.planCache = &planCache{problems: map[string]*cached[*plan.Problem]{}}
+			r.Broker.OnChange(func(ch *model.GraphChange) {
+				// Saving a scenario writes a record beside the network, not
+				// the network a plan is made on.
+				if ch.Operation != "saveScenario" && ch.Operation != "resimulateScenario" {
+					r.planCache.invalidate()
+				}
+			})
+		}
+	})
+	return r.planCache
+}
+
+// problem is the planning problem opt makes of the network as it is.
 func (r *Resolver) problem(ctx context.Context, opt plan.UnitOptions) (*plan.Problem, error) {
-	snap, err := r.planningSnapshot(ctx)
-	if err != nil {
-		return nil, err
+	read := func() (*graph.Snapshot, error) {
+		snap, err := r.Store.Snapshot(ctx, graph.View{})
+		if err != nil {
+			return nil, err
+		}
+		return plan.Reduce(snap), nil
 	}
-	pm := r.planningState(ctx)
-	if pm == nil {
+	c := r.plans()
+	if c == nil {
+		snap, err := read()
+		if err != nil {
+			return nil, err
+		}
 		return plan.Units(snap, opt)
 	}
 	key, _ := json.Marshal(opt)
-	pm.mu.Lock()
-	pr, ok := pm.problems[string(key)]
+	c.mu.Lock()
+	if c.snap == nil {
+		c.snap = &cached[*graph.Snapshot]{}
+	}
+	sc := c.snap
+	pc, ok := c.problems[string(key)]
 	if !ok {
-		pr = &problemResult{}
-		pm.problems[string(key)] = pr
+		if len(c.problems) >= maxProblems {
+			c.problems = map[string]*cached[*plan.Problem]{}
+		}
+		pc = &cached[*plan.Problem]{}
+		c.problems[string(key)] = pc
 	}
-	pm.mu.Unlock()
-	pr.once.Do(func() { pr.p, pr.err = plan.Units(snap, opt) })
-	return pr.p, pr.err
-}
-
-// planningState is the operation's planning state; nil outside a query
-// operation.
-func (r *Resolver) planningState(ctx context.Context) *planning {
-	oc := graphql.GetOperationContext(ctx)
-	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
-		return nil
+	problems := c.problems
+	c.mu.Unlock()
+	pc.once.Do(func() {
+		sc.once.Do(func() { sc.v, sc.err = read() })
+		if pc.err = sc.err; pc.err == nil {
+			pc.v, pc.err = plan.Units(sc.v, opt)
+		}
+	})
+	if pc.err != nil && graph.ErrorCode(pc.err) != graph.CodeInvalid {
+		// A failed read is not kept: the next call reads again. (A bad
+		// option stays refused until the network changes.)
+		c.mu.Lock()
+		if c.snap == sc {
+			c.snap = nil
+		}
+		if problems[string(key)] == pc {
+			delete(problems, string(key))
+		}
+		c.mu.Unlock()
 	}
-	set, ok := ctx.Value(loadersKey{}).(*loaderSet)
-	if !ok {
-		return nil
-	}
-	set.mu.Lock()
-	defer set.mu.Unlock()
-	if set.planning == nil {
-		set.planning = &planning{problems: map[string]*problemResult{}}
-	}
-	return set.planning
+	return pc.v, pc.err
 }
 
 // planningNetwork is today's units (in scope) as a planner sees them.
