@@ -70,7 +70,11 @@ func simulateCmd() *cli.Command {
 					return err
 				}
 			}
-			return out.print(os.Stdout)
+			w := cmd.Root().Writer
+			if w == nil {
+				w = os.Stdout
+			}
+			return out.print(w)
 		},
 	}
 }
