@@ -15,6 +15,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/orgnet/orgnet/graph"
 )
@@ -92,7 +93,7 @@ func New(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("memory: create directory for %s: %w", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, graph.Errorf(graph.CodeUnavailable, "memory: %s is in use by another process (one store file, one process: a running orgnet serve holds it): %w", path, ErrInUse)
 	}
 	if err != nil {
