@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/plan"
 	"github.com/orgnet/orgnet/seed"
@@ -633,6 +635,7 @@ func TestScenarioDownloads(t *testing.T) {
 			SaveScenario struct {
 				ID        string `json:"id"`
 				Downloads []struct {
+					Kind   string `json:"kind"`
 					Format string `json:"format"`
 					URL    string `json:"url"`
 				} `json:"downloads"`
@@ -640,7 +643,7 @@ func TestScenarioDownloads(t *testing.T) {
 			} `json:"saveScenario"`
 		}
 		h.ok(`mutation($g: [GroupInput!]) { saveScenario(name: "横山分出", input: {strategy: MANUAL, grouping: $g, constraints: {requireContiguous: false, requireStrong: false}}) {
-  id downloads { format url } result { alliances { key id name naming members { id } } } } }`, map[string]any{"g": g}, &d)
+  id downloads { kind format url } result { alliances { key id name naming members { id } } } } }`, map[string]any{"g": g}, &d)
 		sc := d.SaveScenario
 		var newID string
 		for _, a := range sc.Result.Alliances {
@@ -653,15 +656,27 @@ func TestScenarioDownloads(t *testing.T) {
 		}
 		urls := map[string]string{}
 		for _, dl := range sc.Downloads {
-			urls[dl.Format] = dl.URL
+			urls[strings.ToLower(dl.Kind)+"."+dl.Format] = dl.URL
 		}
-		code, body := httpGet(h, urls["csv"])
+		code, body := httpGet(h, urls["table.csv"])
 		if code != 200 || !strings.HasPrefix(body, "\ufeff# 方案 Scenario") || !strings.Contains(body, "横山分出") ||
 			!strings.Contains(body, "# 指标 Metrics") || !strings.Contains(body, "圣墩村,org:shengdun-village,舒家区域党建联合体,舒家区域党建联合体,否 no") ||
 			!strings.Contains(body, "山前村,org:shanqian-village,横山区域党建联合体,") {
 			t.Errorf("csv: %d\n%.3000s", code, body)
 		}
-		code, body = httpGet(h, urls["json"])
+		code, body = httpGet(h, urls["table.xlsx"])
+		if code != 200 || !strings.HasPrefix(body, "PK") {
+			t.Errorf("xlsx table: %d %.100q", code, body)
+		} else if f, err := excelize.OpenReader(strings.NewReader(body)); err != nil {
+			t.Errorf("xlsx table: %v", err)
+		} else {
+			rows, _ := f.GetRows("村社 Units")
+			if sheets := f.GetSheetList(); len(sheets) != 4 || len(rows) != 18 || rows[0][0] != "村社 Unit" {
+				t.Errorf("xlsx table: sheets %v, %d unit rows", sheets, len(rows))
+			}
+			_ = f.Close()
+		}
+		code, body = httpGet(h, urls["network.json"])
 		if code != 200 || !strings.Contains(body, `"`+newID+`"`) || !strings.Contains(body, "MEMBER_OF:org:shanqian-village->"+newID) || !strings.Contains(body, `"moved"`) {
 			t.Errorf("json network: %d %.2000s", code, body)
 		}
@@ -669,6 +684,9 @@ func TestScenarioDownloads(t *testing.T) {
 			if code, _ := httpGet(h, path); code != 404 {
 				t.Errorf("GET %s = %d; want 404", path, code)
 			}
+		}
+		if code, body := httpGet(h, "/export/xlsx?scenario="+sc.ID); code != 200 || !strings.HasPrefix(body, "PK") {
+			t.Errorf("the planned network as a workbook: %d", code)
 		}
 		for _, path := range []string{"/export/scenario/csv", "/export/scenario/pdf?id=" + sc.ID} {
 			if code, _ := httpGet(h, path); code != 400 {

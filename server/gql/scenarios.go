@@ -226,12 +226,13 @@ func downloads(sc *plan.Scenario) []*model.Download {
 	q := url.Values{}
 	q.Set("id", sc.Node.ID)
 	out := []*model.Download{
-		{Format: "csv", Label: "表格 · table: units today and in the plan, alliances and metrics (CSV, UTF-8 with BOM for Excel)", URL: "/export/scenario/csv?" + q.Encode()},
+		{Kind: model.DownloadKindTable, Format: "xlsx", Label: "表格 · workbook: the scenario, its units today and in the plan, its alliances and metrics", URL: "/export/scenario/xlsx?" + q.Encode()},
+		{Kind: model.DownloadKindTable, Format: "csv", Label: "表格 · the same tables as CSV (UTF-8 with a byte-order mark for Excel)", URL: "/export/scenario/csv?" + q.Encode()},
 	}
 	q = url.Values{}
 	q.Set("scenario", sc.Node.ID)
-	for _, f := range []string{"json", "graphml", "gexf", "cytoscape", "g6"} {
-		out = append(out, &model.Download{Format: f, Label: "the network as the plan would make it (" + f + ")", URL: "/export/" + f + "?" + q.Encode()})
+	for _, f := range []string{"json", "graphml", "gexf", "cytoscape", "g6", "xlsx"} {
+		out = append(out, &model.Download{Kind: model.DownloadKindNetwork, Format: f, Label: "the network as the plan would make it (" + f + ")", URL: "/export/" + f + "?" + q.Encode()})
 	}
 	return out
 }

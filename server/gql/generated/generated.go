@@ -199,6 +199,7 @@ type ComplexityRoot struct {
 
 	Download struct {
 		Format func(childComplexity int) int
+		Kind   func(childComplexity int) int
 		Label  func(childComplexity int) int
 		URL    func(childComplexity int) int
 	}
@@ -1403,6 +1404,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Download.Format(childComplexity), true
+	case "Download.kind":
+		if e.ComplexityRoot.Download.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.Kind(childComplexity), true
 	case "Download.label":
 		if e.ComplexityRoot.Download.Label == nil {
 			break
@@ -4922,8 +4929,17 @@ type CommitCheck {
   role: String!
 }
 
+"What a download holds."
+enum DownloadKind {
+  "The scenario for a meeting: the scenario, its units today and in the plan, its alliances, its metrics beside today's."
+  TABLE
+  "The network as the plan would make it: units, planned alliances, memberships, pairings, borders."
+  NETWORK
+}
+
 "A file to download."
 type Download {
+  kind: DownloadKind!
   "csv, xlsx, json, graphml, gexf, cytoscape, g6."
   format: String!
   "What it holds."
@@ -5429,6 +5445,8 @@ func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field 
 
 func (ec *executionContext) childFields_Download(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Download_kind(ctx, field)
 	case "format":
 		return ec.fieldContext_Download_format(ctx, field)
 	case "label":
@@ -10137,6 +10155,29 @@ func (ec *executionContext) _DeleteResult_deletedIds(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_DeleteResult_deletedIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Download_kind(ctx context.Context, field graphql.CollectedField, obj *model.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DownloadKind) graphql.Marshaler {
+			return ec.marshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "DownloadKind")
 }
 
 func (ec *executionContext) _Download_format(ctx context.Context, field graphql.CollectedField, obj *model.Download) (ret graphql.Marshaler) {
@@ -22878,6 +22919,11 @@ func (ec *executionContext) _Download(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Download")
+		case "kind":
+			out.Values[i] = ec._Download_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "format":
 			out.Values[i] = ec._Download_format(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26515,6 +26561,16 @@ func (ec *executionContext) marshalNDownload2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 		return graphql.Null
 	}
 	return ec._Download(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadKind(ctx context.Context, v any) (model.DownloadKind, error) {
+	var res model.DownloadKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadKind(ctx context.Context, sel ast.SelectionSet, v model.DownloadKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge) graphql.Marshaler {

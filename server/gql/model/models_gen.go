@@ -274,6 +274,7 @@ type DeleteResult struct {
 
 // A file to download.
 type Download struct {
+	Kind DownloadKind `json:"kind"`
 	// csv, xlsx, json, graphml, gexf, cytoscape, g6.
 	Format string `json:"format"`
 	// What it holds.
@@ -1166,6 +1167,64 @@ func (e *Direction) UnmarshalJSON(b []byte) error {
 }
 
 func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a download holds.
+type DownloadKind string
+
+const (
+	// The scenario for a meeting: the scenario, its units today and in the plan, its alliances, its metrics beside today's.
+	DownloadKindTable DownloadKind = "TABLE"
+	// The network as the plan would make it: units, planned alliances, memberships, pairings, borders.
+	DownloadKindNetwork DownloadKind = "NETWORK"
+)
+
+var AllDownloadKind = []DownloadKind{
+	DownloadKindTable,
+	DownloadKindNetwork,
+}
+
+func (e DownloadKind) IsValid() bool {
+	switch e {
+	case DownloadKindTable, DownloadKindNetwork:
+		return true
+	}
+	return false
+}
+
+func (e DownloadKind) String() string {
+	return string(e)
+}
+
+func (e *DownloadKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DownloadKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DownloadKind", str)
+	}
+	return nil
+}
+
+func (e DownloadKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DownloadKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DownloadKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
