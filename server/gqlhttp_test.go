@@ -36,11 +36,10 @@ type httpCase struct {
 // want is an expected answer: status, whether the body has a data entry,
 // the first error's code and reason, and headers.
 type want struct {
-	status        int
-	data          bool
-	code, reason  string
-	headers       []string // name, value pairs
-	contentTypeIs string   // the response media type when it is not the one asked for
+	status       int
+	data         bool
+	code, reason string
+	headers      []string // name, value pairs
 }
 
 const (
