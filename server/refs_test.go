@@ -223,4 +223,3 @@ func idsOf[T any](xs []T) []string {
 	}
 	return out
 }
-

@@ -67,7 +67,6 @@ func byRef[T any](ctx context.Context, r *Resolver, v graph.View, refs []graph.R
 	return read(resolved)
 }
 
-
 // typedRef is typed (today's node of label l) for an argument that takes an
 // id or a name.
 func (r *Resolver) typedRef(ctx context.Context, field, text string, l graph.Label) (*graph.Node, error) {
