@@ -161,6 +161,7 @@ func setComplexity(c *generated.ComplexityRoot, r *Resolver) {
 	}
 	c.Query.Search = func(child int, _ string, first *int, _ *string) int { return 1 + child*deref(first) }
 	c.Query.Sources = func(child int, first *int, _ *string) int { return 1 + child*deref(first) }
+	c.Query.Facts = func(child int, _ []model.Source, first *int, _, _ *string) int { return 1 + child*deref(first) }
 	c.Query.Neighbourhood = func(child int, _ string, depth *int, _ []model.RelationType, limit *int, _ *string) int {
 		return 10*(1+deref(depth)) + child*deref(limit)/10
 	}
