@@ -150,6 +150,24 @@ func TestFindByName(t *testing.T) {
 			}
 		})
 
+		t.Run("children of a parent named by name", func(t *testing.T) {
+			var byName, byID struct {
+				Children struct {
+					TotalCount int
+					Nodes      []struct{ Node struct{ ID string } }
+				}
+			}
+			h.in(t).ok(`{ children(parentId: "岳林街道党工委") { totalCount nodes { node { id } } } }`, nil, &byName)
+			h.in(t).ok(`{ children(parentId: "org:yuelin-party-working-committee") { totalCount nodes { node { id } } } }`, nil, &byID)
+			if byID.Children.TotalCount == 0 || byName.Children.TotalCount != byID.Children.TotalCount {
+				t.Errorf("children by name: %d; by id: %d", byName.Children.TotalCount, byID.Children.TotalCount)
+			}
+			r := h.in(t).do(`{ children(parentId: "岳林街道党委") { totalCount } }`, nil)
+			if missing := refItems(t, r, "missing"); r.code() != gql.CodeNotFound || missing[0].Field != "parentId" || suggestedIDs(missing[0])[0] != seed.StreetCommitteeID {
+				t.Errorf("children of an unknown name: %s %+v", r.code(), missing)
+			}
+		})
+
 		t.Run("mutations by name", func(t *testing.T) {
 			var d struct {
 				CreatePairing struct {

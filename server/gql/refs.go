@@ -10,8 +10,9 @@ import (
 )
 
 // Finding nodes by name. Every argument that names a node of the network
-// (a root field's id, from, to, rootId; a mutation's ids, an input's
-// parentId, memberIds, source, target; organisations' filter.allianceId)
+// (a root field's id, from, to, rootId, parentId; a mutation's ids, an
+// input's parentId, memberIds, source, target; organisations'
+// filter.allianceId)
 // takes its id or its name (graph.ResolveRefs): 圣墩村 is as good as
 // org:shengdun-village, unless two nodes bear the name (BAD_USER_INPUT
 // listing them) or it is nobody's (NOT_FOUND naming every such argument,
@@ -19,7 +20,9 @@ import (
 // taken for a name. Edge, source-document and scenario ids are ids only
 // (edges have no names; documents and scenarios are records, not nodes of
 // the network), and so are graphChanged's ids, which watch for nodes that
-// may not exist yet.
+// may not exist yet, below's ids (the explorer's batch read, which leaves
+// out ids that do not exist) and children's alliance (a group key that
+// Below.groups gives).
 //
 // The read is tried with the arguments as given first, so that a request
 // by ids costs what it did; only when it answers NOT_FOUND are the

@@ -3424,7 +3424,7 @@ inferred from such a quote with a line of reasoning (INFERRED), illustrative
 fill-in, synthetic data, or a user's entry. Sources: sources.graphqls.
 
 Naming nodes: every argument that takes a node's id (id, rootId, from, to,
-allianceId, organisationId, mentorId, menteeId, an input's parentId,
+parentId, allianceId, organisationId, mentorId, menteeId, an input's parentId,
 memberIds, source and target, organisations' filter.allianceId) takes its
 name as well: the Chinese or English name, case and spaces aside (圣墩村,
 "Shengdun Village"). An id is always tried first. A name several nodes bear
@@ -3432,8 +3432,8 @@ is refused with BAD_USER_INPUT listing them (extensions.ambiguous: field,
 ref, candidates with id and name); an argument that names nothing is
 NOT_FOUND, every such argument named, each with close matches by name and by
 pinyin (extensions.missing: field, ref, suggestions). Edge ids (unlink,
-deletePairing), source and scenario ids, and graphChanged's ids are ids
-only.
+deletePairing), source and scenario ids, graphChanged's ids, below's ids
+and children's alliance (a group key of Below.groups) are ids only.
 """
 schema {
   query: Query
