@@ -193,6 +193,28 @@ type ComplexityRoot struct {
 		Rows    func(childComplexity int) int
 	}
 
+	CytoscapeData struct {
+		Attributes func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Name       func(childComplexity int) int
+		NameEn     func(childComplexity int) int
+		Parent     func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Tier       func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Until      func(childComplexity int) int
+	}
+
+	CytoscapeElement struct {
+		Data  func(childComplexity int) int
+		Group func(childComplexity int) int
+	}
+
 	DeleteResult struct {
 		DeletedIds func(childComplexity int) int
 	}
@@ -215,6 +237,26 @@ type ComplexityRoot struct {
 		TargetNode func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Until      func(childComplexity int) int
+	}
+
+	Fact struct {
+		Attribute  func(childComplexity int) int
+		Edge       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+	}
+
+	FactConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	FactEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	GraphChange struct {
@@ -388,9 +430,10 @@ type ComplexityRoot struct {
 	}
 
 	Path struct {
-		Edges  func(childComplexity int) int
-		Length func(childComplexity int) int
-		Nodes  func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		Elements func(childComplexity int, compound model.Compound) int
+		Length   func(childComplexity int) int
+		Nodes    func(childComplexity int) int
 	}
 
 	Person struct {
@@ -519,6 +562,7 @@ type ComplexityRoot struct {
 		Communities        func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
 		CompareScenarios   func(childComplexity int, ids []string) int
 		Edges              func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
+		Facts              func(childComplexity int, provenance []model.Source, first *int, after *string, asOf *string) int
 		HierarchyTops      func(childComplexity int, first *int, asOf *string) int
 		History            func(childComplexity int, id string) int
 		Neighbourhood      func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
@@ -618,6 +662,7 @@ type ComplexityRoot struct {
 
 	Subgraph struct {
 		Edges     func(childComplexity int) int
+		Elements  func(childComplexity int, compound model.Compound) int
 		Nodes     func(childComplexity int) int
 		Truncated func(childComplexity int) int
 	}
@@ -721,6 +766,7 @@ type QueryResolver interface {
 	CentralityResult(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) (*model.CentralityResult, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
+	Facts(ctx context.Context, provenance []model.Source, first *int, after *string, asOf *string) (*model.FactConnection, error)
 	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
 	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
 	HierarchyTops(ctx context.Context, first *int, asOf *string) (*model.HierarchyTops, error)
@@ -1391,6 +1437,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComparisonTable.Rows(childComplexity), true
 
+	case "CytoscapeData.attributes":
+		if e.ComplexityRoot.CytoscapeData.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Attributes(childComplexity), true
+	case "CytoscapeData.id":
+		if e.ComplexityRoot.CytoscapeData.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.ID(childComplexity), true
+	case "CytoscapeData.kind":
+		if e.ComplexityRoot.CytoscapeData.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Kind(childComplexity), true
+	case "CytoscapeData.label":
+		if e.ComplexityRoot.CytoscapeData.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Label(childComplexity), true
+	case "CytoscapeData.name":
+		if e.ComplexityRoot.CytoscapeData.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Name(childComplexity), true
+	case "CytoscapeData.nameEn":
+		if e.ComplexityRoot.CytoscapeData.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.NameEn(childComplexity), true
+	case "CytoscapeData.parent":
+		if e.ComplexityRoot.CytoscapeData.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Parent(childComplexity), true
+	case "CytoscapeData.provenance":
+		if e.ComplexityRoot.CytoscapeData.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Provenance(childComplexity), true
+	case "CytoscapeData.since":
+		if e.ComplexityRoot.CytoscapeData.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Since(childComplexity), true
+	case "CytoscapeData.source":
+		if e.ComplexityRoot.CytoscapeData.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Source(childComplexity), true
+	case "CytoscapeData.target":
+		if e.ComplexityRoot.CytoscapeData.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Target(childComplexity), true
+	case "CytoscapeData.tier":
+		if e.ComplexityRoot.CytoscapeData.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Tier(childComplexity), true
+	case "CytoscapeData.type":
+		if e.ComplexityRoot.CytoscapeData.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Type(childComplexity), true
+	case "CytoscapeData.until":
+		if e.ComplexityRoot.CytoscapeData.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Until(childComplexity), true
+
+	case "CytoscapeElement.data":
+		if e.ComplexityRoot.CytoscapeElement.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeElement.Data(childComplexity), true
+	case "CytoscapeElement.group":
+		if e.ComplexityRoot.CytoscapeElement.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeElement.Group(childComplexity), true
+
 	case "DeleteResult.deletedIds":
 		if e.ComplexityRoot.DeleteResult.DeletedIds == nil {
 			break
@@ -1483,6 +1627,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.Until(childComplexity), true
+
+	case "Fact.attribute":
+		if e.ComplexityRoot.Fact.Attribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Attribute(childComplexity), true
+	case "Fact.edge":
+		if e.ComplexityRoot.Fact.Edge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Edge(childComplexity), true
+	case "Fact.id":
+		if e.ComplexityRoot.Fact.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.ID(childComplexity), true
+	case "Fact.kind":
+		if e.ComplexityRoot.Fact.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Kind(childComplexity), true
+	case "Fact.node":
+		if e.ComplexityRoot.Fact.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Node(childComplexity), true
+	case "Fact.provenance":
+		if e.ComplexityRoot.Fact.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Provenance(childComplexity), true
+
+	case "FactConnection.edges":
+		if e.ComplexityRoot.FactConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactConnection.Edges(childComplexity), true
+	case "FactConnection.nodes":
+		if e.ComplexityRoot.FactConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactConnection.Nodes(childComplexity), true
+	case "FactConnection.pageInfo":
+		if e.ComplexityRoot.FactConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactConnection.PageInfo(childComplexity), true
+
+	case "FactEdge.cursor":
+		if e.ComplexityRoot.FactEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactEdge.Cursor(childComplexity), true
+	case "FactEdge.node":
+		if e.ComplexityRoot.FactEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactEdge.Node(childComplexity), true
 
 	case "GraphChange.at":
 		if e.ComplexityRoot.GraphChange.At == nil {
@@ -2318,6 +2531,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Path.Edges(childComplexity), true
+	case "Path.elements":
+		if e.ComplexityRoot.Path.Elements == nil {
+			break
+		}
+
+		args, err := ec.field_Path_elements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Path.Elements(childComplexity, args["compound"].(model.Compound)), true
 	case "Path.length":
 		if e.ComplexityRoot.Path.Length == nil {
 			break
@@ -2981,6 +3205,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string)), true
+	case "Query.facts":
+		if e.ComplexityRoot.Query.Facts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_facts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Facts(childComplexity, args["provenance"].([]model.Source), args["first"].(*int), args["after"].(*string), args["asOf"].(*string)), true
 	case "Query.hierarchyTops":
 		if e.ComplexityRoot.Query.HierarchyTops == nil {
 			break
@@ -3520,6 +3755,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Edges(childComplexity), true
+	case "Subgraph.elements":
+		if e.ComplexityRoot.Subgraph.Elements == nil {
+			break
+		}
+
+		args, err := ec.field_Subgraph_elements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subgraph.Elements(childComplexity, args["compound"].(model.Compound)), true
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -3765,7 +4011,7 @@ type Stats {
 extend type Query {
   "Alliances, optionally of one regional-alliance type."
   alliances(type: AllianceType, asOf: Date): [Alliance!]!
-  "An alliance by id. NOT_FOUND when the id is not an alliance."
+  "An alliance by id or name. NOT_FOUND when it is not an alliance's, with close matches."
   alliance(id: ID!, asOf: Date): Alliance
   "Every strong→weak pairing (以强带弱)."
   pairings(asOf: Date): [Pairing!]!
@@ -3803,7 +4049,7 @@ enum AllianceType {
 
 type Alliance implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   kind: AllianceKind!
   type: AllianceType
@@ -3964,10 +4210,59 @@ extend type Query {
   auditLog(first: Int = 50, after: String, operation: String, actor: String): [AuditEntry!]!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/facts.graphqls", Input: `# Facts by provenance: every node, edge and attribute of some provenance levels, whatever its label, in one paged list.
+
+extend type Query {
+  """
+  Every fact whose provenance is one of the given levels (everything
+  ILLUSTRATIVE, say, or INFERRED), whatever it is: nodes of every label
+  (organisations, alliances, people, projects, zones, brands, platforms),
+  edges of every type, and attributes whose own provenance differs from
+  their node's (an illustrative population of a stated village). A page at a
+  time, first at most 500: the nodes by id, then the edges by id, then the
+  attributes by node id and key. Source documents and scenarios are records,
+  not facts of the network, and are not listed.
+  """
+  facts(provenance: [Source!]!, first: Int = 50, after: String, asOf: Date): FactConnection!
+}
+
+enum FactKind {
+  NODE
+  EDGE
+  "An attribute with a provenance of its own."
+  ATTRIBUTE
+}
+
+"One fact: a node, an edge or an attribute, with its provenance."
+type Fact {
+  kind: FactKind!
+  "The node's id, the edge's id, or for an attribute its node's id and key (ID#key)."
+  id: ID!
+  "The node (NODE), or the node the attribute belongs to (ATTRIBUTE)."
+  node: Node
+  "The edge (EDGE)."
+  edge: Edge
+  "The attribute (ATTRIBUTE)."
+  attribute: Attribute
+  "The fact's own provenance: the node's, the edge's, or the attribute's."
+  provenance: Provenance!
+}
+
+type FactConnection {
+  edges: [FactEdge!]!
+  nodes: [Fact!]!
+  pageInfo: PageInfo!
+}
+
+type FactEdge {
+  cursor: String!
+  node: Fact!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/history.graphqls", Input: `# History: what began and ended when, and the changes streamed as they commit.
 
 extend type Query {
-  "Every relationship of a node that began or ended, oldest first: its history."
+  "Every relationship of a node (by id or name) that began or ended, oldest first: its history."
   history(id: ID!): [HistoryEvent!]!
   "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
   changes(from: Date!, to: Date!): [HistoryEvent!]!
@@ -4024,6 +4319,18 @@ kept as nodes and edges. Every node and edge says how it is known
 (provenance): stated in a registered source with a verbatim quote (ARTICLE),
 inferred from such a quote with a line of reasoning (INFERRED), illustrative
 fill-in, synthetic data, or a user's entry. Sources: sources.graphqls.
+
+Naming nodes: every argument that takes a node's id (id, rootId, from, to,
+parentId, allianceId, organisationId, mentorId, menteeId, an input's parentId,
+memberIds, source and target, organisations' filter.allianceId) takes its
+name as well: the Chinese or English name, case and spaces aside (圣墩村,
+"Shengdun Village"). An id is always tried first. A name several nodes bear
+is refused with BAD_USER_INPUT listing them (extensions.ambiguous: field,
+ref, candidates with id and name); an argument that names nothing is
+NOT_FOUND, every such argument named, each with close matches by name and by
+pinyin (extensions.missing: field, ref, suggestions). Edge ids (unlink,
+deletePairing), source and scenario ids, graphChanged's ids, below's ids
+and children's alliance (a group key of Below.groups) are ids only.
 """
 schema {
   query: Query
@@ -4037,9 +4344,9 @@ scalar Date
 scalar Any
 
 type Query {
-  "Any node by id. Null when there is none."
+  "Any node by id or name. Null when there is none (BAD_USER_INPUT when several nodes bear the name)."
   node(id: ID!, asOf: Date): Node
-  "An organisation by id. NOT_FOUND when the id is not an organisation."
+  "An organisation by id or name. NOT_FOUND when it is not an organisation's, with close matches."
   organisation(id: ID!, asOf: Date): Organisation
   "Organisations matching a filter, a page at a time (ordered by id)."
   organisations(filter: OrganisationFilter, first: Int = 50, after: String, asOf: Date): OrganisationConnection!
@@ -4151,7 +4458,7 @@ type Attribute {
 "Any vertex of the network."
 interface Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   "The kind within the label (an OrgKind for organisations)."
   kindName: String!
   "Chinese name, as in the article."
@@ -4187,7 +4494,7 @@ type Edge {
 
 type Organisation implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   kind: OrgKind!
   "1 street, 2 startup-town committee, 3 makerspace and enterprise organisations."
@@ -4227,7 +4534,7 @@ type Organisation implements Node {
 
 type Person implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -4241,7 +4548,7 @@ type Person implements Node {
 
 type Project implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -4256,7 +4563,7 @@ type Project implements Node {
 
 type Zone implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -4269,7 +4576,7 @@ type Zone implements Node {
 
 type Brand implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -4282,7 +4589,7 @@ type Brand implements Node {
 
 type Platform implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -5111,23 +5418,81 @@ extend type Mutation {
 	{Name: "../../../schema/subgraphs.graphqls", Input: `# Subgraphs in the element shape diagram libraries draw: neighbourhoods, subtrees and shortest paths.
 
 extend type Query {
-  "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction."
+  "The subgraph within depth hops of a node (its id or name), over the given relations (all when omitted), in either direction."
   neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
-  "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
+  "A node (its id or name) and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
   subtree(rootId: ID!, maxDepth: Int = 3, asOf: Date): Subgraph!
-  "A shortest connection between two nodes; null when none within maxDepth hops."
+  "A shortest connection between two nodes (ids or names); null when none within maxDepth hops."
   shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
 }
 
 """
-Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
-nodes have id and label, edges id, source and target.
+Nodes and edges in the shapes diagram libraries take: nodes and edges are
+the flat lists AntV G6 takes (graph.setData({nodes, edges}): nodes with id
+and label, edges with id, source and target); elements are the same nodes
+and edges as Cytoscape.js takes them, unmodified (cytoscape({elements})).
 """
 type Subgraph {
   nodes: [GraphNode!]!
   edges: [GraphEdge!]!
+  """
+  The nodes, then the edges, as Cytoscape.js elements ({group, data}): pass
+  them to cytoscape({ elements }) as they are. With compound: ALLIANCES an
+  organisation that is a member (MEMBER_OF) of an alliance of the subgraph is
+  drawn inside it (data.parent). Cytoscape.js gives a node one parent: an
+  organisation in several alliances is drawn inside the one with the least
+  id, as /export/cytoscape?compound=alliances does, and every MEMBER_OF stays
+  an edge, so its other alliances still show.
+  """
+  elements(compound: Compound! = NONE): [CytoscapeElement!]!
   "True when a limit cut the answer short."
   truncated: Boolean!
+}
+
+"How elements nest in Cytoscape.js compound nodes."
+enum Compound {
+  "A flat graph: no parent."
+  NONE
+  "Alliances as compound nodes holding their members (data.parent)."
+  ALLIANCES
+}
+
+"One Cytoscape.js element."
+type CytoscapeElement {
+  "nodes or edges: the element's Cytoscape.js group."
+  group: String!
+  data: CytoscapeData!
+}
+
+"""
+An element's data, as Cytoscape.js reads it (id; an edge's source and
+target; a node's parent) with orgnet's fields beside. label is the display
+name, as in GraphNode, GraphEdge and every export: a node's Chinese name; an
+edge's post title, membership role or relationship type. type is the
+node's label in the model as the exports write it (Organisation, Alliance …)
+or the edge's relationship type (MEMBER_OF …). Fields that do not apply to
+the element are null, which Cytoscape.js ignores.
+"""
+type CytoscapeData {
+  id: ID!
+  label: String!
+  type: String!
+  "A node's kind (VILLAGE, REGIONAL_ALLIANCE …)."
+  kind: String
+  name: String
+  nameEn: String
+  tier: Int
+  since: Date
+  until: Date
+  "An edge's start node."
+  source: ID
+  "An edge's end node."
+  target: ID
+  "A node's compound parent (compound: ALLIANCES): the alliance it is drawn inside."
+  parent: ID
+  provenance: Provenance!
+  "The element's attributes, each with its own provenance: the structured form of the export's attrProvenance."
+  attributes: [Attribute!]!
 }
 
 type GraphNode {
@@ -5160,6 +5525,8 @@ type Path {
   length: Int!
   nodes: [GraphNode!]!
   edges: [GraphEdge!]!
+  "The path as Cytoscape.js elements (see Subgraph.elements)."
+  elements(compound: Compound! = NONE): [CytoscapeElement!]!
 }
 `, BuiltIn: false},
 }
@@ -5435,6 +5802,50 @@ func (ec *executionContext) childFields_ComparisonTable(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ComparisonTable", field.Name)
 }
 
+func (ec *executionContext) childFields_CytoscapeData(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CytoscapeData_id(ctx, field)
+	case "label":
+		return ec.fieldContext_CytoscapeData_label(ctx, field)
+	case "type":
+		return ec.fieldContext_CytoscapeData_type(ctx, field)
+	case "kind":
+		return ec.fieldContext_CytoscapeData_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_CytoscapeData_name(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_CytoscapeData_nameEn(ctx, field)
+	case "tier":
+		return ec.fieldContext_CytoscapeData_tier(ctx, field)
+	case "since":
+		return ec.fieldContext_CytoscapeData_since(ctx, field)
+	case "until":
+		return ec.fieldContext_CytoscapeData_until(ctx, field)
+	case "source":
+		return ec.fieldContext_CytoscapeData_source(ctx, field)
+	case "target":
+		return ec.fieldContext_CytoscapeData_target(ctx, field)
+	case "parent":
+		return ec.fieldContext_CytoscapeData_parent(ctx, field)
+	case "provenance":
+		return ec.fieldContext_CytoscapeData_provenance(ctx, field)
+	case "attributes":
+		return ec.fieldContext_CytoscapeData_attributes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CytoscapeData", field.Name)
+}
+
+func (ec *executionContext) childFields_CytoscapeElement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_CytoscapeElement_group(ctx, field)
+	case "data":
+		return ec.fieldContext_CytoscapeElement_data(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CytoscapeElement", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedIds":
@@ -5481,6 +5892,46 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 		return ec.fieldContext_Edge_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Edge", field.Name)
+}
+
+func (ec *executionContext) childFields_Fact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Fact_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_Fact_id(ctx, field)
+	case "node":
+		return ec.fieldContext_Fact_node(ctx, field)
+	case "edge":
+		return ec.fieldContext_Fact_edge(ctx, field)
+	case "attribute":
+		return ec.fieldContext_Fact_attribute(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Fact_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Fact", field.Name)
+}
+
+func (ec *executionContext) childFields_FactConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FactConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FactConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FactConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FactEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FactEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FactEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_GraphChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5795,6 +6246,8 @@ func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.
 		return ec.fieldContext_Path_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_Path_edges(ctx, field)
+	case "elements":
+		return ec.fieldContext_Path_elements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
@@ -6159,6 +6612,8 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_Subgraph_edges(ctx, field)
+	case "elements":
+		return ec.fieldContext_Subgraph_elements(ctx, field)
 	case "truncated":
 		return ec.fieldContext_Subgraph_truncated(ctx, field)
 	}
@@ -6703,6 +7158,20 @@ func (ec *executionContext) field_Organisation_relations_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Path_elements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "compound",
+		func(ctx context.Context, v any) (model.Compound, error) {
+			return ec.unmarshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compound"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7169,6 +7638,44 @@ func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_facts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "provenance",
+		func(ctx context.Context, v any) ([]model.Source, error) {
+			return ec.unmarshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["provenance"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_hierarchyTops_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7542,6 +8049,20 @@ func (ec *executionContext) field_Query_subtree_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subgraph_elements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "compound",
+		func(ctx context.Context, v any) (model.Compound, error) {
+			return ec.unmarshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compound"] = arg0
 	return args, nil
 }
 
@@ -10134,6 +10655,401 @@ func (ec *executionContext) fieldContext_ComparisonTable_rows(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _CytoscapeData_id(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_label(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_type(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_kind(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_name(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_tier(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CytoscapeData_since(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CytoscapeData_until(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CytoscapeData_source(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_target(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_parent(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CytoscapeData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CytoscapeData_attributes(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CytoscapeData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CytoscapeElement_group(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeElement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeElement_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeElement_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeElement", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeElement_data(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeElement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeElement_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CytoscapeData) graphql.Marshaler {
+			return ec.marshalNCytoscapeData2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeData(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeElement_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CytoscapeElement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CytoscapeData(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteResult_deletedIds(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10510,6 +11426,331 @@ func (ec *executionContext) fieldContext_Edge_provenance(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_kind(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FactKind) graphql.Marshaler {
+			return ec.marshalNFactKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "FactKind")
+}
+
+func (ec *executionContext) _Fact_id(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Fact_node(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_edge(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_edge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+			return ec.marshalOEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_edge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_attribute(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Attribute) graphql.Marshaler {
+			return ec.marshalOAttribute2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttribute(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FactEdge) graphql.Marshaler {
+			return ec.marshalNFactEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FactEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14077,6 +15318,50 @@ func (ec *executionContext) fieldContext_Path_edges(_ context.Context, field gra
 	return fc, nil
 }
 
+func (ec *executionContext) _Path_elements(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_elements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Elements(fc.Args["compound"].(model.Compound)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
+			return ec.marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_elements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CytoscapeElement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Path_elements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16866,6 +18151,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_facts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Facts(ctx, fc.Args["provenance"].([]model.Source), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
+			return ec.marshalNFactConnection2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_facts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19162,6 +20491,50 @@ func (ec *executionContext) fieldContext_Subgraph_edges(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GraphEdge(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_elements(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_elements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Elements(fc.Args["compound"].(model.Compound)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
+			return ec.marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_elements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subgraph",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CytoscapeElement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subgraph_elements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -22875,6 +24248,142 @@ func (ec *executionContext) _ComparisonTable(ctx context.Context, sel ast.Select
 	return out
 }
 
+var cytoscapeDataImplementors = []string{"CytoscapeData"}
+
+func (ec *executionContext) _CytoscapeData(ctx context.Context, sel ast.SelectionSet, obj *model.CytoscapeData) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cytoscapeDataImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CytoscapeData")
+		case "id":
+			out.Values[i] = ec._CytoscapeData_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CytoscapeData_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._CytoscapeData_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CytoscapeData_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CytoscapeData_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nameEn":
+			out.Values[i] = ec._CytoscapeData_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._CytoscapeData_tier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._CytoscapeData_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._CytoscapeData_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._CytoscapeData_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._CytoscapeData_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "parent":
+			out.Values[i] = ec._CytoscapeData_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._CytoscapeData_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributes":
+			out.Values[i] = ec._CytoscapeData_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cytoscapeElementImplementors = []string{"CytoscapeElement"}
+
+func (ec *executionContext) _CytoscapeElement(ctx context.Context, sel ast.SelectionSet, obj *model.CytoscapeElement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cytoscapeElementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CytoscapeElement")
+		case "group":
+			out.Values[i] = ec._CytoscapeElement_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._CytoscapeElement_data(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteResultImplementors = []string{"DeleteResult"}
 
 func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResult) graphql.Marshaler {
@@ -23018,6 +24527,145 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Edge_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factImplementors = []string{"Fact"}
+
+func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj *model.Fact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Fact")
+		case "kind":
+			out.Values[i] = ec._Fact_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Fact_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._Fact_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "edge":
+			out.Values[i] = ec._Fact_edge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attribute":
+			out.Values[i] = ec._Fact_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._Fact_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factConnectionImplementors = []string{"FactConnection"}
+
+func (ec *executionContext) _FactConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FactConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactConnection")
+		case "edges":
+			out.Values[i] = ec._FactConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._FactConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FactConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factEdgeImplementors = []string{"FactEdge"}
+
+func (ec *executionContext) _FactEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FactEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactEdge")
+		case "cursor":
+			out.Values[i] = ec._FactEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FactEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24169,6 +25817,11 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "elements":
+			out.Values[i] = ec._Path_elements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24989,6 +26642,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "facts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facts(ctx, field)
+				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -25617,6 +27276,11 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "edges":
 			out.Values[i] = ec._Subgraph_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elements":
+			out.Values[i] = ec._Subgraph_elements(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26497,6 +28161,16 @@ func (ec *executionContext) marshalNComparisonTable2ᚖgithubᚗcomᚋorgnetᚋo
 	return ec._ComparisonTable(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx context.Context, v any) (model.Compound, error) {
+	var res model.Compound
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx context.Context, sel ast.SelectionSet, v model.Compound) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAllianceInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCreateAllianceInput(ctx context.Context, v any) (model.CreateAllianceInput, error) {
 	res, err := ec.unmarshalInputCreateAllianceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26505,6 +28179,38 @@ func (ec *executionContext) unmarshalNCreateAllianceInput2githubᚗcomᚋorgnet�
 func (ec *executionContext) unmarshalNCreateOrganisationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCreateOrganisationInput(ctx context.Context, v any) (model.CreateOrganisationInput, error) {
 	res, err := ec.unmarshalInputCreateOrganisationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCytoscapeData2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeData(ctx context.Context, sel ast.SelectionSet, v *model.CytoscapeData) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CytoscapeData!")
+		return graphql.Null
+	}
+	return ec._CytoscapeData(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCytoscapeElement2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCytoscapeElement2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElement(ctx context.Context, sel ast.SelectionSet, v *model.CytoscapeElement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CytoscapeElement!")
+		return graphql.Null
+	}
+	return ec._CytoscapeElement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
@@ -26595,6 +28301,72 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 		return graphql.Null
 	}
 	return ec._Edge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFact2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx context.Context, sel ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Fact!")
+		return graphql.Null
+	}
+	return ec._Fact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFactConnection2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactConnection(ctx context.Context, sel ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FactConnection!")
+		return graphql.Null
+	}
+	return ec._FactConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFactEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FactEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFactEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFactEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdge(ctx context.Context, sel ast.SelectionSet, v *model.FactEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FactEdge!")
+		return graphql.Null
+	}
+	return ec._FactEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFactKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactKind(ctx context.Context, v any) (model.FactKind, error) {
+	var res model.FactKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactKind(ctx context.Context, sel ast.SelectionSet, v model.FactKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNFixedUnitInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFixedUnitInput(ctx context.Context, v any) (*model.FixedUnitInput, error) {
@@ -27347,6 +29119,36 @@ func (ec *executionContext) marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserv
 	return v
 }
 
+func (ec *executionContext) unmarshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, v any) ([]model.Source, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSourceDocument2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceDocument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27667,6 +29469,13 @@ func (ec *executionContext) marshalOAny2interface(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalAny(v)
 	return res
+}
+
+func (ec *executionContext) marshalOAttribute2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttribute(ctx context.Context, sel ast.SelectionSet, v *model.Attribute) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Attribute(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeInputᚄ(ctx context.Context, v any) ([]*model.AttributeInput, error) {

@@ -267,6 +267,42 @@ type CreateOrganisationInput struct {
 	Provenance *ProvenanceInput  `json:"provenance,omitempty"`
 }
 
+// An element's data, as Cytoscape.js reads it (id; an edge's source and
+// target; a node's parent) with orgnet's fields beside. label is the display
+// name, as in GraphNode, GraphEdge and every export: a node's Chinese name; an
+// edge's post title, membership role or relationship type. type is the
+// node's label in the model as the exports write it (Organisation, Alliance …)
+// or the edge's relationship type (MEMBER_OF …). Fields that do not apply to
+// the element are null, which Cytoscape.js ignores.
+type CytoscapeData struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Type  string `json:"type"`
+	// A node's kind (VILLAGE, REGIONAL_ALLIANCE …).
+	Kind   *string `json:"kind,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	NameEn *string `json:"nameEn,omitempty"`
+	Tier   *int    `json:"tier,omitempty"`
+	Since  *string `json:"since,omitempty"`
+	Until  *string `json:"until,omitempty"`
+	// An edge's start node.
+	Source *string `json:"source,omitempty"`
+	// An edge's end node.
+	Target *string `json:"target,omitempty"`
+	// A node's compound parent (compound: ALLIANCES): the alliance it is drawn inside.
+	Parent     *string     `json:"parent,omitempty"`
+	Provenance *Provenance `json:"provenance"`
+	// The element's attributes, each with its own provenance: the structured form of the export's attrProvenance.
+	Attributes []*Attribute `json:"attributes"`
+}
+
+// One Cytoscape.js element.
+type CytoscapeElement struct {
+	// nodes or edges: the element's Cytoscape.js group.
+	Group string         `json:"group"`
+	Data  *CytoscapeData `json:"data"`
+}
+
 type DeleteResult struct {
 	// Ids of everything removed.
 	DeletedIds []string `json:"deletedIds"`
@@ -281,6 +317,32 @@ type Download struct {
 	Label string `json:"label"`
 	// The URL (relative to the server), GET with the same Authorization header as /graphql.
 	URL string `json:"url"`
+}
+
+// One fact: a node, an edge or an attribute, with its provenance.
+type Fact struct {
+	Kind FactKind `json:"kind"`
+	// The node's id, the edge's id, or for an attribute its node's id and key (ID#key).
+	ID string `json:"id"`
+	// The node (NODE), or the node the attribute belongs to (ATTRIBUTE).
+	Node Node `json:"node,omitempty"`
+	// The edge (EDGE).
+	Edge *Edge `json:"edge,omitempty"`
+	// The attribute (ATTRIBUTE).
+	Attribute *Attribute `json:"attribute,omitempty"`
+	// The fact's own provenance: the node's, the edge's, or the attribute's.
+	Provenance *Provenance `json:"provenance"`
+}
+
+type FactConnection struct {
+	Edges    []*FactEdge `json:"edges"`
+	Nodes    []*Fact     `json:"nodes"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type FactEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Fact  `json:"node"`
 }
 
 // Pins a unit to one of today's alliances.
@@ -485,13 +547,6 @@ type PairingInput struct {
 	Mentor string `json:"mentor"`
 	// The weak unit.
 	Mentee string `json:"mentee"`
-}
-
-type Path struct {
-	// Number of edges.
-	Length int          `json:"length"`
-	Nodes  []*GraphNode `json:"nodes"`
-	Edges  []*GraphEdge `json:"edges"`
 }
 
 // Constraints on every alliance of a plan (PAIRINGS keeps the grouping: only maxMenteesPerMentor and pairWithinAlliance apply). Omit a field for its default; zero and negative values are refused where the description gives a range.
@@ -718,15 +773,6 @@ type StrongRuleInput struct {
 	TopFraction *float64 `json:"topFraction,omitempty"`
 	// These units are strong.
 	Ids []string `json:"ids,omitempty"`
-}
-
-// Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
-// nodes have id and label, edges id, source and target.
-type Subgraph struct {
-	Nodes []*GraphNode `json:"nodes"`
-	Edges []*GraphEdge `json:"edges"`
-	// True when a limit cut the answer short.
-	Truncated bool `json:"truncated"`
 }
 
 type Subscription struct {
@@ -1115,6 +1161,64 @@ func (e ChangeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How elements nest in Cytoscape.js compound nodes.
+type Compound string
+
+const (
+	// A flat graph: no parent.
+	CompoundNone Compound = "NONE"
+	// Alliances as compound nodes holding their members (data.parent).
+	CompoundAlliances Compound = "ALLIANCES"
+)
+
+var AllCompound = []Compound{
+	CompoundNone,
+	CompoundAlliances,
+}
+
+func (e Compound) IsValid() bool {
+	switch e {
+	case CompoundNone, CompoundAlliances:
+		return true
+	}
+	return false
+}
+
+func (e Compound) String() string {
+	return string(e)
+}
+
+func (e *Compound) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Compound(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Compound", str)
+	}
+	return nil
+}
+
+func (e Compound) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Compound) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Compound) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type Direction string
 
 const (
@@ -1225,6 +1329,64 @@ func (e *DownloadKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e DownloadKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type FactKind string
+
+const (
+	FactKindNode FactKind = "NODE"
+	FactKindEdge FactKind = "EDGE"
+	// An attribute with a provenance of its own.
+	FactKindAttribute FactKind = "ATTRIBUTE"
+)
+
+var AllFactKind = []FactKind{
+	FactKindNode,
+	FactKindEdge,
+	FactKindAttribute,
+}
+
+func (e FactKind) IsValid() bool {
+	switch e {
+	case FactKindNode, FactKindEdge, FactKindAttribute:
+		return true
+	}
+	return false
+}
+
+func (e FactKind) String() string {
+	return string(e)
+}
+
+func (e *FactKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactKind", str)
+	}
+	return nil
+}
+
+func (e FactKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
