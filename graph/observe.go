@@ -111,6 +111,12 @@ func (o *observed) Edges(ctx context.Context, v View, f EdgeFilter) (_ []*Edge, 
 	return o.s.Edges(ctx, v, f)
 }
 
+func (o *observed) FindEdges(ctx context.Context, v View, f EdgeFilter, p PageArgs) (_ *EdgePage, err error) {
+	ctx, done := o.begin(ctx, Call{Method: "FindEdges", View: v})
+	defer func() { done(err) }()
+	return o.s.FindEdges(ctx, v, f, p)
+}
+
 func (o *observed) Related(ctx context.Context, v View, ids []string, q RelQuery) (_ map[string][]Related, err error) {
 	ctx, done := o.begin(ctx, Call{Method: "Related", View: v, IDs: len(ids)})
 	defer func() { done(err) }()

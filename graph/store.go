@@ -64,6 +64,10 @@ type Store interface {
 	// Edges returns every edge matching f, ordered by id (one round trip).
 	// Returns ErrInvalid for an unknown type or source.
 	Edges(ctx context.Context, v View, f EdgeFilter) ([]*Edge, error)
+	// FindEdges returns a page of the edges matching f, ordered by id, in
+	// full (v.Lean does not apply). Returns ErrInvalid for a bad cursor,
+	// page size, type or source.
+	FindEdges(ctx context.Context, v View, f EdgeFilter, p PageArgs) (*EdgePage, error)
 	// Related returns, for each of ids, the edges matching q at that node with
 	// the node at the other end, ordered by edge type, then other node id. Ids
 	// that do not exist map to nothing.
@@ -176,6 +180,9 @@ type NodeFilter struct {
 	Sources      []Source
 	// AllianceType matches nodes whose AttrAllianceType attribute equals it.
 	AllianceType string
+	// AttrSources matches nodes with an attribute whose own provenance
+	// (Node.AttrProvenance) is one of these.
+	AttrSources []Source
 }
 
 // EdgeFilter selects edges; empty fields match everything.
@@ -210,6 +217,17 @@ func (p PageArgs) Validate() error {
 // NodePage is a page of nodes with Relay-style page information.
 type NodePage struct {
 	Nodes       []*Node
+	TotalCount  int
+	HasNextPage bool
+	HasPrevPage bool
+	StartCursor string
+	EndCursor   string
+}
+
+// EdgePage is a page of edges with Relay-style page information; cursors
+// are EncodeCursor of edge ids.
+type EdgePage struct {
+	Edges       []*Edge
 	TotalCount  int
 	HasNextPage bool
 	HasPrevPage bool

@@ -93,9 +93,13 @@ func TestRoutedReadsAndWrites(t *testing.T) {
 			_, _, err := s.FindNodesExpand(ctx, v, graph.NodeFilter{}, graph.PageArgs{First: 5}, &graph.Expansion{})
 			return err
 		},
-		"Search":  func() error { _, err := s.Search(ctx, v, "舒", 5); return err },
-		"Edge":    func() error { _, err := s.Edge(ctx, v, f.Mentors); return err },
-		"Edges":   func() error { _, err := s.Edges(ctx, v, graph.EdgeFilter{}); return err },
+		"Search": func() error { _, err := s.Search(ctx, v, "舒", 5); return err },
+		"Edge":   func() error { _, err := s.Edge(ctx, v, f.Mentors); return err },
+		"Edges":  func() error { _, err := s.Edges(ctx, v, graph.EdgeFilter{}); return err },
+		"FindEdges": func() error {
+			_, err := s.FindEdges(ctx, v, graph.EdgeFilter{}, graph.PageArgs{First: 5})
+			return err
+		},
 		"Related": func() error { _, err := s.Related(ctx, v, []string{f.Town}, graph.RelQuery{}); return err },
 		"Expand": func() error {
 			_, err := s.Expand(ctx, v, []string{f.Town}, &graph.Expansion{})

@@ -345,10 +345,20 @@ func changeModel(c graph.Change) *model.GraphChange {
 }
 
 // wrote is what a mutation does after its write committed: the analysis
-// caches of this replica forget at once (its next analysis reads its own
-// write), and the follower reads the feed now, so that subscribers hear of
-// it without waiting for the next poll.
+// and planning caches of this replica forget at once (its next analysis or
+// plan reads its own write), and the follower reads the feed now, so that
+// subscribers hear of it without waiting for the next poll.
 func (r *Resolver) wrote() {
+	r.wroteAside()
+	if c := r.plans(); c != nil {
+		c.invalidate()
+	}
+}
+
+// wroteAside is wrote for a write beside the network a plan is made on
+// (saving a scenario): the planning cache stays, as it does when the
+// follower publishes such a change (plans).
+func (r *Resolver) wroteAside() {
 	if r.Analysis != nil {
 		r.Analysis.Invalidate()
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
+	"github.com/orgnet/orgnet/server/gqlhttp"
 	"github.com/orgnet/orgnet/server/policy"
 )
 
@@ -98,14 +99,15 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		KeepAlivePingInterval: 10 * time.Second, InitFunc: initWS, InitTimeout: WebsocketInitTimeout,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.WebsocketOriginPatterns}},
 	})
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// POST and GET (and OPTIONS, and 405 for the rest) as the
+	// GraphQL-over-HTTP specification says: server/gqlhttp.
+	tokens := cmp.Or(max(opts.ParserTokenLimit, 0), policy.DefaultParserTokenLimit)
+	srv.AddTransport(gqlhttp.Transport{TokenLimit: tokens})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
-	srv.SetParserTokenLimit(cmp.Or(max(opts.ParserTokenLimit, 0), policy.DefaultParserTokenLimit))
+	srv.SetParserTokenLimit(tokens)
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
@@ -161,6 +163,7 @@ func setComplexity(c *generated.ComplexityRoot, r *Resolver) {
 	}
 	c.Query.Search = func(child int, _ string, first *int, _ *string) int { return 1 + child*deref(first) }
 	c.Query.Sources = func(child int, first *int, _ *string) int { return 1 + child*deref(first) }
+	c.Query.Facts = func(child int, _ []model.Source, first *int, _, _ *string) int { return 1 + child*deref(first) }
 	c.Query.Neighbourhood = func(child int, _ string, depth *int, _ []model.RelationType, limit *int, _ *string) int {
 		return 10*(1+deref(depth)) + child*deref(limit)/10
 	}

@@ -14,11 +14,15 @@ import (
 )
 
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.HistoryEvent, error) {
-	// Every date: the node's whole history.
-	n, err := r.Store.Node(ctx, graph.View{}, id)
+	// Every date: the node's whole history (and a name is any node's that
+	// ever bore it).
+	n, err := byRef(ctx, r.Resolver, graph.View{}, []graph.Ref{ref("id", id)}, func(ids []string) (*graph.Node, error) {
+		return r.Store.Node(ctx, graph.View{}, ids[0])
+	})
 	if err != nil {
 		return nil, err
 	}
+	id = n.ID
 	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{})
 	if err != nil {
 		return nil, err

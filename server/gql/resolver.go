@@ -20,4 +20,9 @@ type Resolver struct {
 	Analysis *analysis.Cache
 
 	analysisOnce sync.Once
+	// commitMu makes this server's scenario commits one at a time.
+	commitMu sync.Mutex
+	// planCache keeps planning problems until the next change (planning.go).
+	planOnce  sync.Once
+	planCache *planCache
 }
