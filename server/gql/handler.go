@@ -51,6 +51,16 @@ type Options struct {
 	// ParserTokenLimit caps the lexical tokens of a document (0:
 	// policy.DefaultParserTokenLimit).
 	ParserTokenLimit int
+	// MaxDirectives, MaxArguments and MaxVariables cap what a document
+	// writes (0: policy.DefaultMaxDirectives, DefaultMaxArguments,
+	// DefaultMaxVariables).
+	MaxDirectives, MaxArguments, MaxVariables int
+	// MaxResponseBytes caps the JSON of one answer's data (0:
+	// policy.DefaultMaxResponseBytes).
+	MaxResponseBytes int64
+	// MaxErrors caps the errors one answer lists, then one more says how
+	// many were left out (0: policy.DefaultMaxErrors).
+	MaxErrors int
 	// Extensions are registered before all others, so they wrap the whole
 	// operation (e.g. tracing). Nil: none, and no cost.
 	Extensions []graphql.HandlerExtension
@@ -105,6 +115,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
+	// Every answer, refusals included, holds at most MaxErrors errors and
+	// MaxResponseBytes of data (policy/budget.go).
+	srv.Use(policy.ResponseBudget(policy.Budget{MaxResponseBytes: opts.MaxResponseBytes, MaxErrors: opts.MaxErrors}))
 	srv.SetParserTokenLimit(cmp.Or(max(opts.ParserTokenLimit, 0), policy.DefaultParserTokenLimit))
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
@@ -112,7 +125,8 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	// After the persisted query is resolved, before validation.
 	srv.Use(policy.SelectionLimits(policy.Limits{MaxRootFields: opts.MaxRootFields, MaxAliases: opts.MaxAliases,
-		MaxFields: opts.MaxFields, MaxRepeats: opts.MaxRepeats, ParserTokenLimit: opts.ParserTokenLimit}))
+		MaxFields: opts.MaxFields, MaxRepeats: opts.MaxRepeats, ParserTokenLimit: opts.ParserTokenLimit,
+		MaxDirectives: opts.MaxDirectives, MaxArguments: opts.MaxArguments, MaxVariables: opts.MaxVariables}))
 	limit := opts.ComplexityLimit
 	if limit <= 0 {
 		limit = DefaultComplexityLimit
