@@ -60,8 +60,11 @@ func (s *Store) Edge(ctx context.Context, gv graph.View, id string) (*graph.Edge
 
 // Edges returns every edge matching f, ordered by id. Returns ErrInvalid for
 // an unknown type or source.
-func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p graph.EdgePage) ([]*graph.Edge, error) {
 	graph.CountRoundTrip(ctx)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	rf, err := newRelFilter(f.Types, graph.Both)
 	if err != nil {
 		return nil, err
@@ -77,13 +80,21 @@ func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter) ([
 		return nil, errClosed
 	}
 	v := viewOf(gv)
-	out := []*graph.Edge{}
+	// Sorted and cut on the store's own edges; only the page is copied.
+	var match []*graph.Edge
 	for _, e := range s.edges {
-		if rf.allows(e.Type) && (len(f.Sources) == 0 || slices.Contains(f.Sources, e.Provenance.Source)) && s.edgeVisible(v, e) {
-			out = append(out, e.Clone())
+		if e.ID > p.After && rf.allows(e.Type) && (len(f.Sources) == 0 || slices.Contains(f.Sources, e.Provenance.Source)) && s.edgeVisible(v, e) {
+			match = append(match, e)
 		}
 	}
-	sortEdges(out)
+	sortEdges(match)
+	if p.First > 0 && len(match) > p.First {
+		match = match[:p.First]
+	}
+	out := make([]*graph.Edge, len(match))
+	for i, e := range match {
+		out[i] = e.Clone()
+	}
 	return out, nil
 }
 
@@ -329,6 +340,9 @@ func (s *Store) each(r *nodeRec, f relFilter, fn func(e *graph.Edge, other *node
 // for an unknown type or direction.
 func (s *Store) Related(ctx context.Context, gv graph.View, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
 	graph.CountRoundTrip(ctx)
+	if err := graph.ValidateRelationLimit(q.Limit); err != nil {
+		return nil, err
+	}
 	f, err := newRelFilter(q.Types, q.Dir)
 	if err != nil {
 		return nil, err
@@ -348,14 +362,20 @@ func (s *Store) Related(ctx context.Context, gv graph.View, ids []string, q grap
 		if _, done := out[id]; done {
 			continue
 		}
+		// Sorted and cut on the store's own records; only what is kept is
+		// copied.
 		var rel []graph.Related
 		s.each(r, f, func(e *graph.Edge, other *nodeRec) {
-			rel = append(rel, graph.Related{Edge: e.Clone(), Node: other.n.Clone()})
+			rel = append(rel, graph.Related{Edge: e, Node: other.n})
 		})
 		slices.SortFunc(rel, func(a, b graph.Related) int {
 			return cmp.Or(strings.Compare(string(a.Edge.Type), string(b.Edge.Type)),
 				strings.Compare(a.Node.ID, b.Node.ID), strings.Compare(a.Edge.ID, b.Edge.ID))
 		})
+		rel = graph.CapRelated(rel, q.Limit)
+		for i := range rel {
+			rel[i] = graph.Related{Edge: rel[i].Edge.Clone(), Node: rel[i].Node.Clone()}
+		}
 		out[id] = rel
 	}
 	return out, nil

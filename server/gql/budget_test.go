@@ -118,7 +118,7 @@ func TestResponseBudget(t *testing.T) {
 	big := `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 4) { nodes { id name node { ... on Organisation {
 	  children { id name ... on Organisation { children { id name ... on Organisation { children { id name } } } } } } } } } }`
 	run := func(opts Options) (budgetResponse, int64) {
-		opts.ComplexityLimit = 1 << 20
+		opts.ComplexityLimit = 1 << 30
 		h := NewHandler(&Resolver{Store: store, StoreName: "memory", Broker: NewBroker()}, opts)
 		f := &fieldsRun{}
 		h.Use(f)

@@ -110,6 +110,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	if errors.As(err, &e) && e.Field != "" {
 		pres.Extensions["field"] = e.Field
 	}
+	if isListLimit(err) {
+		pres.Extensions["reason"] = ReasonListLimit
+	}
 	var be *graph.BatchError
 	if errors.As(err, &be) {
 		probs := make([]string, len(be.Problems))

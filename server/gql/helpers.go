@@ -19,23 +19,24 @@ import (
 )
 
 // relationsOf is the relations field of node b.
-func (r *Resolver) relationsOf(ctx context.Context, b model.Base, types []model.RelationType, dir *model.Direction) ([]*model.Relation, error) {
+func (r *Resolver) relationsOf(ctx context.Context, b model.Base, types []model.RelationType, dir *model.Direction, limit *int) ([]*model.Relation, error) {
 	ts := relTypes(types)
 	for _, t := range ts {
 		if !t.Valid() {
 			return nil, graph.Invalidf("types", "relationship type %q is not one of %v", t, graph.RelTypes)
 		}
 	}
-	rel, err := r.related(ctx, b.V, b.N.ID, direction(dir), ts...)
+	rel, err := r.relatedList(ctx, b.V, "relations", b.N.ID, limit, direction(dir), ts...)
 	if err != nil {
 		return nil, err
 	}
 	return relations(b.N, rel, b.V), nil
 }
 
-// parentOf is the first node (by id) that node b is directly under.
+// parentOf is the first node (by id) that node b is directly under, read
+// as parents is by default (BAD_USER_INPUT when there are more).
 func (r *Resolver) parentOf(ctx context.Context, b model.Base) (model.Node, error) {
-	rel, err := r.related(ctx, b.V, b.N.ID, graph.Out, graph.RelSubOrganisationOf)
+	rel, err := r.relatedList(ctx, b.V, "parents", b.N.ID, nil, graph.Out, graph.RelSubOrganisationOf)
 	if err != nil || len(rel) == 0 {
 		return nil, err
 	}
@@ -175,6 +176,12 @@ func (r *Resolver) analysis() *analysis.Cache {
 	r.analysisOnce.Do(func() {
 		if r.Analysis == nil {
 			r.Analysis = analysis.NewCache(func(ctx context.Context) (*graph.Snapshot, error) {
+				// Read under the gate (snapshots.go); the cache keeps it.
+				release, err := r.gate().Acquire(ctx)
+				if err != nil {
+					return nil, err
+				}
+				defer release()
 				snap, err := r.Store.Snapshot(ctx, graph.View{})
 				if err != nil {
 					return nil, err

@@ -7,38 +7,59 @@ package gql
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-func (r *queryResolver) History(ctx context.Context, id string) ([]*model.HistoryEvent, error) {
-	// Every date: the node's whole history.
+func (r *queryResolver) History(ctx context.Context, id string, limit *int) ([]*model.HistoryEvent, error) {
+	lim, err := historyList.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
+	// Every date: the node's whole history, from at most lim of its
+	// relationships (each gives at most two events).
 	n, err := r.Store.Node(ctx, graph.View{}, id)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{})
+	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{Limit: min(lim, graph.MaxRelationLimit)})
 	if err != nil {
 		return nil, err
+	}
+	if len(rel[id]) > min(lim, graph.MaxRelationLimit) {
+		return nil, tooMany(fmt.Sprintf("history of %q: relationships", id), min(lim, graph.MaxRelationLimit), historyList)
 	}
 	edges := make([]*graph.Edge, len(rel[id]))
 	for i, x := range rel[id] {
 		edges[i] = x.Edge
 	}
-	return history([]*graph.Node{n}, edges, "", ""), nil
+	events := history([]*graph.Node{n}, edges, "", "")
+	if len(events) > lim {
+		return nil, tooMany(fmt.Sprintf("history of %q: %d events", id, len(events)), lim, historyList)
+	}
+	return events, nil
 }
 
-func (r *queryResolver) Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error) {
-	if to < from {
-		return nil, graph.Invalidf("to", "to %s is before from %s", to, from)
-	}
-	snap, err := r.Store.Snapshot(ctx, graph.View{})
+func (r *queryResolver) Changes(ctx context.Context, from string, to string, limit *int) ([]*model.HistoryEvent, error) {
+	lim, err := changesList.take("limit", limit)
 	if err != nil {
 		return nil, err
 	}
-	return history(snap.Nodes, snap.Edges, from, to), nil
+	if to < from {
+		return nil, graph.Invalidf("to", "to %s is before from %s", to, from)
+	}
+	snap, err := r.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	events := history(snap.Nodes, snap.Edges, from, to)
+	if len(events) > lim {
+		return nil, tooMany(fmt.Sprintf("changes between %s and %s: %d events; ask for a shorter span or", from, to, len(events)), lim, changesList)
+	}
+	return events, nil
 }
 
 func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error) {

@@ -59,7 +59,7 @@ func (r *Resolver) simulate(ctx context.Context, in model.AllianceSimulationInpu
 	if err != nil {
 		return nil, req, err
 	}
-	snap, err := r.Store.Snapshot(ctx, graph.View{})
+	snap, err := r.snapshot(ctx)
 	if err != nil {
 		return nil, req, err
 	}
@@ -231,7 +231,7 @@ func (r *Resolver) commitScenario(ctx context.Context, id string) (*model.Scenar
 	if sc.Committed() {
 		return nil, graph.Conflictf("scenario %s is already committed", id)
 	}
-	snap, err := r.Store.Snapshot(ctx, graph.View{})
+	snap, err := r.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}

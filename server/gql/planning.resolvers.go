@@ -28,11 +28,16 @@ func (r *queryResolver) SimulateAlliances(ctx context.Context, input model.Allia
 	return r.simulationResult(ctx, pl)
 }
 
-func (r *queryResolver) Scenarios(ctx context.Context) ([]*model.Scenario, error) {
+func (r *queryResolver) Scenarios(ctx context.Context, first *int) ([]*model.Scenario, error) {
+	n, err := scenariosPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	ns, err := r.scenarioNodes(ctx)
 	if err != nil {
 		return nil, err
 	}
+	ns = ns[:min(n, len(ns))]
 	out := make([]*model.Scenario, 0, len(ns))
 	for _, n := range ns {
 		sc, err := r.scenarioOf(ctx, n)
@@ -53,8 +58,8 @@ func (r *queryResolver) Scenario(ctx context.Context, id string) (*model.Scenari
 }
 
 func (r *queryResolver) CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error) {
-	if len(ids) == 0 || len(ids) > 20 {
-		return nil, graph.Invalidf("ids", "compare 1 to 20 scenarios, got %d", len(ids))
+	if len(ids) == 0 || len(ids) > maxCompared {
+		return nil, graph.Invalidf("ids", "compare 1 to %d scenarios, got %d", maxCompared, len(ids))
 	}
 	out := make([]*model.ScenarioComparison, len(ids))
 	for i, id := range ids {

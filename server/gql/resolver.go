@@ -18,6 +18,10 @@ type Resolver struct {
 	// Analysis caches centrality and communities; the server invalidates it
 	// on every change.
 	Analysis *analysis.Cache
+	// Snapshots bounds the whole-graph snapshots held at once (nil: a gate
+	// of DefaultSnapshotSlots). The server shares it with /export.
+	Snapshots *SnapshotGate
 
 	analysisOnce sync.Once
+	gateOnce     sync.Once
 }

@@ -14,17 +14,25 @@ import (
 )
 
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error) {
+	n, err := neighbourhoodSize.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
-	sg, err := r.Store.Neighbourhood(ctx, subgraphView(ctx, v), id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
+	sg, err := r.Store.Neighbourhood(ctx, subgraphView(ctx, v), id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: n})
 	if err != nil {
 		return nil, err
 	}
 	return subgraph(sg, v), nil
 }
 
-func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error) {
+func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, limit *int, asOf *string) (*model.Subgraph, error) {
+	n, err := subtreeSize.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
-	sg, err := r.Store.Subtree(ctx, subgraphView(ctx, v), rootID, deref(maxDepth))
+	sg, err := r.Store.Subtree(ctx, subgraphView(ctx, v), rootID, graph.SubtreeQuery{MaxDepth: deref(maxDepth), Limit: n})
 	if err != nil {
 		return nil, err
 	}

@@ -48,17 +48,17 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Alliance struct {
 		Attributes func(childComplexity int) int
-		Branches   func(childComplexity int) int
+		Branches   func(childComplexity int, limit *int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		KindName   func(childComplexity int) int
 		Label      func(childComplexity int) int
-		Members    func(childComplexity int, role *string) int
+		Members    func(childComplexity int, role *string, limit *int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Parent     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Until      func(childComplexity int) int
@@ -101,7 +101,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -238,27 +238,27 @@ type ComplexityRoot struct {
 	}
 
 	Organisation struct {
-		Alliances    func(childComplexity int) int
-		Ancestors    func(childComplexity int) int
+		Alliances    func(childComplexity int, limit *int) int
+		Ancestors    func(childComplexity int, limit *int) int
 		Attributes   func(childComplexity int) int
-		Children     func(childComplexity int) int
+		Children     func(childComplexity int, limit *int) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		KindName     func(childComplexity int) int
 		Label        func(childComplexity int) int
-		Mentees      func(childComplexity int) int
-		Mentors      func(childComplexity int) int
+		Mentees      func(childComplexity int, limit *int) int
+		Mentors      func(childComplexity int, limit *int) int
 		Name         func(childComplexity int) int
 		NameEn       func(childComplexity int) int
-		Neighbours   func(childComplexity int) int
+		Neighbours   func(childComplexity int, limit *int) int
 		Parent       func(childComplexity int) int
-		Parents      func(childComplexity int) int
+		Parents      func(childComplexity int, limit *int) int
 		PartyMembers func(childComplexity int) int
 		Population   func(childComplexity int) int
-		Posts        func(childComplexity int) int
-		Projects     func(childComplexity int) int
+		Posts        func(childComplexity int, limit *int) int
+		Projects     func(childComplexity int, limit *int) int
 		Provenance   func(childComplexity int) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since        func(childComplexity int) int
 		Strength     func(childComplexity int) int
 		Tier         func(childComplexity int) int
@@ -306,9 +306,9 @@ type ComplexityRoot struct {
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
-		Posts      func(childComplexity int) int
+		Posts      func(childComplexity int, limit *int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -333,7 +333,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -348,14 +348,14 @@ type ComplexityRoot struct {
 
 	Project struct {
 		Attributes func(childComplexity int) int
-		Branches   func(childComplexity int) int
+		Branches   func(childComplexity int, limit *int) int
 		ID         func(childComplexity int) int
 		KindName   func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -371,32 +371,32 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Alliance          func(childComplexity int, id string, asOf *string) int
-		Alliances         func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
+		Alliances         func(childComplexity int, typeArg *model.AllianceType, asOf *string, first *int, after *string) int
 		AuditLog          func(childComplexity int, first *int, after *string, operation *string, actor *string) int
 		Below             func(childComplexity int, ids []string, asOf *string) int
 		Centrality        func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
 		CentralityResult  func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
-		Changes           func(childComplexity int, from string, to string) int
+		Changes           func(childComplexity int, from string, to string, limit *int) int
 		Children          func(childComplexity int, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) int
 		Communities       func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
 		CompareScenarios  func(childComplexity int, ids []string) int
-		Edges             func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
+		Edges             func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) int
 		HierarchyTops     func(childComplexity int, first *int, asOf *string) int
-		History           func(childComplexity int, id string) int
+		History           func(childComplexity int, id string, limit *int) int
 		Neighbourhood     func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
 		Node              func(childComplexity int, id string, asOf *string) int
 		Organisation      func(childComplexity int, id string, asOf *string) int
 		Organisations     func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
-		Pairings          func(childComplexity int, asOf *string) int
+		Pairings          func(childComplexity int, asOf *string, first *int, after *string) int
 		Scenario          func(childComplexity int, id string) int
-		Scenarios         func(childComplexity int) int
+		Scenarios         func(childComplexity int, first *int) int
 		Search            func(childComplexity int, text string, first *int, asOf *string) int
 		ShortestPath      func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
 		SimulateAlliances func(childComplexity int, input model.AllianceSimulationInput) int
 		Source            func(childComplexity int, id string) int
 		Sources           func(childComplexity int, first *int, after *string) int
 		Stats             func(childComplexity int) int
-		Subtree           func(childComplexity int, rootID string, maxDepth *int, asOf *string) int
+		Subtree           func(childComplexity int, rootID string, maxDepth *int, limit *int, asOf *string) int
 	}
 
 	Relation struct {
@@ -481,7 +481,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -492,13 +492,13 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AllianceResolver interface {
-	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
-	Members(ctx context.Context, obj *model.Alliance, role *string) ([]*model.Membership, error)
-	Branches(ctx context.Context, obj *model.Alliance) ([]model.Node, error)
+	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
+	Members(ctx context.Context, obj *model.Alliance, role *string, limit *int) ([]*model.Membership, error)
+	Branches(ctx context.Context, obj *model.Alliance, limit *int) ([]model.Node, error)
 	Parent(ctx context.Context, obj *model.Alliance) (model.Node, error)
 }
 type BrandResolver interface {
-	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 }
 type EdgeResolver interface {
 	SourceNode(ctx context.Context, obj *model.Edge) (model.Node, error)
@@ -521,28 +521,28 @@ type MutationResolver interface {
 	RegisterSource(ctx context.Context, input model.RegisterSourceInput) (*model.SourceDocument, error)
 }
 type OrganisationResolver interface {
-	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 	Parent(ctx context.Context, obj *model.Organisation) (model.Node, error)
-	Parents(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-	Children(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-	Ancestors(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-	Alliances(ctx context.Context, obj *model.Organisation) ([]*model.Membership, error)
-	Mentors(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error)
-	Mentees(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error)
-	Posts(ctx context.Context, obj *model.Organisation) ([]*model.Post, error)
-	Neighbours(ctx context.Context, obj *model.Organisation) ([]*model.Organisation, error)
-	Projects(ctx context.Context, obj *model.Organisation) ([]*model.Project, error)
+	Parents(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error)
+	Children(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error)
+	Ancestors(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error)
+	Alliances(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Membership, error)
+	Mentors(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Pairing, error)
+	Mentees(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Pairing, error)
+	Posts(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Post, error)
+	Neighbours(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Organisation, error)
+	Projects(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Project, error)
 }
 type PersonResolver interface {
-	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
-	Posts(ctx context.Context, obj *model.Person) ([]*model.Post, error)
+	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
+	Posts(ctx context.Context, obj *model.Person, limit *int) ([]*model.Post, error)
 }
 type PlatformResolver interface {
-	Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 }
 type ProjectResolver interface {
-	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
-	Branches(ctx context.Context, obj *model.Project) ([]*model.Organisation, error)
+	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
+	Branches(ctx context.Context, obj *model.Project, limit *int) ([]*model.Organisation, error)
 }
 type ProvenanceResolver interface {
 	SourceDocument(ctx context.Context, obj *model.Provenance) (*model.SourceDocument, error)
@@ -552,35 +552,35 @@ type QueryResolver interface {
 	Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error)
 	Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string, asOf *string) (*model.OrganisationConnection, error)
 	Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error)
-	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error)
+	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) ([]*model.Edge, error)
 	Stats(ctx context.Context) (*model.Stats, error)
-	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error)
+	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string, first *int, after *string) ([]*model.Alliance, error)
 	Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error)
-	Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error)
+	Pairings(ctx context.Context, asOf *string, first *int, after *string) ([]*model.Pairing, error)
 	Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) ([]*model.Score, error)
 	CentralityResult(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) (*model.CentralityResult, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
-	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
-	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
+	History(ctx context.Context, id string, limit *int) ([]*model.HistoryEvent, error)
+	Changes(ctx context.Context, from string, to string, limit *int) ([]*model.HistoryEvent, error)
 	HierarchyTops(ctx context.Context, first *int, asOf *string) (*model.HierarchyTops, error)
 	Below(ctx context.Context, ids []string, asOf *string) ([]*model.Below, error)
 	Children(ctx context.Context, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) (*model.ChildConnection, error)
 	SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error)
-	Scenarios(ctx context.Context) ([]*model.Scenario, error)
+	Scenarios(ctx context.Context, first *int) ([]*model.Scenario, error)
 	Scenario(ctx context.Context, id string) (*model.Scenario, error)
 	CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error)
 	Sources(ctx context.Context, first *int, after *string) ([]*model.SourceDocument, error)
 	Source(ctx context.Context, id string) (*model.SourceDocument, error)
 	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error)
-	Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error)
+	Subtree(ctx context.Context, rootID string, maxDepth *int, limit *int, asOf *string) (*model.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
 }
 type SubscriptionResolver interface {
 	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
 }
 type ZoneResolver interface {
-	Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -612,7 +612,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Alliance.Branches(childComplexity), true
+		args, err := ec.field_Alliance_branches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Alliance.Branches(childComplexity, args["limit"].(*int)), true
 	case "Alliance.id":
 		if e.ComplexityRoot.Alliance.ID == nil {
 			break
@@ -647,7 +652,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Members(childComplexity, args["role"].(*string)), true
+		return e.ComplexityRoot.Alliance.Members(childComplexity, args["role"].(*string), args["limit"].(*int)), true
 	case "Alliance.name":
 		if e.ComplexityRoot.Alliance.Name == nil {
 			break
@@ -682,7 +687,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Alliance.since":
 		if e.ComplexityRoot.Alliance.Since == nil {
 			break
@@ -877,7 +882,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Brand.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Brand.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Brand.since":
 		if e.ComplexityRoot.Brand.Since == nil {
 			break
@@ -1497,13 +1502,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Alliances(childComplexity), true
+		args, err := ec.field_Organisation_alliances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Alliances(childComplexity, args["limit"].(*int)), true
 	case "Organisation.ancestors":
 		if e.ComplexityRoot.Organisation.Ancestors == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Ancestors(childComplexity), true
+		args, err := ec.field_Organisation_ancestors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Ancestors(childComplexity, args["limit"].(*int)), true
 	case "Organisation.attributes":
 		if e.ComplexityRoot.Organisation.Attributes == nil {
 			break
@@ -1515,7 +1530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Children(childComplexity), true
+		args, err := ec.field_Organisation_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Children(childComplexity, args["limit"].(*int)), true
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
 			break
@@ -1545,13 +1565,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Mentees(childComplexity), true
+		args, err := ec.field_Organisation_mentees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Mentees(childComplexity, args["limit"].(*int)), true
 	case "Organisation.mentors":
 		if e.ComplexityRoot.Organisation.Mentors == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Mentors(childComplexity), true
+		args, err := ec.field_Organisation_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Mentors(childComplexity, args["limit"].(*int)), true
 	case "Organisation.name":
 		if e.ComplexityRoot.Organisation.Name == nil {
 			break
@@ -1569,7 +1599,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Neighbours(childComplexity), true
+		args, err := ec.field_Organisation_neighbours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Neighbours(childComplexity, args["limit"].(*int)), true
 	case "Organisation.parent":
 		if e.ComplexityRoot.Organisation.Parent == nil {
 			break
@@ -1581,7 +1616,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Parents(childComplexity), true
+		args, err := ec.field_Organisation_parents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Parents(childComplexity, args["limit"].(*int)), true
 	case "Organisation.partyMembers":
 		if e.ComplexityRoot.Organisation.PartyMembers == nil {
 			break
@@ -1599,13 +1639,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Posts(childComplexity), true
+		args, err := ec.field_Organisation_posts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Posts(childComplexity, args["limit"].(*int)), true
 	case "Organisation.projects":
 		if e.ComplexityRoot.Organisation.Projects == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Projects(childComplexity), true
+		args, err := ec.field_Organisation_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Projects(childComplexity, args["limit"].(*int)), true
 	case "Organisation.provenance":
 		if e.ComplexityRoot.Organisation.Provenance == nil {
 			break
@@ -1622,7 +1672,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organisation.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Organisation.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Organisation.since":
 		if e.ComplexityRoot.Organisation.Since == nil {
 			break
@@ -1808,7 +1858,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Posts(childComplexity), true
+		args, err := ec.field_Person_posts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Posts(childComplexity, args["limit"].(*int)), true
 	case "Person.provenance":
 		if e.ComplexityRoot.Person.Provenance == nil {
 			break
@@ -1825,7 +1880,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Person.since":
 		if e.ComplexityRoot.Person.Since == nil {
 			break
@@ -1929,7 +1984,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Platform.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Platform.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Platform.since":
 		if e.ComplexityRoot.Platform.Since == nil {
 			break
@@ -1985,7 +2040,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.Branches(childComplexity), true
+		args, err := ec.field_Project_branches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Branches(childComplexity, args["limit"].(*int)), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -2032,7 +2092,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Project.since":
 		if e.ComplexityRoot.Project.Since == nil {
 			break
@@ -2104,7 +2164,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Alliances(childComplexity, args["type"].(*model.AllianceType), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Alliances(childComplexity, args["type"].(*model.AllianceType), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -2159,7 +2219,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string)), true
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string), args["limit"].(*int)), true
 	case "Query.children":
 		if e.ComplexityRoot.Query.Children == nil {
 			break
@@ -2203,7 +2263,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.hierarchyTops":
 		if e.ComplexityRoot.Query.HierarchyTops == nil {
 			break
@@ -2225,7 +2285,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["limit"].(*int)), true
 
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
@@ -2281,7 +2341,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.scenario":
 		if e.ComplexityRoot.Query.Scenario == nil {
 			break
@@ -2298,7 +2358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Scenarios(childComplexity), true
+		args, err := ec.field_Query_scenarios_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Scenarios(childComplexity, args["first"].(*int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2370,7 +2435,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Subtree(childComplexity, args["rootId"].(string), args["maxDepth"].(*int), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Subtree(childComplexity, args["rootId"].(string), args["maxDepth"].(*int), args["limit"].(*int), args["asOf"].(*string)), true
 
 	case "Relation.direction":
 		if e.ComplexityRoot.Relation.Direction == nil {
@@ -2720,7 +2785,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Zone.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Zone.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Zone.since":
 		if e.ComplexityRoot.Zone.Since == nil {
 			break
@@ -2866,12 +2931,12 @@ type Stats {
 	{Name: "../../../schema/alliances.graphqls", Input: `# Alliances and pairings: regional Party-building alliances, their members, and strong units leading weak ones (以强带弱).
 
 extend type Query {
-  "Alliances, optionally of one regional-alliance type."
-  alliances(type: AllianceType, asOf: Date): [Alliance!]!
+  "Alliances, optionally of one regional-alliance type, ordered by id, a page at a time: at most first (between 1 and 1,000) after the alliance id after."
+  alliances(type: AllianceType, asOf: Date, first: Int = 100, after: ID): [Alliance!]!
   "An alliance by id. NOT_FOUND when the id is not an alliance."
   alliance(id: ID!, asOf: Date): Alliance
-  "Every strong→weak pairing (以强带弱)."
-  pairings(asOf: Date): [Pairing!]!
+  "Strong→weak pairings (以强带弱), ordered by id, a page at a time: at most first (between 1 and 5,000) after the pairing id after."
+  pairings(asOf: Date, first: Int = 1000, after: ID): [Pairing!]!
 }
 
 extend type Mutation {
@@ -2916,11 +2981,11 @@ type Alliance implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  "Member organisations, with their role (member, co-builder, …)."
-  members(role: String): [Membership!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
+  "Member organisations, with their role (member, co-builder, …): at most limit, else BAD_USER_INPUT (see Node.relations)."
+  members(role: String, limit: Int = 50): [Membership!]!
   "Branches and bodies set up under the alliance (SUB_ORGANISATION_OF)."
-  branches: [Node!]!
+  branches(limit: Int = 50): [Node!]!
   "The organisation the alliance is set up under."
   parent: Node
 }
@@ -3070,10 +3135,10 @@ extend type Query {
 	{Name: "../../../schema/history.graphqls", Input: `# History: what began and ended when, and the changes streamed as they commit.
 
 extend type Query {
-  "Every relationship of a node that began or ended, oldest first: its history."
-  history(id: ID!): [HistoryEvent!]!
-  "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
-  changes(from: Date!, to: Date!): [HistoryEvent!]!
+  "Every relationship of a node that began or ended, oldest first: its history. At most limit events (between 1 and 5,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED), never a part."
+  history(id: ID!, limit: Int = 500): [HistoryEvent!]!
+  "What began and what ended between two dates (from inclusive, to exclusive), oldest first. At most limit events (between 1 and 10,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED): ask for a shorter span."
+  changes(from: Date!, to: Date!, limit: Int = 1000): [HistoryEvent!]!
 }
 
 type Subscription {
@@ -3144,12 +3209,15 @@ type Query {
   node(id: ID!, asOf: Date): Node
   "An organisation by id. NOT_FOUND when the id is not an organisation."
   organisation(id: ID!, asOf: Date): Organisation
-  "Organisations matching a filter, a page at a time (ordered by id)."
+  "Organisations matching a filter, a page at a time (ordered by id): first between 1 and 500."
   organisations(filter: OrganisationFilter, first: Int = 50, after: String, asOf: Date): OrganisationConnection!
-  "Nodes whose Chinese or English name contains text: exact, then prefix, then substring matches."
+  "Nodes whose Chinese or English name contains text: exact, then prefix, then substring matches; first between 1 and 200."
   search(text: String!, first: Int = 20, asOf: Date): [Node!]!
-  "Any edges by type, e.g. every MEMBER_OF."
-  edges(types: [RelationType!], provenance: [Source!], asOf: Date): [Edge!]!
+  """
+  Edges by type and provenance (every MEMBER_OF …), ordered by id, a page at a time: at most first
+  (between 1 and 5,000) after the edge id after. Fewer than first means the last page.
+  """
+  edges(types: [RelationType!], provenance: [Source!], asOf: Date, first: Int = 500, after: ID): [Edge!]!
 }
 
 type Mutation {
@@ -3264,8 +3332,12 @@ interface Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  "Edges at this node with the node at the other end."
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  """
+  Edges at this node with the node at the other end. Like every relation list, it answers the whole list or an
+  error: at most limit (between 1 and 1,000) items, and a node with more answers BAD_USER_INPUT
+  (reason LIST_LIMIT_EXCEEDED) instead of a part of them.
+  """
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 type Relation {
@@ -3301,27 +3373,27 @@ type Organisation implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  "The organisation or alliance this one is directly under (the first by id if several)."
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
+  "The organisation or alliance this one is directly under (the first by id if several; BAD_USER_INPUT when it is under more than 50)."
   parent: Node
-  "Every organisation or alliance this one is directly under."
-  parents: [Node!]!
+  "Every organisation or alliance this one is directly under. Relation lists answer whole or not at all: see relations."
+  parents(limit: Int = 50): [Node!]!
   "Organisations and alliances directly under this one."
-  children: [Node!]!
-  "Everything above, nearest first, up to the top of the hierarchy."
-  ancestors: [Node!]!
+  children(limit: Int = 50): [Node!]!
+  "Everything above, nearest first, up to the top of the hierarchy (at most limit, else BAD_USER_INPUT: see relations)."
+  ancestors(limit: Int = 50): [Node!]!
   "Alliances this organisation is a member of."
-  alliances: [Membership!]!
+  alliances(limit: Int = 50): [Membership!]!
   "Strong units that mentor this one."
-  mentors: [Pairing!]!
+  mentors(limit: Int = 50): [Pairing!]!
   "Weak units this one mentors."
-  mentees: [Pairing!]!
+  mentees(limit: Int = 50): [Pairing!]!
   "People holding posts here."
-  posts: [Post!]!
+  posts(limit: Int = 50): [Post!]!
   "Neighbouring villages and communities (ADJACENT_TO)."
-  neighbours: [Organisation!]!
+  neighbours(limit: Int = 50): [Organisation!]!
   "Projects this (temporary) branch is built on."
-  projects: [Project!]!
+  projects(limit: Int = 50): [Project!]!
   population: Int
   "Collective income in 10k yuan a year: the strength indicator."
   strength: Float
@@ -3338,8 +3410,8 @@ type Person implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  posts: [Post!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
+  posts(limit: Int = 50): [Post!]!
 }
 
 type Project implements Node {
@@ -3352,9 +3424,9 @@ type Project implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
   "Temporary Party branches built on this project."
-  branches: [Organisation!]!
+  branches(limit: Int = 50): [Organisation!]!
 }
 
 type Zone implements Node {
@@ -3367,7 +3439,7 @@ type Zone implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 type Brand implements Node {
@@ -3380,7 +3452,7 @@ type Brand implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 type Platform implements Node {
@@ -3393,7 +3465,7 @@ type Platform implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 "A person's post in an organisation, alliance or project."
@@ -3556,10 +3628,10 @@ type ChildConnection {
 extend type Query {
   "Simulates a regrouping of villages and communities into alliances and/or new pairings, with its metrics beside today's. Changes nothing."
   simulateAlliances(input: AllianceSimulationInput!): SimulationResult!
-  "Saved planning scenarios, newest first."
-  scenarios: [Scenario!]!
+  "Saved planning scenarios, newest first: the first (between 1 and 100)."
+  scenarios(first: Int = 20): [Scenario!]!
   scenario(id: ID!): Scenario
-  "Metrics of several scenarios side by side (each beside today's network)."
+  "Metrics of several scenarios side by side (each beside today's network); at most 20 ids."
   compareScenarios(ids: [ID!]!): [ScenarioComparison!]!
 }
 
@@ -3795,10 +3867,10 @@ extend type Mutation {
 	{Name: "../../../schema/subgraphs.graphqls", Input: `# Subgraphs in the element shape diagram libraries draw: neighbourhoods, subtrees and shortest paths.
 
 extend type Query {
-  "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction."
+  "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut."
   neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
-  "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
-  subtree(rootId: ID!, maxDepth: Int = 3, asOf: Date): Subgraph!
+  "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut or nodes lie deeper."
+  subtree(rootId: ID!, maxDepth: Int = 3, limit: Int = 2000, asOf: Date): Subgraph!
   "A shortest connection between two nodes; null when none within maxDepth hops."
   shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
 }
@@ -4669,6 +4741,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Alliance_branches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Alliance_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4680,6 +4766,14 @@ func (ec *executionContext) field_Alliance_members_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
 	return args, nil
 }
 
@@ -4702,6 +4796,14 @@ func (ec *executionContext) field_Alliance_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -4724,6 +4826,14 @@ func (ec *executionContext) field_Brand_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -5027,6 +5137,132 @@ func (ec *executionContext) field_Mutation_updateOrganisation_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Organisation_alliances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_ancestors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_mentees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_neighbours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_parents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5046,6 +5282,28 @@ func (ec *executionContext) field_Organisation_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -5068,6 +5326,14 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -5090,6 +5356,28 @@ func (ec *executionContext) field_Platform_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_branches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -5112,6 +5400,14 @@ func (ec *executionContext) field_Project_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -5170,6 +5466,22 @@ func (ec *executionContext) field_Query_alliances_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -5376,6 +5688,14 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -5512,6 +5832,22 @@ func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -5548,6 +5884,14 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
 	return args, nil
 }
 
@@ -5690,6 +6034,22 @@ func (ec *executionContext) field_Query_pairings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5704,6 +6064,20 @@ func (ec *executionContext) field_Query_scenario_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scenarios_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -5852,14 +6226,22 @@ func (ec *executionContext) field_Query_subtree_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["maxDepth"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalODate2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["asOf"] = arg2
+	args["asOf"] = arg3
 	return args, nil
 }
 
@@ -5896,6 +6278,14 @@ func (ec *executionContext) field_Zone_relations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -6254,7 +6644,7 @@ func (ec *executionContext) _Alliance_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -6298,7 +6688,7 @@ func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["role"].(*string))
+			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["role"].(*string), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -6341,7 +6731,8 @@ func (ec *executionContext) _Alliance_branches(ctx context.Context, field graphq
 			return ec.fieldContext_Alliance_branches(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Alliance().Branches(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Alliance().Branches(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -6351,7 +6742,7 @@ func (ec *executionContext) _Alliance_branches(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alliance_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Alliance_branches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Alliance",
 		Field:      field,
@@ -6360,6 +6751,17 @@ func (ec *executionContext) fieldContext_Alliance_branches(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Alliance_branches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7118,7 +7520,7 @@ func (ec *executionContext) _Brand_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -9876,7 +10278,7 @@ func (ec *executionContext) _Organisation_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organisation().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Organisation().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -9951,7 +10353,8 @@ func (ec *executionContext) _Organisation_parents(ctx context.Context, field gra
 			return ec.fieldContext_Organisation_parents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Parents(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Parents(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -9961,7 +10364,7 @@ func (ec *executionContext) _Organisation_parents(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_parents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_parents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -9970,6 +10373,17 @@ func (ec *executionContext) fieldContext_Organisation_parents(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_parents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9983,7 +10397,8 @@ func (ec *executionContext) _Organisation_children(ctx context.Context, field gr
 			return ec.fieldContext_Organisation_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Children(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Children(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -9993,7 +10408,7 @@ func (ec *executionContext) _Organisation_children(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10002,6 +10417,17 @@ func (ec *executionContext) fieldContext_Organisation_children(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10015,7 +10441,8 @@ func (ec *executionContext) _Organisation_ancestors(ctx context.Context, field g
 			return ec.fieldContext_Organisation_ancestors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Ancestors(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Ancestors(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -10025,7 +10452,7 @@ func (ec *executionContext) _Organisation_ancestors(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_ancestors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10034,6 +10461,17 @@ func (ec *executionContext) fieldContext_Organisation_ancestors(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_ancestors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10047,7 +10485,8 @@ func (ec *executionContext) _Organisation_alliances(ctx context.Context, field g
 			return ec.fieldContext_Organisation_alliances(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Alliances(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Alliances(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -10057,7 +10496,7 @@ func (ec *executionContext) _Organisation_alliances(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_alliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_alliances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10066,6 +10505,17 @@ func (ec *executionContext) fieldContext_Organisation_alliances(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_alliances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10079,7 +10529,8 @@ func (ec *executionContext) _Organisation_mentors(ctx context.Context, field gra
 			return ec.fieldContext_Organisation_mentors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Mentors(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Mentors(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -10089,7 +10540,7 @@ func (ec *executionContext) _Organisation_mentors(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_mentors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10098,6 +10549,17 @@ func (ec *executionContext) fieldContext_Organisation_mentors(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pairing(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10111,7 +10573,8 @@ func (ec *executionContext) _Organisation_mentees(ctx context.Context, field gra
 			return ec.fieldContext_Organisation_mentees(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Mentees(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Mentees(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -10121,7 +10584,7 @@ func (ec *executionContext) _Organisation_mentees(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_mentees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_mentees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10130,6 +10593,17 @@ func (ec *executionContext) fieldContext_Organisation_mentees(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pairing(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_mentees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10143,7 +10617,8 @@ func (ec *executionContext) _Organisation_posts(ctx context.Context, field graph
 			return ec.fieldContext_Organisation_posts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Posts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Posts(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Post) graphql.Marshaler {
@@ -10153,7 +10628,7 @@ func (ec *executionContext) _Organisation_posts(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10162,6 +10637,17 @@ func (ec *executionContext) fieldContext_Organisation_posts(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Post(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10175,7 +10661,8 @@ func (ec *executionContext) _Organisation_neighbours(ctx context.Context, field 
 			return ec.fieldContext_Organisation_neighbours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Neighbours(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Neighbours(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -10185,7 +10672,7 @@ func (ec *executionContext) _Organisation_neighbours(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_neighbours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_neighbours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10194,6 +10681,17 @@ func (ec *executionContext) fieldContext_Organisation_neighbours(_ context.Conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_neighbours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10207,7 +10705,8 @@ func (ec *executionContext) _Organisation_projects(ctx context.Context, field gr
 			return ec.fieldContext_Organisation_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Projects(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Project) graphql.Marshaler {
@@ -10217,7 +10716,7 @@ func (ec *executionContext) _Organisation_projects(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -10226,6 +10725,17 @@ func (ec *executionContext) fieldContext_Organisation_projects(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11052,7 +11562,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -11095,7 +11605,8 @@ func (ec *executionContext) _Person_posts(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Person_posts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Posts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Posts(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Post) graphql.Marshaler {
@@ -11105,7 +11616,7 @@ func (ec *executionContext) _Person_posts(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -11114,6 +11625,17 @@ func (ec *executionContext) fieldContext_Person_posts(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Post(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11518,7 +12040,7 @@ func (ec *executionContext) _Platform_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Platform().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Platform().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -11938,7 +12460,7 @@ func (ec *executionContext) _Project_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -11981,7 +12503,8 @@ func (ec *executionContext) _Project_branches(ctx context.Context, field graphql
 			return ec.fieldContext_Project_branches(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Branches(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Branches(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -11991,7 +12514,7 @@ func (ec *executionContext) _Project_branches(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_branches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
@@ -12000,6 +12523,17 @@ func (ec *executionContext) fieldContext_Project_branches(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_branches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12337,7 +12871,7 @@ func (ec *executionContext) _Query_edges(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
@@ -12413,7 +12947,7 @@ func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Alliances(ctx, fc.Args["type"].(*model.AllianceType), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Alliances(ctx, fc.Args["type"].(*model.AllianceType), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
@@ -12501,7 +13035,7 @@ func (ec *executionContext) _Query_pairings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Pairings(ctx, fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Pairings(ctx, fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -12721,7 +13255,7 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
@@ -12765,7 +13299,7 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
@@ -12984,7 +13518,8 @@ func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_scenarios(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Scenarios(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Scenarios(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
@@ -12994,7 +13529,7 @@ func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_scenarios(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -13003,6 +13538,17 @@ func (ec *executionContext) fieldContext_Query_scenarios(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Scenario(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scenarios_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13237,7 +13783,7 @@ func (ec *executionContext) _Query_subtree(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["limit"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -14827,7 +15373,7 @@ func (ec *executionContext) _Zone_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Zone().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Zone().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
