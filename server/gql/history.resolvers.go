@@ -30,7 +30,7 @@ func (r *queryResolver) History(ctx context.Context, id string, limit *int) ([]*
 		return nil, err
 	}
 	if len(rel[id]) > min(lim, graph.MaxRelationLimit) {
-		return nil, tooMany(fmt.Sprintf("history of %q: relationships", id), min(lim, graph.MaxRelationLimit), historyList)
+		return nil, tooMany(fmt.Sprintf("history of %q (its relationships)", id), min(lim, graph.MaxRelationLimit), relationList, "")
 	}
 	edges := make([]*graph.Edge, len(rel[id]))
 	for i, x := range rel[id] {
@@ -38,7 +38,7 @@ func (r *queryResolver) History(ctx context.Context, id string, limit *int) ([]*
 	}
 	events := history([]*graph.Node{n}, edges, "", "")
 	if len(events) > lim {
-		return nil, tooMany(fmt.Sprintf("history of %q: %d events", id, len(events)), lim, historyList)
+		return nil, tooMany(fmt.Sprintf("history of %q (%d events)", id, len(events)), lim, historyList, "")
 	}
 	return events, nil
 }
@@ -57,7 +57,7 @@ func (r *queryResolver) Changes(ctx context.Context, from string, to string, lim
 	}
 	events := history(snap.Nodes, snap.Edges, from, to)
 	if len(events) > lim {
-		return nil, tooMany(fmt.Sprintf("changes between %s and %s: %d events; ask for a shorter span or", from, to, len(events)), lim, changesList)
+		return nil, tooMany(fmt.Sprintf("changes between %s and %s (%d events)", from, to, len(events)), lim, changesList, "ask for a shorter span")
 	}
 	return events, nil
 }

@@ -86,13 +86,17 @@ func (e *listLimitError) Error() string { return e.err.Error() }
 func (e *listLimitError) Unwrap() error { return e.err }
 
 // tooMany returns the error of a whole list (what, e.g. `children of
-// "org:x"`) with more than limit items.
-func tooMany(what string, limit int, l listLimit) error {
-	msg := fmt.Sprintf("%s: more than %d, and a list answers whole or not at all", what, limit)
+// "org:x"`) with more than limit items; alt, when set, is another way to
+// ask ("ask for a shorter span").
+func tooMany(what string, limit int, l listLimit, alt string) error {
+	msg := fmt.Sprintf("%s: more than %d (a list answers whole or not at all): ", what, limit)
+	if alt != "" {
+		msg += alt + ", or "
+	}
 	if limit < l.max {
-		msg += fmt.Sprintf("; ask for limit up to %d", l.max)
+		msg += fmt.Sprintf("ask for limit up to %d", l.max)
 	} else {
-		msg += "; read them a part at a time with neighbourhood (limit, truncated) or edges (first, after)"
+		msg += "read them a part at a time with neighbourhood (limit, truncated) or edges (first, after)"
 	}
 	return &listLimitError{&graph.Error{Code: graph.CodeInvalid, Field: "limit", Message: msg}}
 }
@@ -119,7 +123,7 @@ func (r *Resolver) relatedList(ctx context.Context, v graph.View, name, id strin
 		return nil, err
 	}
 	if len(rel) > n {
-		return nil, tooMany(fmt.Sprintf("%s of %q", name, id), n, relationList)
+		return nil, tooMany(fmt.Sprintf("%s of %q", name, id), n, relationList, "")
 	}
 	return rel, nil
 }

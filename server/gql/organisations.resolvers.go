@@ -141,7 +141,7 @@ func (r *organisationResolver) Ancestors(ctx context.Context, obj *model.Organis
 		return nil, err
 	}
 	if len(as) > n {
-		return nil, tooMany(fmt.Sprintf("ancestors of %q", obj.N.ID), n, relationList)
+		return nil, tooMany(fmt.Sprintf("ancestors of %q", obj.N.ID), n, relationList, "")
 	}
 	out := make([]model.Node, len(as))
 	for i, a := range as {
