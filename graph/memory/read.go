@@ -2,6 +2,7 @@ package memory
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"slices"
 	"strings"
@@ -80,22 +81,42 @@ func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p 
 		return nil, errClosed
 	}
 	v := viewOf(gv)
-	// Sorted and cut on the store's own edges; only the page is copied.
-	var match []*graph.Edge
+	// The page is chosen among the store's own edges, keeping the least
+	// p.First ids seen so far in a heap (an edge past the heap's greatest is
+	// not looked at further); only the page is copied.
+	page := &edgeHeap{}
 	for _, e := range s.edges {
-		if e.ID > p.After && rf.allows(e.Type) && (len(f.Sources) == 0 || slices.Contains(f.Sources, e.Provenance.Source)) && s.edgeVisible(v, e) {
-			match = append(match, e)
+		if e.ID <= p.After || p.First > 0 && page.Len() == p.First && e.ID >= (*page)[0].ID {
+			continue
+		}
+		if rf.allows(e.Type) && (len(f.Sources) == 0 || slices.Contains(f.Sources, e.Provenance.Source)) && s.edgeVisible(v, e) {
+			heap.Push(page, e)
+			if p.First > 0 && page.Len() > p.First {
+				heap.Pop(page)
+			}
 		}
 	}
+	match := []*graph.Edge(*page)
 	sortEdges(match)
-	if p.First > 0 && len(match) > p.First {
-		match = match[:p.First]
-	}
 	out := make([]*graph.Edge, len(match))
 	for i, e := range match {
 		out[i] = e.Clone()
 	}
 	return out, nil
+}
+
+// edgeHeap is a max-heap of edges by id.
+type edgeHeap []*graph.Edge
+
+func (h edgeHeap) Len() int           { return len(h) }
+func (h edgeHeap) Less(i, j int) bool { return h[i].ID > h[j].ID }
+func (h edgeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *edgeHeap) Push(x any)        { *h = append(*h, x.(*graph.Edge)) }
+func (h *edgeHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
 }
 
 // FindNodes returns a page of the nodes matching f, ordered by id. First 0
