@@ -169,6 +169,22 @@ func vars(n int) string {
 	return b.String()
 }
 
+// casesNamed returns the cases of costCases with these names.
+func casesNamed(names ...string) []costCase {
+	var out []costCase
+	for _, n := range names {
+		for _, c := range costCases() {
+			if c.name == n {
+				out = append(out, c)
+			}
+		}
+	}
+	if len(out) != len(names) {
+		panic("casesNamed: a name is not a case")
+	}
+	return out
+}
+
 // wantCost checks r against c.
 func wantCost(t *testing.T, c costCase, r gqlResponse) {
 	t.Helper()
@@ -239,7 +255,7 @@ func TestHostileCost(t *testing.T) {
 		// The same limits on every transport: GET and websocket.
 		live := httptest.NewServer(h.h)
 		t.Cleanup(live.Close)
-		for _, c := range []costCase{costCases()[len(costCases())-6], costCases()[len(costCases())-2]} { // 30,000 spreads; tokens
+		for _, c := range casesNamed("30,000 spreads of an unknown fragment", "over the token limit", "edges first 0") {
 			t.Run("GET: "+c.name, func(t *testing.T) {
 				resp, err := http.Get(live.URL + "/graphql?query=" + url.QueryEscape(c.query))
 				if err != nil {
@@ -260,8 +276,8 @@ func TestHostileCost(t *testing.T) {
 			// answer's budget (DispatchError), as over HTTP; the limits'
 			// own refusals are one error, made as they are sent.
 			w := mustDial(t, live.URL, nil)
-			cases := costCases()
-			for _, c := range []costCase{cases[len(cases)-10], cases[len(cases)-2], cases[len(cases)-1]} { // 49,000 directives; tokens; 30 errors
+			for _, c := range casesNamed("49,000 directives", "over the token limit", "30 unknown fields: 20 errors, then one for the other 10",
+				"children over their limit", "20 aliases of simulateAlliances") {
 				r, err := w.do(c.query, 10*time.Second)
 				if err != nil {
 					t.Fatalf("%s: %v", c.name, err)

@@ -134,7 +134,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	if limit <= 0 {
 		limit = DefaultComplexityLimit
 	}
-	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.Use(policy.ComplexityLimit(limit))
 	srv.Use(policy.DepthLimit(opts.MaxDepth))
 	srv.SetErrorPresenter(PresentError)
 	srv.SetRecoverFunc(Recover)
