@@ -50,7 +50,7 @@ func serveCmd() *cli.Command {
 			&cli.IntFlag{Name: "max-variables", Value: policy.DefaultMaxVariables, Usage: "most variables declared in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_VARIABLES")},
 			&cli.IntFlag{Name: "max-errors", Value: policy.DefaultMaxErrors, Usage: "most errors one answer lists (then one says how many more)", Sources: cli.EnvVars("ORGNET_MAX_ERRORS")},
 			&cli.StringFlag{Name: "max-response-bytes", Value: "16MiB", Usage: "largest answer: one that would be larger is cut off while it is built and answered with RESPONSE_TOO_LARGE", Sources: cli.EnvVars("ORGNET_MAX_RESPONSE_BYTES")},
-			&cli.IntFlag{Name: "max-snapshots", Value: gql.DefaultSnapshotSlots, Usage: "most requests holding the whole network at once (planning, changes, analysis, whole-graph exports); others wait until their deadline", Sources: cli.EnvVars("ORGNET_MAX_SNAPSHOTS")},
+			&cli.IntFlag{Name: "max-snapshots", Value: gql.DefaultSnapshotSlots, Usage: "most requests holding a snapshot of the whole network at once (planning, changes); others wait until their deadline", Sources: cli.EnvVars("ORGNET_MAX_SNAPSHOTS")},
 			&cli.IntFlag{Name: "max-batch", Value: 1, Usage: "most operations in one JSON-array request (1: no batching)", Sources: cli.EnvVars("ORGNET_MAX_BATCH")},
 			&cli.FloatFlag{Name: "rate-limit", Value: 50, Usage: "requests per second per token (or IP) on /graphql and /export; 0: off", Sources: cli.EnvVars("ORGNET_RATE_LIMIT")},
 			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "burst allowed above --rate-limit", Sources: cli.EnvVars("ORGNET_RATE_BURST")},

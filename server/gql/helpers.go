@@ -175,13 +175,10 @@ func edgeIDs(edges []graph.Edge) []string {
 func (r *Resolver) analysis() *analysis.Cache {
 	r.analysisOnce.Do(func() {
 		if r.Analysis == nil {
+			// Not under the snapshot gate (snapshots.go): the cache keeps
+			// one snapshot a generation, shared by every caller, and an
+			// operation holding a slot for its planning may wait on it.
 			r.Analysis = analysis.NewCache(func(ctx context.Context) (*graph.Snapshot, error) {
-				// Read under the gate (snapshots.go); the cache keeps it.
-				release, err := r.gate().Acquire(ctx)
-				if err != nil {
-					return nil, err
-				}
-				defer release()
 				snap, err := r.Store.Snapshot(ctx, graph.View{})
 				if err != nil {
 					return nil, err

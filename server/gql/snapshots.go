@@ -9,10 +9,11 @@ import (
 )
 
 // Whole-graph reads. Planning (simulateAlliances, saveScenario,
-// commitScenario), changes, the analyses and a whole-graph export read the
-// network whole (Store.Snapshot): on the synthetic city set 158,437 nodes
-// and 350,301 edges, some 0.5 GB of heap while held (docs/reliability.md
-// §11). Two rules keep a request from multiplying that:
+// commitScenario) and changes read the network whole (Store.Snapshot): on
+// the synthetic city set 158,437 nodes and 350,301 edges; a snapshot and one
+// plan allocate some 180 MiB (docs/reliability.md §13). (The analyses keep
+// their own snapshot, one a generation, in their cache; exports read a page
+// at a time.) Two rules keep a request from multiplying that:
 //
 //   - Within one operation every field that needs the whole graph shares one
 //     snapshot (read once, by the first to ask), so 20 aliases of
