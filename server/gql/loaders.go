@@ -2,7 +2,6 @@ package gql
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -162,16 +161,6 @@ func (r *Resolver) loaders(ctx context.Context, v graph.View) *loaders {
 		set.byView[v] = l
 	}
 	return l
-}
-
-// related loads the relations of one node read with v; a node with none
-// gets nil.
-func (r *Resolver) related(ctx context.Context, v graph.View, id string, dir graph.Direction, types ...graph.RelType) ([]graph.Related, error) {
-	rel, err := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: types, Dir: dir}).Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
-	}
-	return rel, err
 }
 
 // node loads one node with v; a missing one gives ErrNotFound.
