@@ -81,6 +81,18 @@ func (e *Edge) Clone() *Edge {
 	return &c
 }
 
+// EdgeLabel is an edge's display label, as diagrams draw it: a post's title
+// (HOLDS_POST), a membership's role (MEMBER_OF), else the relationship type.
+func EdgeLabel(e *Edge) string {
+	if t, ok := e.Attrs[AttrTitle].(string); ok && t != "" {
+		return t
+	}
+	if r, ok := e.Attrs[AttrRole].(string); ok && r != "" {
+		return r
+	}
+	return string(e.Type)
+}
+
 // EdgeID is the id an edge gets when none is given: type, start and end, so
 // that the same fact seeded twice is one edge.
 func EdgeID(t RelType, from, to string) string {

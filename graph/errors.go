@@ -26,6 +26,9 @@ type Error struct {
 	Message string
 	// Field names the input field at fault, where there is one.
 	Field string
+	// Details list what the message sums up (the changes that make a
+	// commit stale, …), for the client: extensions.details.
+	Details []string
 	// Err is an underlying cause, kept for logs and errors.Is/As; never shown.
 	Err error
 }
@@ -43,7 +46,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // same code, whatever its message.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Message == "" && t.Field == "" && t.Err == nil && t.Code == e.Code
+	return ok && t.Message == "" && t.Field == "" && t.Err == nil && t.Details == nil && t.Code == e.Code
 }
 
 // Sentinels for errors.Is. Return Errorf(...) with a message instead of these

@@ -105,10 +105,16 @@ func (o *observed) Edge(ctx context.Context, v View, id string) (_ *Edge, err er
 	return o.s.Edge(ctx, v, id)
 }
 
-func (o *observed) Edges(ctx context.Context, v View, f EdgeFilter, p EdgePage) (_ []*Edge, err error) {
+func (o *observed) Edges(ctx context.Context, v View, f EdgeFilter, p EdgeRange) (_ []*Edge, err error) {
 	ctx, done := o.begin(ctx, Call{Method: "Edges", View: v})
 	defer func() { done(err) }()
 	return o.s.Edges(ctx, v, f, p)
+}
+
+func (o *observed) FindEdges(ctx context.Context, v View, f EdgeFilter, p PageArgs) (_ *EdgePage, err error) {
+	ctx, done := o.begin(ctx, Call{Method: "FindEdges", View: v})
+	defer func() { done(err) }()
+	return o.s.FindEdges(ctx, v, f, p)
 }
 
 func (o *observed) Related(ctx context.Context, v View, ids []string, q RelQuery) (_ map[string][]Related, err error) {

@@ -60,7 +60,11 @@ type Store interface {
 	// Edges returns the edges matching f, ordered by id (one round trip): a
 	// page of p.First after the edge id p.After, or with p.First 0 every one.
 	// Returns ErrInvalid for an unknown type or source, or a bad page size.
-	Edges(ctx context.Context, v View, f EdgeFilter, p EdgePage) ([]*Edge, error)
+	Edges(ctx context.Context, v View, f EdgeFilter, p EdgeRange) ([]*Edge, error)
+	// FindEdges returns a page of the edges matching f, ordered by id, in
+	// full (v.Lean does not apply). Returns ErrInvalid for a bad cursor,
+	// page size, type or source.
+	FindEdges(ctx context.Context, v View, f EdgeFilter, p PageArgs) (*EdgePage, error)
 	// Related returns, for each of ids, the edges matching q at that node with
 	// the node at the other end, ordered by edge type, then other node id. Ids
 	// that do not exist map to nothing. With q.Limit, a node with more than
@@ -161,6 +165,9 @@ type NodeFilter struct {
 	Sources      []Source
 	// AllianceType matches nodes whose AttrAllianceType attribute equals it.
 	AllianceType string
+	// AttrSources matches nodes with an attribute whose own provenance
+	// (Node.AttrProvenance) is one of these.
+	AttrSources []Source
 }
 
 // EdgeFilter selects edges; empty fields match everything.
@@ -169,9 +176,9 @@ type EdgeFilter struct {
 	Sources []Source
 }
 
-// EdgePage asks for a page of edges: at most First (0: every one) whose id
+// EdgeRange asks for a range of edges: at most First (0: every one) whose id
 // is after After ("": from the first).
-type EdgePage struct {
+type EdgeRange struct {
 	First int
 	After string
 }
@@ -180,7 +187,7 @@ type EdgePage struct {
 const MaxEdgePage = 5000
 
 // Validate checks an edge page.
-func (p EdgePage) Validate() error {
+func (p EdgeRange) Validate() error {
 	if p.First < 0 || p.First > MaxEdgePage {
 		return Invalidf("first", "first must be between 1 and %d, got %d", MaxEdgePage, p.First)
 	}
@@ -213,6 +220,17 @@ func (p PageArgs) Validate() error {
 // NodePage is a page of nodes with Relay-style page information.
 type NodePage struct {
 	Nodes       []*Node
+	TotalCount  int
+	HasNextPage bool
+	HasPrevPage bool
+	StartCursor string
+	EndCursor   string
+}
+
+// EdgePage is a page of edges with Relay-style page information; cursors
+// are EncodeCursor of edge ids.
+type EdgePage struct {
+	Edges       []*Edge
 	TotalCount  int
 	HasNextPage bool
 	HasPrevPage bool

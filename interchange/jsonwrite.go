@@ -112,19 +112,6 @@ func provObject(p graph.Provenance) object {
 	return o
 }
 
-// EdgeLabel is the display label of an edge, as GraphQL's Subgraph gives
-// it: the post title of a HOLDS_POST, the role of a MEMBER_OF, else the
-// type.
-func EdgeLabel(e *graph.Edge) string {
-	if t, ok := e.Attrs[graph.AttrTitle].(string); ok && t != "" {
-		return t
-	}
-	if r, ok := e.Attrs[graph.AttrRole].(string); ok && r != "" {
-		return r
-	}
-	return string(e.Type)
-}
-
 // cytoscapeNode is a node element for Cytoscape.js: group "nodes" and data
 // id, value (the id again, which networkx's cytoscape_graph keys nodes by),
 // label (the display name, as GraphQL's Subgraph gives it), type (the model
@@ -170,10 +157,10 @@ func cytoscapeNode(n *graph.Node, parent string) object {
 var cytoscapeTaken = []string{"id", "value", "label", "type", "parent", "source", "target", "key", "provenance", "attrProvenance", "sourceId", "reasoning"}
 
 // cytoscapeEdge is an edge element: group "edges" and data id, source,
-// target, key (the id, for multigraphs), label (EdgeLabel), type, since,
+// target, key (the id, for multigraphs), label (graph.EdgeLabel), type, since,
 // until, provenance (an object), then the attributes.
 func cytoscapeEdge(e *graph.Edge) object {
-	data := object{{"id", e.ID}, {"source", e.From}, {"target", e.To}, {"key", e.ID}, {"label", EdgeLabel(e)}, {"type", string(e.Type)}}
+	data := object{{"id", e.ID}, {"source", e.From}, {"target", e.To}, {"key", e.ID}, {"label", graph.EdgeLabel(e)}, {"type", string(e.Type)}}
 	if e.Since != "" {
 		data = append(data, prop{"since", e.Since})
 	}

@@ -45,7 +45,7 @@ func cytoscapeModules(t *testing.T) (node, dir string) {
 	return node, dir
 }
 
-// drawn is what draw.mjs says Cytoscape.js made of an export.
+// drawn is what draw.mjs says Cytoscape.js made of a file.
 type drawn struct {
 	File                   string
 	Cytoscape              string
@@ -54,10 +54,49 @@ type drawn struct {
 	Positioned             int
 	WholeNodes, WholeEdges int
 	Warnings               []string
-	Sample                 map[string]struct {
-		Label, Type, Parent, ProvenanceSource string
-		AttrProvenanceKeys                    []string
+	Sample                 map[string]drawnSample
+}
+
+// drawnSample is what Cytoscape.js holds of one element: data.label,
+// data.type, data.parent, the provenance's source, the keys of
+// data.attrProvenance (exports) and of data.attributes (GraphQL), and an
+// edge's source and target as drawn.
+type drawnSample struct {
+	Label, Type, Parent, ProvenanceSource string
+	AttrProvenanceKeys, AttributeKeys     []string
+	Source, Target                        string
+}
+
+// drawCytoscape runs draw.mjs over files (each an export, elements, or a
+// script with its data: see draw.mjs) and returns what Cytoscape.js drew of
+// each, in order, with the elements of sample ids described.
+func drawCytoscape(t *testing.T, files, sample []string) []drawn {
+	t.Helper()
+	node, modules := cytoscapeModules(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join("testdata", "cytoscape", "draw.mjs"), modules}, files...)...)
+	cmd.Env = append(os.Environ(), "SAMPLE_IDS="+strings.Join(sample, ","))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("draw.mjs: %v\n%s", err, stderr.String())
 	}
+	var results []drawn
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var d drawn
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatalf("draw.mjs printed %q: %v", sc.Text(), err)
+		}
+		results = append(results, d)
+	}
+	if len(results) != len(files) {
+		t.Fatalf("draw.mjs reported %d files; want %d\n%s", len(results), len(files), stderr.String())
+	}
+	return results
 }
 
 // TestCytoscapeDrawsExport feeds GET /export/cytoscape, flat and with
@@ -66,7 +105,7 @@ type drawn struct {
 // alliance with members a parent and each member a child, the display name
 // as the label; on both stores.
 func TestCytoscapeDrawsExport(t *testing.T) {
-	node, modules := cytoscapeModules(t)
+	cytoscapeModules(t)
 	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
 		h := seeded(t, open, name)
 		snap, err := h.store.Snapshot(context.Background(), graph.View{})
@@ -97,29 +136,7 @@ func TestCytoscapeDrawsExport(t *testing.T) {
 			}
 			files = append(files, p)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join("testdata", "cytoscape", "draw.mjs"), modules}, files...)...)
-		cmd.Env = append(os.Environ(), "SAMPLE_IDS="+strings.Join([]string{seed.ShengdunVillageID, seed.ShujiaAllianceID, graph.EdgeID(graph.RelMemberOf, seed.ShengdunVillageID, seed.ShujiaAllianceID)}, ","))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("draw.mjs: %v\n%s", err, stderr.String())
-		}
-		var results []drawn
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			var d drawn
-			if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-				t.Fatalf("draw.mjs printed %q: %v", sc.Text(), err)
-			}
-			results = append(results, d)
-		}
-		if len(results) != 2 {
-			t.Fatalf("draw.mjs reported %d files; want 2\n%s", len(results), stderr.String())
-		}
+		results := drawCytoscape(t, files, []string{seed.ShengdunVillageID, seed.ShujiaAllianceID, graph.EdgeID(graph.RelMemberOf, seed.ShengdunVillageID, seed.ShujiaAllianceID)})
 		for i, d := range results {
 			compound := i == 1
 			t.Logf("Cytoscape.js %s drew %s: %d nodes, %d edges, %d parents, %d children", d.Cytoscape, filepath.Base(d.File), d.Nodes, d.Edges, d.Parents, d.Children)

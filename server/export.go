@@ -23,7 +23,8 @@ var xlsxExports = make(chan struct{}, 2)
 
 // exportHandler serves GET /export/{format}?root=&depth=&relations=&alliance=&asOf=&compound=
 // as a download: the whole graph, a neighbourhood or an alliance, in any
-// format orgnet writes, written to the client as it is read from the store
+// format orgnet writes (with ?scenario=ID: the network as that scenario's
+// plan would make it, scenario_export.go), written to the client as it is read from the store
 // (interchange.Export: one page of nodes at a time, whatever the size of the
 // graph). GET /export/xlsx-template is the empty workbook for offices.
 //
@@ -54,6 +55,9 @@ func exportHandler(store graph.Store, timeout time.Duration) echo.HandlerFunc {
 		format, err := interchange.ParseFormat(c.Param("format"))
 		if err != nil {
 			return jsonError(c, http.StatusBadRequest, gql.CodeBadUserInput, err.Error())
+		}
+		if id := c.QueryParam("scenario"); id != "" {
+			return scenarioNetwork(c, store, format, id) // scenario_export.go
 		}
 		spec := interchange.SubgraphSpec{Root: c.QueryParam("root"), AllianceID: c.QueryParam("alliance")}
 		if spec.Root != "" {

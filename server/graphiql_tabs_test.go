@@ -39,7 +39,7 @@ func tab(t *testing.T, tabs []examples.Example, name string) examples.Example {
 func TestGraphiQLTabs(t *testing.T) {
 	tabs := graphiqlTabs(t)
 	if len(tabs) < 3 {
-		t.Fatalf("%d GraphiQL tabs; want as-of and history, centrality and communities, a simulation", len(tabs))
+		t.Fatalf("%d GraphiQL tabs; want as-of and history, centrality and communities, a simulation, find by name, facts", len(tabs))
 	}
 	answers := map[string]map[string]json.RawMessage{} // store → tab → data
 	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
@@ -119,6 +119,52 @@ func TestGraphiQLTabs(t *testing.T) {
 				if len(a.Members) < 3 {
 					t.Errorf("planned alliance with %d members; the tab asks for at least 3", len(a.Members))
 				}
+			}
+		})
+		t.Run("FindByName", func(t *testing.T) {
+			var d struct {
+				ShortestPath struct {
+					Length int
+					Nodes  []struct{ ID string }
+				}
+				Members struct{ Nodes []struct{ ID string } }
+				Village *struct{ ID string }
+				Nobody  *struct{ ID string }
+			}
+			decode(t, got, tab(t, tabs, "Find by name").Name, &d)
+			p := d.ShortestPath
+			if p.Length == 0 || p.Nodes[0].ID != "org:shengdun-village" || p.Nodes[len(p.Nodes)-1].ID != "org:yuelin-party-working-committee" {
+				t.Errorf("shortestPath by names: %+v", p)
+			}
+			if len(d.Members.Nodes) != 4 || d.Village == nil || d.Village.ID != "org:shengdun-village" || d.Nobody != nil {
+				t.Errorf("members %+v, village %+v, nobody %+v; want 舒家's 4 members, 圣墩村, null", d.Members.Nodes, d.Village, d.Nobody)
+			}
+		})
+		t.Run("IllustrativeFacts", func(t *testing.T) {
+			var d struct {
+				Facts struct {
+					Nodes []struct {
+						Kind string
+						Node *struct {
+							Typename string `json:"__typename"`
+						}
+						Provenance struct{ Source string }
+					}
+				}
+			}
+			decode(t, got, tab(t, tabs, "Illustrative facts").Name, &d)
+			kinds, types := map[string]bool{}, map[string]bool{}
+			for _, f := range d.Facts.Nodes {
+				kinds[f.Kind] = true
+				if f.Kind == "NODE" {
+					types[f.Node.Typename] = true
+				}
+				if f.Provenance.Source != "ILLUSTRATIVE" {
+					t.Errorf("a %s fact in the illustrative list", f.Provenance.Source)
+				}
+			}
+			if len(d.Facts.Nodes) != 100 || !types["Alliance"] || !types["Organisation"] || !kinds["EDGE"] {
+				t.Errorf("%d facts, kinds %v, node types %v; want a full page with alliances, organisations and edges", len(d.Facts.Nodes), kinds, types)
 			}
 		})
 	})

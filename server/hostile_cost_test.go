@@ -63,12 +63,16 @@ func costCases() []costCase {
 		return costCase{name: name, query: query, code: gql.CodeBadUserInput, reason: gql.ReasonListLimit, says: []string{says, "(a list answers whole or not at all)"}}
 	}
 	complexity := func(name, query string) costCase {
-		return costCase{name: name, query: query, code: gql.CodeBadUserInput, reason: "COMPLEXITY_LIMIT_EXCEEDED",
+		return costCase{name: name, query: query, status: http.StatusBadRequest, code: gql.CodeBadUserInput, reason: "COMPLEXITY_LIMIT_EXCEEDED",
 			says: []string{"exceeds the limit of 200000"}}
 	}
 	limit := func(name, query, reason string, says ...string) costCase {
-		return costCase{name: name, query: query, code: gql.CodeBadUserInput, reason: reason, says: append(says, "the limit is")}
+		return costCase{name: name, query: query, status: http.StatusBadRequest, code: gql.CodeBadUserInput, reason: reason, says: append(says, "the limit is")}
 	}
+	// The harness sends no Accept, so answers are
+	// application/graphql-response+json (server/gqlhttp): a request error
+	// (a document refused before it runs, or an answer with no data) is 400,
+	// an answer with data 200.
 	return []costCase{
 		// Row 1: every list has a maximum, and is priced by it.
 		complexity("20 aliases of edges, 5,000 each", "{ "+aliased(20, `edges(first: 5000, asOf: "2024-01-01") { `+edgeFields+` }`)+" }"),
@@ -144,10 +148,10 @@ func costCases() []costCase {
 		limit("an unused fragment repeating a field 20,000 times", `{ stats { nodes } } fragment F on Organisation { `+repeat(20000, "id ")+` }`,
 			policy.ReasonRepeatLimit, `fragment F selects "id" 20000 times`),
 		limit("30,000 spreads of an unknown fragment", `{ stats { nodes `+repeat(30000, "...Nope ")+` } }`, policy.ReasonFieldLimit, "writes 30002 selections"),
-		{name: "over the token limit", query: "{ " + repeat(30000, "stats { nodes } ") + " }", status: http.StatusUnprocessableEntity, code: gql.CodeBadUserInput,
+		{name: "over the token limit", query: "{ " + repeat(30000, "stats { nodes } ") + " }", status: http.StatusBadRequest, code: gql.CodeBadUserInput,
 			reason: "GRAPHQL_PARSE_FAILED", says: []string{"exceeded token limit of 100000"}},
 		{name: "30 unknown fields: 20 errors, then one for the other 10", query: `{ organisation(id: "x") { ` + aliased(30, "nope") + ` } }`,
-			status: http.StatusUnprocessableEntity, code: gql.CodeBadUserInput, reason: "GRAPHQL_VALIDATION_FAILED", says: []string{`Cannot query field "nope"`},
+			status: http.StatusBadRequest, code: gql.CodeBadUserInput, reason: "GRAPHQL_VALIDATION_FAILED", says: []string{`Cannot query field "nope"`},
 			check: func(t *testing.T, r gqlResponse) {
 				if len(r.Errors) != policy.DefaultMaxErrors+1 {
 					t.Fatalf("%d errors, want %d", len(r.Errors), policy.DefaultMaxErrors+1)
@@ -300,7 +304,7 @@ func TestHostileCost(t *testing.T) {
 			small := server.New(server.Config{Store: h.store, StoreName: name, Logger: slog.New(slog.DiscardHandler),
 				GQL: gql.Options{MaxResponseBytes: 8 << 10}})
 			r := (&harness{t: t, store: h.store, h: small}).do(`{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 4) { nodes { id name nameEn kind tier } edges { id source target type label } } }`, nil)
-			wantCost(t, costCase{name: "8 KiB", code: gql.CodeBadUserInput, says: []string{"larger than 8 KiB", "--max-response-bytes"},
+			wantCost(t, costCase{name: "8 KiB", status: http.StatusBadRequest, code: gql.CodeBadUserInput, says: []string{"larger than 8 KiB", "--max-response-bytes"},
 				reason: policy.ReasonResponseTooLarge}, r)
 			if after := snapshotJSON(t, h.store); after != before {
 				t.Fatalf("store changed")

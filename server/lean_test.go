@@ -72,6 +72,9 @@ func TestLeanOperations(t *testing.T) {
 			groups { kind type count alliance { id label } } } } children(parentId: "org:yuelin-party-working-committee", kind: "VILLAGE", alliance: "alliance:shujia") {
 			totalCount nodes { node { id label kind } children } pageInfo { endCursor } } }`, true},
 		{"graph node's node", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 1) { nodes { node { id name } } } }`, true},
+		{"Cytoscape.js elements", `{ neighbourhood(id: "alliance:shujia", depth: 2, relations: [MEMBER_OF, MENTORS, ADJACENT_TO]) {
+			elements(compound: ALLIANCES) { group data { id label type kind name nameEn tier since until parent source target provenance { source } } } } }`, true},
+		{"path elements", `{ shortestPath(from: "圣墩村", to: "岳林街道党工委") { elements { group data { id label type source target } } } }`, true},
 
 		{"quote", `{ organisation(id: "org:shengdun-village") { id provenance { source quote } } }`, false},
 		{"attributes", `{ organisation(id: "org:shengdun-village") { id strength population } }`, false},
@@ -80,6 +83,8 @@ func TestLeanOperations(t *testing.T) {
 		{"nested quote", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 1) { nodes { id node { provenance { quote } } } } }`, false},
 		{"membership edge", `{ alliance(id: "alliance:shujia") { members { edge { id provenance { quote } } } } }`, false},
 		{"pairings root", `{ pairings { id mentor { name } } }`, false},
+		{"elements' attributes", `{ subtree(rootId: "org:yuelin-party-working-committee", maxDepth: 1) { elements { data { id attributes { key value } } } } }`, false},
+		{"facts", `{ facts(provenance: [ILLUSTRATIVE], first: 5) { nodes { id kind } } }`, false},
 		{"mixed roots", `{ organisation(id: "org:shengdun-village") { id } stats { nodes } }`, false},
 	}
 	rec := map[string]*leanRecorder{}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql"
+	"github.com/orgnet/orgnet/server/gqlhttp"
 )
 
 // DefaultCSP fits the embedded GraphiQL (Monaco) and viewer (Cytoscape),
@@ -83,8 +84,15 @@ func apiPath(p string) bool {
 	return p == "/graphql" || strings.HasPrefix(p, "/export/")
 }
 
-// jsonError is the body of an error refused before GraphQL ran.
+// jsonError is the body of an error refused before GraphQL ran. On
+// /graphql it is written in the media type the request negotiates
+// (gqlhttp.Negotiate: application/graphql-response+json or
+// application/json, with its charset), elsewhere as application/json.
 func jsonError(c echo.Context, status int, code, msg string) error {
+	if c.Request().URL.Path == "/graphql" {
+		gqlhttp.WriteError(c.Response(), c.Request(), status, code, "", msg)
+		return nil
+	}
 	return c.JSON(status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
 }
 
@@ -260,11 +268,11 @@ func batching(h http.Handler, maxBatch int) http.Handler {
 		body, err := io.ReadAll(r.Body)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			// The server's ReadTimeout: a body trickled in too slowly.
-			writeError(w, http.StatusRequestTimeout, gql.CodeBadUserInput, "the request body did not arrive within the request timeout")
+			gqlhttp.WriteError(w, r, http.StatusRequestTimeout, gql.CodeBadUserInput, "", "the request body did not arrive within the request timeout")
 			return
 		}
 		if err != nil {
-			writeError(w, http.StatusRequestEntityTooLarge, gql.CodeBadUserInput, "could not read the request body")
+			gqlhttp.WriteError(w, r, http.StatusRequestEntityTooLarge, gql.CodeBadUserInput, "", "could not read the request body")
 			return
 		}
 		trimmed := bytes.TrimLeft(body, " \t\r\n")
@@ -275,7 +283,7 @@ func batching(h http.Handler, maxBatch int) http.Handler {
 		}
 		var ops []json.RawMessage
 		if err := json.Unmarshal(trimmed, &ops); err != nil {
-			writeError(w, http.StatusBadRequest, gql.CodeBadUserInput, "the body is not valid JSON")
+			gqlhttp.WriteError(w, r, http.StatusBadRequest, gql.CodeBadUserInput, gqlhttp.ReasonInvalidRequest, "the body is not valid JSON")
 			return
 		}
 		if maxBatch <= 1 || len(ops) > maxBatch || len(ops) == 0 {
@@ -283,7 +291,7 @@ func batching(h http.Handler, maxBatch int) http.Handler {
 			if maxBatch > 1 {
 				msg = "a batch may carry 1 to " + itoa(maxBatch) + " operations"
 			}
-			writeError(w, http.StatusBadRequest, gql.CodeBadUserInput, msg)
+			gqlhttp.WriteError(w, r, http.StatusBadRequest, gql.CodeBadUserInput, gqlhttp.ReasonInvalidRequest, msg)
 			return
 		}
 		out := make([]json.RawMessage, len(ops))
@@ -298,15 +306,11 @@ func batching(h http.Handler, maxBatch int) http.Handler {
 				out[i] = json.RawMessage(`null`)
 			}
 		}
-		w.Header().Set("Content-Type", "application/json")
+		// A batch is no GraphQL-over-HTTP request (it is an extension of
+		// this server, off by default): its answer is a JSON array.
+		w.Header().Set("Content-Type", gqlhttp.ContentType(gqlhttp.MediaJSON))
 		_ = json.NewEncoder(w).Encode(out)
 	})
-}
-
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
 }
 
 func itoa(n int) string {

@@ -132,6 +132,7 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/explore/*", echo.WrapHandler(http.StripPrefix("/explore/", http.FileServerFS(web.Explore()))))
 	exportTimeout := cmp.Or(max(cfg.ExportWriteTimeout, 0), DefaultExportWriteTimeout)
 	e.GET("/export/:format", exportHandler(cfg.Store, exportTimeout), writeAllowance(exportTimeout))
+	e.GET("/export/scenario/:format", scenarioTable(cfg.Store))
 	im := &importer{store: cfg.Store, limit: cfg.ImportLimit, timeout: cfg.ImportTimeout, audit: cfg.GQL.AuditLog, broker: cfg.Broker, logger: cfg.Logger}
 	if im.limit <= 0 {
 		im.limit = DefaultImportLimit

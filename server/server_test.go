@@ -321,7 +321,8 @@ func TestErrors(t *testing.T) {
 			name, query, code string
 		}{
 			{"missing organisation", `{ organisation(id: "org:no-such") { id } }`, gql.CodeNotFound},
-			{"missing node", `{ node(id: "org:no-such") { id } }`, gql.CodeNotFound},
+			{"missing organisation by a name", `{ organisation(id: "没有的村") { id } }`, gql.CodeNotFound},
+			{"missing path end", `{ shortestPath(from: "org:no-such", to: "alliance:shujia") { length } }`, gql.CodeNotFound},
 			{"alliance id is not an organisation", `{ organisation(id: "alliance:shujia") { id } }`, gql.CodeNotFound},
 			{"depth too deep", `{ neighbourhood(id: "alliance:shujia", depth: 99) { truncated } }`, gql.CodeBadUserInput},
 			{"limit zero", `{ neighbourhood(id: "alliance:shujia", limit: 0) { truncated } }`, gql.CodeBadUserInput},

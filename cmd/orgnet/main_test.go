@@ -21,7 +21,7 @@ func TestSeedAndSimulate(t *testing.T) {
 	run("seed", "--data-dir", dir)
 	run("seed", "--data-dir", dir) // idempotent
 	out := filepath.Join(dir, "plan.json")
-	run("simulate", "--data-dir", dir, "--strategy", "balanced", "--k", "4", "--out", out)
+	run("simulate", "--data-dir", dir, "--strategy", "balanced", "--k", "4", "--pair", "--out", out)
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)

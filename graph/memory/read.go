@@ -61,7 +61,7 @@ func (s *Store) Edge(ctx context.Context, gv graph.View, id string) (*graph.Edge
 
 // Edges returns every edge matching f, ordered by id. Returns ErrInvalid for
 // an unknown type or source.
-func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p graph.EdgePage) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p graph.EdgeRange) ([]*graph.Edge, error) {
 	graph.CountRoundTrip(ctx)
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -117,6 +117,67 @@ func (h *edgeHeap) Pop() any {
 	e := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return e
+}
+
+// FindEdges returns a page of the edges matching f, ordered by id. First 0
+// means graph.DefaultPageSize. It looks at every edge (the embedded store
+// keeps them by id, not in order) and sorts those past the cursor. Returns
+// ErrInvalid for a bad cursor, page size, type or source.
+func (s *Store) FindEdges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p graph.PageArgs) (*graph.EdgePage, error) {
+	graph.CountRoundTrip(ctx)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	rf, err := newRelFilter(f.Types, graph.Both)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range f.Sources {
+		if !src.Valid() {
+			return nil, graph.Invalidf("sources", "source %q is not one of %v", src, graph.Sources)
+		}
+	}
+	if p.First == 0 {
+		p.First = graph.DefaultPageSize
+	}
+	after := ""
+	if p.After != "" {
+		if after, err = graph.DecodeCursor(p.After); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, errClosed
+	}
+	v := viewOf(gv)
+	page := &graph.EdgePage{Edges: []*graph.Edge{}}
+	var past []*graph.Edge
+	for _, e := range s.edges {
+		if !rf.allows(e.Type) || len(f.Sources) > 0 && !slices.Contains(f.Sources, e.Provenance.Source) || !s.edgeVisible(v, e) {
+			continue
+		}
+		page.TotalCount++
+		if p.After != "" && e.ID <= after {
+			page.HasPrevPage = true
+			continue
+		}
+		past = append(past, e)
+	}
+	if p.NoTotal {
+		page.TotalCount = 0
+	}
+	sortEdges(past)
+	page.HasNextPage = len(past) > p.First
+	for _, e := range past[:min(p.First, len(past))] {
+		page.Edges = append(page.Edges, e.Clone())
+	}
+	if k := len(page.Edges); k > 0 {
+		page.StartCursor = graph.EncodeCursor(page.Edges[0].ID)
+		page.EndCursor = graph.EncodeCursor(page.Edges[k-1].ID)
+	}
+	return page, nil
 }
 
 // FindNodes returns a page of the nodes matching f, ordered by id. First 0
@@ -224,7 +285,7 @@ func validateFilter(f graph.NodeFilter) error {
 			return graph.Invalidf("labels", "label %q is not one of %v", l, graph.Labels)
 		}
 	}
-	for _, src := range f.Sources {
+	for _, src := range append(slices.Clone(f.Sources), f.AttrSources...) {
 		if !src.Valid() {
 			return graph.Invalidf("sources", "source %q is not one of %v", src, graph.Sources)
 		}
@@ -233,7 +294,7 @@ func validateFilter(f graph.NodeFilter) error {
 }
 
 func isEmpty(f graph.NodeFilter) bool {
-	return len(f.Labels) == 0 && len(f.Kinds) == 0 && len(f.Tiers) == 0 && len(f.Sources) == 0 &&
+	return len(f.Labels) == 0 && len(f.Kinds) == 0 && len(f.Tiers) == 0 && len(f.Sources) == 0 && len(f.AttrSources) == 0 &&
 		f.AllianceID == "" && f.AllianceType == "" && graph.FoldText(f.NameContains) == ""
 }
 
@@ -268,8 +329,20 @@ func (s *Store) matcher(f graph.NodeFilter) func(*nodeRec) bool {
 			(len(f.Tiers) == 0 || slices.Contains(f.Tiers, n.Tier)) &&
 			(len(f.Sources) == 0 || slices.Contains(f.Sources, n.Provenance.Source)) &&
 			(f.AllianceType == "" || n.Attrs[graph.AttrAllianceType] == f.AllianceType) &&
+			(len(f.AttrSources) == 0 || attrSourced(n, f.AttrSources)) &&
 			(q == "" || strings.Contains(r.names, q))
 	}
+}
+
+// attrSourced reports whether an attribute of n has its own provenance of
+// one of sources.
+func attrSourced(n *graph.Node, sources []graph.Source) bool {
+	for _, p := range n.AttrProvenance {
+		if slices.Contains(sources, p.Source) {
+			return true
+		}
+	}
+	return false
 }
 
 // Search returns up to limit nodes matching text, ranked by their

@@ -5,6 +5,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/orgnet/orgnet/graph"
 )
@@ -80,6 +82,10 @@ func (r *nodeRec) set(n *graph.Node) {
 
 var errClosed = graph.Errorf(graph.CodeUnavailable, "the store is closed")
 
+// ErrInUse is what New returns (wrapped) when another process holds the
+// store's file: bbolt locks it for one process at a time.
+var ErrInUse = errors.New("store file locked by another process")
+
 // New opens the store kept in the bbolt file at path, creating the file and
 // its directories when they do not exist, and loads the graph into memory.
 func New(ctx context.Context, path string) (*Store, error) {
@@ -87,6 +93,9 @@ func New(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("memory: create directory for %s: %w", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, graph.Errorf(graph.CodeUnavailable, "memory: %s is in use by another process (one store file, one process: a running orgnet serve holds it): %w", path, ErrInUse)
+	}
 	if err != nil {
 		return nil, graph.Errorf(graph.CodeUnavailable, "memory: open %s: %w", path, err)
 	}

@@ -78,7 +78,7 @@ ORDER BY rank, size(n.name), n.id LIMIT $o.limit
 RETURN NODE(n) AS n`
 
 	// tplEdges is graph.EdgeFilter; empty lists match all. A page
-	// (graph.EdgePage) starts after $o.after and takes $o.first, in id
+	// (graph.EdgeRange) starts after $o.after and takes $o.first, in id
 	// order (a top-n sort: what Neo4j returns is bounded by the page).
 	tplEdges = `MATCH (a)-[r]->(b)
 WHERE (size($o.types) = 0 OR type(r) IN $o.types) AND (size($o.sources) = 0 OR r.source IN $o.sources)
@@ -354,6 +354,12 @@ var findFilters = []struct {
 		`EXISTS { MATCH (n)-[m:MEMBER_OF]->(al:Node {id: $o.alliance}) WHERE VIS(m) AND VIS(al) }`},
 	{func(f graph.NodeFilter) bool { return len(f.Sources) > 0 }, `n.source IN $o.sources`},
 	{func(f graph.NodeFilter) bool { return f.AllianceType != "" }, `n.allianceType = $o.allianceType`},
+	// An attribute's own provenance is kept in the JSON object
+	// attrProvenance (key → graph.Provenance, whose "source" member
+	// encoding/json writes as "source":"LEVEL"; a quote's own quotation
+	// marks are escaped, so they cannot look like one).
+	{func(f graph.NodeFilter) bool { return len(f.AttrSources) > 0 },
+		`n.attrProvenance IS NOT NULL AND any(s IN $o.attrSources WHERE n.attrProvenance CONTAINS '"source":"' + s + '"')`},
 }
 
 // Constant fragments only, never a value from f. It answers in one
@@ -475,4 +481,49 @@ func eachRelType(template string) string {
 		parts[i] = strings.ReplaceAll(template, "TYPE", string(t))
 	}
 	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+// findEdgesStatements are FindEdges' statements by the filter fields set
+// and the parts asked (total, prev): like FindNodes, constant fragments
+// only, in one statement of three parts (the total, the page above the
+// cursor in id order, whether any match lies at or before it).
+var findEdgesStatements sync.Map
+
+func findEdgesCypher(f graph.EdgeFilter, total, prev bool) string {
+	key := string([]byte{boolByte(len(f.Types) > 0), boolByte(len(f.Sources) > 0), boolByte(total), boolByte(prev)})
+	if s, ok := findEdgesStatements.Load(key); ok {
+		return s.(string)
+	}
+	conds := []string{"VIS(r)", "VIS(a)", "VIS(b)"}
+	if len(f.Types) > 0 {
+		conds = append(conds, "type(r) IN $o.types")
+	}
+	if len(f.Sources) > 0 {
+		conds = append(conds, "r.source IN $o.sources")
+	}
+	where := strings.Join(conds, " AND ")
+	countTotal, findPrev := `RETURN 0 AS total`, `RETURN false AS hasPrev`
+	if total {
+		countTotal = `MATCH (a:Node)-[r]->(b:Node) WHERE ` + where + `
+  RETURN count(r) AS total`
+	}
+	if prev {
+		findPrev = `OPTIONAL MATCH (a:Node)-[r]->(b:Node) WHERE r.id <= $o.after AND ` + where + `
+  WITH r LIMIT 1
+  RETURN count(r) > 0 AS hasPrev`
+	}
+	s := expandVIS(`CALL () {
+  ` + countTotal + `
+}
+CALL () {
+  MATCH (a:Node)-[r]->(b:Node) WHERE r.id > $o.after AND ` + where + `
+  WITH r, a, b ORDER BY r.id LIMIT $o.take
+  RETURN collect([r, a.id, b.id]) AS page
+}
+CALL () {
+  ` + findPrev + `
+}
+RETURN total, page, hasPrev`)
+	findEdgesStatements.Store(key, s)
+	return s
 }

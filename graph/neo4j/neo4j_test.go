@@ -356,7 +356,7 @@ func TestRoundTrips(t *testing.T) {
 	one("Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx, graph.View{}); return err })
 	one("Counts", func(ctx context.Context) error { _, err := s.Counts(ctx, graph.View{}); return err })
 	one("Edges", func(ctx context.Context) error {
-		_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{})
+		_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		return err
 	})
 	one("Edge", func(ctx context.Context) error {

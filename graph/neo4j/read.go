@@ -190,14 +190,19 @@ func filterParams(f graph.NodeFilter) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	attrSources, err := sourceParams(f.AttrSources)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
-		"labels":   labels,
-		"kinds":    kinds,
-		"tiers":    tiers,
-		"name":     graph.FoldText(f.NameContains),
-		"sep":      searchKeySep,
-		"alliance": f.AllianceID,
-		"sources":  sources,
+		"attrSources": attrSources,
+		"labels":      labels,
+		"kinds":       kinds,
+		"tiers":       tiers,
+		"name":        graph.FoldText(f.NameContains),
+		"sep":         searchKeySep,
+		"alliance":    f.AllianceID,
+		"sources":     sources,
 		// graph.AttrAllianceType, kept as an ordinary property.
 		"allianceType": f.AllianceType,
 	}, nil
@@ -271,7 +276,7 @@ func (s *Store) Edge(ctx context.Context, v graph.View, id string) (*graph.Edge,
 
 // Edges returns every edge matching f, sorted by id, in one statement.
 // Returns ErrInvalid for an unknown type or source.
-func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter, p graph.EdgePage) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter, p graph.EdgeRange) ([]*graph.Edge, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -302,6 +307,70 @@ func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter, p g
 		}
 		sortEdges(out)
 		return out, nil
+	})
+}
+
+// FindEdges returns a page of the edges matching f, ordered by id, in one
+// statement. Returns ErrInvalid for a bad cursor, page size, type or
+// source.
+func (s *Store) FindEdges(ctx context.Context, v graph.View, f graph.EdgeFilter, p graph.PageArgs) (*graph.EdgePage, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := validateTypes(f.Types); err != nil {
+		return nil, err
+	}
+	sources, err := sourceParams(f.Sources)
+	if err != nil {
+		return nil, err
+	}
+	first := p.First
+	if first == 0 {
+		first = graph.DefaultPageSize
+	}
+	after := ""
+	if p.After != "" {
+		if after, err = graph.DecodeCursor(p.After); err != nil {
+			return nil, err
+		}
+	}
+	params := readParams(v, nil, map[string]any{"types": typeParams(f.Types), "sources": sources, "after": after, "take": int64(first + 1)})
+	return readTx(ctx, s, "find edges", func(tx runner) (*graph.EdgePage, error) {
+		recs, _, err := run(ctx, tx, findEdgesCypher(f, !p.NoTotal, after != ""), params)
+		if err != nil {
+			return nil, err
+		}
+		r := single(recs)
+		if r == nil {
+			return nil, fmt.Errorf("no result")
+		}
+		rows, _ := get(r, "page").([]any)
+		edges := make([]*graph.Edge, 0, len(rows))
+		for _, row := range rows {
+			x, _ := row.([]any)
+			if len(x) != 3 {
+				return nil, fmt.Errorf("neo4j: find edges: a row of %d values", len(x))
+			}
+			from, _ := x[1].(string)
+			to, _ := x[2].(string)
+			e, err := decodeRel(x[0], from, to)
+			if err != nil {
+				return nil, err
+			}
+			edges = append(edges, e)
+		}
+		sortEdges(edges)
+		pg := &graph.EdgePage{TotalCount: getInt(r, "total"), HasPrevPage: getBool(r, "hasPrev")}
+		if len(edges) > first {
+			edges = edges[:first]
+			pg.HasNextPage = true
+		}
+		pg.Edges = edges
+		if k := len(edges); k > 0 {
+			pg.StartCursor = graph.EncodeCursor(edges[0].ID)
+			pg.EndCursor = graph.EncodeCursor(edges[k-1].ID)
+		}
+		return pg, nil
 	})
 }
 

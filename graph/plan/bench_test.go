@@ -37,11 +37,11 @@ func BenchmarkBalancedCity(b *testing.B) {
 	lv := simulate(b, p, plainLouvain)
 	// Resolution 20 makes Louvain find about as many communities as K.
 	fine := plainLouvain
-	fine.Resolution = 20
+	fine.Resolution = fp(20)
 	lv20 := simulate(b, p, fine)
 	for _, mc := range []float64{0, 0.5} {
 		b.Run(fmt.Sprintf("moveCost=%v", mc), func(b *testing.B) {
-			in := plan.Input{Strategy: plan.Balanced, K: 150, Seed: 1, MoveCost: mc}
+			in := plan.Input{Strategy: plan.Balanced, K: ip(150), Seed: 1, MoveCost: mc}
 			var pl *plan.Plan
 			b.ResetTimer()
 			cpu := cpuTime()

@@ -14,8 +14,12 @@ type Changes struct {
 	// EndMemberships are MEMBER_OF edge ids to end: units that leave an
 	// alliance of the grouping kinds.
 	EndMemberships []string `json:"endMemberships"`
-	// DissolvedAlliances are current alliances no plan alliance continues.
+	// DissolvedAlliances are current alliances no plan alliance continues
+	// and that have no members outside the scope.
 	DissolvedAlliances []string `json:"dissolvedAlliances"`
+	// Renamed are the plan's alliances that continue a current one under
+	// another name (the planner's).
+	Renamed []AllianceGroup `json:"renamed"`
 	// AddPairings are pairings that are not today's; EndPairings the MENTORS
 	// edge ids of today's pairings the plan drops.
 	AddPairings []Pairing `json:"addPairings"`
@@ -36,13 +40,18 @@ type Membership struct {
 // not touched. Every list is sorted.
 func ChangesOf(p *Problem, pl *Plan) Changes {
 	ch := Changes{NewAlliances: []AllianceGroup{}, Join: []Membership{}, EndMemberships: []string{},
-		DissolvedAlliances: []string{}, AddPairings: []Pairing{}, EndPairings: []string{}}
+		DissolvedAlliances: []string{}, Renamed: []AllianceGroup{}, AddPairings: []Pairing{}, EndPairings: []string{}}
 	continued := map[string]bool{}
 	for _, a := range pl.Alliances {
 		if a.CurrentID == "" {
 			ch.NewAlliances = append(ch.NewAlliances, a)
 		} else {
 			continued[a.CurrentID] = true
+			if ix, ok := p.allianceIx[a.CurrentID]; ok {
+				if cur := p.Alliances[ix]; a.Name != "" && (a.Name != cur.Name || a.NameEn != "" && a.NameEn != cur.NameEn) {
+					ch.Renamed = append(ch.Renamed, a)
+				}
+			}
 		}
 		for _, id := range a.Members {
 			u, ok := p.index[id]
@@ -63,7 +72,7 @@ func ChangesOf(p *Problem, pl *Plan) Changes {
 		}
 	}
 	for _, a := range p.Alliances {
-		if !continued[a.ID] {
+		if !continued[a.ID] && a.Outside == 0 {
 			ch.DissolvedAlliances = append(ch.DissolvedAlliances, a.ID)
 		}
 	}

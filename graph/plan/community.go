@@ -174,10 +174,10 @@ func (m *model) relGraph() *relGraph {
 }
 
 func (m *model) resolution() float64 {
-	if m.in.Resolution == 0 {
+	if m.in.Resolution == nil {
 		return 1
 	}
-	return m.in.Resolution
+	return *m.in.Resolution
 }
 
 // deltaQ is the change of modularity when block b moves from region a to

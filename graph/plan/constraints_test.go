@@ -26,20 +26,20 @@ func TestConstraintsMet(t *testing.T) {
 	for _, u := range p.Units {
 		total += u.Strength
 	}
-	// Far-apart corners fixed to two keys, one of them a current alliance;
+	// Far-apart corners fixed to two current alliances;
 	// a together pair two cells apart; an apart trio of neighbours.
 	c := plan.Constraints{
-		Fixed:    map[string]string{"org:u000-000": "alliance:a000", "org:u000-001": "alliance:a000", "org:u011-011": "south-east"},
+		Fixed:    map[string]string{"org:u000-000": "alliance:a000", "org:u000-001": "alliance:a000", "org:u011-011": "alliance:a008"},
 		Together: [][]string{{"org:u005-005", "org:u005-007"}},
 		Apart:    [][]string{{"org:u008-002", "org:u008-003", "org:u008-004"}},
 	}
 	inputs := []plan.Input{
-		{Strategy: plan.Balanced, K: 9, Seed: 1, Constraints: c},
-		{Strategy: plan.Balanced, K: 6, Seed: 2, Constraints: c},
-		{Strategy: plan.Balanced, K: 0, Seed: 3, Constraints: plan.Constraints{MinTotalStrength: total / 12, Fixed: c.Fixed, Together: c.Together, Apart: c.Apart}},
+		{Strategy: plan.Balanced, K: ip(9), Seed: 1, Constraints: c},
+		{Strategy: plan.Balanced, K: ip(6), Seed: 2, Constraints: c},
+		{Strategy: plan.Balanced, K: ip(0), Seed: 3, Constraints: plan.Constraints{MinTotalStrength: fp(total / 12), Fixed: c.Fixed, Together: c.Together, Apart: c.Apart}},
 		{Strategy: plan.Community, Seed: 4, Constraints: c},
-		{Strategy: plan.Community, Seed: 5, Constraints: plan.Constraints{MaxSize: 12, MinSize: 4}},
-		{Strategy: plan.Balanced, K: 7, Seed: 6, Constraints: plan.Constraints{RequireContiguous: ptr(false), RequireStrong: ptr(false), MinSize: 10}},
+		{Strategy: plan.Community, Seed: 5, Constraints: plan.Constraints{MaxSize: ip(12), MinSize: ip(4)}},
+		{Strategy: plan.Balanced, K: ip(7), Seed: 6, Constraints: plan.Constraints{RequireContiguous: ptr(false), RequireStrong: ptr(false), MinSize: ip(10)}},
 	}
 	for _, in := range inputs {
 		t.Run(string(in.Strategy), func(t *testing.T) {
@@ -70,10 +70,10 @@ func TestConstraintsMet(t *testing.T) {
 					seen[key[u]] = u
 				}
 			}
-			if min := in.Constraints.MinTotalStrength; min > 0 {
+			if min := in.Constraints.MinTotalStrength; min != nil {
 				for _, a := range pl.Metrics.Alliances {
-					if a.Strength < min-1e-9 {
-						t.Errorf("alliance %q has strength %v < %v", a.Key, a.Strength, min)
+					if a.Strength < *min-1e-9 {
+						t.Errorf("alliance %q has strength %v < %v", a.Key, a.Strength, *min)
 					}
 				}
 			}
@@ -89,11 +89,11 @@ func TestIslands(t *testing.T) {
 	h.borders = append(h.borders[:2], [2]string{"u3", "u4"}, [2]string{"u4", "u5"})
 	p := mustUnits(t, h.snapshot(), plan.UnitOptions{Strong: plan.StrongRule{MinStrength: ptr(50.0)}})
 	for _, in := range []plan.Input{
-		{Strategy: plan.Balanced, K: 2},
+		{Strategy: plan.Balanced, K: ip(2)},
 		{Strategy: plan.Balanced},
 		{Strategy: plan.Community},
 		{Strategy: plan.Pairings},
-		{Strategy: plan.Balanced, K: 2, Constraints: plan.Constraints{RequireContiguous: ptr(false), Together: [][]string{{"u0", "u5"}}}},
+		{Strategy: plan.Balanced, K: ip(2), Constraints: plan.Constraints{RequireContiguous: ptr(false), Together: [][]string{{"u0", "u5"}}}},
 	} {
 		pl, err := plan.Simulate(context.Background(), p, in)
 		if err != nil {

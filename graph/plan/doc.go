@@ -10,9 +10,36 @@
 //	err = pl.Metrics.Table(os.Stdout, &pl.Today)
 //	edits := plan.ChangesOf(p, pl) // to commit the plan as edges
 //
+// Or, for a Request (input, strong rule and scope): p, pl, err := Run(ctx,
+// snap, req, today).
+//
+// Defaults: an Input's optional settings are pointers; nil takes the
+// default its comment gives (K: today's number of alliances among the
+// units; Constraints.MinSize: DefaultMinSize, 2), and a value given out of
+// its range (a zero that used to mean "no limit", a negative) is refused,
+// as is a setting that does nothing for the strategy. Plan.Settings has
+// the values used.
+//
+// Scope: UnitOptions.Within plans only the units under one organisation (a
+// street, a district); an alliance with members outside keeps them.
+//
+// Names: a planned alliance continues the current alliance whose members
+// it mostly keeps — and the unit it is named after, when its name follows
+// the pattern X区域党建联合体 — and keeps its id and name; otherwise it is
+// named after its strongest unit (AllianceName) with an id made from that
+// unit's; Input.Names overrides either (see continuation and name). A plan
+// lists its Moves (unit, from, to), its PairingChanges (kept, added,
+// ended) and the alliances it Dissolves. Metric labels and descriptions in
+// Chinese and English: PlanMetrics, AllianceMetricInfo.
+//
 // A plan is saved as a scenario node (ScenarioNode, with the Request it
-// answered) and committed by Scenario.Commit, which re-checks it against a
+// answered and the Basis it was made on: the units in scope, their
+// alliances, pairings and borders) and committed by Scenario.Commit, which
+// refuses (CONFLICT, the changes in graph.Error.Details) when the network
+// has moved from the Basis unless forced, re-checks the plan against a
 // snapshot of the network and returns the one graph.Batch to apply.
+// Scenario.Resimulate makes the plan again on the network as it is;
+// Scenario.Network and Scenario.Sheets are its downloads.
 //
 // A Problem is read-only once built: concurrent Simulate calls may share it.
 //

@@ -18,14 +18,14 @@ func TestEdgeCases(t *testing.T) {
 		m    handMap
 		in   plan.Input
 	}{
-		{"NoBordersBalanced", noBorders, plan.Input{Strategy: plan.Balanced, K: 2, Constraints: off}},
-		{"NoBordersMaxP", noBorders, plan.Input{Strategy: plan.Balanced, Constraints: off}},
+		{"NoBordersBalanced", noBorders, plan.Input{Strategy: plan.Balanced, K: ip(2), Constraints: off}},
+		{"NoBordersMaxP", noBorders, plan.Input{Strategy: plan.Balanced, K: ip(0), Constraints: off}},
 		{"NoBordersCommunity", noBorders, plan.Input{Strategy: plan.Community, Constraints: off}},
 		{"NoBordersPairings", noBorders, plan.Input{Strategy: plan.Pairings}},
-		{"OneUnit", one, plan.Input{Strategy: plan.Balanced, K: 1}},
-		{"OneUnitCommunity", one, plan.Input{Strategy: plan.Community}},
+		{"OneUnit", one, plan.Input{Strategy: plan.Balanced, K: ip(1), Constraints: plan.Constraints{MinSize: ip(1)}}},
+		{"OneUnitCommunity", one, plan.Input{Strategy: plan.Community, Constraints: plan.Constraints{MinSize: ip(1)}}},
 		{"OneUnitPairings", one, plan.Input{Strategy: plan.Pairings}},
-		{"OneAlliance", line(100, 10, 50, 80, 5), plan.Input{Strategy: plan.Balanced, K: 1}},
+		{"OneAlliance", line(100, 10, 50, 80, 5), plan.Input{Strategy: plan.Balanced, K: ip(1)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -279,6 +279,11 @@ type handMap struct {
 	borders   [][2]string
 	alliances map[string][]string // alliance id → members
 	pairs     [][2]string         // mentor → mentee
+	// names are alliances' names (default: the id and " name").
+	names map[string]string
+	// parents put units under organisations (SUB_ORGANISATION_OF), which
+	// the snapshot adds as PARTY_WORKING_COMMITTEE nodes.
+	parents map[string]string
 }
 
 func (h handMap) snapshot() *graph.Snapshot {
@@ -297,7 +302,11 @@ func (h handMap) snapshot() *graph.Snapshot {
 	}
 	sort.Strings(ids)
 	for _, a := range ids {
-		snap.Nodes = append(snap.Nodes, &graph.Node{ID: a, Label: graph.LabelAlliance, Kind: "REGIONAL_ALLIANCE", Name: a + " name", Provenance: prov})
+		name := a + " name"
+		if n, ok := h.names[a]; ok {
+			name = n
+		}
+		snap.Nodes = append(snap.Nodes, &graph.Node{ID: a, Label: graph.LabelAlliance, Kind: "REGIONAL_ALLIANCE", Name: name, Provenance: prov})
 		for _, m := range h.alliances[a] {
 			snap.Edges = append(snap.Edges, &graph.Edge{ID: graph.EdgeID(graph.RelMemberOf, m, a), Type: graph.RelMemberOf, From: m, To: a, Provenance: prov,
 				Attrs: map[string]any{graph.AttrRole: "member"}})
@@ -305,6 +314,15 @@ func (h handMap) snapshot() *graph.Snapshot {
 	}
 	for _, p := range h.pairs {
 		snap.Edges = append(snap.Edges, &graph.Edge{ID: graph.EdgeID(graph.RelMentors, p[0], p[1]), Type: graph.RelMentors, From: p[0], To: p[1], Provenance: prov})
+	}
+	made := map[string]bool{}
+	for _, c := range sortedKeys(h.parents) {
+		parent := h.parents[c]
+		if !made[parent] {
+			made[parent] = true
+			snap.Nodes = append(snap.Nodes, &graph.Node{ID: parent, Label: graph.LabelOrganisation, Kind: "PARTY_WORKING_COMMITTEE", Name: parent, Provenance: prov})
+		}
+		snap.Edges = append(snap.Edges, &graph.Edge{ID: graph.EdgeID(graph.RelSubOrganisationOf, c, parent), Type: graph.RelSubOrganisationOf, From: c, To: parent, Provenance: prov})
 	}
 	return snap
 }
@@ -319,4 +337,16 @@ func line(strengths ...float64) handMap {
 		}
 	}
 	return h
+}
+
+func ip(v int) *int         { return &v }
+func fp(v float64) *float64 { return &v }
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

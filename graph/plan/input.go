@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"fmt"
-	"math"
 	"slices"
 	"sort"
 
@@ -25,20 +23,26 @@ const (
 // Strategies lists the strategies Simulate accepts.
 var Strategies = []Strategy{Manual, Balanced, Community, Pairings}
 
-// Input is one simulation request.
+// Input is one simulation request. Pointer fields are optional: nil takes
+// the default its comment gives; a value given must be in the range its
+// comment gives, or Simulate refuses it (ErrInvalid naming the field and
+// the value) rather than read it as "no limit".
 type Input struct {
 	Strategy Strategy `json:"strategy"`
 	// Seed makes the result reproducible: the same problem, input and seed
 	// give the same plan.
 	Seed int64 `json:"seed"`
-	// K is the number of alliances (BALANCED). 0 asks for as many as the
-	// constraints allow (max-p): each alliance then needs MinSize members,
-	// MinTotalStrength strength and, with RequireStrong, a strong unit.
-	K int `json:"k"`
+	// K is the number of alliances (BALANCED only). nil: today's number of
+	// alliances among the units (len(Problem.Alliances)); 0: as many as the
+	// constraints allow (max-p: each alliance then needs MinSize members,
+	// MinTotalStrength strength and, with RequireStrong, a strong unit).
+	// Must be ≥ 0 and at most the number of units.
+	K *int `json:"k,omitempty"`
 	// Grouping maps every unit id to an alliance key: required for MANUAL
 	// (every unit exactly once; GroupingOf builds it from lists); for
 	// PAIRINGS the grouping to pair within (today's when nil). A key that is
-	// the id of a current alliance continues that alliance.
+	// the id of a current alliance continues that alliance; any other key
+	// makes a new one, and may not begin "alliance:".
 	Grouping map[string]string `json:"grouping,omitempty"`
 	// Pairings are the pairings to evaluate (MANUAL). Nil keeps today's.
 	Pairings []Pairing `json:"pairings,omitempty"`
@@ -53,34 +57,59 @@ type Input struct {
 	// CV(strength)²: moving every unit costs MoveCost. 0 still prefers, among
 	// equally balanced plans, the one that moves fewer units.
 	MoveCost float64 `json:"moveCost"`
-	// Resolution is the Louvain resolution (COMMUNITY; 0 means 1): higher
-	// gives more, smaller communities.
-	Resolution float64 `json:"resolution"`
+	// Resolution is the Louvain resolution (COMMUNITY only; nil: 1; > 0):
+	// higher gives more, smaller communities.
+	Resolution *float64 `json:"resolution,omitempty"`
+	// Names name alliances of the plan (see Name); the others keep the name
+	// of the alliance they continue or are named after their lead unit.
+	Names []Name `json:"names,omitempty"`
 	// Constraints apply to every strategy (PAIRINGS keeps the grouping and
-	// checks only the pairing constraints).
+	// takes only the pairing constraints).
 	Constraints Constraints `json:"constraints"`
 }
 
-// Constraints are what every plan must meet. Zero values mean "no limit",
-// except RequireContiguous and RequireStrong, which are on unless set false.
+// Name names one alliance of a plan: the one that holds Unit, or the one
+// whose key is Key (a Grouping or Fixed key, or the id of the current
+// alliance it continues). Exactly one of Unit and Key is set.
+type Name struct {
+	Unit   string `json:"unit,omitempty"`
+	Key    string `json:"key,omitempty"`
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn,omitempty"`
+}
+
+// Constraints are what every plan must meet. Pointer fields are optional
+// (nil: the default in their comment); RequireContiguous and RequireStrong
+// are on unless set false.
 type Constraints struct {
-	// MinSize and MaxSize bound the members of each alliance (0: no bound).
-	MinSize int `json:"minSize"`
-	MaxSize int `json:"maxSize"`
-	// MinTotalStrength is the least total strength of each alliance.
-	MinTotalStrength float64 `json:"minTotalStrength"`
-	// Together lists sets of units that must share an alliance.
+	// MinSize is the fewest members of an alliance (nil: DefaultMinSize;
+	// ≥ 1).
+	MinSize *int `json:"minSize,omitempty"`
+	// MaxSize is the most members of an alliance (nil: no bound; ≥ 1, and
+	// ≥ MinSize).
+	MaxSize *int `json:"maxSize,omitempty"`
+	// MinTotalStrength is the least total strength of each alliance (nil:
+	// none; > 0).
+	MinTotalStrength *float64 `json:"minTotalStrength,omitempty"`
+	// Together lists sets of units (two or more each) that must share an
+	// alliance.
 	Together [][]string `json:"together,omitempty"`
-	// Apart lists sets of units no two of which may share an alliance.
+	// Apart lists sets of units (two or more each) no two of which may
+	// share an alliance.
 	Apart [][]string `json:"apart,omitempty"`
-	// Fixed pins units to alliance keys: units with the same key share an
-	// alliance, which gets that key (a current alliance's id continues it);
-	// units with different keys are in different alliances.
+	// Fixed pins units to today's alliances: unit id → the id of one of
+	// Problem.Alliances, which the plan continues with the unit in it.
+	// Units fixed to different alliances are in different alliances. (To
+	// keep units together in a new alliance, use Together.)
 	Fixed map[string]string `json:"fixed,omitempty"`
-	// MaxMenteesPerMentor caps the weak units one strong unit mentors. 0
-	// means max(2, ceil(weak/strong)).
-	MaxMenteesPerMentor int `json:"maxMenteesPerMentor"`
-	// PairWithinAlliance allows a mentor only from the mentee's own alliance.
+	// MaxMenteesPerMentor caps the weak units one strong unit mentors (nil:
+	// max(DefaultMaxMentees, ceil(weak units / strong units)); ≥ 1). It
+	// applies only where pairings are chosen or evaluated (Pair, PAIRINGS,
+	// MANUAL with Pairings).
+	MaxMenteesPerMentor *int `json:"maxMenteesPerMentor,omitempty"`
+	// PairWithinAlliance allows a mentor only from the mentee's own
+	// alliance; like MaxMenteesPerMentor, only where pairings are chosen or
+	// evaluated.
 	PairWithinAlliance bool `json:"pairWithinAlliance"`
 	// RequireContiguous: every alliance is connected in the adjacency graph
 	// (nil means true).
@@ -95,8 +124,22 @@ func (c Constraints) Contiguous() bool { return c.RequireContiguous == nil || *c
 // Strong reports whether every alliance needs a strong unit.
 func (c Constraints) Strong() bool { return c.RequireStrong == nil || *c.RequireStrong }
 
-// DefaultMaxMentees is the least default capacity of a mentor.
-const DefaultMaxMentees = 2
+// Defaults.
+const (
+	// DefaultMinSize is the fewest members of an alliance when the planner
+	// sets none: an alliance of one unit is no alliance.
+	DefaultMinSize = 2
+	// DefaultMaxMentees is the least default capacity of a mentor.
+	DefaultMaxMentees = 2
+)
+
+// minSize is the least number of members, default applied.
+func (c Constraints) minSize() int {
+	if c.MinSize == nil {
+		return DefaultMinSize
+	}
+	return *c.MinSize
+}
 
 // GroupingOf turns alliance lists into a Grouping, refusing a unit listed
 // twice or an empty key. Returns ErrInvalid.
@@ -148,47 +191,6 @@ type model struct {
 	comps [][]int32
 }
 
-func (in Input) validate() error {
-	if !slices.Contains(Strategies, in.Strategy) {
-		return graph.Invalidf("strategy", "strategy %q is not one of %v", in.Strategy, Strategies)
-	}
-	if in.K < 0 {
-		return graph.Invalidf("k", "k must be ≥ 0, got %d", in.K)
-	}
-	if in.K > 0 && in.Strategy != Balanced {
-		return graph.Invalidf("k", "k applies to BALANCED only (%s chooses the number of alliances itself); leave it 0", in.Strategy)
-	}
-	if len(in.Grouping) > 0 && in.Strategy != Manual && in.Strategy != Pairings {
-		return graph.Invalidf("grouping", "grouping applies to MANUAL and PAIRINGS; %s makes its own", in.Strategy)
-	}
-	if in.Pairings != nil && in.Strategy != Manual {
-		return graph.Invalidf("pairings", "pairings apply to MANUAL only; set pair to have %s choose them", in.Strategy)
-	}
-	if math.IsNaN(in.MoveCost) || math.IsInf(in.MoveCost, 0) || in.MoveCost < 0 {
-		return graph.Invalidf("moveCost", "moveCost must be a number ≥ 0, got %v", in.MoveCost)
-	}
-	if math.IsNaN(in.Resolution) || math.IsInf(in.Resolution, 0) || in.Resolution < 0 {
-		return graph.Invalidf("resolution", "resolution must be a number ≥ 0, got %v", in.Resolution)
-	}
-	c := in.Constraints
-	if c.MinSize < 0 {
-		return graph.Invalidf("constraints.minSize", "constraints.minSize must be ≥ 0, got %d", c.MinSize)
-	}
-	if c.MaxSize < 0 {
-		return graph.Invalidf("constraints.maxSize", "constraints.maxSize must be ≥ 0, got %d", c.MaxSize)
-	}
-	if c.MaxSize > 0 && c.MinSize > c.MaxSize {
-		return graph.Invalidf("constraints.minSize", "constraints.minSize %d is above constraints.maxSize %d", c.MinSize, c.MaxSize)
-	}
-	if math.IsNaN(c.MinTotalStrength) || math.IsInf(c.MinTotalStrength, 0) || c.MinTotalStrength < 0 {
-		return graph.Invalidf("constraints.minTotalStrength", "constraints.minTotalStrength must be a number ≥ 0, got %v", c.MinTotalStrength)
-	}
-	if c.MaxMenteesPerMentor < 0 {
-		return graph.Invalidf("constraints.maxMenteesPerMentor", "constraints.maxMenteesPerMentor must be ≥ 0, got %d", c.MaxMenteesPerMentor)
-	}
-	return nil
-}
-
 // newModel resolves the input against the problem and checks what can be
 // checked without a grouping.
 func newModel(p *Problem, in Input) (*model, error) {
@@ -201,8 +203,16 @@ func newModel(p *Problem, in Input) (*model, error) {
 	}
 	c := in.Constraints
 	m := &model{p: p, in: in, n: n, adj: p.adj,
-		contiguous: c.Contiguous(), needStrong: c.Strong(),
-		minSize: c.MinSize, maxSize: c.MaxSize, minStr: c.MinTotalStrength}
+		contiguous: c.Contiguous(), needStrong: c.Strong(), minSize: c.minSize()}
+	if in.Strategy == Pairings {
+		m.minSize = 0
+	}
+	if c.MaxSize != nil {
+		m.maxSize = *c.MaxSize
+	}
+	if c.MinTotalStrength != nil {
+		m.minStr = *c.MinTotalStrength
+	}
 	m.pop = make([]float64, n)
 	m.str = make([]float64, n)
 	m.strong = make([]bool, n)
@@ -258,7 +268,7 @@ func newModel(p *Problem, in Input) (*model, error) {
 	lookup := func(field, id string) (int32, error) {
 		i, ok := p.index[id]
 		if !ok {
-			return 0, graph.Invalidf(field, "%s names %q, which is not a unit", field, id)
+			return 0, p.notAUnit(field, id)
 		}
 		return int32(i), nil
 	}
@@ -289,8 +299,8 @@ func newModel(p *Problem, in Input) (*model, error) {
 		if err != nil {
 			return nil, err
 		}
-		if key == "" {
-			return nil, graph.Invalidf("constraints.fixed", "constraints.fixed gives unit %q an empty alliance key", id)
+		if _, ok := p.allianceIx[key]; !ok {
+			return nil, p.notAnAlliance("constraints.fixed", key, id)
 		}
 		keyOf[i] = key
 		if f, ok := firstOfKey[key]; ok {
@@ -425,215 +435,6 @@ func (m *model) components() {
 		slices.Sort(members)
 		m.comps = append(m.comps, members)
 	}
-}
-
-// part is what the up-front checks know of a connected part of the map (or
-// of the whole map when contiguity is not required).
-type part struct {
-	units            []int32
-	strong           int
-	str              float64
-	keys             int
-	apartMax         int
-	lo, hi           int
-	loWhy, hiWhy     string
-	loField, hiField string
-}
-
-func (m *model) parts() []part {
-	groups := m.comps
-	if !m.contiguous {
-		all := make([]int32, m.n)
-		for i := range all {
-			all[i] = int32(i)
-		}
-		groups = [][]int32{all}
-	}
-	partOf := make([]int, m.n)
-	for gi, g := range groups {
-		for _, u := range g {
-			partOf[u] = gi
-		}
-	}
-	parts := make([]part, len(groups))
-	for gi, g := range groups {
-		pt := &parts[gi]
-		pt.units = g
-		for _, u := range g {
-			if m.strong[u] {
-				pt.strong++
-			}
-			pt.str += m.str[u]
-		}
-	}
-	for _, b := range m.keyBlock {
-		parts[partOf[m.blocks[b][0]]].keys++
-	}
-	for _, g := range m.in.Constraints.Apart {
-		count := map[int]map[int32]bool{}
-		for _, id := range g {
-			u := m.p.index[id]
-			if count[partOf[u]] == nil {
-				count[partOf[u]] = map[int32]bool{}
-			}
-			count[partOf[u]][m.block[u]] = true
-		}
-		for pi, bs := range count {
-			if len(bs) > parts[pi].apartMax {
-				parts[pi].apartMax = len(bs)
-			}
-		}
-	}
-	for i := range parts {
-		pt := &parts[i]
-		nc := len(pt.units)
-		pt.lo, pt.loWhy, pt.loField = 1, "it needs one alliance", "constraints.requireContiguous"
-		raise := func(v int, why, field string) {
-			if v > pt.lo {
-				pt.lo, pt.loWhy, pt.loField = v, why, field
-			}
-		}
-		if m.maxSize > 0 {
-			raise((nc+m.maxSize-1)/m.maxSize, fmt.Sprintf("constraints.maxSize %d needs at least %d alliances for its %d units", m.maxSize, (nc+m.maxSize-1)/m.maxSize, nc), "constraints.maxSize")
-		}
-		raise(pt.keys, fmt.Sprintf("constraints.fixed names %d alliances in it", pt.keys), "constraints.fixed")
-		raise(pt.apartMax, fmt.Sprintf("constraints.apart keeps %d of its units apart", pt.apartMax), "constraints.apart")
-		pt.hi, pt.hiWhy, pt.hiField = nc, fmt.Sprintf("it has %d units", nc), "k"
-		lower := func(v int, why, field string) {
-			if v < pt.hi {
-				pt.hi, pt.hiWhy, pt.hiField = v, why, field
-			}
-		}
-		if m.needStrong {
-			lower(pt.strong, fmt.Sprintf("it has %d strong units and every alliance needs one (constraints.requireStrong)", pt.strong), "constraints.requireStrong")
-		}
-		if m.minSize > 0 {
-			lower(nc/m.minSize, fmt.Sprintf("constraints.minSize %d allows at most %d alliances of its %d units", m.minSize, nc/m.minSize, nc), "constraints.minSize")
-		}
-		if m.minStr > 0 {
-			v := int(math.Floor(pt.str/m.minStr + 1e-9))
-			lower(v, fmt.Sprintf("its total strength %s allows at most %d alliances of constraints.minTotalStrength %s", fmtNum(pt.str), v, fmtNum(m.minStr)), "constraints.minTotalStrength")
-		}
-	}
-	return parts
-}
-
-// where describes a part for a message.
-func (m *model) where(pt part) string {
-	if !m.contiguous || len(m.comps) == 1 {
-		return "the map"
-	}
-	return fmt.Sprintf("the connected part of the map around %q (%d units)", m.p.Units[pt.units[0]].ID, len(pt.units))
-}
-
-// checkParts checks that every part can hold at least one alliance and, for
-// k > 0, that k alliances can be spread over the parts. It returns how many
-// alliances each part gets (k > 0).
-func (m *model) checkParts(k int) ([]int, error) {
-	parts := m.parts()
-	if k > 0 {
-		// Global checks first: their messages are the plainest.
-		if k > m.n {
-			return nil, graph.Invalidf("k", "k = %d alliances, but there are only %d units", k, m.n)
-		}
-		if m.maxSize > 0 && k*m.maxSize < m.n {
-			return nil, graph.Invalidf("constraints.maxSize", "%d alliances of at most constraints.maxSize %d members hold %d units, fewer than the %d units", k, m.maxSize, k*m.maxSize, m.n)
-		}
-		if m.minSize > 0 && k*m.minSize > m.n {
-			return nil, graph.Invalidf("constraints.minSize", "%d alliances of at least constraints.minSize %d members need %d units, but there are %d", k, m.minSize, k*m.minSize, m.n)
-		}
-		if m.needStrong {
-			strong := 0
-			for _, s := range m.strong {
-				if s {
-					strong++
-				}
-			}
-			if k > strong {
-				return nil, graph.Invalidf("constraints.requireStrong", "%d alliances each need a strong unit (constraints.requireStrong), but only %d units are strong (%s)", k, strong, m.p.StrongBasis)
-			}
-		}
-		if m.minStr > 0 {
-			total := 0.0
-			for _, s := range m.str {
-				total += s
-			}
-			if float64(k)*m.minStr > total+1e-9 {
-				return nil, graph.Invalidf("constraints.minTotalStrength", "%d alliances of constraints.minTotalStrength %s need %s in all, but the units' total strength is %s", k, fmtNum(m.minStr), fmtNum(float64(k)*m.minStr), fmtNum(total))
-			}
-		}
-		if len(m.keys) > k {
-			return nil, graph.Invalidf("constraints.fixed", "constraints.fixed names %d alliances, more than k = %d", len(m.keys), k)
-		}
-		for gi, g := range m.in.Constraints.Apart {
-			bs := map[int32]bool{}
-			for _, id := range g {
-				bs[m.block[m.p.index[id]]] = true
-			}
-			if len(bs) > k {
-				return nil, graph.Invalidf("constraints.apart", "constraints.apart (set %d) keeps %d units apart, more than k = %d alliances", gi+1, len(bs), k)
-			}
-		}
-		if m.contiguous && k < len(m.comps) {
-			return nil, graph.Invalidf("constraints.requireContiguous", "the map falls into %d separate parts and a contiguous alliance cannot span two (constraints.requireContiguous), so k = %d is too few", len(m.comps), k)
-		}
-	}
-	sumLo, sumHi := 0, 0
-	for _, pt := range parts {
-		if pt.hi < 1 {
-			return nil, graph.Invalidf(pt.hiField, "%s cannot hold any alliance: %s", m.where(pt), pt.hiWhy)
-		}
-		if pt.lo > pt.hi {
-			return nil, graph.Invalidf(pt.hiField, "%s needs at least %d alliances (%s) but allows at most %d (%s)", m.where(pt), pt.lo, pt.loWhy, pt.hi, pt.hiWhy)
-		}
-		sumLo += pt.lo
-		sumHi += pt.hi
-	}
-	if k == 0 {
-		return nil, nil
-	}
-	if k < sumLo {
-		worst := parts[0]
-		for _, pt := range parts {
-			if pt.lo > worst.lo {
-				worst = pt
-			}
-		}
-		return nil, graph.Invalidf(worst.loField, "k = %d alliances are too few: the parts of the map need at least %d (%s needs %d: %s)", k, sumLo, m.where(worst), worst.lo, worst.loWhy)
-	}
-	if k > sumHi {
-		worst := parts[0]
-		for _, pt := range parts {
-			if pt.hi < len(pt.units) {
-				worst = pt
-				break
-			}
-		}
-		return nil, graph.Invalidf(worst.hiField, "k = %d alliances are too many: the parts of the map allow at most %d (%s allows %d: %s)", k, sumHi, m.where(worst), worst.hi, worst.hiWhy)
-	}
-	// Spread k over the parts: each its lower bound, the rest in proportion
-	// to size (largest remainder), within upper bounds.
-	alloc := make([]int, len(parts))
-	left := k
-	for i, pt := range parts {
-		alloc[i] = pt.lo
-		left -= pt.lo
-	}
-	for left > 0 {
-		best, bestGap := -1, math.Inf(-1)
-		for i, pt := range parts {
-			if alloc[i] >= pt.hi {
-				continue
-			}
-			want := float64(len(pt.units)) * float64(k) / float64(m.n)
-			if gap := want - float64(alloc[i]); gap > bestGap {
-				best, bestGap = i, gap
-			}
-		}
-		alloc[best]++
-		left--
-	}
-	return alloc, nil
 }
 
 // sortedKeys returns the keys of a string map, sorted.

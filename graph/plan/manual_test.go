@@ -61,12 +61,14 @@ func TestManualByHand(t *testing.T) {
 	m := pl.Metrics
 
 	// Alliances, by key: alliance:east {G,H}, alliance:west {A,E,F}, north
-	// {B,C,D}. The two keyed by a current alliance's id continue it; north
-	// continues none (both current alliances are taken).
+	// {B,C,D}. The two keyed by a current alliance's id continue it and keep
+	// its id and name; north continues none (both current alliances are
+	// taken), so it is named after its lead, B (strength 300), and gets an
+	// id from B's.
 	wantAlliances := []plan.AllianceGroup{
-		{Key: "alliance:east", Name: "alliance:east name", Members: []string{"G", "H"}, CurrentID: "alliance:east"},
-		{Key: "alliance:west", Name: "alliance:west name", Members: []string{"A", "E", "F"}, CurrentID: "alliance:west"},
-		{Key: "north", Name: "north", Members: []string{"B", "C", "D"}},
+		{Key: "alliance:east", ID: "alliance:east", Name: "alliance:east name", Naming: plan.NamingKept, Members: []string{"G", "H"}, Lead: "G", CurrentID: "alliance:east"},
+		{Key: "alliance:west", ID: "alliance:west", Name: "alliance:west name", Naming: plan.NamingKept, Members: []string{"A", "E", "F"}, Lead: "A", CurrentID: "alliance:west"},
+		{Key: "north", ID: "alliance:B", Name: "B区域党建联合体", Naming: plan.NamingLead, Members: []string{"B", "C", "D"}, Lead: "B"},
 	}
 	if !reflect.DeepEqual(pl.Alliances, wantAlliances) {
 		t.Errorf("alliances = %+v; want %+v", pl.Alliances, wantAlliances)
@@ -74,6 +76,21 @@ func TestManualByHand(t *testing.T) {
 	// Moved: B (west → north), C and D (east → north).
 	if want := []string{"B", "C", "D"}; !reflect.DeepEqual(pl.Moved, want) {
 		t.Errorf("moved = %v; want %v", pl.Moved, want)
+	}
+	wantMoves := []plan.Move{{Unit: "B", From: "alliance:west", To: "north"}, {Unit: "C", From: "alliance:east", To: "north"}, {Unit: "D", From: "alliance:east", To: "north"}}
+	if !reflect.DeepEqual(pl.Moves, wantMoves) {
+		t.Errorf("moves = %+v; want %+v", pl.Moves, wantMoves)
+	}
+	// Pairings: today B→F, G→H; the plan keeps G→H, adds A→F, B→C, B→D and
+	// ends B→F.
+	wantPC := plan.PairingChanges{Kept: []plan.Pairing{{Mentor: "G", Mentee: "H"}},
+		Added: []plan.Pairing{{Mentor: "A", Mentee: "F"}, {Mentor: "B", Mentee: "C"}, {Mentor: "B", Mentee: "D"}},
+		Ended: []plan.Pairing{{Mentor: "B", Mentee: "F"}}}
+	if !reflect.DeepEqual(pl.PairingChanges, wantPC) {
+		t.Errorf("pairing changes = %+v; want %+v", pl.PairingChanges, wantPC)
+	}
+	if len(pl.Dissolved) != 0 {
+		t.Errorf("dissolved = %v; want none", pl.Dissolved)
 	}
 
 	checks := []struct {
@@ -155,11 +172,11 @@ func TestManualByHand(t *testing.T) {
 
 	// Per alliance (in the plan's order: east, west, north).
 	wantPer := []plan.AllianceMetrics{
-		{Key: "alliance:east", Name: "alliance:east name", CurrentID: "alliance:east", Members: 2, Population: 4000, Strength: 410, PartyMembers: 105,
+		{Key: "alliance:east", ID: "alliance:east", Name: "alliance:east name", CurrentID: "alliance:east", Members: 2, Population: 4000, Strength: 410, PartyMembers: 105,
 			StrongUnits: 1, WeakUnits: 1, WeakWithMentor: 1, Pieces: 1, CrossingEdges: 3 /* F–G, C–G, D–H */, Joined: 0, Left: 2},
-		{Key: "alliance:west", Name: "alliance:west name", CurrentID: "alliance:west", Members: 3, Population: 3000, Strength: 220, PartyMembers: 85,
+		{Key: "alliance:west", ID: "alliance:west", Name: "alliance:west name", CurrentID: "alliance:west", Members: 3, Population: 3000, Strength: 220, PartyMembers: 85,
 			StrongUnits: 2, WeakUnits: 1, WeakWithMentor: 1, Pieces: 1, CrossingEdges: 3 /* A–B, B–F, F–G */, Joined: 0, Left: 1},
-		{Key: "north", Name: "north", Members: 3, Population: 4000, Strength: 370, PartyMembers: 110,
+		{Key: "north", ID: "alliance:B", Name: "B区域党建联合体", Members: 3, Population: 4000, Strength: 370, PartyMembers: 110,
 			StrongUnits: 1, WeakUnits: 2, WeakWithMentor: 2, Pieces: 1, CrossingEdges: 4 /* A–B, B–F, C–G, D–H */, Joined: 3, Left: 0},
 	}
 	if !reflect.DeepEqual(m.Alliances, wantPer) {
@@ -169,11 +186,12 @@ func TestManualByHand(t *testing.T) {
 	// The edits that would commit it.
 	ch := plan.ChangesOf(p, pl)
 	wantCh := plan.Changes{
-		NewAlliances: []plan.AllianceGroup{{Key: "north", Name: "north", Members: []string{"B", "C", "D"}}},
+		NewAlliances: []plan.AllianceGroup{wantAlliances[2]},
 		Join:         []plan.Membership{{Unit: "B", Key: "north"}, {Unit: "C", Key: "north"}, {Unit: "D", Key: "north"}},
 		EndMemberships: []string{graph.EdgeID(graph.RelMemberOf, "B", "alliance:west"), graph.EdgeID(graph.RelMemberOf, "C", "alliance:east"),
 			graph.EdgeID(graph.RelMemberOf, "D", "alliance:east")},
 		DissolvedAlliances: []string{},
+		Renamed:            []plan.AllianceGroup{},
 		AddPairings:        []plan.Pairing{{Mentor: "A", Mentee: "F"}, {Mentor: "B", Mentee: "C"}, {Mentor: "B", Mentee: "D"}},
 		EndPairings:        []string{graph.EdgeID(graph.RelMentors, "B", "F")},
 	}
@@ -185,7 +203,7 @@ func TestManualByHand(t *testing.T) {
 	if err := m.Table(&b, &pl.Today); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"strength, CV", "0.04", "0.245", "better", "north", "(new)"} {
+	for _, want := range []string{"Unevenness of strength", "实力不均衡度", "0.04", "0.245", "better", "north", "(new)", "B区域党建联合体"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
 		}
@@ -197,40 +215,40 @@ func ExampleMetrics_Table() {
 	pl, _ := plan.Simulate(context.Background(), p, northInput)
 	pl.Metrics.Table(os.Stdout, &pl.Today)
 	// Output:
-	// metric                             today  plan   change
-	// alliances                          2      3      +1
-	// units                              8      8      0
-	// units in no alliance               0      0      0
-	// members, smallest alliance         4      2      -2
-	// members, largest alliance          4      3      -1
-	// members, CV                        0      0.177  +0.177  worse
-	// population, smallest alliance      5000   3000   -2000
-	// population, largest alliance       6000   4000   -2000
-	// population, max − min              1000   1000   0
-	// population, CV                     0.091  0.129  +0.038  worse
-	// strength, weakest alliance         480    220    -260
-	// strength, strongest alliance       520    410    -110
-	// strength, max − min                40     190    +150    worse
-	// strength, CV                       0.04   0.245  +0.205  worse
-	// party members, CV                  0.033  0.108  +0.075  worse
-	// alliances without a strong unit    0      0      0
-	// alliances not contiguous           0      0      0
-	// borders between alliances          2      5      +3      worse
-	// modularity (borders)               0.3    0.155  -0.145  worse
-	// pairings                           2      4      +2
-	// weak units with a mentor           2      4      +2      better
-	// weak units without a mentor        2      0      -2      better
-	// most mentees of one mentor         1      2      +1
-	// pairings within an alliance        2      4      +2      better
-	// mentor–mentee distance, mean hops  1      1.5    +0.5    worse
-	// units moved                        0      3      +3
-	// alliances kept as they are         2      0      -2
-	// alliances changed                  0      2      +2
-	// alliances new                      0      1      +1
-	// alliances dissolved                0      0      0
+	// metric                                     today  plan   change          指标
+	// Alliances                                  2      3      +1              联合体数
+	// Villages and communities                   8      8      0               村社数
+	// Units in no alliance                       0      0      0               未加入联合体的村社
+	// Members of the smallest alliance           4      2      -2              最小联合体成员数
+	// Members of the largest alliance            4      3      -1              最大联合体成员数
+	// Unevenness of size                         0      0.177  +0.177  worse   规模不均衡度
+	// Population of the least populous alliance  5000   3000   -2000           人口最少的联合体
+	// Population of the most populous alliance   6000   4000   -2000           人口最多的联合体
+	// Population gap                             1000   1000   0               人口差距
+	// Unevenness of population                   0.091  0.129  +0.038  worse   人口不均衡度
+	// Strength of the weakest alliance           480    220    -260            最弱联合体的集体收入
+	// Strength of the strongest alliance         520    410    -110            最强联合体的集体收入
+	// Strength gap                               40     190    +150    worse   实力差距
+	// Unevenness of strength                     0.04   0.245  +0.205  worse   实力不均衡度
+	// Unevenness of Party members                0.033  0.108  +0.075  worse   党员数不均衡度
+	// Alliances without a strong unit            0      0      0               没有强村带动的联合体
+	// Alliances not in one piece                 0      0      0               不连片的联合体
+	// Borders between alliances                  2      5      +3      worse   联合体之间的边界
+	// Compactness                                0.3    0.155  -0.145  worse   紧凑度
+	// Pairings                                   2      4      +2              结对数
+	// Weak units with a mentor                   2      4      +2      better  有结对帮扶的弱村
+	// Weak units without a mentor                2      0      -2      better  没有结对帮扶的弱村
+	// Most mentees of one mentor                 1      2      +1              一个强村最多帮扶几个
+	// Pairings within an alliance                2      4      +2      better  联合体内的结对
+	// Mean distance of a pairing                 1      1.5    +0.5    worse   结对平均距离
+	// Units moved                                0      3      +3              调整的村社
+	// Alliances kept                             2      0      -2              不变的联合体
+	// Alliances changed                          0      2      +2              调整的联合体
+	// New alliances                              0      1      +1              新建的联合体
+	// Alliances dissolved                        0      0      0               撤销的联合体
 	//
-	// alliance       members  population  strength  strong  weak  mentored  pieces  joined  left  continues      name
-	// alliance:east  2        4000        410       1       1     1         1       0       2     alliance:east  alliance:east name
-	// alliance:west  3        3000        220       2       1     1         1       0       1     alliance:west  alliance:west name
-	// north          3        4000        370       1       2     2         1       3       0     (new)          north
+	// alliance       members  population  strength  strong  weak  mentored  pieces  joined  left  continues         name
+	// alliance:east  2        4000        410       1       1     1         1       0       2     alliance:east     alliance:east name
+	// alliance:west  3        3000        220       2       1     1         1       0       1     alliance:west     alliance:west name
+	// north          3        4000        370       1       2     2         1       3       0     (new) alliance:B  B区域党建联合体
 }

@@ -30,7 +30,9 @@ type Spread struct {
 
 // AllianceMetrics measure one alliance of a plan.
 type AllianceMetrics struct {
-	Key          string  `json:"key"`
+	Key string `json:"key"`
+	// ID is the alliance's id (AllianceGroup.ID).
+	ID           string  `json:"id,omitempty"`
 	Name         string  `json:"name"`
 	CurrentID    string  `json:"currentId,omitempty"`
 	Members      int     `json:"members"`
@@ -99,7 +101,9 @@ type Metrics struct {
 }
 
 // Evaluate measures a plan against p. Ids in the plan that are not units of
-// p are ignored; a unit listed in several alliances counts in the first.
+// p are ignored; a unit listed in several alliances counts in the first. An
+// alliance continues the current one its CurrentID (or else its key) names,
+// or the one continuation finds.
 func Evaluate(p *Problem, pl *Plan) Metrics {
 	n := len(p.Units)
 	groupOf := make([]int32, n)
@@ -110,6 +114,9 @@ func Evaluate(p *Problem, pl *Plan) Metrics {
 	keys := make([]string, len(pl.Alliances))
 	for g, a := range pl.Alliances {
 		keys[g] = a.Key
+		if a.CurrentID != "" {
+			keys[g] = a.CurrentID
+		}
 		for _, id := range a.Members {
 			if u, ok := p.index[id]; ok && groupOf[u] < 0 {
 				groupOf[u] = int32(g)
@@ -117,7 +124,7 @@ func Evaluate(p *Problem, pl *Plan) Metrics {
 			}
 		}
 	}
-	match := matchGroups(p, groups, keys)
+	match := continuation(p, groups, keys)
 	met := Metrics{Units: n, AllianceCount: len(groups), AdjacencyEdges: p.edges, Alliances: make([]AllianceMetrics, len(groups))}
 
 	mentored := make([]bool, n)
@@ -172,7 +179,7 @@ func Evaluate(p *Problem, pl *Plan) Metrics {
 	members, pop, str, party := make([]float64, len(groups)), make([]float64, len(groups)), make([]float64, len(groups)), make([]float64, len(groups))
 	for g, mem := range groups {
 		am := &met.Alliances[g]
-		am.Key, am.Name = pl.Alliances[g].Key, pl.Alliances[g].Name
+		am.Key, am.ID, am.Name = pl.Alliances[g].Key, pl.Alliances[g].ID, pl.Alliances[g].Name
 		if match[g] >= 0 {
 			am.CurrentID = p.Alliances[match[g]].ID
 		}
@@ -353,11 +360,15 @@ func (b *bfs) pieces(mem []int32, groupOf []int32, g int32) int {
 
 // Comparison is one metric of a plan beside today's.
 type Comparison struct {
-	Metric string  `json:"metric"` // JSON path in Metrics, e.g. "strength.cv"
-	Label  string  `json:"label"`
-	Today  float64 `json:"today"`
-	Plan   float64 `json:"plan"`
-	Change float64 `json:"change"` // Plan − Today
+	Metric string `json:"metric"` // JSON path in Metrics, e.g. "strength.cv"
+	// Label is LabelEn (the field clients read before labels had two
+	// languages).
+	Label   string  `json:"label"`
+	LabelZh string  `json:"labelZh"`
+	LabelEn string  `json:"labelEn"`
+	Today   float64 `json:"today"`
+	Plan    float64 `json:"plan"`
+	Change  float64 `json:"change"` // Plan − Today
 	// Better is the direction that is better ("lower", "higher") or "" when
 	// neither is; Verdict says whether the plan is "better", "worse" or the
 	// "same" (or "" when Better is "").
@@ -366,63 +377,30 @@ type Comparison struct {
 	isInt   bool
 }
 
-type row struct {
-	metric, label, better string
-	isInt                 bool
-	get                   func(Metrics) float64
-}
-
-var rows = []row{
-	{"allianceCount", "alliances", "", true, func(m Metrics) float64 { return float64(m.AllianceCount) }},
-	{"units", "units", "", true, func(m Metrics) float64 { return float64(m.Units) }},
-	{"unassigned", "units in no alliance", "lower", true, func(m Metrics) float64 { return float64(m.Unassigned) }},
-	{"members.min", "members, smallest alliance", "", true, func(m Metrics) float64 { return m.Members.Min }},
-	{"members.max", "members, largest alliance", "", true, func(m Metrics) float64 { return m.Members.Max }},
-	{"members.cv", "members, CV", "lower", false, func(m Metrics) float64 { return m.Members.CV }},
-	{"population.min", "population, smallest alliance", "", true, func(m Metrics) float64 { return m.Population.Min }},
-	{"population.max", "population, largest alliance", "", true, func(m Metrics) float64 { return m.Population.Max }},
-	{"population.range", "population, max − min", "lower", true, func(m Metrics) float64 { return m.Population.Range }},
-	{"population.cv", "population, CV", "lower", false, func(m Metrics) float64 { return m.Population.CV }},
-	{"strength.min", "strength, weakest alliance", "", false, func(m Metrics) float64 { return m.Strength.Min }},
-	{"strength.max", "strength, strongest alliance", "", false, func(m Metrics) float64 { return m.Strength.Max }},
-	{"strength.range", "strength, max − min", "lower", false, func(m Metrics) float64 { return m.Strength.Range }},
-	{"strength.cv", "strength, CV", "lower", false, func(m Metrics) float64 { return m.Strength.CV }},
-	{"partyMembers.cv", "party members, CV", "lower", false, func(m Metrics) float64 { return m.PartyMembers.CV }},
-	{"alliancesWithoutStrong", "alliances without a strong unit", "lower", true, func(m Metrics) float64 { return float64(m.AlliancesWithoutStrong) }},
-	{"nonContiguous", "alliances not contiguous", "lower", true, func(m Metrics) float64 { return float64(m.NonContiguous) }},
-	{"crossingEdges", "borders between alliances", "lower", true, func(m Metrics) float64 { return float64(m.CrossingEdges) }},
-	{"modularity", "modularity (borders)", "higher", false, func(m Metrics) float64 { return m.Modularity }},
-	{"pairings", "pairings", "", true, func(m Metrics) float64 { return float64(m.Pairings) }},
-	{"weakWithMentor", "weak units with a mentor", "higher", true, func(m Metrics) float64 { return float64(m.WeakWithMentor) }},
-	{"weakWithoutMentor", "weak units without a mentor", "lower", true, func(m Metrics) float64 { return float64(m.WeakWithoutMentor) }},
-	{"maxMenteesPerMentor", "most mentees of one mentor", "", true, func(m Metrics) float64 { return float64(m.MaxMenteesPerMentor) }},
-	{"pairingsWithinAlliance", "pairings within an alliance", "higher", true, func(m Metrics) float64 { return float64(m.PairingsWithinAlliance) }},
-	{"meanPairingHops", "mentor–mentee distance, mean hops", "lower", false, func(m Metrics) float64 { return m.MeanPairingHops }},
-	{"moved", "units moved", "", true, func(m Metrics) float64 { return float64(m.Moved) }},
-	{"alliancesKept", "alliances kept as they are", "", true, func(m Metrics) float64 { return float64(m.AlliancesKept) }},
-	{"alliancesChanged", "alliances changed", "", true, func(m Metrics) float64 { return float64(m.AlliancesChanged) }},
-	{"alliancesNew", "alliances new", "", true, func(m Metrics) float64 { return float64(m.AlliancesNew) }},
-	{"alliancesDissolved", "alliances dissolved", "", true, func(m Metrics) float64 { return float64(m.AlliancesDissolved) }},
+// Verdict says whether value is "better", "worse" or the "same" as today
+// in the direction better ("lower" or "higher"); "" when better is "".
+func Verdict(better string, today, value float64) string {
+	if better == "" {
+		return ""
+	}
+	switch d := value - today; {
+	case math.Abs(d) <= 1e-9*math.Max(1, math.Abs(today)):
+		return "same"
+	case (d < 0) == (better == "lower"):
+		return "better"
+	default:
+		return "worse"
+	}
 }
 
 // Compare sets a plan's metrics beside today's, one row per plan-wide
 // metric, in a fixed order.
 func Compare(today, plan Metrics) []Comparison {
-	out := make([]Comparison, len(rows))
-	for i, r := range rows {
-		t, p := r.get(today), r.get(plan)
-		c := Comparison{Metric: r.metric, Label: r.label, Today: t, Plan: p, Change: p - t, Better: r.better, isInt: r.isInt}
-		if r.better != "" {
-			switch d := p - t; {
-			case math.Abs(d) <= 1e-9*math.Max(1, math.Abs(t)):
-				c.Verdict = "same"
-			case (d < 0) == (r.better == "lower"):
-				c.Verdict = "better"
-			default:
-				c.Verdict = "worse"
-			}
-		}
-		out[i] = c
+	out := make([]Comparison, len(PlanMetrics))
+	for i, r := range PlanMetrics {
+		t, p := r.Value(today), r.Value(plan)
+		out[i] = Comparison{Metric: r.Key, Label: r.LabelEn, LabelZh: r.LabelZh, LabelEn: r.LabelEn, Today: t, Plan: p,
+			Change: p - t, Better: r.Better, Verdict: Verdict(r.Better, t, p), isInt: r.Int}
 	}
 	return out
 }
@@ -435,22 +413,18 @@ func (m Metrics) Table(w io.Writer, today *Metrics) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	if today != nil {
-		fmt.Fprintln(tw, "metric\ttoday\tplan\tchange\t")
+		fmt.Fprintln(tw, "metric\ttoday\tplan\tchange\t\t指标")
 		for _, c := range Compare(*today, m) {
 			verdict := c.Verdict
 			if verdict == "same" {
 				verdict = ""
 			}
-			change := num(c.Change, c.isInt)
-			if c.Change > 0 {
-				change = "+" + change
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Label, num(c.Today, c.isInt), num(c.Plan, c.isInt), change, verdict)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.LabelEn, num(c.Today, c.isInt), num(c.Plan, c.isInt), FormatChange(c.Change, c.isInt), verdict, c.LabelZh)
 		}
 	} else {
-		fmt.Fprintln(tw, "metric\tplan")
+		fmt.Fprintln(tw, "metric\tplan\t指标")
 		for _, c := range Compare(m, m) {
-			fmt.Fprintf(tw, "%s\t%s\n", c.Label, num(c.Plan, c.isInt))
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.LabelEn, num(c.Plan, c.isInt), c.LabelZh)
 		}
 	}
 	tw.Flush()
@@ -461,6 +435,9 @@ func (m Metrics) Table(w io.Writer, today *Metrics) error {
 		cont := a.CurrentID
 		if cont == "" {
 			cont = "(new)"
+			if a.ID != "" {
+				cont = "(new) " + a.ID
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", a.Key, a.Members,
 			num(a.Population, true), num(a.Strength, false), a.StrongUnits, a.WeakUnits, a.WeakWithMentor, a.Pieces, a.Joined, a.Left, cont, a.Name)
@@ -478,6 +455,19 @@ func (m Metrics) Table(w io.Writer, today *Metrics) error {
 	_, err := io.WriteString(w, out.String())
 	return err
 }
+
+// FormatChange writes a change with its sign: +3, -0.12, 0.
+func FormatChange(v float64, isInt bool) string {
+	s := num(v, isInt)
+	if v > 0 && s != "0" {
+		s = "+" + s
+	}
+	return s
+}
+
+// Format writes a metric's value as the tables show it: whole numbers
+// without decimals, ratios to three places.
+func Format(v float64, isInt bool) string { return num(v, isInt) }
 
 func num(v float64, isInt bool) string {
 	if isInt || v == math.Trunc(v) && math.Abs(v) >= 1000 {

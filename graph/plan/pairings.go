@@ -21,8 +21,8 @@ import (
 
 // capacity is the most mentees one mentor may take.
 func (m *model) capacity() int {
-	if c := m.in.Constraints.MaxMenteesPerMentor; c > 0 {
-		return c
+	if c := m.in.Constraints.MaxMenteesPerMentor; c != nil {
+		return *c
 	}
 	strong := 0
 	for _, s := range m.strong {

@@ -150,7 +150,7 @@ func TestPairingsOptimal(t *testing.T) {
 		}
 		rec(0, cost3{})
 
-		in := plan.Input{Strategy: plan.Pairings, Seed: int64(s), Constraints: plan.Constraints{MaxMenteesPerMentor: capacity, PairWithinAlliance: within}}
+		in := plan.Input{Strategy: plan.Pairings, Seed: int64(s), Constraints: plan.Constraints{MaxMenteesPerMentor: ip(capacity), PairWithinAlliance: within}}
 		// With the default candidates, and with a single candidate per weak
 		// unit so that pricing must find the rest.
 		for _, extra := range []int{6, -100} {
@@ -193,7 +193,7 @@ func totalCost(p *plan.Problem, dist map[string]map[string]int, today map[plan.P
 // no weak unit can be closer to a mentor than its nearest strong unit.
 func TestPairingsCity(t *testing.T) {
 	p := mustUnits(t, city(t, cityOpts{w: 20, h: 20, diagonals: 0.7, alliances: 24, pairs: 0.5, seed: 4}), plan.UnitOptions{})
-	in := plan.Input{Strategy: plan.Pairings, Seed: 1, Constraints: plan.Constraints{MaxMenteesPerMentor: 1}}
+	in := plan.Input{Strategy: plan.Pairings, Seed: 1, Constraints: plan.Constraints{MaxMenteesPerMentor: ip(1)}}
 	pl := simulate(t, p, in)
 	checkPlan(t, p, in, pl)
 	total, bound := 0, 0

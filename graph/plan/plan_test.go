@@ -15,8 +15,8 @@ import (
 
 // capacity is the mentor capacity an input allows, as documented.
 func capacity(p *plan.Problem, in plan.Input) int {
-	if c := in.Constraints.MaxMenteesPerMentor; c > 0 {
-		return c
+	if c := in.Constraints.MaxMenteesPerMentor; c != nil {
+		return *c
 	}
 	strong, weak := 0, 0
 	for _, u := range p.Units {
@@ -81,15 +81,23 @@ func checkPlan(t *testing.T, p *plan.Problem, in plan.Input, pl *plan.Plan) {
 					t.Errorf("alliance %q has no strong unit", a.Key)
 				}
 			}
-			if c.MinSize > 0 && len(a.Members) < c.MinSize {
-				t.Errorf("alliance %q has %d members < minSize %d", a.Key, len(a.Members), c.MinSize)
+			minSize := plan.DefaultMinSize
+			if c.MinSize != nil {
+				minSize = *c.MinSize
 			}
-			if c.MaxSize > 0 && len(a.Members) > c.MaxSize {
-				t.Errorf("alliance %q has %d members > maxSize %d", a.Key, len(a.Members), c.MaxSize)
+			if len(a.Members) < minSize {
+				t.Errorf("alliance %q has %d members < minSize %d", a.Key, len(a.Members), minSize)
+			}
+			if c.MaxSize != nil && len(a.Members) > *c.MaxSize {
+				t.Errorf("alliance %q has %d members > maxSize %d", a.Key, len(a.Members), *c.MaxSize)
 			}
 		}
-		if in.K > 0 && len(pl.Alliances) != in.K {
-			t.Errorf("plan has %d alliances; want k = %d", len(pl.Alliances), in.K)
+		k := p.DefaultK()
+		if in.K != nil {
+			k = *in.K
+		}
+		if in.Strategy == plan.Balanced && k > 0 && len(pl.Alliances) != k {
+			t.Errorf("plan has %d alliances; want k = %d", len(pl.Alliances), k)
 		}
 	}
 	// Chosen pairings (kept ones are today's data, whatever they are):
@@ -156,15 +164,15 @@ func TestProperties(t *testing.T) {
 		n := len(p.Units)
 		k := 2 + rng.IntN(max(1, strong/3-1))
 		inputs := []plan.Input{
-			{Strategy: plan.Balanced, K: k, Seed: int64(s), Pair: rng.IntN(2) == 0},
-			{Strategy: plan.Balanced, K: k, Seed: int64(s), MoveCost: 0.2,
-				Constraints: plan.Constraints{MinSize: max(1, n/k-2), MaxSize: (n+k-1)/k + 3}},
-			{Strategy: plan.Balanced, K: 0, Seed: int64(s), Constraints: plan.Constraints{MinSize: 3 + rng.IntN(4)}},
+			{Strategy: plan.Balanced, K: ip(k), Seed: int64(s), Pair: rng.IntN(2) == 0},
+			{Strategy: plan.Balanced, K: ip(k), Seed: int64(s), MoveCost: 0.2,
+				Constraints: plan.Constraints{MinSize: ip(max(1, n/k-2)), MaxSize: ip((n+k-1)/k + 3)}},
+			{Strategy: plan.Balanced, K: ip(0), Seed: int64(s), Constraints: plan.Constraints{MinSize: ip(3 + rng.IntN(4))}},
 			{Strategy: plan.Community, Seed: int64(s), Pair: true},
-			{Strategy: plan.Balanced, K: k, Seed: int64(s), Pair: true, Constraints: plan.Constraints{PairWithinAlliance: true, MaxMenteesPerMentor: 3}},
-			{Strategy: plan.Community, Seed: int64(s), Constraints: plan.Constraints{MinSize: 4}},
+			{Strategy: plan.Balanced, K: ip(k), Seed: int64(s), Pair: true, Constraints: plan.Constraints{PairWithinAlliance: true, MaxMenteesPerMentor: ip(3)}},
+			{Strategy: plan.Community, Seed: int64(s), Constraints: plan.Constraints{MinSize: ip(4)}},
 			{Strategy: plan.Pairings, Seed: int64(s)},
-			{Strategy: plan.Pairings, Seed: int64(s), Constraints: plan.Constraints{MaxMenteesPerMentor: 3}},
+			{Strategy: plan.Pairings, Seed: int64(s), Constraints: plan.Constraints{MaxMenteesPerMentor: ip(3)}},
 		}
 		for i, in := range inputs {
 			t.Run(fmt.Sprintf("seed%d/%d-%s", s, i, in.Strategy), func(t *testing.T) {
@@ -208,8 +216,8 @@ func TestProperties(t *testing.T) {
 // TestSeedsDiffer checks that the seed matters where there is a choice.
 func TestSeedsDiffer(t *testing.T) {
 	p := mustUnits(t, city(t, cityOpts{w: 12, h: 12, diagonals: 0.5, seed: 3}), plan.UnitOptions{})
-	a := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: 8, Seed: 1})
-	b := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: 8, Seed: 2})
+	a := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: ip(8), Seed: 1})
+	b := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: ip(8), Seed: 2})
 	if reflect.DeepEqual(a.Alliances, b.Alliances) {
 		t.Errorf("seeds 1 and 2 gave the same grouping of 144 units")
 	}
@@ -218,7 +226,7 @@ func TestSeedsDiffer(t *testing.T) {
 // TestBalancedImproves checks that BALANCED evens out today's alliances.
 func TestBalancedImproves(t *testing.T) {
 	p := mustUnits(t, city(t, cityOpts{w: 20, h: 20, diagonals: 0.8, alliances: 24, pairs: 0.5, seed: 11}), plan.UnitOptions{})
-	pl := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: 24, Seed: 1})
+	pl := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: ip(24), Seed: 1})
 	lv := simulate(t, p, plainLouvain)
 	t.Logf("CV strength: today %.3f, BALANCED %.3f, plain Louvain %.3f", pl.Today.Strength.CV, pl.Metrics.Strength.CV, lv.Metrics.Strength.CV)
 	t.Logf("CV population: today %.3f, BALANCED %.3f, plain Louvain %.3f", pl.Today.Population.CV, pl.Metrics.Population.CV, lv.Metrics.Population.CV)
@@ -229,7 +237,7 @@ func TestBalancedImproves(t *testing.T) {
 		t.Errorf("BALANCED is no more even than plain Louvain")
 	}
 	// A move cost trades balance for stability.
-	still := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: 24, Seed: 1, MoveCost: 1})
+	still := simulate(t, p, plan.Input{Strategy: plan.Balanced, K: ip(24), Seed: 1, MoveCost: 1})
 	t.Logf("moved: %d with moveCost 0, %d with moveCost 1", pl.Metrics.Moved, still.Metrics.Moved)
 	if still.Metrics.Moved >= pl.Metrics.Moved {
 		t.Errorf("moveCost 1 moved %d units, no fewer than moveCost 0 (%d)", still.Metrics.Moved, pl.Metrics.Moved)
@@ -240,7 +248,7 @@ func TestCancelled(t *testing.T) {
 	p := mustUnits(t, city(t, cityOpts{w: 10, h: 10, diagonals: 0.5, seed: 1}), plan.UnitOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := plan.Simulate(ctx, p, plan.Input{Strategy: plan.Balanced, K: 5})
+	_, err := plan.Simulate(ctx, p, plan.Input{Strategy: plan.Balanced, K: ip(5)})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Simulate(cancelled) = %v; want context.Canceled", err)
 	}
@@ -254,10 +262,10 @@ func TestCancelled(t *testing.T) {
 func TestConcurrent(t *testing.T) {
 	p := mustUnits(t, city(t, cityOpts{w: 10, h: 10, diagonals: 0.5, alliances: 6, pairs: 0.5, seed: 8}), plan.UnitOptions{})
 	inputs := []plan.Input{
-		{Strategy: plan.Balanced, K: 6, Seed: 1, Pair: true},
+		{Strategy: plan.Balanced, K: ip(6), Seed: 1, Pair: true},
 		{Strategy: plan.Community, Seed: 1},
 		{Strategy: plan.Pairings, Seed: 1},
-		{Strategy: plan.Balanced, Seed: 1, Constraints: plan.Constraints{MinSize: 5}},
+		{Strategy: plan.Balanced, Seed: 1, Constraints: plan.Constraints{MinSize: ip(5)}},
 	}
 	want := make([]*plan.Plan, len(inputs))
 	for i, in := range inputs {

@@ -33,6 +33,13 @@ type UnitOptions struct {
 	// Until date, so that memberships and pairings a committed scenario ended
 	// drop out. Servers pass graph.Today().
 	AsOf string `json:"asOf,omitempty"`
+	// Within, an Organisation id, plans only the units under it (a street,
+	// a district): those it reaches down SUB_ORGANISATION_OF edges, at any
+	// depth. Empty: every unit of the snapshot. Today's alliances are then
+	// those of the units in scope; an alliance that also has members
+	// outside keeps them (a plan never dissolves it), and borders and
+	// pairings that leave the scope are not looked at.
+	Within string `json:"within,omitempty"`
 }
 
 // StrongRule tells strong units (those that can lead an alliance and mentor
@@ -56,6 +63,7 @@ func (r StrongRule) isDefault() bool {
 type Unit struct {
 	ID           string  `json:"id"`
 	Name         string  `json:"name"`
+	NameEn       string  `json:"nameEn,omitempty"`
 	Kind         string  `json:"kind"`
 	Population   float64 `json:"population"`
 	Strength     float64 `json:"strength"`
@@ -72,11 +80,20 @@ type Unit struct {
 
 // Alliance is an alliance that groups units today.
 type Alliance struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Kind string `json:"kind"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn,omitempty"`
+	Kind   string `json:"kind"`
 	// Members are the units whose current alliance it is, sorted.
 	Members []string `json:"members"`
+	// Namesake is the member it is named after, in the pattern
+	// X区域党建联合体 (东郊区域党建联合体 after 东郊村), or "" when its name
+	// follows no member.
+	Namesake string `json:"namesake,omitempty"`
+	// Outside counts its members (of the unit kinds) that are outside the
+	// planning scope (UnitOptions.Within): a plan never dissolves an
+	// alliance that has any.
+	Outside int `json:"outside,omitempty"`
 }
 
 // Pairing is one strong unit mentoring one weak unit (a MENTORS edge).
@@ -96,6 +113,19 @@ type Problem struct {
 	// Warnings say what was assumed: missing attributes taken as 0, units in
 	// several alliances, …
 	Warnings []string `json:"warnings,omitempty"`
+	// Within is the scope (UnitOptions.Within), "" for the whole network.
+	Within string `json:"within,omitempty"`
+
+	// info describes the snapshot's organisations and alliances (every
+	// date), for messages and change lists that name what is not a unit: a
+	// Problem keeps no reference to its snapshot, so a cached one is small.
+	info map[string]nodeInfo
+	// taken are the ids of the snapshot's nodes that begin "alliance:", for
+	// the ids of new alliances.
+	taken map[string]bool
+	// borders is a digest of the adjacency, for Basis.
+	borders string
+	kinds   []string // the unit kinds
 
 	index      map[string]int
 	adj        [][]int32 // sorted neighbour indexes
@@ -160,21 +190,47 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 	}
 
 	p := &Problem{index: map[string]int{}, allianceIx: map[string]int{},
-		memberEdges: map[int][]memberEdge{}, pairEdges: map[Pairing][]string{}}
-	var missing = map[string][]string{}
-	alliances := map[string]*graph.Node{}
-	nodes := slices.Clone(snap.Nodes)
-	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
-	for _, n := range nodes {
-		if n == nil || !live(n.Since, n.Until) {
+		memberEdges: map[int][]memberEdge{}, pairEdges: map[Pairing][]string{},
+		info: map[string]nodeInfo{}, taken: map[string]bool{}, Within: opt.Within, kinds: kinds}
+	// Only units and alliances are looked at closely: pick them out, then
+	// sort only them (a city's snapshot is 150k nodes and 350k edges).
+	var nodes []*graph.Node
+	for _, n := range snap.Nodes {
+		if n == nil {
 			continue
 		}
+		if strings.HasPrefix(n.ID, "alliance:") {
+			p.taken[n.ID] = true
+		}
+		if n.Label == graph.LabelOrganisation || n.Label == graph.LabelAlliance {
+			p.info[n.ID] = nodeInfo{label: n.Label, kind: n.Kind, name: n.Name, ended: n.Until != ""}
+			if live(n.Since, n.Until) && (slices.Contains(kinds, n.Kind) || n.Label == graph.LabelAlliance) {
+				nodes = append(nodes, n)
+			}
+		}
+	}
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID < nodes[j].ID })
+	var scope map[string]bool
+	if opt.Within != "" {
+		var err error
+		if scope, err = p.under(snap, opt.Within, live); err != nil {
+			return nil, err
+		}
+	}
+	var missing = map[string][]string{}
+	alliances := map[string]*graph.Node{}
+	outside := map[string]bool{} // units of the unit kinds outside the scope
+	for _, n := range nodes {
 		switch {
 		case n.Label == graph.LabelOrganisation && slices.Contains(kinds, n.Kind):
 			if _, dup := p.index[n.ID]; dup {
 				continue
 			}
-			u := Unit{ID: n.ID, Name: n.Name, Kind: n.Kind}
+			if scope != nil && !scope[n.ID] {
+				outside[n.ID] = true
+				continue
+			}
+			u := Unit{ID: n.ID, Name: n.Name, NameEn: n.NameEn, Kind: n.Kind}
 			for _, a := range []struct {
 				key string
 				dst *float64
@@ -195,6 +251,9 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 			alliances[n.ID] = n
 		}
 	}
+	if opt.Within != "" && len(p.Units) == 0 {
+		return nil, graph.Invalidf("within", "within: %s has no villages or communities (%s) under it", p.describe(opt.Within), strings.Join(kinds, ", "))
+	}
 	for _, key := range []string{graph.AttrPopulation, graph.AttrStrength, graph.AttrPartyMembers} {
 		if ids := missing[key]; len(ids) > 0 {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("%s missing or not a number on %d unit(s) (%s), taken as 0", key, len(ids), listIDs(ids)))
@@ -206,12 +265,15 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 	p.current = make([]int32, n)
 	memberOf := make([][]memberEdge, n)
 	roles := map[memberEdge]string{}
-	edges := slices.Clone(snap.Edges)
+	outsideOf := map[string][]string{}
+	var edges []*graph.Edge
+	for _, e := range snap.Edges {
+		if e != nil && (e.Type == graph.RelAdjacentTo || e.Type == graph.RelMentors || e.Type == graph.RelMemberOf) && live(e.Since, e.Until) {
+			edges = append(edges, e)
+		}
+	}
 	sort.Slice(edges, func(i, j int) bool { return edges[i].ID < edges[j].ID })
 	for _, e := range edges {
-		if e == nil || !live(e.Since, e.Until) {
-			continue
-		}
 		from, okFrom := p.index[e.From]
 		switch e.Type {
 		case graph.RelAdjacentTo:
@@ -229,6 +291,9 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 				p.pairEdges[pr] = append(p.pairEdges[pr], e.ID)
 			}
 		case graph.RelMemberOf:
+			if _, okTo := alliances[e.To]; okTo && outside[e.From] {
+				outsideOf[e.To] = append(outsideOf[e.To], e.From)
+			}
 			if _, okTo := alliances[e.To]; okFrom && okTo {
 				me := memberEdge{edgeID: e.ID, alliance: e.To}
 				memberOf[from] = append(memberOf[from], me)
@@ -244,6 +309,7 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 		p.edges += len(p.adj[i])
 	}
 	p.edges /= 2
+	p.borders = p.bordersDigest()
 	sort.Slice(p.Pairings, func(i, j int) bool {
 		a, b := p.Pairings[i], p.Pairings[j]
 		return a.Mentor < b.Mentor || a.Mentor == b.Mentor && a.Mentee < b.Mentee
@@ -282,10 +348,24 @@ func Units(snap *graph.Snapshot, opt UnitOptions) (*Problem, error) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	var straddle []string
 	for _, id := range ids {
 		a := alliances[id]
 		p.allianceIx[id] = len(p.Alliances)
-		p.Alliances = append(p.Alliances, Alliance{ID: id, Name: a.Name, Kind: a.Kind, Members: members[id]})
+		al := Alliance{ID: id, Name: a.Name, NameEn: a.NameEn, Kind: a.Kind, Members: members[id], Outside: len(slices.Compact(slices.Sorted(slices.Values(outsideOf[id]))))}
+		for _, m := range al.Members {
+			if u := p.Units[p.index[m]]; AllianceName(u.Name) == al.Name {
+				al.Namesake = m
+				break
+			}
+		}
+		if al.Outside > 0 {
+			straddle = append(straddle, id)
+		}
+		p.Alliances = append(p.Alliances, al)
+	}
+	if len(straddle) > 0 {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%d alliance(s) also have members outside the scope (%s): the plan regroups only their members inside it and never dissolves them", len(straddle), listIDs(straddle)))
 	}
 	for i := range p.Units {
 		p.current[i] = -1
@@ -304,7 +384,7 @@ func (p *Problem) applyStrongRule(r StrongRule) error {
 	for _, id := range r.IDs {
 		i, ok := p.index[id]
 		if !ok {
-			return graph.Invalidf("strong.ids", "strong unit %q is not a unit", id)
+			return p.notAUnit("strong.ids", id)
 		}
 		p.Units[i].Strong = true
 	}
@@ -315,7 +395,7 @@ func (p *Problem) applyStrongRule(r StrongRule) error {
 	if r.MinStrength != nil {
 		m := *r.MinStrength
 		if math.IsNaN(m) || math.IsInf(m, 0) {
-			return graph.Invalidf("strong.minStrength", "strong.minStrength must be a finite number")
+			return graph.Invalidf("strong.minStrength", "strong.minStrength must be a finite number, got %v", m)
 		}
 		for i := range p.Units {
 			if p.Units[i].Strength >= m {
@@ -373,10 +453,19 @@ func (p *Problem) applyStrongRule(r StrongRule) error {
 // Today returns today's grouping and pairings as a plan (Strategy TODAY),
 // for Evaluate. Units in no alliance are Unassigned.
 func (p *Problem) Today() *Plan {
-	pl := &Plan{Strategy: Today, Pairings: slices.Clone(p.Pairings), Moved: []string{}}
+	pl := &Plan{Strategy: Today, Within: p.Within, Pairings: slices.Clone(p.Pairings), Moved: []string{}, Moves: []Move{}, Dissolved: []string{}}
 	for _, a := range p.Alliances {
-		pl.Alliances = append(pl.Alliances, AllianceGroup{Key: a.ID, Name: a.Name, Members: slices.Clone(a.Members), CurrentID: a.ID})
+		g := AllianceGroup{Key: a.ID, ID: a.ID, Name: a.Name, NameEn: a.NameEn, Naming: NamingKept, Members: slices.Clone(a.Members), CurrentID: a.ID}
+		mem := make([]int32, len(a.Members))
+		for i, id := range a.Members {
+			mem[i] = int32(p.index[id])
+		}
+		if len(mem) > 0 {
+			g.Lead = p.Units[leadOf(p, mem)].ID
+		}
+		pl.Alliances = append(pl.Alliances, g)
 	}
+	pl.PairingChanges = pairingChanges(p.Pairings, p.Pairings)
 	for _, u := range p.Units {
 		if u.Current == "" {
 			pl.Unassigned = append(pl.Unassigned, u.ID)

@@ -30,14 +30,16 @@ func yuelinSnapshot() *graph.Snapshot {
 // the description, or none.
 func TestScenarioNodeRoundTrip(t *testing.T) {
 	req := plan.Request{
-		Input: plan.Input{Strategy: plan.Balanced, K: 4, Seed: 7, Pair: true, MoveCost: 0.3,
-			Constraints: plan.Constraints{MinSize: 2, Fixed: map[string]string{"org:a": "alliance:x"}, RequireStrong: ptr(false)}},
+		Input: plan.Input{Strategy: plan.Balanced, K: ip(4), Seed: 7, Pair: true, MoveCost: 0.3,
+			Constraints: plan.Constraints{MinSize: ip(2), Fixed: map[string]string{"org:a": "alliance:x"}, RequireStrong: ptr(false)}},
 		Strong: plan.StrongRule{MinStrength: ptr(100.0)},
 	}
+	want := req
+	want.Version = plan.RequestVersion // ScenarioNode stamps it
 	pl := &plan.Plan{Strategy: plan.Balanced, Seed: 7, Alliances: []plan.AllianceGroup{{Key: "a", Members: []string{"org:a"}}}}
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	for _, desc := range []*string{nil, ptr(""), ptr("调整")} {
-		n, err := plan.ScenarioNode("scenario:x", "方案", desc, req, pl, now)
+		n, err := plan.ScenarioNode("scenario:x", "方案", desc, req, pl, plan.Basis{}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +50,7 @@ func TestScenarioNodeRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(sc.Request, req) || !reflect.DeepEqual(sc.Plan.Alliances, pl.Alliances) || sc.CreatedAt != "2026-12-03T10:00:00Z" ||
+		if !reflect.DeepEqual(sc.Request, want) || !reflect.DeepEqual(sc.Plan.Alliances, pl.Alliances) || sc.CreatedAt != "2026-12-03T10:00:00Z" ||
 			sc.Committed() || !reflect.DeepEqual(sc.Description, desc) {
 			t.Errorf("ReadScenario(ScenarioNode(description %v)) = %+v", desc, sc)
 		}
@@ -69,15 +71,18 @@ func TestReadScenarioLegacy(t *testing.T) {
 			`"constraints":{"minSize":2,"maxSize":9,"minTotalStrength":50,"together":[["org:a","org:b"]],"fixed":[{"unit":"org:a","alliance":"alliance:x"}],` +
 			`"maxMenteesPerMentor":2,"pairWithinAlliance":true,"requireContiguous":false}}`,
 			plan.Request{
-				Input: plan.Input{Strategy: plan.Balanced, Seed: 7, K: 4, Pair: true, MoveCost: 0.3, Resolution: 1.5,
-					Constraints: plan.Constraints{MinSize: 2, MaxSize: 9, MinTotalStrength: 50, Together: [][]string{{"org:a", "org:b"}},
-						Fixed: map[string]string{"org:a": "alliance:x"}, MaxMenteesPerMentor: 2, PairWithinAlliance: true, RequireContiguous: ptr(false)}},
+				// Read as meant: resolution, which BALANCED never took, dropped.
+				Version: plan.RequestVersion,
+				Input: plan.Input{Strategy: plan.Balanced, Seed: 7, K: ip(4), Pair: true, MoveCost: 0.3,
+					Constraints: plan.Constraints{MinSize: ip(2), MaxSize: ip(9), MinTotalStrength: fp(50), Together: [][]string{{"org:a", "org:b"}},
+						Fixed: map[string]string{"org:a": "alliance:x"}, MaxMenteesPerMentor: ip(2), PairWithinAlliance: true, RequireContiguous: ptr(false)}},
 				Strong: plan.StrongRule{MinStrength: ptr(100.0), IDs: []string{"org:s"}},
 			}},
 		{"manual", `{"strategy":"MANUAL","seed":1,"grouping":[{"key":"k","members":["org:a","org:b"]}],"pairings":[{"mentor":"org:a","mentee":"org:b"}]}`,
-			plan.Request{Input: plan.Input{Strategy: plan.Manual, Seed: 1, Grouping: map[string]string{"org:a": "k", "org:b": "k"},
-				Pairings: []plan.Pairing{{Mentor: "org:a", Mentee: "org:b"}}}}},
-		{"not JSON: default rules", `{`, plan.Request{}},
+			// minSize left out meant no bound: 1.
+			plan.Request{Version: plan.RequestVersion, Input: plan.Input{Strategy: plan.Manual, Seed: 1, Grouping: map[string]string{"org:a": "k", "org:b": "k"},
+				Pairings: []plan.Pairing{{Mentor: "org:a", Mentee: "org:b"}}, Constraints: plan.Constraints{MinSize: ip(1)}}}},
+		{"not JSON: default rules", `{`, plan.Request{Version: plan.RequestVersion, Input: plan.Input{Constraints: plan.Constraints{MinSize: ip(1)}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -111,7 +116,7 @@ func TestScenarioCommit(t *testing.T) {
 	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	save := func(pl *plan.Plan, req plan.Request) *plan.Scenario {
 		t.Helper()
-		n, err := plan.ScenarioNode("scenario:t", "t", nil, req, pl, now)
+		n, err := plan.ScenarioNode("scenario:t", "t", nil, req, pl, p.Basis(), now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +128,7 @@ func TestScenarioCommit(t *testing.T) {
 	}
 
 	// Today's grouping: only the scenario is written.
-	c, err := save(p.Today(), plan.Request{}).Commit(ctx, snap, today, now)
+	c, err := save(p.Today(), plan.Request{}).Commit(ctx, snap, today, now, plan.CommitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +151,7 @@ func TestScenarioCommit(t *testing.T) {
 				pl.Alliances[i].Members = append(pl.Alliances[i].Members, seed.ShengdunVillageID)
 			}
 		}
-		if c, err := save(pl, plan.Request{}).Commit(ctx, snap, today, now); err == nil {
+		if c, err := save(pl, plan.Request{}).Commit(ctx, snap, today, now, plan.CommitOptions{}); err == nil {
 			moved, target = c, a.ID
 			break
 		} else if !errors.Is(err, graph.ErrConflict) {
@@ -160,7 +165,7 @@ func TestScenarioCommit(t *testing.T) {
 	var joined, ended bool
 	for _, e := range moved.Batch.Edges {
 		switch {
-		case e.ID == join && e.Since == today && e.Until == "" && e.Provenance.Ref == "scenario:scenario:t":
+		case e.ID == join && e.Since == today && e.Until == "" && e.Provenance.Ref == "scenario:t":
 			joined = true
 		case e.Type == graph.RelMemberOf && e.From == seed.ShengdunVillageID && e.Until == today:
 			ended = true
@@ -178,7 +183,7 @@ func TestScenarioCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err = again.Commit(ctx, withOld, today, now)
+	c, err = again.Commit(ctx, withOld, today, now, plan.CommitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +192,7 @@ func TestScenarioCommit(t *testing.T) {
 	}
 
 	// Committed already, and a plan that no longer fits: CONFLICT.
-	if _, err := (&plan.Scenario{Node: moved.Scenario, Plan: moved.Plan}).Commit(ctx, snap, today, now); !errors.Is(err, graph.ErrConflict) {
+	if _, err := (&plan.Scenario{Node: moved.Scenario, Plan: moved.Plan}).Commit(ctx, snap, today, now, plan.CommitOptions{}); !errors.Is(err, graph.ErrConflict) {
 		t.Errorf("commit twice = %v; want CONFLICT", err)
 	}
 	split := p.Today()
@@ -197,8 +202,8 @@ func TestScenarioCommit(t *testing.T) {
 		split.Alliances[i].Members = m[:len(m)-1]
 		split.Alliances[len(split.Alliances)-1].Members = m[len(m)-1:]
 	}
-	strict := plan.Request{Input: plan.Input{Constraints: plan.Constraints{MinSize: 2}}}
-	if _, err := save(split, strict).Commit(ctx, snap, today, now); !errors.Is(err, graph.ErrConflict) {
+	strict := plan.Request{Input: plan.Input{Constraints: plan.Constraints{MinSize: ip(2)}}}
+	if _, err := save(split, strict).Commit(ctx, snap, today, now, plan.CommitOptions{}); !errors.Is(err, graph.ErrConflict) {
 		t.Errorf("commit of a plan breaking minSize = %v; want CONFLICT", err)
 	}
 }

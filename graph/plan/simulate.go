@@ -5,40 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/orgnet/orgnet/graph"
 )
-
-// Plan is a simulated grouping and pairing with its metrics beside today's.
-// Every list is in a fixed order: alliances by key, members and ids sorted,
-// pairings by mentor then mentee.
-type Plan struct {
-	Strategy  Strategy        `json:"strategy"`
-	Seed      int64           `json:"seed"`
-	Alliances []AllianceGroup `json:"alliances"`
-	// Unassigned are units in no alliance (only when the grouping is today's
-	// and leaves some out).
-	Unassigned []string  `json:"unassigned,omitempty"`
-	Pairings   []Pairing `json:"pairings"`
-	Metrics    Metrics   `json:"metrics"`
-	Today      Metrics   `json:"today"`
-	// Moved are the units whose alliance is not the one they are in today.
-	Moved    []string `json:"moved"`
-	Warnings []string `json:"warnings,omitempty"`
-}
-
-// AllianceGroup is one alliance of a plan.
-type AllianceGroup struct {
-	// Key names the alliance in the plan: a Fixed key, the id of the current
-	// alliance it continues, or "new-1", "new-2", … for a new one.
-	Key     string   `json:"key"`
-	Name    string   `json:"name"`
-	Members []string `json:"members"`
-	// CurrentID is the current alliance it continues ("" for a new one): the
-	// one its key names, else the one it shares most members with.
-	CurrentID string `json:"currentId,omitempty"`
-}
 
 // grouping is a plan's alliances by unit index.
 type grouping struct {
@@ -90,99 +60,15 @@ func Simulate(ctx context.Context, p *Problem, in Input) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := buildPlan(p, gr, pairs)
-	pl.Strategy, pl.Seed = in.Strategy, in.Seed
+	pl, err := buildPlan(p, gr, pairs, in.Names)
+	if err != nil {
+		return nil, err
+	}
+	pl.Strategy, pl.Seed, pl.Within, pl.Settings = in.Strategy, in.Seed, p.Within, m.settings()
 	pl.Metrics = Evaluate(p, pl)
 	pl.Today = Evaluate(p, p.Today())
 	pl.Warnings = slices.Clone(p.Warnings)
 	return pl, nil
-}
-
-// buildPlan names the groups, matches them to today's alliances and puts
-// everything in order.
-func buildPlan(p *Problem, gr grouping, pairs []Pairing) *Plan {
-	match := matchGroups(p, gr.groups, gr.keys)
-	used := map[string]bool{}
-	keys := make([]string, len(gr.groups))
-	for g := range gr.groups {
-		if gr.keys != nil && gr.keys[g] != "" {
-			keys[g] = gr.keys[g]
-			used[keys[g]] = true
-		}
-	}
-	for g := range gr.groups {
-		if keys[g] == "" && match[g] >= 0 && !used[p.Alliances[match[g]].ID] {
-			keys[g] = p.Alliances[match[g]].ID
-			used[keys[g]] = true
-		}
-	}
-	// New groups are numbered in the order of their least member id.
-	var fresh []int
-	for g := range gr.groups {
-		if keys[g] == "" {
-			fresh = append(fresh, g)
-		}
-	}
-	least := func(g int) string {
-		s := ""
-		for _, u := range gr.groups[g] {
-			if id := p.Units[u].ID; s == "" || id < s {
-				s = id
-			}
-		}
-		return s
-	}
-	sort.Slice(fresh, func(a, b int) bool { return least(fresh[a]) < least(fresh[b]) })
-	next := 1
-	for _, g := range fresh {
-		for used[fmt.Sprintf("new-%d", next)] {
-			next++
-		}
-		keys[g] = fmt.Sprintf("new-%d", next)
-		used[keys[g]] = true
-	}
-
-	pl := &Plan{Alliances: make([]AllianceGroup, 0, len(gr.groups))}
-	inGroup := make([]bool, len(p.Units))
-	allianceOf := make([]string, len(p.Units))
-	for g, mem := range gr.groups {
-		a := AllianceGroup{Key: keys[g], Name: keys[g], Members: make([]string, 0, len(mem))}
-		if match[g] >= 0 {
-			a.CurrentID = p.Alliances[match[g]].ID
-			a.Name = p.Alliances[match[g]].Name
-		}
-		for _, u := range mem {
-			a.Members = append(a.Members, p.Units[u].ID)
-			inGroup[u] = true
-			allianceOf[u] = a.CurrentID
-		}
-		slices.Sort(a.Members)
-		pl.Alliances = append(pl.Alliances, a)
-	}
-	sort.Slice(pl.Alliances, func(i, j int) bool { return pl.Alliances[i].Key < pl.Alliances[j].Key })
-	pl.Moved = []string{}
-	for i, u := range p.Units {
-		if !inGroup[i] {
-			pl.Unassigned = append(pl.Unassigned, u.ID)
-		}
-		if u.Current != "" && (!inGroup[i] || allianceOf[i] != u.Current) {
-			pl.Moved = append(pl.Moved, u.ID)
-		}
-	}
-	pl.Pairings = sortPairings(pairs)
-	return pl
-}
-
-func sortPairings(pairs []Pairing) []Pairing {
-	out := slices.Clone(pairs)
-	if out == nil {
-		out = []Pairing{}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		return a.Mentor < b.Mentor || a.Mentor == b.Mentor && a.Mentee < b.Mentee
-	})
-	return out
 }
 
 // regionsToGrouping turns a region per unit into groups with their fixed
@@ -215,11 +101,14 @@ func (m *model) readGrouping(g map[string]string) (grouping, []int32, error) {
 	var keys []string
 	for _, id := range sortedKeys(g) {
 		if _, ok := m.p.index[id]; !ok {
-			return grouping{}, nil, graph.Invalidf("grouping", "grouping names %q, which is not a unit", id)
+			return grouping{}, nil, m.p.notAUnit("grouping", id)
 		}
 		k := g[id]
 		if k == "" {
 			return grouping{}, nil, graph.Invalidf("grouping", "grouping gives unit %q an empty alliance key", id)
+		}
+		if _, current := m.p.allianceIx[k]; !current && strings.HasPrefix(k, "alliance:") {
+			return grouping{}, nil, graph.Invalidf("grouping", "grouping puts unit %q in %q, which looks like an alliance id but is not one of today's alliances of the units planned; a new alliance's key may not begin \"alliance:\"", id, k)
 		}
 		if _, ok := keyIx[k]; !ok {
 			keyIx[k] = 0
@@ -307,7 +196,10 @@ func saSteps(n int) int {
 
 // balanced finds k even, contiguous alliances (k = 0: as many as allowed).
 func (m *model) balanced(ctx context.Context, rng *rand.Rand) (grouping, error) {
-	k := m.in.K
+	k := m.p.DefaultK()
+	if m.in.K != nil {
+		k = *m.in.K
+	}
 	var alloc []int
 	var err error
 	if k > 0 {

@@ -29,9 +29,9 @@ func TestYuelin(t *testing.T) {
 		t.Errorf("today: %d alliances not contiguous, %d units unassigned; the seed's map has every alliance contiguous", today.NonContiguous, today.Unassigned)
 	}
 	for _, in := range []plan.Input{
-		{Strategy: plan.Balanced, K: 4, Seed: 1, Pair: true},
-		{Strategy: plan.Balanced, K: 3, Seed: 1, Constraints: plan.Constraints{Fixed: map[string]string{seed.ShengdunVillageID: seed.ShujiaAllianceID}}},
-		{Strategy: plan.Balanced, Seed: 1, Constraints: plan.Constraints{MinSize: 3}},
+		{Strategy: plan.Balanced, K: ip(4), Seed: 1, Pair: true},
+		{Strategy: plan.Balanced, K: ip(3), Seed: 1, Constraints: plan.Constraints{Fixed: map[string]string{seed.ShengdunVillageID: seed.ShujiaAllianceID}}},
+		{Strategy: plan.Balanced, Seed: 1, Constraints: plan.Constraints{MinSize: ip(3)}},
 		{Strategy: plan.Community, Seed: 1},
 		{Strategy: plan.Pairings, Seed: 1, Constraints: plan.Constraints{PairWithinAlliance: true}},
 	} {

@@ -69,7 +69,7 @@ var asOfTests = []test{
 				if c != (graph.Counts{Nodes: len(tc.nodes), Edges: len(tc.edges)}) {
 					t.Errorf("Counts = %+v; want %d nodes, %d edges", c, len(tc.nodes), len(tc.edges))
 				}
-				es, err := s.Edges(bg, v, graph.EdgeFilter{}, graph.EdgePage{})
+				es, err := s.Edges(bg, v, graph.EdgeFilter{}, graph.EdgeRange{})
 				noErr(t, "Edges", err)
 				wantIDs(t, "Edges", edgeIDs(es), tc.edges)
 				p, err := s.FindNodes(bg, v, graph.NodeFilter{}, graph.PageArgs{First: 50})

@@ -125,7 +125,7 @@ var edgeTests = []test{
 	}},
 	{"Edges", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{})
+		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		noErr(t, "Edges", err)
 		wantIDs(t, "Edges({})", edgeIDs(all), f.Edges)
 		snap := snapshot(t, s)
@@ -150,15 +150,118 @@ var edgeTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.Edges(bg, graph.View{}, tc.f, graph.EdgePage{})
+				got, err := s.Edges(bg, graph.View{}, tc.f, graph.EdgeRange{})
 				noErr(t, "Edges", err)
 				wantIDs(t, "Edges", edgeIDs(got), tc.want)
 			})
 		}
-		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{"LIKES"}}, graph.EdgePage{})
+		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{"LIKES"}}, graph.EdgeRange{})
 		wantErr(t, "Edges(unknown type)", err, graph.ErrInvalid)
-		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}}, graph.EdgePage{})
+		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}}, graph.EdgeRange{})
 		wantErr(t, "Edges(unknown source)", err, graph.ErrInvalid)
+	}},
+}
+
+// findEdgesTests pin FindEdges as FindNodes is pinned: First 0 means
+// graph.DefaultPageSize; TotalCount counts every match whatever the cursor;
+// HasPrevPage tells that matches lie at or before the cursor; an unknown
+// type or source, a bad cursor or page size is ErrInvalid.
+var findEdgesTests = []test{
+	{"Filters", func(t *testing.T, s graph.Store) {
+		f := Fixture(t, s)
+		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
+		noErr(t, "Edges", err)
+		for _, ef := range []graph.EdgeFilter{
+			{},
+			{Types: []graph.RelType{graph.RelMentors}},
+			{Sources: []graph.Source{graph.SourceIllustrative}},
+			{Types: []graph.RelType{graph.RelMemberOf, graph.RelMentors}, Sources: []graph.Source{graph.SourceIllustrative}},
+			{Types: []graph.RelType{graph.RelRuns}},
+		} {
+			want, err := s.Edges(bg, graph.View{}, ef, graph.EdgeRange{})
+			noErr(t, "Edges", err)
+			p, err := s.FindEdges(bg, graph.View{}, ef, graph.PageArgs{First: 50})
+			noErr(t, "FindEdges", err)
+			wantIDs(t, "FindEdges", edgeIDs(p.Edges), edgeIDs(want))
+			if p.TotalCount != len(want) || p.HasNextPage || p.HasPrevPage {
+				t.Errorf("FindEdges(%+v) page = total %d, next %v, prev %v; want total %d, no next, no prev", ef, p.TotalCount, p.HasNextPage, p.HasPrevPage, len(want))
+			}
+			for i := range p.Edges {
+				wantEdge(t, "FindEdges["+p.Edges[i].ID+"]", p.Edges[i], want[i])
+			}
+		}
+		if len(all) != len(f.Edges) {
+			t.Errorf("%d edges; the fixture has %d", len(all), len(f.Edges))
+		}
+	}},
+	{"Pagination", func(t *testing.T, s graph.Store) {
+		f := Fixture(t, s)
+		var got []string
+		args := graph.PageArgs{First: 3}
+		pages := 0
+		for {
+			p, err := s.FindEdges(bg, graph.View{}, graph.EdgeFilter{}, args)
+			noErr(t, "FindEdges", err)
+			pages++
+			if p.TotalCount != len(f.Edges) || p.HasPrevPage != (args.After != "") || len(p.Edges) > 3 {
+				t.Errorf("page %d: total %d, prev %v, %d edges", pages, p.TotalCount, p.HasPrevPage, len(p.Edges))
+			}
+			got = append(got, edgeIDs(p.Edges)...)
+			if len(p.Edges) > 0 && (p.StartCursor != graph.EncodeCursor(p.Edges[0].ID) || p.EndCursor != graph.EncodeCursor(p.Edges[len(p.Edges)-1].ID)) {
+				t.Errorf("page %d: cursors %q %q", pages, p.StartCursor, p.EndCursor)
+			}
+			if !p.HasNextPage {
+				break
+			}
+			args.After = p.EndCursor
+		}
+		wantIDs(t, "FindEdges pages", got, f.Edges)
+		if want := (len(f.Edges) + 2) / 3; pages != want {
+			t.Errorf("%d pages of 3 for %d edges; want %d", pages, len(f.Edges), want)
+		}
+		// No total asked: a store may leave it 0; the page is the same.
+		p, err := s.FindEdges(bg, graph.View{}, graph.EdgeFilter{}, graph.PageArgs{First: 3, NoTotal: true})
+		noErr(t, "FindEdges", err)
+		wantIDs(t, "FindEdges(NoTotal)", edgeIDs(p.Edges), sorted(f.Edges...)[:3])
+		// First 0: the default page size.
+		p, err = s.FindEdges(bg, graph.View{}, graph.EdgeFilter{}, graph.PageArgs{})
+		noErr(t, "FindEdges", err)
+		if len(p.Edges) != min(len(f.Edges), graph.DefaultPageSize) {
+			t.Errorf("FindEdges(First 0): %d edges", len(p.Edges))
+		}
+	}},
+	{"AsOf", func(t *testing.T, s graph.Store) {
+		f := Fixture(t, s)
+		// The pairing begins 2017-01-01; the alliance (and so its
+		// memberships) 2016-10-01; the town 2016-06-01.
+		for _, date := range []string{"2016-01-01", "2016-12-01", "2018-01-01"} {
+			v := graph.View{AsOf: date}
+			want, err := s.Edges(bg, v, graph.EdgeFilter{}, graph.EdgeRange{})
+			noErr(t, "Edges", err)
+			p, err := s.FindEdges(bg, v, graph.EdgeFilter{}, graph.PageArgs{First: 50})
+			noErr(t, "FindEdges", err)
+			wantIDs(t, "FindEdges as of "+date, edgeIDs(p.Edges), edgeIDs(want))
+			if p.TotalCount != len(want) {
+				t.Errorf("as of %s: total %d; want %d", date, p.TotalCount, len(want))
+			}
+		}
+		_ = f
+	}},
+	{"ErrInvalid", func(t *testing.T, s graph.Store) {
+		Fixture(t, s)
+		for name, c := range map[string]struct {
+			f graph.EdgeFilter
+			p graph.PageArgs
+		}{
+			"UnknownType":   {graph.EdgeFilter{Types: []graph.RelType{"LIKES"}}, graph.PageArgs{}},
+			"UnknownSource": {graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}}, graph.PageArgs{}},
+			"BadCursor":     {graph.EdgeFilter{}, graph.PageArgs{After: "not a cursor"}},
+			"PageTooLarge":  {graph.EdgeFilter{}, graph.PageArgs{First: graph.MaxPageSize + 1}},
+			"NegativePage":  {graph.EdgeFilter{}, graph.PageArgs{First: -1}},
+		} {
+			_, err := s.FindEdges(bg, graph.View{}, c.f, c.p)
+			wantErr(t, "FindEdges("+name+")", err, graph.ErrInvalid)
+		}
 	}},
 }
 

@@ -130,7 +130,7 @@ var limitTests = []test{
 		// Pages of 4 after the last id of the page before give every edge
 		// once, in id order; a filter applies before the page.
 		limitTree(t, s)
-		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{})
+		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		noErr(t, "Edges(every one)", err)
 		if len(all) != 10 {
 			t.Fatalf("Edges(every one) = %d edges; want 10", len(all))
@@ -138,7 +138,7 @@ var limitTests = []test{
 		var paged []string
 		after := ""
 		for range 4 {
-			page, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelSubOrganisationOf}}, graph.EdgePage{First: 4, After: after})
+			page, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelSubOrganisationOf}}, graph.EdgeRange{First: 4, After: after})
 			noErr(t, "Edges(page)", err)
 			if len(page) > 4 {
 				t.Fatalf("Edges(first 4) = %d edges", len(page))
@@ -150,11 +150,11 @@ var limitTests = []test{
 			after = page[len(page)-1].ID
 		}
 		wantIDs(t, "Edges in pages of 4", paged, edgeIDs(all))
-		none, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgePage{First: 4})
+		none, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgeRange{First: 4})
 		noErr(t, "Edges(MENTORS)", err)
 		wantIDs(t, "Edges(MENTORS)", edgeIDs(none), nil)
 		for _, bad := range []int{-1, graph.MaxEdgePage + 1} {
-			_, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{First: bad})
+			_, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{First: bad})
 			wantErr(t, fmt.Sprintf("Edges(first %d)", bad), err, graph.ErrInvalid)
 		}
 	}},

@@ -129,7 +129,7 @@ var copiesTests = []test{
 		}
 		e, _ := s.Edge(bg, graph.View{}, f.Mentors)
 		mutateEdge(e)
-		es, _ := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{})
+		es, _ := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		for _, e := range es {
 			mutateEdge(e)
 		}
@@ -268,7 +268,7 @@ var meterTests = []test{
 			{"Search", func(ctx context.Context) error { _, err := s.Search(ctx, graph.View{}, "村", 5); return err }},
 			{"Edge", func(ctx context.Context) error { _, err := s.Edge(ctx, graph.View{}, f.Post); return err }},
 			{"Edges", func(ctx context.Context) error {
-				_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{})
+				_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 				return err
 			}},
 			{"Related", func(ctx context.Context) error {
@@ -391,10 +391,10 @@ var meterTests = []test{
 			return err
 		})
 		same("Edges", func(ctx context.Context) error {
-			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgePage{})
+			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgeRange{})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgePage{})
+			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 			return err
 		})
 	}},

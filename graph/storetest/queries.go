@@ -37,6 +37,10 @@ var findNodesTests = []test{
 			{"Sources", graph.NodeFilter{Sources: []graph.Source{graph.SourceUser, graph.SourceIllustrative}}, sorted(f.Enterprise, f.Community, f.Source)},
 			{"SourceNone", graph.NodeFilter{Sources: []graph.Source{graph.SourceSynthetic}}, nil},
 			{"AllianceType", graph.NodeFilter{AllianceType: "STRONG_VILLAGE_LEAD"}, []string{f.Alliance}},
+			// 舒前村 is stated, its strength illustrative.
+			{"AttrSource", graph.NodeFilter{AttrSources: []graph.Source{graph.SourceIllustrative}}, []string{f.ShuQian}},
+			{"AttrSourceNone", graph.NodeFilter{AttrSources: []graph.Source{graph.SourceArticle, graph.SourceUser}}, nil},
+			{"AttrSourceAndSource", graph.NodeFilter{AttrSources: []graph.Source{graph.SourceIllustrative}, Sources: []graph.Source{graph.SourceIllustrative}}, nil},
 			{"AllianceTypeNone", graph.NodeFilter{AllianceType: "INDUSTRY_LINK"}, nil},
 			{"KindAllianceName", graph.NodeFilter{Kinds: []string{"VILLAGE"}, AllianceID: f.Alliance, NameContains: "舒"},
 				sorted(f.ShuQian, f.ShuHou)},

@@ -79,6 +79,7 @@ func groups() []group {
 		{"Expand", expandTests},
 		{"NodesOnly", nodesOnlyTests},
 		{"FindNodes", findNodesTests},
+		{"FindEdges", findEdgesTests},
 		{"Search", searchTests},
 		{"Neighbourhood", neighbourhoodTests},
 		{"Subtree", subtreeTests},

@@ -51,15 +51,24 @@ func (r *mutationResolver) CreateAlliance(ctx context.Context, input model.Creat
 	if input.Type != nil {
 		n.Attrs = map[string]any{graph.AttrAllianceType: string(*input.Type)}
 	}
-	var edges []graph.Edge
+	var refs []graph.Ref
 	if input.ParentID != nil {
-		edges = append(edges, graph.Edge{Type: graph.RelSubOrganisationOf, To: *input.ParentID, Provenance: n.Provenance})
+		refs = append(refs, ref("input.parentId", *input.ParentID, graph.LabelOrganisation, graph.LabelAlliance))
 	}
-	for _, m := range input.MemberIds {
-		edges = append(edges, graph.Edge{Type: graph.RelMemberOf, From: m, Since: n.Since,
-			Attrs: map[string]any{graph.AttrRole: "member"}, Provenance: n.Provenance})
-	}
-	created, err := r.createWith(ctx, n, "alliance", edges)
+	refs = append(refs, refList("input.memberIds", input.MemberIds, graph.LabelOrganisation)...)
+	var edges []graph.Edge
+	created, err := byRef(ctx, r.Resolver, todayView(), refs, func(ids []string) (*graph.Node, error) {
+		edges = nil
+		if input.ParentID != nil {
+			edges = append(edges, graph.Edge{Type: graph.RelSubOrganisationOf, To: ids[0], Provenance: n.Provenance})
+			ids = ids[1:]
+		}
+		for _, m := range ids {
+			edges = append(edges, graph.Edge{Type: graph.RelMemberOf, From: m, Since: n.Since,
+				Attrs: map[string]any{graph.AttrRole: "member"}, Provenance: n.Provenance})
+		}
+		return r.createWith(ctx, n, "alliance", edges)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -68,48 +77,54 @@ func (r *mutationResolver) CreateAlliance(ctx context.Context, input model.Creat
 }
 
 func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, organisationID string, role *string, since *string) (*model.Alliance, error) {
-	a, err := r.typed(ctx, todayView(), allianceID, graph.LabelAlliance)
+	a, err := r.typedRef(ctx, "allianceId", allianceID, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
-	e := graph.Edge{Type: graph.RelMemberOf, From: organisationID, To: allianceID, Since: deref(since)}
-	if deref(role) != "" {
-		e.Attrs = map[string]any{graph.AttrRole: *role}
-	}
-	created, err := r.createEdgeAgain(ctx, e)
+	created, err := byRef(ctx, r.Resolver, todayView(), []graph.Ref{ref("organisationId", organisationID, graph.LabelOrganisation)}, func(ids []string) (*graph.Edge, error) {
+		e := graph.Edge{Type: graph.RelMemberOf, From: ids[0], To: a.ID, Since: deref(since)}
+		if deref(role) != "" {
+			e.Attrs = map[string]any{graph.AttrRole: *role}
+		}
+		return r.createEdgeAgain(ctx, e)
+	})
 	if err != nil {
 		return nil, err
 	}
-	r.changed(model.ChangeKindLinked, "addMember", []string{organisationID, allianceID}, []string{created.ID})
+	r.changed(model.ChangeKindLinked, "addMember", []string{created.From, a.ID}, []string{created.ID})
 	return alliance(a, todayView()), nil
 }
 
 func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, organisationID string, until *string) (*model.Alliance, error) {
-	a, err := r.typed(ctx, todayView(), allianceID, graph.LabelAlliance)
+	a, err := r.typedRef(ctx, "allianceId", allianceID, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := r.Store.Related(ctx, todayView(), []string{organisationID}, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.Out})
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range rel[organisationID] {
-		if x.Edge.To == allianceID {
-			if err := r.endEdges(ctx, deref(until), x.Edge); err != nil {
-				return nil, err
-			}
-			r.changed(model.ChangeKindUnlinked, "removeMember", []string{organisationID, allianceID}, []string{x.Edge.ID})
-			return alliance(a, todayView()), nil
+	ended, err := byRef(ctx, r.Resolver, todayView(), []graph.Ref{ref("organisationId", organisationID, graph.LabelOrganisation)}, func(ids []string) (*graph.Edge, error) {
+		rel, err := r.Store.Related(ctx, todayView(), ids, graph.RelQuery{Types: []graph.RelType{graph.RelMemberOf}, Dir: graph.Out})
+		if err != nil {
+			return nil, err
 		}
+		for _, x := range rel[ids[0]] {
+			if x.Edge.To == a.ID {
+				return x.Edge, r.endEdges(ctx, deref(until), x.Edge)
+			}
+		}
+		return nil, graph.NotFoundf("%q is not a member of %q", ids[0], a.ID)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, graph.NotFoundf("%q is not a member of %q", organisationID, allianceID)
+	r.changed(model.ChangeKindUnlinked, "removeMember", []string{ended.From, a.ID}, []string{ended.ID})
+	return alliance(a, todayView()), nil
 }
 
 func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *string) (*model.Alliance, error) {
-	a, err := r.typed(ctx, todayView(), id, graph.LabelAlliance)
+	a, err := r.typedRef(ctx, "id", id, graph.LabelAlliance)
 	if err != nil {
 		return nil, err
 	}
+	id = a.ID
 	date := deref(until)
 	if date == "" {
 		date = graph.Today()
@@ -139,10 +154,14 @@ func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *st
 }
 
 func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, menteeID string, since *string) (*model.Pairing, error) {
-	e, err := r.createEdgeAgain(ctx, graph.Edge{Type: graph.RelMentors, From: mentorID, To: menteeID, Since: deref(since)})
+	refs := []graph.Ref{ref("mentorId", mentorID, graph.LabelOrganisation), ref("menteeId", menteeID, graph.LabelOrganisation)}
+	e, err := byRef(ctx, r.Resolver, todayView(), refs, func(ids []string) (*graph.Edge, error) {
+		return r.createEdgeAgain(ctx, graph.Edge{Type: graph.RelMentors, From: ids[0], To: ids[1], Since: deref(since)})
+	})
 	if err != nil {
 		return nil, err
 	}
+	mentorID, menteeID = e.From, e.To
 	r.changed(model.ChangeKindLinked, "createPairing", []string{mentorID, menteeID}, []string{e.ID})
 	ns, err := r.Store.Nodes(ctx, todayView(), []string{mentorID, menteeID})
 	if err != nil {
@@ -204,7 +223,9 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 
 func (r *queryResolver) Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error) {
 	v := rootView(ctx, asOf)
-	n, err := r.rootTyped(ctx, v, id, graph.LabelAlliance)
+	n, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("id", id, graph.LabelAlliance)}, func(ids []string) (*graph.Node, error) {
+		return r.rootTyped(ctx, v, ids[0], graph.LabelAlliance)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +238,7 @@ func (r *queryResolver) Pairings(ctx context.Context, asOf *string, first *int, 
 		return nil, err
 	}
 	v := rootView(ctx, asOf)
-	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgePage{First: n, After: deref(after)})
+	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgeRange{First: n, After: deref(after)})
 	if err != nil {
 		return nil, err
 	}

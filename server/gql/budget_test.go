@@ -66,6 +66,7 @@ func postQuery(t *testing.T, h http.Handler, query string, vars ...map[string]an
 	b, _ := json.Marshal(body)
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	r := budgetResponse{status: rec.Code, raw: rec.Body.Bytes()}
@@ -137,8 +138,8 @@ func TestResponseBudget(t *testing.T) {
 		!strings.Contains(e.Message, "larger than 1 KiB") || !strings.Contains(e.Message, "--max-response-bytes") {
 		t.Errorf("error %+v", e)
 	}
-	if string(r.Data) != "null" {
-		t.Errorf("data %.200s, want null", r.Data)
+	if len(r.Data) > 0 && string(r.Data) != "null" {
+		t.Errorf("data %.200s, want none", r.Data)
 	}
 	t.Logf("fields resolved: %d unlimited (%d bytes of data), %d cut off at 1 KiB", all, len(unlimited.Data), ran)
 	if ran*4 > all {

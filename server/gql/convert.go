@@ -85,14 +85,8 @@ func graphNode(n *graph.Node, v graph.View) *model.GraphNode {
 }
 
 func graphEdge(e *graph.Edge) *model.GraphEdge {
-	label := string(e.Type)
-	if t, ok := e.Attrs[graph.AttrTitle].(string); ok && t != "" {
-		label = t
-	} else if r, ok := e.Attrs[graph.AttrRole].(string); ok && r != "" {
-		label = r
-	}
 	return &model.GraphEdge{ID: e.ID, Source: e.From, Target: e.To, Type: model.RelationType(e.Type),
-		Label: label, Provenance: model.ProvenanceOf(e.Provenance)}
+		Label: graph.EdgeLabel(e), Provenance: model.ProvenanceOf(e.Provenance)}
 }
 
 // subgraph converts a Subgraph read with v; its nodes' relations are read
@@ -102,10 +96,12 @@ func graphEdge(e *graph.Edge) *model.GraphEdge {
 // rooted at one is empty.
 func subgraph(sg *graph.Subgraph, v graph.View) *model.Subgraph {
 	v = v.Reading()
-	out := &model.Subgraph{Nodes: make([]*model.GraphNode, 0, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated}
+	out := &model.Subgraph{Nodes: make([]*model.GraphNode, 0, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated,
+		G: graph.Subgraph{Edges: sg.Edges, Truncated: sg.Truncated}}
 	for _, n := range sg.Nodes {
 		if !graph.IsRecord(n.Label) {
 			out.Nodes = append(out.Nodes, graphNode(n, v))
+			out.G.Nodes = append(out.G.Nodes, n)
 		}
 	}
 	for i, e := range sg.Edges {

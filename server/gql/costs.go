@@ -38,6 +38,9 @@ func setListComplexity(c *generated.ComplexityRoot) {
 	}
 	c.Query.Search = func(child int, _ string, first *int, _ *string) int { return list(child, searchPage.price(first)) }
 	c.Query.Sources = func(child int, first *int, _ *string) int { return list(child, sourcesPage.price(first)) }
+	c.Query.Facts = func(child int, _ []model.Source, first *int, _, _ *string) int {
+		return list(child, factsPage.price(first))
+	}
 	c.Query.AuditLog = func(child int, first *int, _, _, _ *string) int { return list(child, auditPage.price(first)) }
 	c.Query.Edges = func(child int, _ []model.RelationType, _ []model.Source, _ *string, first *int, _ *string) int {
 		return list(child, edgesPage.price(first))
@@ -53,10 +56,17 @@ func setListComplexity(c *generated.ComplexityRoot) {
 		return SnapshotPrice + list(child, changesList.price(limit))
 	}
 	c.Query.SimulateAlliances = func(child int, _ model.AllianceSimulationInput) int { return SnapshotPrice + child }
-	c.Mutation.SaveScenario = func(child int, _ string, _ *string, _ model.AllianceSimulationInput) int {
+	c.Mutation.SaveScenario = func(child int, _ string, _ *string, _ model.AllianceSimulationInput, _ *string) int {
 		return SnapshotPrice + child
 	}
-	c.Mutation.CommitScenario = func(child int, _ string) int { return SnapshotPrice + child }
+	c.Mutation.CommitScenario = func(child int, _ string, _ *bool) int { return SnapshotPrice + child }
+	c.Mutation.ResimulateScenario = func(child int, _ string) int { return SnapshotPrice + child }
+	// The planning view reads the network (through the planning cache) and
+	// answers a scope's units whole; a comparison measures each plan on it.
+	c.Query.PlanningNetwork = func(child int, _ *string) int { return SnapshotPrice + child }
+	c.Query.ScenarioComparison = func(child int, ids []string) int {
+		return SnapshotPrice + list(child, min(max(len(ids), 1), maxCompared))
+	}
 
 	// Subgraphs: at most limit nodes and graph.SubgraphEdgeLimit(limit)
 	// edges, read whatever is selected; a path at most maxDepth+1 nodes.

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/gql/model"
 )
 
 // The extensions.code of every error the API returns. Stable: clients
@@ -110,6 +111,13 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	if errors.As(err, &e) && e.Field != "" {
 		pres.Extensions["field"] = e.Field
 	}
+	if e != nil && len(e.Details) > 0 {
+		pres.Extensions["details"] = e.Details
+	}
+	var re *graph.RefError
+	if errors.As(err, &re) {
+		presentRefs(pres.Extensions, re)
+	}
 	if isListLimit(err) {
 		pres.Extensions["reason"] = ReasonListLimit
 	}
@@ -132,4 +140,32 @@ var enumInputRE = regexp.MustCompile(`^[^\n]{0,200} is not a valid [A-Z][A-Za-z]
 func Recover(ctx context.Context, p any) error {
 	slog.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 	return &graph.Error{Code: graph.CodeInternal, Message: "internal error", Err: fmt.Errorf("panic: %v", p)}
+}
+
+// presentRefs lists the refs that named no node (extensions.missing, each
+// with close matches as suggestions) and those that named several
+// (extensions.ambiguous, each with its candidates): {field, ref,
+// suggestions|candidates: [{id, name, nameEn, label}]}.
+func presentRefs(ext map[string]any, re *graph.RefError) {
+	var missing, ambiguous []map[string]any
+	for _, p := range re.Problems {
+		nodes := make([]map[string]any, len(p.Candidates))
+		for i, n := range p.Candidates {
+			nodes[i] = map[string]any{"id": n.ID, "name": n.Name, "nameEn": n.NameEn, "label": model.LabelOf(n.Label)}
+		}
+		item := map[string]any{"field": p.Field, "ref": p.Text}
+		if p.Ambiguous {
+			item["candidates"] = nodes
+			ambiguous = append(ambiguous, item)
+		} else {
+			item["suggestions"] = nodes
+			missing = append(missing, item)
+		}
+	}
+	if len(missing) > 0 {
+		ext["missing"] = missing
+	}
+	if len(ambiguous) > 0 {
+		ext["ambiguous"] = ambiguous
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql/generated"
+	"github.com/orgnet/orgnet/server/gqlhttp"
 	"github.com/orgnet/orgnet/server/policy"
 )
 
@@ -111,9 +112,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		KeepAlivePingInterval: 10 * time.Second, InitFunc: initWS, InitTimeout: WebsocketInitTimeout,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.WebsocketOriginPatterns}},
 	})
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// POST and GET (and OPTIONS, and 405 for the rest) as the
+	// GraphQL-over-HTTP specification says: server/gqlhttp.
+	tokens := cmp.Or(max(opts.ParserTokenLimit, 0), policy.DefaultParserTokenLimit)
+	srv.AddTransport(gqlhttp.Transport{TokenLimit: tokens})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
@@ -121,7 +123,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// Every answer, refusals included, holds at most MaxErrors errors and
 	// MaxResponseBytes of data (policy/budget.go).
 	srv.Use(policy.ResponseBudget(policy.Budget{MaxResponseBytes: opts.MaxResponseBytes, MaxErrors: opts.MaxErrors}))
-	srv.SetParserTokenLimit(cmp.Or(max(opts.ParserTokenLimit, 0), policy.DefaultParserTokenLimit))
+	srv.SetParserTokenLimit(tokens)
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}

@@ -20,11 +20,15 @@ func (r *queryResolver) History(ctx context.Context, id string, limit *int) ([]*
 		return nil, err
 	}
 	// Every date: the node's whole history, from at most lim of its
-	// relationships (each gives at most two events).
-	n, err := r.Store.Node(ctx, graph.View{}, id)
+	// relationships (each gives at most two events); a name is any node's
+	// that ever bore it.
+	n, err := byRef(ctx, r.Resolver, graph.View{}, []graph.Ref{ref("id", id)}, func(ids []string) (*graph.Node, error) {
+		return r.Store.Node(ctx, graph.View{}, ids[0])
+	})
 	if err != nil {
 		return nil, err
 	}
+	id = n.ID
 	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{Limit: min(lim, graph.MaxRelationLimit)})
 	if err != nil {
 		return nil, err

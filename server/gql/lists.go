@@ -41,6 +41,7 @@ var (
 	alliancesPage     = listLimit{100, 1000}
 	pairingsPage      = listLimit{1000, graph.MaxEdgePage}
 	scenariosPage     = listLimit{20, 100}
+	factsPage         = listLimit{graph.DefaultPageSize, graph.MaxPageSize}
 	topsPage          = listLimit{20, graph.MaxTops}
 	childrenPage      = listLimit{100, 100}
 	relationList      = listLimit{graph.DefaultRelationLimit, graph.MaxRelationLimit}

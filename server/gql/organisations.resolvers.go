@@ -43,11 +43,18 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 		Name: input.Name, NameEn: deref(input.NameEn), Since: deref(input.Since), Until: deref(input.Until),
 		Attrs: attrsIn(input.Attributes), Provenance: provenanceIn(input.Provenance),
 	}
-	var edges []graph.Edge
+	var refs []graph.Ref
 	if input.ParentID != nil {
-		edges = append(edges, graph.Edge{Type: graph.RelSubOrganisationOf, To: *input.ParentID, Provenance: n.Provenance})
+		refs = append(refs, ref("input.parentId", *input.ParentID, graph.LabelOrganisation, graph.LabelAlliance))
 	}
-	created, err := r.createWith(ctx, n, "org", edges)
+	var edges []graph.Edge
+	created, err := byRef(ctx, r.Resolver, todayView(), refs, func(ids []string) (*graph.Node, error) {
+		edges = nil
+		if len(ids) > 0 {
+			edges = append(edges, graph.Edge{Type: graph.RelSubOrganisationOf, To: ids[0], Provenance: n.Provenance})
+		}
+		return r.createWith(ctx, n, "org", edges)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -56,9 +63,11 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, input model.UpdateOrganisationInput) (*model.Organisation, error) {
-	if _, err := r.typed(ctx, todayView(), id, graph.LabelOrganisation); err != nil {
+	old, err := r.typedRef(ctx, "id", id, graph.LabelOrganisation)
+	if err != nil {
 		return nil, err
 	}
+	id = old.ID
 	u := graph.NodeUpdate{Name: input.Name, NameEn: input.NameEn, Tier: input.Tier, Since: input.Since, Until: input.Until, Attrs: attrsIn(input.Attributes)}
 	if input.Kind != nil {
 		k := string(*input.Kind)
@@ -77,10 +86,11 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, in
 }
 
 func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, cascade *bool) (*model.DeleteResult, error) {
-	if _, err := r.typed(ctx, todayView(), id, graph.LabelOrganisation); err != nil {
+	n, err := r.typedRef(ctx, "id", id, graph.LabelOrganisation)
+	if err != nil {
 		return nil, err
 	}
-	ids, err := r.Store.DeleteNode(ctx, id, deref(cascade))
+	ids, err := r.Store.DeleteNode(ctx, n.ID, deref(cascade))
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +99,13 @@ func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, ca
 }
 
 func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*model.Edge, error) {
-	e, err := r.Store.CreateEdge(ctx, graph.Edge{
-		Type: graph.RelType(input.Type), From: input.Source, To: input.Target,
-		Since: deref(input.Since), Until: deref(input.Until), Attrs: attrsIn(input.Attributes),
-		Provenance: provenanceIn(input.Provenance),
+	refs := []graph.Ref{ref("input.source", input.Source), ref("input.target", input.Target)}
+	e, err := byRef(ctx, r.Resolver, todayView(), refs, func(ids []string) (*graph.Edge, error) {
+		return r.Store.CreateEdge(ctx, graph.Edge{
+			Type: graph.RelType(input.Type), From: ids[0], To: ids[1],
+			Since: deref(input.Since), Until: deref(input.Until), Attrs: attrsIn(input.Attributes),
+			Provenance: provenanceIn(input.Provenance),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -264,7 +277,12 @@ func (r *projectResolver) Branches(ctx context.Context, obj *model.Project, limi
 
 func (r *queryResolver) Node(ctx context.Context, id string, asOf *string) (model.Node, error) {
 	v := rootView(ctx, asOf)
-	n, err := r.rootNode(ctx, v, id)
+	n, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("id", id)}, func(ids []string) (*graph.Node, error) {
+		return r.rootNode(ctx, v, ids[0])
+	})
+	if errors.Is(err, graph.ErrNotFound) {
+		return nil, nil // as the schema says: null when there is none
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +291,9 @@ func (r *queryResolver) Node(ctx context.Context, id string, asOf *string) (mode
 
 func (r *queryResolver) Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error) {
 	v := rootView(ctx, asOf)
-	n, err := r.rootTyped(ctx, v, id, graph.LabelOrganisation)
+	n, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("id", id, graph.LabelOrganisation)}, func(ids []string) (*graph.Node, error) {
+		return r.rootTyped(ctx, v, ids[0], graph.LabelOrganisation)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -297,8 +317,18 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 	}
 	v := rootView(ctx, asOf)
 	sels := append(selectionsAt(ctx, "nodes"), selectionsAt(ctx, "edges", "node")...)
-	page, xp, err := r.Store.FindNodesExpand(ctx, v, f,
-		graph.PageArgs{First: n, After: deref(after), NoTotal: !selects(ctx, "totalCount")}, r.expansionOf(ctx, sels))
+	args := graph.PageArgs{First: n, After: deref(after), NoTotal: !selects(ctx, "totalCount")}
+	page, xp, err := r.Store.FindNodesExpand(ctx, v, f, args, r.expansionOf(ctx, sels))
+	if err == nil && f.AllianceID != "" && len(page.Nodes) == 0 && args.After == "" {
+		// No members: is allianceId an alliance's id, or a name (resolved,
+		// then read again), or nobody's (NOT_FOUND)?
+		var ids []string
+		ids, err = graph.ResolveRefs(ctx, r.Store, v, []graph.Ref{ref("filter.allianceId", f.AllianceID, graph.LabelAlliance)})
+		if err == nil && ids[0] != f.AllianceID {
+			f.AllianceID = ids[0]
+			page, xp, err = r.Store.FindNodesExpand(ctx, v, f, args, r.expansionOf(ctx, sels))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +373,7 @@ func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, p
 		return nil, err
 	}
 	v := rootView(ctx, asOf)
-	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)}, graph.EdgePage{First: n, After: deref(after)})
+	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)}, graph.EdgeRange{First: n, After: deref(after)})
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,9 @@ func (r *queryResolver) Children(ctx context.Context, parentID string, kind *str
 	if n := deref(first); n < 1 || n > graph.MaxBelowIDs {
 		return nil, graph.Invalidf("first", "first must be between 1 and %d, got %d", graph.MaxBelowIDs, n)
 	}
-	page, err := r.Store.Children(ctx, v, parentID, g, graph.PageArgs{First: deref(first), After: deref(after)})
+	page, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("parentId", parentID, graph.LabelOrganisation, graph.LabelAlliance)}, func(ids []string) (*graph.NodePage, error) {
+		return r.Store.Children(ctx, v, ids[0], g, graph.PageArgs{First: deref(first), After: deref(after)})
+	})
 	if err != nil {
 		return nil, err
 	}

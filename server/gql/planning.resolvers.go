@@ -9,23 +9,36 @@ import (
 	"context"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-func (r *mutationResolver) SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput) (*model.Scenario, error) {
-	return r.saveScenario(ctx, name, description, input)
+func (r *mutationResolver) SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput, id *string) (*model.Scenario, error) {
+	return r.saveScenario(ctx, name, description, input, id)
 }
 
-func (r *mutationResolver) CommitScenario(ctx context.Context, id string) (*model.Scenario, error) {
-	return r.commitScenario(ctx, id)
+func (r *mutationResolver) ResimulateScenario(ctx context.Context, id string) (*model.Scenario, error) {
+	return r.resimulateScenario(ctx, id)
+}
+
+func (r *mutationResolver) CommitScenario(ctx context.Context, id string, force *bool) (*model.Scenario, error) {
+	return r.commitScenario(ctx, id, deref(force))
 }
 
 func (r *queryResolver) SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error) {
-	pl, _, err := r.simulate(ctx, input)
+	_, pl, _, err := r.simulate(ctx, input)
 	if err != nil {
 		return nil, err
 	}
 	return r.simulationResult(ctx, pl)
+}
+
+func (r *queryResolver) PlanningNetwork(ctx context.Context, within *string) (*model.PlanningNetwork, error) {
+	return r.planningNetwork(ctx, within)
+}
+
+func (r *queryResolver) PlanMetrics(ctx context.Context) ([]*model.MetricInfo, error) {
+	return planMetrics(), nil
 }
 
 func (r *queryResolver) Scenarios(ctx context.Context, first *int) ([]*model.Scenario, error) {
@@ -40,7 +53,7 @@ func (r *queryResolver) Scenarios(ctx context.Context, first *int) ([]*model.Sce
 	ns = ns[:min(n, len(ns))]
 	out := make([]*model.Scenario, 0, len(ns))
 	for _, n := range ns {
-		sc, err := r.scenarioOf(ctx, n)
+		sc, err := scenarioModel(n)
 		if err != nil {
 			return nil, err
 		}
@@ -50,28 +63,55 @@ func (r *queryResolver) Scenarios(ctx context.Context, first *int) ([]*model.Sce
 }
 
 func (r *queryResolver) Scenario(ctx context.Context, id string) (*model.Scenario, error) {
-	n, err := r.scenarioNode(ctx, id)
+	sc, err := r.readScenario(ctx, id)
 	if err != nil {
+		if graph.ErrorCode(err) == graph.CodeNotFound {
+			return nil, nil
+		}
 		return nil, err
 	}
-	return r.scenarioOf(ctx, n)
+	return &model.Scenario{SC: sc}, nil
 }
 
 func (r *queryResolver) CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error) {
-	if len(ids) == 0 || len(ids) > maxCompared {
-		return nil, graph.Invalidf("ids", "compare 1 to %d scenarios, got %d", maxCompared, len(ids))
-	}
-	out := make([]*model.ScenarioComparison, len(ids))
-	for i, id := range ids {
-		n, err := r.scenarioNode(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		sc, err := r.scenarioOf(ctx, n)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = &model.ScenarioComparison{Scenario: sc, Comparison: sc.Result.Comparison}
-	}
-	return out, nil
+	return r.compareScenarios(ctx, ids)
 }
+
+func (r *queryResolver) ScenarioComparison(ctx context.Context, ids []string) (*model.ComparisonTable, error) {
+	return r.scenarioComparison(ctx, ids)
+}
+
+func (r *scenarioResolver) Within(ctx context.Context, obj *model.Scenario) (*model.Organisation, error) {
+	if obj.SC.Request.Within == "" {
+		return nil, nil
+	}
+	nodes, err := r.nodesByID(ctx, []string{obj.SC.Request.Within})
+	if err != nil {
+		return nil, err
+	}
+	return nodes.unit(obj.SC.Request.Within), nil
+}
+
+func (r *scenarioResolver) Result(ctx context.Context, obj *model.Scenario) (*model.SimulationResult, error) {
+	return r.simulationResult(ctx, obj.SC.Plan)
+}
+
+func (r *scenarioResolver) NetworkChanges(ctx context.Context, obj *model.Scenario) ([]*model.NetworkChange, error) {
+	return r.networkChanges(ctx, obj.SC)
+}
+
+func (r *scenarioResolver) Stale(ctx context.Context, obj *model.Scenario) (bool, error) {
+	return r.stale(ctx, obj.SC)
+}
+
+func (r *scenarioResolver) CommitCheck(ctx context.Context, obj *model.Scenario) (*model.CommitCheck, error) {
+	return r.commitCheck(ctx, obj.SC)
+}
+
+func (r *scenarioResolver) Downloads(ctx context.Context, obj *model.Scenario) ([]*model.Download, error) {
+	return downloads(obj.SC), nil
+}
+
+func (r *Resolver) Scenario() generated.ScenarioResolver { return &scenarioResolver{r} }
+
+type scenarioResolver struct{ *Resolver }

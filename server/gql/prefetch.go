@@ -357,7 +357,7 @@ func fieldLimit(oc *graphql.OperationContext, f graphql.CollectedField) (int, bo
 // Subgraph field being resolved selects neither its edges nor truncated, so
 // that the store need not find them.
 func subgraphView(ctx context.Context, v graph.View) graph.View {
-	v.NodesOnly = !selects(ctx, "edges") && !selects(ctx, "truncated")
+	v.NodesOnly = !selects(ctx, "edges") && !selects(ctx, "truncated") && !selects(ctx, "elements")
 	return v
 }
 

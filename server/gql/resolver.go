@@ -24,4 +24,9 @@ type Resolver struct {
 
 	analysisOnce sync.Once
 	gateOnce     sync.Once
+	// commitMu makes this server's scenario commits one at a time.
+	commitMu sync.Mutex
+	// planCache keeps planning problems until the next change (planning.go).
+	planOnce  sync.Once
+	planCache *planCache
 }

@@ -19,7 +19,9 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 		return nil, err
 	}
 	v := rootView(ctx, asOf)
-	sg, err := r.Store.Neighbourhood(ctx, subgraphView(ctx, v), id, graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: n})
+	sg, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("id", id)}, func(ids []string) (*graph.Subgraph, error) {
+		return r.Store.Neighbourhood(ctx, subgraphView(ctx, v), ids[0], graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: n})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +34,9 @@ func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *in
 		return nil, err
 	}
 	v := rootView(ctx, asOf)
-	sg, err := r.Store.Subtree(ctx, subgraphView(ctx, v), rootID, graph.SubtreeQuery{MaxDepth: deref(maxDepth), Limit: n})
+	sg, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("rootId", rootID)}, func(ids []string) (*graph.Subgraph, error) {
+		return r.Store.Subtree(ctx, subgraphView(ctx, v), ids[0], graph.SubtreeQuery{MaxDepth: deref(maxDepth), Limit: n})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -41,11 +45,13 @@ func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *in
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error) {
 	v := rootView(ctx, asOf)
-	p, err := r.Store.ShortestPath(ctx, v, from, to, graph.PathQuery{Types: relTypes(relations), MaxDepth: deref(maxDepth)})
+	p, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("from", from), ref("to", to)}, func(ids []string) (*graph.Path, error) {
+		return r.Store.ShortestPath(ctx, v, ids[0], ids[1], graph.PathQuery{Types: relTypes(relations), MaxDepth: deref(maxDepth)})
+	})
 	if err != nil || p == nil || slices.ContainsFunc(p.Nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) }) {
 		return nil, err // a record (a source, a scenario) is on no path of the network
 	}
-	out := &model.Path{Length: len(p.Edges), Nodes: make([]*model.GraphNode, len(p.Nodes)), Edges: make([]*model.GraphEdge, len(p.Edges))}
+	out := &model.Path{Length: len(p.Edges), Nodes: make([]*model.GraphNode, len(p.Nodes)), Edges: make([]*model.GraphEdge, len(p.Edges)), G: *p}
 	for i, n := range p.Nodes {
 		out.Nodes[i] = graphNode(n, v)
 	}

@@ -20,10 +20,11 @@ const DefaultMaxDepth = 12
 // their operation type (queries and subscriptions: viewer; mutations:
 // editor).
 var fieldRoles = map[string]auth.Role{
-	"Query.simulateAlliances": auth.RolePlanner,
-	"Query.auditLog":          auth.RoleAdmin,
-	"Mutation.saveScenario":   auth.RolePlanner,
-	"Mutation.registerSource": auth.RoleAdmin,
+	"Query.simulateAlliances":     auth.RolePlanner,
+	"Query.auditLog":              auth.RoleAdmin,
+	"Mutation.saveScenario":       auth.RolePlanner,
+	"Mutation.resimulateScenario": auth.RolePlanner,
+	"Mutation.registerSource":     auth.RoleAdmin,
 }
 
 // RequiredRole is the role a root field of an operation type needs.

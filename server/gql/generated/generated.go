@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Project() ProjectResolver
 	Provenance() ProvenanceResolver
 	Query() QueryResolver
+	Scenario() ScenarioResolver
 	Subscription() SubscriptionResolver
 	Zone() ZoneResolver
 }
@@ -62,6 +63,20 @@ type ComplexityRoot struct {
 		Since      func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Until      func(childComplexity int) int
+	}
+
+	AllianceMetrics struct {
+		CrossingEdges  func(childComplexity int) int
+		Joined         func(childComplexity int) int
+		Left           func(childComplexity int) int
+		Members        func(childComplexity int) int
+		PartyMembers   func(childComplexity int) int
+		Pieces         func(childComplexity int) int
+		Population     func(childComplexity int) int
+		Strength       func(childComplexity int) int
+		StrongUnits    func(childComplexity int) int
+		WeakUnits      func(childComplexity int) int
+		WeakWithMentor func(childComplexity int) int
 	}
 
 	Attribute struct {
@@ -131,6 +146,13 @@ type ComplexityRoot struct {
 		Type     func(childComplexity int) int
 	}
 
+	CommitCheck struct {
+		Allowed    func(childComplexity int) int
+		NeedsForce func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
 	Community struct {
 		ID      func(childComplexity int) int
 		Members func(childComplexity int) int
@@ -142,8 +164,66 @@ type ComplexityRoot struct {
 		Modularity  func(childComplexity int) int
 	}
 
+	ComparisonCell struct {
+		Best    func(childComplexity int) int
+		Text    func(childComplexity int) int
+		Value   func(childComplexity int) int
+		Verdict func(childComplexity int) int
+	}
+
+	ComparisonColumn struct {
+		Key      func(childComplexity int) int
+		Scenario func(childComplexity int) int
+		Stale    func(childComplexity int) int
+		Title    func(childComplexity int) int
+	}
+
+	ComparisonRow struct {
+		Better        func(childComplexity int) int
+		Cells         func(childComplexity int) int
+		Description   func(childComplexity int) int
+		DescriptionZh func(childComplexity int) int
+		Key           func(childComplexity int) int
+		LabelEn       func(childComplexity int) int
+		LabelZh       func(childComplexity int) int
+	}
+
+	ComparisonTable struct {
+		Columns func(childComplexity int) int
+		Rows    func(childComplexity int) int
+	}
+
+	CytoscapeData struct {
+		Attributes func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Name       func(childComplexity int) int
+		NameEn     func(childComplexity int) int
+		Parent     func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Tier       func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Until      func(childComplexity int) int
+	}
+
+	CytoscapeElement struct {
+		Data  func(childComplexity int) int
+		Group func(childComplexity int) int
+	}
+
 	DeleteResult struct {
 		DeletedIds func(childComplexity int) int
+	}
+
+	Download struct {
+		Format func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Label  func(childComplexity int) int
+		URL    func(childComplexity int) int
 	}
 
 	Edge struct {
@@ -157,6 +237,26 @@ type ComplexityRoot struct {
 		TargetNode func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Until      func(childComplexity int) int
+	}
+
+	Fact struct {
+		Attribute  func(childComplexity int) int
+		Edge       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+	}
+
+	FactConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	FactEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	GraphChange struct {
@@ -211,18 +311,37 @@ type ComplexityRoot struct {
 	}
 
 	MetricComparison struct {
-		Better  func(childComplexity int) int
-		Change  func(childComplexity int) int
-		Label   func(childComplexity int) int
-		Metric  func(childComplexity int) int
-		Plan    func(childComplexity int) int
-		Today   func(childComplexity int) int
-		Verdict func(childComplexity int) int
+		Better        func(childComplexity int) int
+		Change        func(childComplexity int) int
+		ChangeText    func(childComplexity int) int
+		Description   func(childComplexity int) int
+		DescriptionZh func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Label         func(childComplexity int) int
+		LabelEn       func(childComplexity int) int
+		LabelZh       func(childComplexity int) int
+		Metric        func(childComplexity int) int
+		Plan          func(childComplexity int) int
+		PlanText      func(childComplexity int) int
+		Today         func(childComplexity int) int
+		TodayText     func(childComplexity int) int
+		Verdict       func(childComplexity int) int
+	}
+
+	MetricInfo struct {
+		Better        func(childComplexity int) int
+		Description   func(childComplexity int) int
+		DescriptionZh func(childComplexity int) int
+		Integer       func(childComplexity int) int
+		Key           func(childComplexity int) int
+		LabelEn       func(childComplexity int) int
+		LabelZh       func(childComplexity int) int
+		Scope         func(childComplexity int) int
 	}
 
 	Mutation struct {
 		AddMember          func(childComplexity int, allianceID string, organisationID string, role *string, since *string) int
-		CommitScenario     func(childComplexity int, id string) int
+		CommitScenario     func(childComplexity int, id string, force *bool) int
 		CreateAlliance     func(childComplexity int, input model.CreateAllianceInput) int
 		CreateOrganisation func(childComplexity int, input model.CreateOrganisationInput) int
 		CreatePairing      func(childComplexity int, mentorID string, menteeID string, since *string) int
@@ -232,9 +351,20 @@ type ComplexityRoot struct {
 		Link               func(childComplexity int, input model.LinkInput) int
 		RegisterSource     func(childComplexity int, input model.RegisterSourceInput) int
 		RemoveMember       func(childComplexity int, allianceID string, organisationID string, until *string) int
-		SaveScenario       func(childComplexity int, name string, description *string, input model.AllianceSimulationInput) int
+		ResimulateScenario func(childComplexity int, id string) int
+		SaveScenario       func(childComplexity int, name string, description *string, input model.AllianceSimulationInput, id *string) int
 		Unlink             func(childComplexity int, id string) int
 		UpdateOrganisation func(childComplexity int, id string, input model.UpdateOrganisationInput) int
+	}
+
+	NetworkChange struct {
+		From   func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Mentee func(childComplexity int) int
+		Mentor func(childComplexity int) int
+		Text   func(childComplexity int) int
+		To     func(childComplexity int) int
+		Unit   func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -293,10 +423,17 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	PairingChanges struct {
+		Added func(childComplexity int) int
+		Ended func(childComplexity int) int
+		Kept  func(childComplexity int) int
+	}
+
 	Path struct {
-		Edges  func(childComplexity int) int
-		Length func(childComplexity int) int
-		Nodes  func(childComplexity int) int
+		Edges    func(childComplexity int) int
+		Elements func(childComplexity int, compound model.Compound) int
+		Length   func(childComplexity int) int
+		Nodes    func(childComplexity int) int
 	}
 
 	Person struct {
@@ -313,16 +450,60 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	PlanSettings struct {
+		K                   func(childComplexity int) int
+		MaxMenteesPerMentor func(childComplexity int) int
+		MaxSize             func(childComplexity int) int
+		MinSize             func(childComplexity int) int
+		MinTotalStrength    func(childComplexity int) int
+		MoveCost            func(childComplexity int) int
+		Pair                func(childComplexity int) int
+		PairWithinAlliance  func(childComplexity int) int
+		RequireContiguous   func(childComplexity int) int
+		RequireStrong       func(childComplexity int) int
+		Resolution          func(childComplexity int) int
+		StrongRule          func(childComplexity int) int
+		StrongUnits         func(childComplexity int) int
+		Units               func(childComplexity int) int
+	}
+
 	PlannedAlliance struct {
+		Continues func(childComplexity int) int
 		CurrentID func(childComplexity int) int
+		ID        func(childComplexity int) int
 		Key       func(childComplexity int) int
+		Lead      func(childComplexity int) int
 		Members   func(childComplexity int) int
+		Metrics   func(childComplexity int) int
 		Name      func(childComplexity int) int
+		NameEn    func(childComplexity int) int
+		Naming    func(childComplexity int) int
+		Status    func(childComplexity int) int
 	}
 
 	PlannedPairing struct {
 		Mentee func(childComplexity int) int
 		Mentor func(childComplexity int) int
+	}
+
+	PlanningNetwork struct {
+		Alliances  func(childComplexity int) int
+		Defaults   func(childComplexity int) int
+		Pairings   func(childComplexity int) int
+		StrongRule func(childComplexity int) int
+		Units      func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+		Within     func(childComplexity int) int
+	}
+
+	PlanningUnit struct {
+		Alliance     func(childComplexity int) int
+		Neighbours   func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		PartyMembers func(childComplexity int) int
+		Population   func(childComplexity int) int
+		Strength     func(childComplexity int) int
+		Strong       func(childComplexity int) int
 	}
 
 	Platform struct {
@@ -370,33 +551,37 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Alliance          func(childComplexity int, id string, asOf *string) int
-		Alliances         func(childComplexity int, typeArg *model.AllianceType, asOf *string, first *int, after *string) int
-		AuditLog          func(childComplexity int, first *int, after *string, operation *string, actor *string) int
-		Below             func(childComplexity int, ids []string, asOf *string) int
-		Centrality        func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
-		CentralityResult  func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
-		Changes           func(childComplexity int, from string, to string, limit *int) int
-		Children          func(childComplexity int, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) int
-		Communities       func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
-		CompareScenarios  func(childComplexity int, ids []string) int
-		Edges             func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) int
-		HierarchyTops     func(childComplexity int, first *int, asOf *string) int
-		History           func(childComplexity int, id string, limit *int) int
-		Neighbourhood     func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
-		Node              func(childComplexity int, id string, asOf *string) int
-		Organisation      func(childComplexity int, id string, asOf *string) int
-		Organisations     func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
-		Pairings          func(childComplexity int, asOf *string, first *int, after *string) int
-		Scenario          func(childComplexity int, id string) int
-		Scenarios         func(childComplexity int, first *int) int
-		Search            func(childComplexity int, text string, first *int, asOf *string) int
-		ShortestPath      func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
-		SimulateAlliances func(childComplexity int, input model.AllianceSimulationInput) int
-		Source            func(childComplexity int, id string) int
-		Sources           func(childComplexity int, first *int, after *string) int
-		Stats             func(childComplexity int) int
-		Subtree           func(childComplexity int, rootID string, maxDepth *int, limit *int, asOf *string) int
+		Alliance           func(childComplexity int, id string, asOf *string) int
+		Alliances          func(childComplexity int, typeArg *model.AllianceType, asOf *string, first *int, after *string) int
+		AuditLog           func(childComplexity int, first *int, after *string, operation *string, actor *string) int
+		Below              func(childComplexity int, ids []string, asOf *string) int
+		Centrality         func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
+		CentralityResult   func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
+		Changes            func(childComplexity int, from string, to string, limit *int) int
+		Children           func(childComplexity int, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) int
+		Communities        func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
+		CompareScenarios   func(childComplexity int, ids []string) int
+		Edges              func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) int
+		Facts              func(childComplexity int, provenance []model.Source, first *int, after *string, asOf *string) int
+		HierarchyTops      func(childComplexity int, first *int, asOf *string) int
+		History            func(childComplexity int, id string, limit *int) int
+		Neighbourhood      func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
+		Node               func(childComplexity int, id string, asOf *string) int
+		Organisation       func(childComplexity int, id string, asOf *string) int
+		Organisations      func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
+		Pairings           func(childComplexity int, asOf *string, first *int, after *string) int
+		PlanMetrics        func(childComplexity int) int
+		PlanningNetwork    func(childComplexity int, within *string) int
+		Scenario           func(childComplexity int, id string) int
+		ScenarioComparison func(childComplexity int, ids []string) int
+		Scenarios          func(childComplexity int, first *int) int
+		Search             func(childComplexity int, text string, first *int, asOf *string) int
+		ShortestPath       func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
+		SimulateAlliances  func(childComplexity int, input model.AllianceSimulationInput) int
+		Source             func(childComplexity int, id string) int
+		Sources            func(childComplexity int, first *int, after *string) int
+		Stats              func(childComplexity int) int
+		Subtree            func(childComplexity int, rootID string, maxDepth *int, limit *int, asOf *string) int
 	}
 
 	Relation struct {
@@ -406,13 +591,19 @@ type ComplexityRoot struct {
 	}
 
 	Scenario struct {
-		CommittedAt func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Result      func(childComplexity int) int
-		Status      func(childComplexity int) int
+		CommitCheck    func(childComplexity int) int
+		CommittedAt    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Downloads      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		NetworkChanges func(childComplexity int) int
+		ResimulatedAt  func(childComplexity int) int
+		Result         func(childComplexity int) int
+		Stale          func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Within         func(childComplexity int) int
 	}
 
 	ScenarioComparison struct {
@@ -430,17 +621,23 @@ type ComplexityRoot struct {
 	}
 
 	SimulationResult struct {
-		Alliances  func(childComplexity int) int
-		Comparison func(childComplexity int) int
-		Metrics    func(childComplexity int) int
-		Moved      func(childComplexity int) int
-		Pairings   func(childComplexity int) int
-		Seed       func(childComplexity int) int
-		Strategy   func(childComplexity int) int
-		Table      func(childComplexity int) int
-		Today      func(childComplexity int) int
-		Unassigned func(childComplexity int) int
-		Warnings   func(childComplexity int) int
+		Alliances       func(childComplexity int) int
+		Comparison      func(childComplexity int) int
+		Dissolved       func(childComplexity int) int
+		Metrics         func(childComplexity int) int
+		Moved           func(childComplexity int) int
+		Moves           func(childComplexity int) int
+		PairingChanges  func(childComplexity int) int
+		Pairings        func(childComplexity int) int
+		Seed            func(childComplexity int) int
+		Settings        func(childComplexity int) int
+		Strategy        func(childComplexity int) int
+		Table           func(childComplexity int) int
+		Today           func(childComplexity int) int
+		Unassigned      func(childComplexity int) int
+		UnassignedUnits func(childComplexity int) int
+		Warnings        func(childComplexity int) int
+		Within          func(childComplexity int) int
 	}
 
 	SourceDocument struct {
@@ -465,12 +662,19 @@ type ComplexityRoot struct {
 
 	Subgraph struct {
 		Edges     func(childComplexity int) int
+		Elements  func(childComplexity int, compound model.Compound) int
 		Nodes     func(childComplexity int) int
 		Truncated func(childComplexity int) int
 	}
 
 	Subscription struct {
 		GraphChanged func(childComplexity int, ids []string) int
+	}
+
+	UnitMove struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+		Unit func(childComplexity int) int
 	}
 
 	Zone struct {
@@ -516,8 +720,9 @@ type MutationResolver interface {
 	EndAlliance(ctx context.Context, id string, until *string) (*model.Alliance, error)
 	CreatePairing(ctx context.Context, mentorID string, menteeID string, since *string) (*model.Pairing, error)
 	DeletePairing(ctx context.Context, id string, until *string) (*model.DeleteResult, error)
-	SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput) (*model.Scenario, error)
-	CommitScenario(ctx context.Context, id string) (*model.Scenario, error)
+	SaveScenario(ctx context.Context, name string, description *string, input model.AllianceSimulationInput, id *string) (*model.Scenario, error)
+	ResimulateScenario(ctx context.Context, id string) (*model.Scenario, error)
+	CommitScenario(ctx context.Context, id string, force *bool) (*model.Scenario, error)
 	RegisterSource(ctx context.Context, input model.RegisterSourceInput) (*model.SourceDocument, error)
 }
 type OrganisationResolver interface {
@@ -561,20 +766,32 @@ type QueryResolver interface {
 	CentralityResult(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) (*model.CentralityResult, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
+	Facts(ctx context.Context, provenance []model.Source, first *int, after *string, asOf *string) (*model.FactConnection, error)
 	History(ctx context.Context, id string, limit *int) ([]*model.HistoryEvent, error)
 	Changes(ctx context.Context, from string, to string, limit *int) ([]*model.HistoryEvent, error)
 	HierarchyTops(ctx context.Context, first *int, asOf *string) (*model.HierarchyTops, error)
 	Below(ctx context.Context, ids []string, asOf *string) ([]*model.Below, error)
 	Children(ctx context.Context, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) (*model.ChildConnection, error)
 	SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error)
+	PlanningNetwork(ctx context.Context, within *string) (*model.PlanningNetwork, error)
+	PlanMetrics(ctx context.Context) ([]*model.MetricInfo, error)
 	Scenarios(ctx context.Context, first *int) ([]*model.Scenario, error)
 	Scenario(ctx context.Context, id string) (*model.Scenario, error)
 	CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error)
+	ScenarioComparison(ctx context.Context, ids []string) (*model.ComparisonTable, error)
 	Sources(ctx context.Context, first *int, after *string) ([]*model.SourceDocument, error)
 	Source(ctx context.Context, id string) (*model.SourceDocument, error)
 	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error)
 	Subtree(ctx context.Context, rootID string, maxDepth *int, limit *int, asOf *string) (*model.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
+}
+type ScenarioResolver interface {
+	Within(ctx context.Context, obj *model.Scenario) (*model.Organisation, error)
+	Result(ctx context.Context, obj *model.Scenario) (*model.SimulationResult, error)
+	NetworkChanges(ctx context.Context, obj *model.Scenario) ([]*model.NetworkChange, error)
+	Stale(ctx context.Context, obj *model.Scenario) (bool, error)
+	CommitCheck(ctx context.Context, obj *model.Scenario) (*model.CommitCheck, error)
+	Downloads(ctx context.Context, obj *model.Scenario) ([]*model.Download, error)
 }
 type SubscriptionResolver interface {
 	GraphChanged(ctx context.Context, ids []string) (<-chan *model.GraphChange, error)
@@ -706,6 +923,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.Until(childComplexity), true
+
+	case "AllianceMetrics.crossingEdges":
+		if e.ComplexityRoot.AllianceMetrics.CrossingEdges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.CrossingEdges(childComplexity), true
+	case "AllianceMetrics.joined":
+		if e.ComplexityRoot.AllianceMetrics.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.Joined(childComplexity), true
+	case "AllianceMetrics.left":
+		if e.ComplexityRoot.AllianceMetrics.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.Left(childComplexity), true
+	case "AllianceMetrics.members":
+		if e.ComplexityRoot.AllianceMetrics.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.Members(childComplexity), true
+	case "AllianceMetrics.partyMembers":
+		if e.ComplexityRoot.AllianceMetrics.PartyMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.PartyMembers(childComplexity), true
+	case "AllianceMetrics.pieces":
+		if e.ComplexityRoot.AllianceMetrics.Pieces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.Pieces(childComplexity), true
+	case "AllianceMetrics.population":
+		if e.ComplexityRoot.AllianceMetrics.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.Population(childComplexity), true
+	case "AllianceMetrics.strength":
+		if e.ComplexityRoot.AllianceMetrics.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.Strength(childComplexity), true
+	case "AllianceMetrics.strongUnits":
+		if e.ComplexityRoot.AllianceMetrics.StrongUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.StrongUnits(childComplexity), true
+	case "AllianceMetrics.weakUnits":
+		if e.ComplexityRoot.AllianceMetrics.WeakUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.WeakUnits(childComplexity), true
+	case "AllianceMetrics.weakWithMentor":
+		if e.ComplexityRoot.AllianceMetrics.WeakWithMentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllianceMetrics.WeakWithMentor(childComplexity), true
 
 	case "Attribute.key":
 		if e.ComplexityRoot.Attribute.Key == nil {
@@ -995,6 +1279,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChildGroup.Type(childComplexity), true
 
+	case "CommitCheck.allowed":
+		if e.ComplexityRoot.CommitCheck.Allowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitCheck.Allowed(childComplexity), true
+	case "CommitCheck.needsForce":
+		if e.ComplexityRoot.CommitCheck.NeedsForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitCheck.NeedsForce(childComplexity), true
+	case "CommitCheck.reason":
+		if e.ComplexityRoot.CommitCheck.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitCheck.Reason(childComplexity), true
+	case "CommitCheck.role":
+		if e.ComplexityRoot.CommitCheck.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitCheck.Role(childComplexity), true
+
 	case "Community.id":
 		if e.ComplexityRoot.Community.ID == nil {
 			break
@@ -1027,12 +1336,241 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CommunityPartition.Modularity(childComplexity), true
 
+	case "ComparisonCell.best":
+		if e.ComplexityRoot.ComparisonCell.Best == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonCell.Best(childComplexity), true
+	case "ComparisonCell.text":
+		if e.ComplexityRoot.ComparisonCell.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonCell.Text(childComplexity), true
+	case "ComparisonCell.value":
+		if e.ComplexityRoot.ComparisonCell.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonCell.Value(childComplexity), true
+	case "ComparisonCell.verdict":
+		if e.ComplexityRoot.ComparisonCell.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonCell.Verdict(childComplexity), true
+
+	case "ComparisonColumn.key":
+		if e.ComplexityRoot.ComparisonColumn.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonColumn.Key(childComplexity), true
+	case "ComparisonColumn.scenario":
+		if e.ComplexityRoot.ComparisonColumn.Scenario == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonColumn.Scenario(childComplexity), true
+	case "ComparisonColumn.stale":
+		if e.ComplexityRoot.ComparisonColumn.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonColumn.Stale(childComplexity), true
+	case "ComparisonColumn.title":
+		if e.ComplexityRoot.ComparisonColumn.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonColumn.Title(childComplexity), true
+
+	case "ComparisonRow.better":
+		if e.ComplexityRoot.ComparisonRow.Better == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Better(childComplexity), true
+	case "ComparisonRow.cells":
+		if e.ComplexityRoot.ComparisonRow.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Cells(childComplexity), true
+	case "ComparisonRow.description":
+		if e.ComplexityRoot.ComparisonRow.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Description(childComplexity), true
+	case "ComparisonRow.descriptionZh":
+		if e.ComplexityRoot.ComparisonRow.DescriptionZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.DescriptionZh(childComplexity), true
+	case "ComparisonRow.key":
+		if e.ComplexityRoot.ComparisonRow.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.Key(childComplexity), true
+	case "ComparisonRow.labelEn":
+		if e.ComplexityRoot.ComparisonRow.LabelEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.LabelEn(childComplexity), true
+	case "ComparisonRow.labelZh":
+		if e.ComplexityRoot.ComparisonRow.LabelZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonRow.LabelZh(childComplexity), true
+
+	case "ComparisonTable.columns":
+		if e.ComplexityRoot.ComparisonTable.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonTable.Columns(childComplexity), true
+	case "ComparisonTable.rows":
+		if e.ComplexityRoot.ComparisonTable.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComparisonTable.Rows(childComplexity), true
+
+	case "CytoscapeData.attributes":
+		if e.ComplexityRoot.CytoscapeData.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Attributes(childComplexity), true
+	case "CytoscapeData.id":
+		if e.ComplexityRoot.CytoscapeData.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.ID(childComplexity), true
+	case "CytoscapeData.kind":
+		if e.ComplexityRoot.CytoscapeData.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Kind(childComplexity), true
+	case "CytoscapeData.label":
+		if e.ComplexityRoot.CytoscapeData.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Label(childComplexity), true
+	case "CytoscapeData.name":
+		if e.ComplexityRoot.CytoscapeData.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Name(childComplexity), true
+	case "CytoscapeData.nameEn":
+		if e.ComplexityRoot.CytoscapeData.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.NameEn(childComplexity), true
+	case "CytoscapeData.parent":
+		if e.ComplexityRoot.CytoscapeData.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Parent(childComplexity), true
+	case "CytoscapeData.provenance":
+		if e.ComplexityRoot.CytoscapeData.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Provenance(childComplexity), true
+	case "CytoscapeData.since":
+		if e.ComplexityRoot.CytoscapeData.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Since(childComplexity), true
+	case "CytoscapeData.source":
+		if e.ComplexityRoot.CytoscapeData.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Source(childComplexity), true
+	case "CytoscapeData.target":
+		if e.ComplexityRoot.CytoscapeData.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Target(childComplexity), true
+	case "CytoscapeData.tier":
+		if e.ComplexityRoot.CytoscapeData.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Tier(childComplexity), true
+	case "CytoscapeData.type":
+		if e.ComplexityRoot.CytoscapeData.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Type(childComplexity), true
+	case "CytoscapeData.until":
+		if e.ComplexityRoot.CytoscapeData.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeData.Until(childComplexity), true
+
+	case "CytoscapeElement.data":
+		if e.ComplexityRoot.CytoscapeElement.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeElement.Data(childComplexity), true
+	case "CytoscapeElement.group":
+		if e.ComplexityRoot.CytoscapeElement.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CytoscapeElement.Group(childComplexity), true
+
 	case "DeleteResult.deletedIds":
 		if e.ComplexityRoot.DeleteResult.DeletedIds == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeleteResult.DeletedIds(childComplexity), true
+
+	case "Download.format":
+		if e.ComplexityRoot.Download.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.Format(childComplexity), true
+	case "Download.kind":
+		if e.ComplexityRoot.Download.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.Kind(childComplexity), true
+	case "Download.label":
+		if e.ComplexityRoot.Download.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.Label(childComplexity), true
+	case "Download.url":
+		if e.ComplexityRoot.Download.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Download.URL(childComplexity), true
 
 	case "Edge.attributes":
 		if e.ComplexityRoot.Edge.Attributes == nil {
@@ -1094,6 +1632,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Edge.Until(childComplexity), true
+
+	case "Fact.attribute":
+		if e.ComplexityRoot.Fact.Attribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Attribute(childComplexity), true
+	case "Fact.edge":
+		if e.ComplexityRoot.Fact.Edge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Edge(childComplexity), true
+	case "Fact.id":
+		if e.ComplexityRoot.Fact.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.ID(childComplexity), true
+	case "Fact.kind":
+		if e.ComplexityRoot.Fact.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Kind(childComplexity), true
+	case "Fact.node":
+		if e.ComplexityRoot.Fact.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Node(childComplexity), true
+	case "Fact.provenance":
+		if e.ComplexityRoot.Fact.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Provenance(childComplexity), true
+
+	case "FactConnection.edges":
+		if e.ComplexityRoot.FactConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactConnection.Edges(childComplexity), true
+	case "FactConnection.nodes":
+		if e.ComplexityRoot.FactConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactConnection.Nodes(childComplexity), true
+	case "FactConnection.pageInfo":
+		if e.ComplexityRoot.FactConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactConnection.PageInfo(childComplexity), true
+
+	case "FactEdge.cursor":
+		if e.ComplexityRoot.FactEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactEdge.Cursor(childComplexity), true
+	case "FactEdge.node":
+		if e.ComplexityRoot.FactEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactEdge.Node(childComplexity), true
 
 	case "GraphChange.at":
 		if e.ComplexityRoot.GraphChange.At == nil {
@@ -1311,12 +1918,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricComparison.Change(childComplexity), true
+	case "MetricComparison.changeText":
+		if e.ComplexityRoot.MetricComparison.ChangeText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.ChangeText(childComplexity), true
+	case "MetricComparison.description":
+		if e.ComplexityRoot.MetricComparison.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Description(childComplexity), true
+	case "MetricComparison.descriptionZh":
+		if e.ComplexityRoot.MetricComparison.DescriptionZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.DescriptionZh(childComplexity), true
+	case "MetricComparison.key":
+		if e.ComplexityRoot.MetricComparison.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.Key(childComplexity), true
 	case "MetricComparison.label":
 		if e.ComplexityRoot.MetricComparison.Label == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MetricComparison.Label(childComplexity), true
+	case "MetricComparison.labelEn":
+		if e.ComplexityRoot.MetricComparison.LabelEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.LabelEn(childComplexity), true
+	case "MetricComparison.labelZh":
+		if e.ComplexityRoot.MetricComparison.LabelZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.LabelZh(childComplexity), true
 	case "MetricComparison.metric":
 		if e.ComplexityRoot.MetricComparison.Metric == nil {
 			break
@@ -1329,18 +1972,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricComparison.Plan(childComplexity), true
+	case "MetricComparison.planText":
+		if e.ComplexityRoot.MetricComparison.PlanText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.PlanText(childComplexity), true
 	case "MetricComparison.today":
 		if e.ComplexityRoot.MetricComparison.Today == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MetricComparison.Today(childComplexity), true
+	case "MetricComparison.todayText":
+		if e.ComplexityRoot.MetricComparison.TodayText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricComparison.TodayText(childComplexity), true
 	case "MetricComparison.verdict":
 		if e.ComplexityRoot.MetricComparison.Verdict == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MetricComparison.Verdict(childComplexity), true
+
+	case "MetricInfo.better":
+		if e.ComplexityRoot.MetricInfo.Better == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.Better(childComplexity), true
+	case "MetricInfo.description":
+		if e.ComplexityRoot.MetricInfo.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.Description(childComplexity), true
+	case "MetricInfo.descriptionZh":
+		if e.ComplexityRoot.MetricInfo.DescriptionZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.DescriptionZh(childComplexity), true
+	case "MetricInfo.integer":
+		if e.ComplexityRoot.MetricInfo.Integer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.Integer(childComplexity), true
+	case "MetricInfo.key":
+		if e.ComplexityRoot.MetricInfo.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.Key(childComplexity), true
+	case "MetricInfo.labelEn":
+		if e.ComplexityRoot.MetricInfo.LabelEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.LabelEn(childComplexity), true
+	case "MetricInfo.labelZh":
+		if e.ComplexityRoot.MetricInfo.LabelZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.LabelZh(childComplexity), true
+	case "MetricInfo.scope":
+		if e.ComplexityRoot.MetricInfo.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricInfo.Scope(childComplexity), true
 
 	case "Mutation.addMember":
 		if e.ComplexityRoot.Mutation.AddMember == nil {
@@ -1363,7 +2067,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CommitScenario(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.CommitScenario(childComplexity, args["id"].(string), args["force"].(*bool)), true
 	case "Mutation.createAlliance":
 		if e.ComplexityRoot.Mutation.CreateAlliance == nil {
 			break
@@ -1463,6 +2167,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["allianceId"].(string), args["organisationId"].(string), args["until"].(*string)), true
+	case "Mutation.resimulateScenario":
+		if e.ComplexityRoot.Mutation.ResimulateScenario == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resimulateScenario_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResimulateScenario(childComplexity, args["id"].(string)), true
 	case "Mutation.saveScenario":
 		if e.ComplexityRoot.Mutation.SaveScenario == nil {
 			break
@@ -1473,7 +2188,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SaveScenario(childComplexity, args["name"].(string), args["description"].(*string), args["input"].(model.AllianceSimulationInput)), true
+		return e.ComplexityRoot.Mutation.SaveScenario(childComplexity, args["name"].(string), args["description"].(*string), args["input"].(model.AllianceSimulationInput), args["id"].(*string)), true
 	case "Mutation.unlink":
 		if e.ComplexityRoot.Mutation.Unlink == nil {
 			break
@@ -1496,6 +2211,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateOrganisation(childComplexity, args["id"].(string), args["input"].(model.UpdateOrganisationInput)), true
+
+	case "NetworkChange.from":
+		if e.ComplexityRoot.NetworkChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.From(childComplexity), true
+	case "NetworkChange.kind":
+		if e.ComplexityRoot.NetworkChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.Kind(childComplexity), true
+	case "NetworkChange.mentee":
+		if e.ComplexityRoot.NetworkChange.Mentee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.Mentee(childComplexity), true
+	case "NetworkChange.mentor":
+		if e.ComplexityRoot.NetworkChange.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.Mentor(childComplexity), true
+	case "NetworkChange.text":
+		if e.ComplexityRoot.NetworkChange.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.Text(childComplexity), true
+	case "NetworkChange.to":
+		if e.ComplexityRoot.NetworkChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.To(childComplexity), true
+	case "NetworkChange.unit":
+		if e.ComplexityRoot.NetworkChange.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkChange.Unit(childComplexity), true
 
 	case "Organisation.alliances":
 		if e.ComplexityRoot.Organisation.Alliances == nil {
@@ -1798,12 +2556,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Pairing.Until(childComplexity), true
 
+	case "PairingChanges.added":
+		if e.ComplexityRoot.PairingChanges.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingChanges.Added(childComplexity), true
+	case "PairingChanges.ended":
+		if e.ComplexityRoot.PairingChanges.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingChanges.Ended(childComplexity), true
+	case "PairingChanges.kept":
+		if e.ComplexityRoot.PairingChanges.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairingChanges.Kept(childComplexity), true
+
 	case "Path.edges":
 		if e.ComplexityRoot.Path.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Path.Edges(childComplexity), true
+	case "Path.elements":
+		if e.ComplexityRoot.Path.Elements == nil {
+			break
+		}
+
+		args, err := ec.field_Path_elements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Path.Elements(childComplexity, args["compound"].(model.Compound)), true
 	case "Path.length":
 		if e.ComplexityRoot.Path.Length == nil {
 			break
@@ -1894,30 +2682,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Until(childComplexity), true
 
+	case "PlanSettings.k":
+		if e.ComplexityRoot.PlanSettings.K == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.K(childComplexity), true
+	case "PlanSettings.maxMenteesPerMentor":
+		if e.ComplexityRoot.PlanSettings.MaxMenteesPerMentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.MaxMenteesPerMentor(childComplexity), true
+	case "PlanSettings.maxSize":
+		if e.ComplexityRoot.PlanSettings.MaxSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.MaxSize(childComplexity), true
+	case "PlanSettings.minSize":
+		if e.ComplexityRoot.PlanSettings.MinSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.MinSize(childComplexity), true
+	case "PlanSettings.minTotalStrength":
+		if e.ComplexityRoot.PlanSettings.MinTotalStrength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.MinTotalStrength(childComplexity), true
+	case "PlanSettings.moveCost":
+		if e.ComplexityRoot.PlanSettings.MoveCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.MoveCost(childComplexity), true
+	case "PlanSettings.pair":
+		if e.ComplexityRoot.PlanSettings.Pair == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.Pair(childComplexity), true
+	case "PlanSettings.pairWithinAlliance":
+		if e.ComplexityRoot.PlanSettings.PairWithinAlliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.PairWithinAlliance(childComplexity), true
+	case "PlanSettings.requireContiguous":
+		if e.ComplexityRoot.PlanSettings.RequireContiguous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.RequireContiguous(childComplexity), true
+	case "PlanSettings.requireStrong":
+		if e.ComplexityRoot.PlanSettings.RequireStrong == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.RequireStrong(childComplexity), true
+	case "PlanSettings.resolution":
+		if e.ComplexityRoot.PlanSettings.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.Resolution(childComplexity), true
+	case "PlanSettings.strongRule":
+		if e.ComplexityRoot.PlanSettings.StrongRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.StrongRule(childComplexity), true
+	case "PlanSettings.strongUnits":
+		if e.ComplexityRoot.PlanSettings.StrongUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.StrongUnits(childComplexity), true
+	case "PlanSettings.units":
+		if e.ComplexityRoot.PlanSettings.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanSettings.Units(childComplexity), true
+
+	case "PlannedAlliance.continues":
+		if e.ComplexityRoot.PlannedAlliance.Continues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Continues(childComplexity), true
 	case "PlannedAlliance.currentId":
 		if e.ComplexityRoot.PlannedAlliance.CurrentID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PlannedAlliance.CurrentID(childComplexity), true
+	case "PlannedAlliance.id":
+		if e.ComplexityRoot.PlannedAlliance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.ID(childComplexity), true
 	case "PlannedAlliance.key":
 		if e.ComplexityRoot.PlannedAlliance.Key == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PlannedAlliance.Key(childComplexity), true
+	case "PlannedAlliance.lead":
+		if e.ComplexityRoot.PlannedAlliance.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Lead(childComplexity), true
 	case "PlannedAlliance.members":
 		if e.ComplexityRoot.PlannedAlliance.Members == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PlannedAlliance.Members(childComplexity), true
+	case "PlannedAlliance.metrics":
+		if e.ComplexityRoot.PlannedAlliance.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Metrics(childComplexity), true
 	case "PlannedAlliance.name":
 		if e.ComplexityRoot.PlannedAlliance.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PlannedAlliance.Name(childComplexity), true
+	case "PlannedAlliance.nameEn":
+		if e.ComplexityRoot.PlannedAlliance.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.NameEn(childComplexity), true
+	case "PlannedAlliance.naming":
+		if e.ComplexityRoot.PlannedAlliance.Naming == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Naming(childComplexity), true
+	case "PlannedAlliance.status":
+		if e.ComplexityRoot.PlannedAlliance.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedAlliance.Status(childComplexity), true
 
 	case "PlannedPairing.mentee":
 		if e.ComplexityRoot.PlannedPairing.Mentee == nil {
@@ -1931,6 +2846,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlannedPairing.Mentor(childComplexity), true
+
+	case "PlanningNetwork.alliances":
+		if e.ComplexityRoot.PlanningNetwork.Alliances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.Alliances(childComplexity), true
+	case "PlanningNetwork.defaults":
+		if e.ComplexityRoot.PlanningNetwork.Defaults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.Defaults(childComplexity), true
+	case "PlanningNetwork.pairings":
+		if e.ComplexityRoot.PlanningNetwork.Pairings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.Pairings(childComplexity), true
+	case "PlanningNetwork.strongRule":
+		if e.ComplexityRoot.PlanningNetwork.StrongRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.StrongRule(childComplexity), true
+	case "PlanningNetwork.units":
+		if e.ComplexityRoot.PlanningNetwork.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.Units(childComplexity), true
+	case "PlanningNetwork.warnings":
+		if e.ComplexityRoot.PlanningNetwork.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.Warnings(childComplexity), true
+	case "PlanningNetwork.within":
+		if e.ComplexityRoot.PlanningNetwork.Within == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningNetwork.Within(childComplexity), true
+
+	case "PlanningUnit.alliance":
+		if e.ComplexityRoot.PlanningUnit.Alliance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.Alliance(childComplexity), true
+	case "PlanningUnit.neighbours":
+		if e.ComplexityRoot.PlanningUnit.Neighbours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.Neighbours(childComplexity), true
+	case "PlanningUnit.organisation":
+		if e.ComplexityRoot.PlanningUnit.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.Organisation(childComplexity), true
+	case "PlanningUnit.partyMembers":
+		if e.ComplexityRoot.PlanningUnit.PartyMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.PartyMembers(childComplexity), true
+	case "PlanningUnit.population":
+		if e.ComplexityRoot.PlanningUnit.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.Population(childComplexity), true
+	case "PlanningUnit.strength":
+		if e.ComplexityRoot.PlanningUnit.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.Strength(childComplexity), true
+	case "PlanningUnit.strong":
+		if e.ComplexityRoot.PlanningUnit.Strong == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanningUnit.Strong(childComplexity), true
 
 	case "Platform.attributes":
 		if e.ComplexityRoot.Platform.Attributes == nil {
@@ -2264,6 +3265,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.facts":
+		if e.ComplexityRoot.Query.Facts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_facts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Facts(childComplexity, args["provenance"].([]model.Source), args["first"].(*int), args["after"].(*string), args["asOf"].(*string)), true
 	case "Query.hierarchyTops":
 		if e.ComplexityRoot.Query.HierarchyTops == nil {
 			break
@@ -2342,6 +3354,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.planMetrics":
+		if e.ComplexityRoot.Query.PlanMetrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PlanMetrics(childComplexity), true
+	case "Query.planningNetwork":
+		if e.ComplexityRoot.Query.PlanningNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planningNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanningNetwork(childComplexity, args["within"].(*string)), true
 	case "Query.scenario":
 		if e.ComplexityRoot.Query.Scenario == nil {
 			break
@@ -2353,6 +3382,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Scenario(childComplexity, args["id"].(string)), true
+	case "Query.scenarioComparison":
+		if e.ComplexityRoot.Query.ScenarioComparison == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scenarioComparison_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScenarioComparison(childComplexity, args["ids"].([]string)), true
 	case "Query.scenarios":
 		if e.ComplexityRoot.Query.Scenarios == nil {
 			break
@@ -2456,6 +3496,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.Node(childComplexity), true
 
+	case "Scenario.commitCheck":
+		if e.ComplexityRoot.Scenario.CommitCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.CommitCheck(childComplexity), true
 	case "Scenario.committedAt":
 		if e.ComplexityRoot.Scenario.CommittedAt == nil {
 			break
@@ -2474,6 +3520,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Scenario.Description(childComplexity), true
+	case "Scenario.downloads":
+		if e.ComplexityRoot.Scenario.Downloads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Downloads(childComplexity), true
 	case "Scenario.id":
 		if e.ComplexityRoot.Scenario.ID == nil {
 			break
@@ -2486,18 +3538,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Scenario.Name(childComplexity), true
+	case "Scenario.networkChanges":
+		if e.ComplexityRoot.Scenario.NetworkChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.NetworkChanges(childComplexity), true
+	case "Scenario.resimulatedAt":
+		if e.ComplexityRoot.Scenario.ResimulatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.ResimulatedAt(childComplexity), true
 	case "Scenario.result":
 		if e.ComplexityRoot.Scenario.Result == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Scenario.Result(childComplexity), true
+	case "Scenario.stale":
+		if e.ComplexityRoot.Scenario.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Stale(childComplexity), true
 	case "Scenario.status":
 		if e.ComplexityRoot.Scenario.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Scenario.Status(childComplexity), true
+	case "Scenario.within":
+		if e.ComplexityRoot.Scenario.Within == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Scenario.Within(childComplexity), true
 
 	case "ScenarioComparison.comparison":
 		if e.ComplexityRoot.ScenarioComparison.Comparison == nil {
@@ -2561,6 +3637,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationResult.Comparison(childComplexity), true
+	case "SimulationResult.dissolved":
+		if e.ComplexityRoot.SimulationResult.Dissolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Dissolved(childComplexity), true
 	case "SimulationResult.metrics":
 		if e.ComplexityRoot.SimulationResult.Metrics == nil {
 			break
@@ -2573,6 +3655,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationResult.Moved(childComplexity), true
+	case "SimulationResult.moves":
+		if e.ComplexityRoot.SimulationResult.Moves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Moves(childComplexity), true
+	case "SimulationResult.pairingChanges":
+		if e.ComplexityRoot.SimulationResult.PairingChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.PairingChanges(childComplexity), true
 	case "SimulationResult.pairings":
 		if e.ComplexityRoot.SimulationResult.Pairings == nil {
 			break
@@ -2585,6 +3679,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationResult.Seed(childComplexity), true
+	case "SimulationResult.settings":
+		if e.ComplexityRoot.SimulationResult.Settings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Settings(childComplexity), true
 	case "SimulationResult.strategy":
 		if e.ComplexityRoot.SimulationResult.Strategy == nil {
 			break
@@ -2609,12 +3709,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationResult.Unassigned(childComplexity), true
+	case "SimulationResult.unassignedUnits":
+		if e.ComplexityRoot.SimulationResult.UnassignedUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.UnassignedUnits(childComplexity), true
 	case "SimulationResult.warnings":
 		if e.ComplexityRoot.SimulationResult.Warnings == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SimulationResult.Warnings(childComplexity), true
+	case "SimulationResult.within":
+		if e.ComplexityRoot.SimulationResult.Within == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationResult.Within(childComplexity), true
 
 	case "SourceDocument.author":
 		if e.ComplexityRoot.SourceDocument.Author == nil {
@@ -2708,6 +3820,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Edges(childComplexity), true
+	case "Subgraph.elements":
+		if e.ComplexityRoot.Subgraph.Elements == nil {
+			break
+		}
+
+		args, err := ec.field_Subgraph_elements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subgraph.Elements(childComplexity, args["compound"].(model.Compound)), true
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -2732,6 +3855,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.GraphChanged(childComplexity, args["ids"].([]string)), true
+
+	case "UnitMove.from":
+		if e.ComplexityRoot.UnitMove.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitMove.From(childComplexity), true
+	case "UnitMove.to":
+		if e.ComplexityRoot.UnitMove.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitMove.To(childComplexity), true
+	case "UnitMove.unit":
+		if e.ComplexityRoot.UnitMove.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitMove.Unit(childComplexity), true
 
 	case "Zone.attributes":
 		if e.ComplexityRoot.Zone.Attributes == nil {
@@ -2808,6 +3950,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AllianceNameInput", ec.unmarshalInputAllianceNameInput),
 			graphql.NewInputUnmarshaler("AllianceSimulationInput", ec.unmarshalInputAllianceSimulationInput),
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
 			graphql.NewInputUnmarshaler("CreateAllianceInput", ec.unmarshalInputCreateAllianceInput),
@@ -2933,7 +4076,7 @@ type Stats {
 extend type Query {
   "Alliances, optionally of one regional-alliance type, ordered by id, a page at a time: at most first (between 1 and 1,000) after the alliance id after."
   alliances(type: AllianceType, asOf: Date, first: Int = 100, after: ID): [Alliance!]!
-  "An alliance by id. NOT_FOUND when the id is not an alliance."
+  "An alliance by id or name. NOT_FOUND when it is not an alliance's, with close matches."
   alliance(id: ID!, asOf: Date): Alliance
   "Strong→weak pairings (以强带弱), ordered by id, a page at a time: at most first (between 1 and 5,000) after the pairing id after."
   pairings(asOf: Date, first: Int = 1000, after: ID): [Pairing!]!
@@ -2971,7 +4114,7 @@ enum AllianceType {
 
 type Alliance implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   kind: AllianceKind!
   type: AllianceType
@@ -3132,10 +4275,59 @@ extend type Query {
   auditLog(first: Int = 50, after: String, operation: String, actor: String): [AuditEntry!]!
 }
 `, BuiltIn: false},
+	{Name: "../../../schema/facts.graphqls", Input: `# Facts by provenance: every node, edge and attribute of some provenance levels, whatever its label, in one paged list.
+
+extend type Query {
+  """
+  Every fact whose provenance is one of the given levels (everything
+  ILLUSTRATIVE, say, or INFERRED), whatever it is: nodes of every label
+  (organisations, alliances, people, projects, zones, brands, platforms),
+  edges of every type, and attributes whose own provenance differs from
+  their node's (an illustrative population of a stated village). A page at a
+  time, first at most 500: the nodes by id, then the edges by id, then the
+  attributes by node id and key. Source documents and scenarios are records,
+  not facts of the network, and are not listed.
+  """
+  facts(provenance: [Source!]!, first: Int = 50, after: String, asOf: Date): FactConnection!
+}
+
+enum FactKind {
+  NODE
+  EDGE
+  "An attribute with a provenance of its own."
+  ATTRIBUTE
+}
+
+"One fact: a node, an edge or an attribute, with its provenance."
+type Fact {
+  kind: FactKind!
+  "The node's id, the edge's id, or for an attribute its node's id and key (ID#key)."
+  id: ID!
+  "The node (NODE), or the node the attribute belongs to (ATTRIBUTE)."
+  node: Node
+  "The edge (EDGE)."
+  edge: Edge
+  "The attribute (ATTRIBUTE)."
+  attribute: Attribute
+  "The fact's own provenance: the node's, the edge's, or the attribute's."
+  provenance: Provenance!
+}
+
+type FactConnection {
+  edges: [FactEdge!]!
+  nodes: [Fact!]!
+  pageInfo: PageInfo!
+}
+
+type FactEdge {
+  cursor: String!
+  node: Fact!
+}
+`, BuiltIn: false},
 	{Name: "../../../schema/history.graphqls", Input: `# History: what began and ended when, and the changes streamed as they commit.
 
 extend type Query {
-  "Every relationship of a node that began or ended, oldest first: its history. At most limit events (between 1 and 5,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED), never a part."
+  "Every relationship of a node (by id or name) that began or ended, oldest first: its history. At most limit events (between 1 and 5,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED), never a part."
   history(id: ID!, limit: Int = 500): [HistoryEvent!]!
   "What began and what ended between two dates (from inclusive, to exclusive), oldest first. At most limit events (between 1 and 10,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED): ask for a shorter span."
   changes(from: Date!, to: Date!, limit: Int = 1000): [HistoryEvent!]!
@@ -3192,6 +4384,18 @@ kept as nodes and edges. Every node and edge says how it is known
 (provenance): stated in a registered source with a verbatim quote (ARTICLE),
 inferred from such a quote with a line of reasoning (INFERRED), illustrative
 fill-in, synthetic data, or a user's entry. Sources: sources.graphqls.
+
+Naming nodes: every argument that takes a node's id (id, rootId, from, to,
+parentId, allianceId, organisationId, mentorId, menteeId, an input's parentId,
+memberIds, source and target, organisations' filter.allianceId) takes its
+name as well: the Chinese or English name, case and spaces aside (圣墩村,
+"Shengdun Village"). An id is always tried first. A name several nodes bear
+is refused with BAD_USER_INPUT listing them (extensions.ambiguous: field,
+ref, candidates with id and name); an argument that names nothing is
+NOT_FOUND, every such argument named, each with close matches by name and by
+pinyin (extensions.missing: field, ref, suggestions). Edge ids (unlink,
+deletePairing), source and scenario ids, graphChanged's ids, below's ids
+and children's alliance (a group key of Below.groups) are ids only.
 """
 schema {
   query: Query
@@ -3205,9 +4409,9 @@ scalar Date
 scalar Any
 
 type Query {
-  "Any node by id. Null when there is none."
+  "Any node by id or name. Null when there is none (BAD_USER_INPUT when several nodes bear the name)."
   node(id: ID!, asOf: Date): Node
-  "An organisation by id. NOT_FOUND when the id is not an organisation."
+  "An organisation by id or name. NOT_FOUND when it is not an organisation's, with close matches."
   organisation(id: ID!, asOf: Date): Organisation
   "Organisations matching a filter, a page at a time (ordered by id): first between 1 and 500."
   organisations(filter: OrganisationFilter, first: Int = 50, after: String, asOf: Date): OrganisationConnection!
@@ -3322,7 +4526,7 @@ type Attribute {
 "Any vertex of the network."
 interface Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   "The kind within the label (an OrgKind for organisations)."
   kindName: String!
   "Chinese name, as in the article."
@@ -3362,7 +4566,7 @@ type Edge {
 
 type Organisation implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   kind: OrgKind!
   "1 street, 2 startup-town committee, 3 makerspace and enterprise organisations."
@@ -3402,7 +4606,7 @@ type Organisation implements Node {
 
 type Person implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -3416,7 +4620,7 @@ type Person implements Node {
 
 type Project implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -3431,7 +4635,7 @@ type Project implements Node {
 
 type Zone implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -3444,7 +4648,7 @@ type Zone implements Node {
 
 type Brand implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -3457,7 +4661,7 @@ type Brand implements Node {
 
 type Platform implements Node {
   id: ID!
-  label: NodeLabel!
+  label: NodeLabel! @deprecated(reason: "The node's label in the model, which __typename gives too (Organisation, Alliance …). In every other answer label is the display name (GraphNode, Cytoscape elements, exports): select name for it.")
   kindName: String!
   name: String!
   nameEn: String
@@ -3626,112 +4830,262 @@ type ChildConnection {
 	{Name: "../../../schema/planning.graphqls", Input: `# Planning: simulate alliance groupings and pairings, save them as scenarios, compare and commit them.
 
 extend type Query {
-  "Simulates a regrouping of villages and communities into alliances and/or new pairings, with its metrics beside today's. Changes nothing."
+  "Simulates a regrouping of villages and communities into alliances and/or new pairings, with its metrics beside today's. Changes nothing. Needs role planner."
   simulateAlliances(input: AllianceSimulationInput!): SimulationResult!
+  "The planning view of today's network (or of the units under ` + "`" + `within` + "`" + `): its villages and communities with their alliance, strength and borders, today's alliances and pairings, and the settings a simulation takes when it is given none."
+  planningNetwork(within: ID): PlanningNetwork!
+  "The metrics plans are measured by: key, labels in Chinese and English, a one-line description in each. Plan-wide metrics first, then per-alliance ones."
+  planMetrics: [MetricInfo!]!
   "Saved planning scenarios, newest first: the first (between 1 and 100)."
   scenarios(first: Int = 20): [Scenario!]!
+  "One saved scenario; null when there is none with that id."
   scenario(id: ID!): Scenario
-  "Metrics of several scenarios side by side (each beside today's network); at most 20 ids."
-  compareScenarios(ids: [ID!]!): [ScenarioComparison!]!
+  "Metrics of several scenarios, each beside today's network; at most 20 ids."
+  compareScenarios(ids: [ID!]!): [ScenarioComparison!]! @deprecated(reason: "Use scenarioComparison: a table ready to display, one row per metric, one column for today and one per scenario.")
+  "Several scenarios side by side, ready to display: one row per metric, a column for today's network (as it is now) and one per scenario (its saved plan measured on today's network). 1 to 20 scenarios of one scope and strong rule."
+  scenarioComparison(ids: [ID!]!): ComparisonTable!
 }
 
 extend type Mutation {
-  "Simulates and saves a scenario (its input and resulting plan)."
-  saveScenario(name: String!, description: String, input: AllianceSimulationInput!): Scenario!
-  "Makes a saved scenario the network's grouping and pairings, in one transaction: new alliances and memberships begin today; the memberships, pairings and alliances it drops end today (kept in the history)."
-  commitScenario(id: ID!): Scenario!
+  "Simulates and saves a scenario: its request, the plan, and what the plan depends on in the network (to refuse a stale commit). ` + "`" + `id` + "`" + ` (optional, ` + "`" + `scenario:…` + "`" + `) lets a client retry without saving twice: a taken id is CONFLICT. Needs role planner."
+  saveScenario(name: String!, description: String, input: AllianceSimulationInput!, id: ID): Scenario!
+  "Runs a saved scenario's request again on the network as it is now and saves the new plan in its place (same id and name); for a scenario whose network has changed. CONFLICT when it is committed. Needs role planner."
+  resimulateScenario(id: ID!): Scenario!
+  """
+  Makes a saved scenario the network's grouping and pairings, in one transaction, recorded in the audit log: new alliances (with the ids and names the plan shows) and memberships begin today; the memberships, pairings and alliances it drops end today (kept in the history); alliances the planner renamed take their new names. CONFLICT when the scenario is committed already; when the network it was planned on has changed since it was saved (a unit added or ended, a membership or pairing changed, borders changed) — ` + "`" + `extensions.details` + "`" + ` lists the changes; re-simulate it (resimulateScenario) or pass ` + "`" + `force: true` + "`" + ` to commit the saved plan anyway — and when the plan no longer meets its constraints on today's network (also with force). Needs role editor.
+  """
+  commitScenario(id: ID!, force: Boolean = false): Scenario!
 }
 
 enum PlanStrategy {
   "Evaluate a grouping and pairings you give."
   MANUAL
-  "k contiguous alliances (or as many as possible with k = 0), each with a strong unit, balanced in size and strength; moves as few units as it can."
+  "k contiguous alliances, each with a strong unit, balanced in population and strength; moves as few units as it can (moveCost)."
   BALANCED
-  "Louvain communities on the relationship graph, repaired to meet the constraints."
+  "Louvain communities on the relationship graph of the units, repaired to meet the constraints."
   COMMUNITY
-  "A strong mentor for every weak unit: exact minimum-distance assignment within capacity."
+  "A strong mentor for every weak unit, keeping the grouping: exact minimum-distance assignment within capacity."
   PAIRINGS
 }
 
+"""
+A simulation request. Every optional field has a documented default; a value given must be in its documented range, or the request is refused with BAD_USER_INPUT whose ` + "`" + `extensions.field` + "`" + ` names the field (e.g. ` + "`" + `constraints.maxMenteesPerMentor` + "`" + `) and whose message names the value. Settings that do nothing for the strategy (k for COMMUNITY, maxMenteesPerMentor without pairing, …) are refused rather than ignored.
+"""
 input AllianceSimulationInput {
   strategy: PlanStrategy!
+  "Plan only the villages and communities under this organisation (a street, a district): those below it by SUB_ORGANISATION_OF at any depth. Default: every village and community. An alliance with members outside keeps them and is never dissolved."
+  within: ID
   "Same seed, same plan."
   seed: Int = 1
-  "Number of alliances (BALANCED); 0 = as many as the constraints allow."
+  "Number of alliances (BALANCED only). Default: today's number of regional alliances among the units planned. 0 asks for as many as the constraints allow. 0 ≤ k ≤ the number of units."
   k: Int
-  "The grouping to evaluate (MANUAL) or to pair within (PAIRINGS). A key that is a current alliance id continues it."
+  "The grouping to evaluate (MANUAL, required) or to pair within (PAIRINGS; default today's): every unit exactly once. A key that is a current alliance's id continues it; any other key (not beginning ` + "`" + `alliance:` + "`" + `) makes a new alliance."
   grouping: [GroupInput!]
-  "Pairings to evaluate (MANUAL); today's when omitted."
+  "Pairings to evaluate (MANUAL only); default today's."
   pairings: [PairingInput!]
-  "Also choose new pairings for the new grouping."
+  "Also choose new strong→weak pairings for the new grouping (BALANCED, COMMUNITY, MANUAL without pairings). Default false: today's pairings are kept as they are."
   pair: Boolean = false
-  "Cost of moving a unit away from its alliance (BALANCED), against balance."
+  "What moving a unit away from its current alliance costs against balance (BALANCED), ≥ 0: moving every unit costs moveCost in units of CV(population)² + CV(strength)². 0 still prefers, among equally even plans, the one that moves fewer."
   moveCost: Float = 0.3
-  "Louvain resolution (COMMUNITY)."
+  "Louvain resolution (COMMUNITY only), > 0: higher gives more, smaller alliances. Default 1."
   resolution: Float
-  "Which units are strong (default: strength at or above the median)."
+  "Which units are strong (may lead an alliance and mentor a weak unit). Default: strength at or above the median."
   strong: StrongRuleInput
+  "Names for the plan's alliances. The others keep the name of the current alliance they continue, or are named after their strongest unit in the pattern X区域党建联合体 (东郊村 → 东郊区域党建联合体)."
+  names: [AllianceNameInput!]
+  "The constraints every alliance of the plan must meet; each has a default."
   constraints: PlanConstraintsInput
 }
 
+"One alliance of a MANUAL or PAIRINGS grouping."
 input GroupInput {
+  "The alliance's key: a current alliance's id to continue it, or any other text (not beginning ` + "`" + `alliance:` + "`" + `) for a new one."
   key: String!
+  "Its villages and communities, by id."
   members: [ID!]!
 }
 
+"A strong unit mentoring a weak one."
 input PairingInput {
+  "The strong unit."
   mentor: ID!
+  "The weak unit."
   mentee: ID!
 }
 
+"Which units are strong: any unit listed, or at least minStrength, or in the top fraction. Default when none is set: strength ≥ the median of the units (and > 0)."
 input StrongRuleInput {
+  "Units with at least this strength (collective income, 10,000 yuan a year) are strong."
   minStrength: Float
+  "The top fraction of units by strength are strong: 0 < topFraction ≤ 1."
   topFraction: Float
+  "These units are strong."
   ids: [ID!]
 }
 
+"Pins a unit to one of today's alliances."
 input FixedUnitInput {
+  "A village or community in scope."
   unit: ID!
+  "The id of one of today's regional alliances of the units planned: the plan continues it with the unit in it. (To keep units together in a new alliance, use together.)"
   alliance: String!
 }
 
+"Names one alliance of the plan: the one that holds ` + "`" + `unit` + "`" + `, or the one whose key (or current alliance id) is ` + "`" + `key` + "`" + `. Exactly one of unit and key."
+input AllianceNameInput {
+  "A village or community: names the alliance the plan puts it in."
+  unit: ID
+  "A grouping key, or the id of the current alliance the planned one continues."
+  key: String
+  "The name (Chinese), 1–100 characters; two alliances of a plan may not share one."
+  name: String!
+  "The English name."
+  nameEn: String
+}
+
+"Constraints on every alliance of a plan (PAIRINGS keeps the grouping: only maxMenteesPerMentor and pairWithinAlliance apply). Omit a field for its default; zero and negative values are refused where the description gives a range."
 input PlanConstraintsInput {
+  "The fewest members an alliance may have, ≥ 1. Default 2 (an alliance of one unit is none)."
   minSize: Int
+  "The most members an alliance may have, ≥ 1 and ≥ minSize. Default: no limit."
   maxSize: Int
+  "The least total strength (collective income, 10,000 yuan a year) of each alliance, > 0. Default: none."
   minTotalStrength: Float
+  "Sets of units (at least two different ones each) that must share an alliance."
   together: [[ID!]!]
+  "Sets of units (at least two different ones each) no two of which may share an alliance."
   apart: [[ID!]!]
+  "Units pinned to today's alliances; units pinned to different alliances stay apart."
   fixed: [FixedUnitInput!]
+  "The most weak units one strong unit may mentor, ≥ 1. Default max(2, ⌈weak units ÷ strong units⌉). Only where pairings are chosen or evaluated (pair: true, PAIRINGS, MANUAL with pairings); refused otherwise."
   maxMenteesPerMentor: Int
+  "A mentor only from the mentee's own alliance. Default false. Only where pairings are chosen or evaluated; refused otherwise."
   pairWithinAlliance: Boolean
+  "Every alliance is one connected area on the map. Default true."
   requireContiguous: Boolean = true
+  "Every alliance has a strong unit. Default true."
   requireStrong: Boolean = true
+}
+
+"The settings a plan was made with, defaults filled in."
+type PlanSettings {
+  "Alliances asked for (BALANCED; 0: as many as the constraints allow); null for the other strategies."
+  k: Int
+  minSize: Int!
+  "Null: no limit."
+  maxSize: Int
+  "Null: none."
+  minTotalStrength: Float
+  "The mentor capacity in force (the default computed, or the one given)."
+  maxMenteesPerMentor: Int!
+  pairWithinAlliance: Boolean!
+  requireContiguous: Boolean!
+  requireStrong: Boolean!
+  pair: Boolean!
+  moveCost: Float!
+  "Louvain resolution (COMMUNITY); null for the other strategies."
+  resolution: Float
+  "Which units are strong, in words."
+  strongRule: String!
+  "How many units are strong, of how many."
+  strongUnits: Int!
+  units: Int!
 }
 
 type SimulationResult {
   strategy: PlanStrategy!
   seed: Int!
+  "The settings the plan was made with, defaults filled in."
+  settings: PlanSettings!
+  "The organisation whose units were planned; null for the whole network."
+  within: Organisation
   alliances: [PlannedAlliance!]!
-  unassigned: [ID!]!
+  "Today's alliances that the plan ends (no planned alliance continues them)."
+  dissolved: [Alliance!]!
+  "Units the plan leaves in no alliance."
+  unassignedUnits: [Organisation!]!
+  unassigned: [ID!]! @deprecated(reason: "Use unassignedUnits.")
   pairings: [PlannedPairing!]!
+  "The plan's pairings against today's: kept, added, ended."
+  pairingChanges: PairingChanges!
+  "Every unit whose alliance changes: from today's alliance to the planned one."
+  moves: [UnitMove!]!
   "Units whose alliance would change."
-  moved: [ID!]!
+  moved: [ID!]! @deprecated(reason: "Use moves: the units, with where they come from and go.")
   warnings: [String!]!
-  "Each metric of the plan beside today's."
+  "Each plan-wide metric of the plan beside today's, labelled."
   comparison: [MetricComparison!]!
   "The full metrics (per alliance and overall) of the plan and of today, as JSON."
   metrics: Any!
   today: Any!
-  "The metrics as a readable table."
+  "The metrics as a readable table (English labels, Chinese ones at the end of each line)."
   table: String!
 }
 
+"How a planned alliance got its name."
+enum AllianceNaming {
+  "The name of the current alliance it continues."
+  KEPT
+  "After its strongest unit, in the pattern X区域党建联合体."
+  LEAD
+  "The name the request gave it (names)."
+  INPUT
+}
+
+"A planned alliance against today's."
+enum PlannedAllianceStatus {
+  "It continues a current alliance with exactly its members."
+  KEPT
+  "It continues a current alliance with other members."
+  CHANGED
+  "It continues none."
+  NEW
+}
+
 type PlannedAlliance {
+  "Its key in the plan: a current alliance's id, a grouping key, or new-1, new-2 …"
   key: String!
+  "Its id: the current alliance's it continues, or the id committing gives the new one (alliance: and its lead's id)."
+  id: ID!
   name: String!
+  nameEn: String
+  naming: AllianceNaming!
+  status: PlannedAllianceStatus!
+  "The current alliance it continues (it holds most of its members and the unit it is named after), if any."
+  continues: Alliance
   "The current alliance it continues, if any."
-  currentId: ID
+  currentId: ID @deprecated(reason: "Use continues.")
+  "Its strongest member."
+  lead: Organisation
   members: [Organisation!]!
+  "Its metrics in this plan."
+  metrics: AllianceMetrics!
+}
+
+"The metrics of one planned alliance (labels and descriptions in both languages: planMetrics)."
+type AllianceMetrics {
+  "Villages and communities in the alliance."
+  members: Int!
+  "Residents of its members."
+  population: Float!
+  "Collective income of its members (10,000 yuan a year)."
+  strength: Float!
+  "Party members of its members."
+  partyMembers: Float!
+  "Members strong enough to lead and mentor."
+  strongUnits: Int!
+  "Members that are not strong."
+  weakUnits: Int!
+  "Its weak members that a strong unit (in any alliance) mentors."
+  weakWithMentor: Int!
+  "Connected areas its members form on the map (1: in one piece)."
+  pieces: Int!
+  "Borders between its members and units of other alliances."
+  crossingEdges: Int!
+  "Members that are not in the alliance it continues today (all of them, for a new alliance)."
+  joined: Int!
+  "Today's members of the alliance it continues that leave it."
+  left: Int!
 }
 
 type PlannedPairing {
@@ -3739,21 +5093,238 @@ type PlannedPairing {
   mentee: Organisation!
 }
 
+type PairingChanges {
+  "Today's pairings the plan keeps."
+  kept: [PlannedPairing!]!
+  "Pairings the plan adds."
+  added: [PlannedPairing!]!
+  "Today's pairings the plan ends."
+  ended: [PlannedPairing!]!
+}
+
+"A unit whose alliance changes."
+type UnitMove {
+  unit: Organisation!
+  "Its alliance today; null when it is in none."
+  from: Alliance
+  "Its alliance in the plan; null when the plan leaves it in none."
+  to: PlannedAlliance
+}
+
+"""
+The plan-wide metrics. Labels in Chinese and English: MetricComparison, MetricInfo.
+"""
+enum PlanMetric {
+  "How many alliances the plan has."
+  ALLIANCE_COUNT
+  "How many villages and communities are planned."
+  UNITS
+  "Villages and communities that belong to no alliance."
+  UNASSIGNED
+  "Villages and communities in the alliance that has fewest."
+  MEMBERS_MIN
+  "Villages and communities in the alliance that has most."
+  MEMBERS_MAX
+  "How unequal the alliances are in members: standard deviation over mean (0: all the same size)."
+  MEMBERS_CV
+  "Residents of the alliance with fewest."
+  POPULATION_MIN
+  "Residents of the alliance with most."
+  POPULATION_MAX
+  "Residents of the most populous alliance minus the least populous."
+  POPULATION_RANGE
+  "How unequal the alliances are in residents: standard deviation over mean (0: all equal)."
+  POPULATION_CV
+  "Collective income (10,000 yuan a year) of the alliance with least, summed over its members."
+  STRENGTH_MIN
+  "Collective income (10,000 yuan a year) of the alliance with most, summed over its members."
+  STRENGTH_MAX
+  "Collective income of the strongest alliance minus the weakest."
+  STRENGTH_RANGE
+  "How unequal the alliances are in collective income: standard deviation over mean (0: all equal)."
+  STRENGTH_CV
+  "How unequal the alliances are in Party members: standard deviation over mean (0: all equal)."
+  PARTY_MEMBERS_CV
+  "Alliances in which no member is strong enough to lead (以强带弱)."
+  ALLIANCES_WITHOUT_STRONG
+  "Alliances whose members do not form one connected area on the map."
+  NON_CONTIGUOUS
+  "Borders between neighbouring villages or communities of different alliances (fewer: more compact)."
+  CROSSING_EDGES
+  "Modularity of the alliances on the map: how much more they keep borders inside than chance would (higher: more compact)."
+  MODULARITY
+  "Strong units paired with weak ones (以强带弱)."
+  PAIRINGS
+  "Weak villages and communities that a strong one mentors."
+  WEAK_WITH_MENTOR
+  "Weak villages and communities that no strong one mentors."
+  WEAK_WITHOUT_MENTOR
+  "The most weak units any one strong unit mentors."
+  MAX_MENTEES_PER_MENTOR
+  "Pairings whose mentor and mentee are in the same alliance."
+  PAIRINGS_WITHIN_ALLIANCE
+  "Mean number of borders crossed on the map from mentor to mentee."
+  MEAN_PAIRING_HOPS
+  "Villages and communities that would change alliance."
+  MOVED
+  "Alliances that keep exactly today's members."
+  ALLIANCES_KEPT
+  "Alliances that continue one of today's with other members."
+  ALLIANCES_CHANGED
+  "Alliances that continue none of today's."
+  ALLIANCES_NEW
+  "Today's alliances that no alliance of the plan continues."
+  ALLIANCES_DISSOLVED
+}
+
+"Whether a lower or a higher value is better."
+enum Better {
+  LOWER
+  HIGHER
+}
+
+"How a value compares with today's."
+enum Verdict {
+  BETTER
+  WORSE
+  SAME
+}
+
+"One plan-wide metric of a plan beside today's."
 type MetricComparison {
+  "The metric (its description: the enum value's)."
+  key: PlanMetric!
+  "The metric's JSON path in ` + "`" + `metrics` + "`" + `, e.g. strength.cv."
   metric: String!
-  label: String!
+  labelZh: String!
+  labelEn: String!
+  "One line saying what the metric is."
+  description: String!
+  descriptionZh: String!
+  label: String! @deprecated(reason: "Use labelZh or labelEn.")
   today: Float!
   plan: Float!
+  "plan − today."
   change: Float!
+  "today, plan and change as tables write them (whole numbers without decimals, ratios to three places, change signed)."
+  todayText: String!
+  planText: String!
+  changeText: String!
   "lower or higher, when one is better."
   better: String
-  "better, worse or same."
+  "better, worse or same, when one direction is better."
   verdict: String
+}
+
+"What a metric is, in both languages."
+type MetricInfo {
+  "PlanMetric's name for a plan-wide metric (STRENGTH_CV), the AllianceMetrics field for a per-alliance one (pieces)."
+  key: String!
+  "plan-wide (PLAN) or per alliance (ALLIANCE)."
+  scope: MetricScope!
+  labelZh: String!
+  labelEn: String!
+  description: String!
+  descriptionZh: String!
+  better: Better
+  "Counts are whole numbers."
+  integer: Boolean!
+}
+
+enum MetricScope {
+  PLAN
+  ALLIANCE
+}
+
+"A village or community as a planner sees it."
+type PlanningUnit {
+  organisation: Organisation!
+  "Its regional alliance today; null when it is in none."
+  alliance: Alliance
+  "Whether it is strong under the default rule (strength ≥ the median)."
+  strong: Boolean!
+  population: Float!
+  strength: Float!
+  partyMembers: Float!
+  "The ids of the units it borders (in scope)."
+  neighbours: [ID!]!
+}
+
+type PlanningNetwork {
+  "The organisation whose units these are; null for the whole network."
+  within: Organisation
+  units: [PlanningUnit!]!
+  "Today's regional alliances of these units."
+  alliances: [Alliance!]!
+  "Today's pairings among these units."
+  pairings: [PlannedPairing!]!
+  "Which units are strong by default, in words."
+  strongRule: String!
+  "The settings BALANCED takes when given only the strategy (k: today's number of alliances)."
+  defaults: PlanSettings!
+  "What the problem assumed (missing attributes taken as 0, units in several alliances, alliances with members outside the scope)."
+  warnings: [String!]!
 }
 
 enum ScenarioStatus {
   SAVED
   COMMITTED
+}
+
+"A way the network differs from the one a scenario was planned on."
+enum NetworkChangeKind {
+  UNIT_ADDED
+  UNIT_ENDED
+  MEMBERSHIP_CHANGED
+  PAIRING_ADDED
+  PAIRING_ENDED
+  BORDERS_CHANGED
+  SCOPE_CHANGED
+}
+
+type NetworkChange {
+  kind: NetworkChangeKind!
+  "The change in words, with names."
+  text: String!
+  "The unit added, ended or whose alliance changed."
+  unit: Organisation
+  "Its alliances then and now (several when it belongs to several)."
+  from: [Alliance!]!
+  to: [Alliance!]!
+  "The pairing added or ended."
+  mentor: Organisation
+  mentee: Organisation
+}
+
+"Whether the caller may commit a scenario now."
+type CommitCheck {
+  "True when the caller's role may commit, the scenario is not committed and its network has not changed."
+  allowed: Boolean!
+  "Why not, when not allowed: the role needed, committed already, or the network changed (then force or resimulate)."
+  reason: String
+  "The network has changed since the scenario was saved: commit needs force: true (or re-simulate first)."
+  needsForce: Boolean!
+  "The role that may commit."
+  role: String!
+}
+
+"What a download holds."
+enum DownloadKind {
+  "The scenario for a meeting: the scenario, its units today and in the plan, its alliances, its metrics beside today's."
+  TABLE
+  "The network as the plan would make it: units, planned alliances, memberships, pairings, borders."
+  NETWORK
+}
+
+"A file to download."
+type Download {
+  kind: DownloadKind!
+  "csv, xlsx, json, graphml, gexf, cytoscape, g6."
+  format: String!
+  "What it holds."
+  label: String!
+  "The URL (relative to the server), GET with the same Authorization header as /graphql."
+  url: String!
 }
 
 type Scenario {
@@ -3763,13 +5334,65 @@ type Scenario {
   status: ScenarioStatus!
   createdAt: String!
   committedAt: String
+  "When the plan was last made again (resimulateScenario)."
+  resimulatedAt: String
+  "The organisation whose units it plans; null for the whole network."
+  within: Organisation
   "The plan as saved, beside the network as it was when saved."
   result: SimulationResult!
+  "How the network differs now from the one the plan was made on (empty: it has not changed). Null for scenarios saved before bases were kept."
+  networkChanges: [NetworkChange!]
+  "The network has changed since the scenario was saved."
+  stale: Boolean!
+  "Whether the caller may commit it now, and if not, why."
+  commitCheck: CommitCheck!
+  "The scenario for a meeting (a table of units and metrics), and the network as the plan would make it."
+  downloads: [Download!]!
 }
 
 type ScenarioComparison {
   scenario: Scenario!
   comparison: [MetricComparison!]!
+}
+
+"A comparison ready to display."
+type ComparisonTable {
+  "Today's network first, then each scenario in the order asked."
+  columns: [ComparisonColumn!]!
+  "One row per plan-wide metric, in the order tables show them."
+  rows: [ComparisonRow!]!
+}
+
+type ComparisonColumn {
+  "today, or the scenario's id."
+  key: String!
+  "今天 (today), or the scenario's name."
+  title: String!
+  "Null for today's column."
+  scenario: Scenario
+  "The network has changed since the scenario was saved (its column measures its saved plan on today's network)."
+  stale: Boolean!
+}
+
+type ComparisonRow {
+  key: PlanMetric!
+  labelZh: String!
+  labelEn: String!
+  description: String!
+  descriptionZh: String!
+  better: Better
+  "One cell per column, in the columns' order."
+  cells: [ComparisonCell!]!
+}
+
+type ComparisonCell {
+  value: Float!
+  "The value as tables write it."
+  text: String!
+  "Against today's column (null for today's and for metrics with no better direction)."
+  verdict: Verdict
+  "The best value among the scenarios' columns (for metrics with a better direction)."
+  best: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/sources.graphqls", Input: `"""
@@ -3867,23 +5490,81 @@ extend type Mutation {
 	{Name: "../../../schema/subgraphs.graphqls", Input: `# Subgraphs in the element shape diagram libraries draw: neighbourhoods, subtrees and shortest paths.
 
 extend type Query {
-  "The subgraph within depth hops of a node, over the given relations (all when omitted), in either direction: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut."
+  "The subgraph within depth hops of a node (its id or name), over the given relations (all when omitted), in either direction: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut."
   neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
-  "A node and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut or nodes lie deeper."
+  "A node (its id or name) and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut or nodes lie deeper."
   subtree(rootId: ID!, maxDepth: Int = 3, limit: Int = 2000, asOf: Date): Subgraph!
-  "A shortest connection between two nodes; null when none within maxDepth hops."
+  "A shortest connection between two nodes (ids or names); null when none within maxDepth hops."
   shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
 }
 
 """
-Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
-nodes have id and label, edges id, source and target.
+Nodes and edges in the shapes diagram libraries take: nodes and edges are
+the flat lists AntV G6 takes (graph.setData({nodes, edges}): nodes with id
+and label, edges with id, source and target); elements are the same nodes
+and edges as Cytoscape.js takes them, unmodified (cytoscape({elements})).
 """
 type Subgraph {
   nodes: [GraphNode!]!
   edges: [GraphEdge!]!
+  """
+  The nodes, then the edges, as Cytoscape.js elements ({group, data}): pass
+  them to cytoscape({ elements }) as they are. With compound: ALLIANCES an
+  organisation that is a member (MEMBER_OF) of an alliance of the subgraph is
+  drawn inside it (data.parent). Cytoscape.js gives a node one parent: an
+  organisation in several alliances is drawn inside the one with the least
+  id, as /export/cytoscape?compound=alliances does, and every MEMBER_OF stays
+  an edge, so its other alliances still show.
+  """
+  elements(compound: Compound! = NONE): [CytoscapeElement!]!
   "True when a limit cut the answer short."
   truncated: Boolean!
+}
+
+"How elements nest in Cytoscape.js compound nodes."
+enum Compound {
+  "A flat graph: no parent."
+  NONE
+  "Alliances as compound nodes holding their members (data.parent)."
+  ALLIANCES
+}
+
+"One Cytoscape.js element."
+type CytoscapeElement {
+  "nodes or edges: the element's Cytoscape.js group."
+  group: String!
+  data: CytoscapeData!
+}
+
+"""
+An element's data, as Cytoscape.js reads it (id; an edge's source and
+target; a node's parent) with orgnet's fields beside. label is the display
+name, as in GraphNode, GraphEdge and every export: a node's Chinese name; an
+edge's post title, membership role or relationship type. type is the
+node's label in the model as the exports write it (Organisation, Alliance …)
+or the edge's relationship type (MEMBER_OF …). Fields that do not apply to
+the element are null, which Cytoscape.js ignores.
+"""
+type CytoscapeData {
+  id: ID!
+  label: String!
+  type: String!
+  "A node's kind (VILLAGE, REGIONAL_ALLIANCE …)."
+  kind: String
+  name: String
+  nameEn: String
+  tier: Int
+  since: Date
+  until: Date
+  "An edge's start node."
+  source: ID
+  "An edge's end node."
+  target: ID
+  "A node's compound parent (compound: ALLIANCES): the alliance it is drawn inside."
+  parent: ID
+  provenance: Provenance!
+  "The element's attributes, each with its own provenance: the structured form of the export's attrProvenance."
+  attributes: [Attribute!]!
 }
 
 type GraphNode {
@@ -3916,6 +5597,8 @@ type Path {
   length: Int!
   nodes: [GraphNode!]!
   edges: [GraphEdge!]!
+  "The path as Cytoscape.js elements (see Subgraph.elements)."
+  elements(compound: Compound! = NONE): [CytoscapeElement!]!
 }
 `, BuiltIn: false},
 }
@@ -3959,6 +5642,34 @@ func (ec *executionContext) childFields_Alliance(ctx context.Context, field grap
 		return ec.fieldContext_Alliance_parent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Alliance", field.Name)
+}
+
+func (ec *executionContext) childFields_AllianceMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_AllianceMetrics_members(ctx, field)
+	case "population":
+		return ec.fieldContext_AllianceMetrics_population(ctx, field)
+	case "strength":
+		return ec.fieldContext_AllianceMetrics_strength(ctx, field)
+	case "partyMembers":
+		return ec.fieldContext_AllianceMetrics_partyMembers(ctx, field)
+	case "strongUnits":
+		return ec.fieldContext_AllianceMetrics_strongUnits(ctx, field)
+	case "weakUnits":
+		return ec.fieldContext_AllianceMetrics_weakUnits(ctx, field)
+	case "weakWithMentor":
+		return ec.fieldContext_AllianceMetrics_weakWithMentor(ctx, field)
+	case "pieces":
+		return ec.fieldContext_AllianceMetrics_pieces(ctx, field)
+	case "crossingEdges":
+		return ec.fieldContext_AllianceMetrics_crossingEdges(ctx, field)
+	case "joined":
+		return ec.fieldContext_AllianceMetrics_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_AllianceMetrics_left(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AllianceMetrics", field.Name)
 }
 
 func (ec *executionContext) childFields_Attribute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4069,6 +5780,20 @@ func (ec *executionContext) childFields_ChildGroup(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ChildGroup", field.Name)
 }
 
+func (ec *executionContext) childFields_CommitCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allowed":
+		return ec.fieldContext_CommitCheck_allowed(ctx, field)
+	case "reason":
+		return ec.fieldContext_CommitCheck_reason(ctx, field)
+	case "needsForce":
+		return ec.fieldContext_CommitCheck_needsForce(ctx, field)
+	case "role":
+		return ec.fieldContext_CommitCheck_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommitCheck", field.Name)
+}
+
 func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4091,12 +5816,128 @@ func (ec *executionContext) childFields_CommunityPartition(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CommunityPartition", field.Name)
 }
 
+func (ec *executionContext) childFields_ComparisonCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ComparisonCell_value(ctx, field)
+	case "text":
+		return ec.fieldContext_ComparisonCell_text(ctx, field)
+	case "verdict":
+		return ec.fieldContext_ComparisonCell_verdict(ctx, field)
+	case "best":
+		return ec.fieldContext_ComparisonCell_best(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparisonCell", field.Name)
+}
+
+func (ec *executionContext) childFields_ComparisonColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ComparisonColumn_key(ctx, field)
+	case "title":
+		return ec.fieldContext_ComparisonColumn_title(ctx, field)
+	case "scenario":
+		return ec.fieldContext_ComparisonColumn_scenario(ctx, field)
+	case "stale":
+		return ec.fieldContext_ComparisonColumn_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparisonColumn", field.Name)
+}
+
+func (ec *executionContext) childFields_ComparisonRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ComparisonRow_key(ctx, field)
+	case "labelZh":
+		return ec.fieldContext_ComparisonRow_labelZh(ctx, field)
+	case "labelEn":
+		return ec.fieldContext_ComparisonRow_labelEn(ctx, field)
+	case "description":
+		return ec.fieldContext_ComparisonRow_description(ctx, field)
+	case "descriptionZh":
+		return ec.fieldContext_ComparisonRow_descriptionZh(ctx, field)
+	case "better":
+		return ec.fieldContext_ComparisonRow_better(ctx, field)
+	case "cells":
+		return ec.fieldContext_ComparisonRow_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparisonRow", field.Name)
+}
+
+func (ec *executionContext) childFields_ComparisonTable(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "columns":
+		return ec.fieldContext_ComparisonTable_columns(ctx, field)
+	case "rows":
+		return ec.fieldContext_ComparisonTable_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComparisonTable", field.Name)
+}
+
+func (ec *executionContext) childFields_CytoscapeData(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CytoscapeData_id(ctx, field)
+	case "label":
+		return ec.fieldContext_CytoscapeData_label(ctx, field)
+	case "type":
+		return ec.fieldContext_CytoscapeData_type(ctx, field)
+	case "kind":
+		return ec.fieldContext_CytoscapeData_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_CytoscapeData_name(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_CytoscapeData_nameEn(ctx, field)
+	case "tier":
+		return ec.fieldContext_CytoscapeData_tier(ctx, field)
+	case "since":
+		return ec.fieldContext_CytoscapeData_since(ctx, field)
+	case "until":
+		return ec.fieldContext_CytoscapeData_until(ctx, field)
+	case "source":
+		return ec.fieldContext_CytoscapeData_source(ctx, field)
+	case "target":
+		return ec.fieldContext_CytoscapeData_target(ctx, field)
+	case "parent":
+		return ec.fieldContext_CytoscapeData_parent(ctx, field)
+	case "provenance":
+		return ec.fieldContext_CytoscapeData_provenance(ctx, field)
+	case "attributes":
+		return ec.fieldContext_CytoscapeData_attributes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CytoscapeData", field.Name)
+}
+
+func (ec *executionContext) childFields_CytoscapeElement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_CytoscapeElement_group(ctx, field)
+	case "data":
+		return ec.fieldContext_CytoscapeElement_data(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CytoscapeElement", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedIds":
 		return ec.fieldContext_DeleteResult_deletedIds(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Download(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Download_kind(ctx, field)
+	case "format":
+		return ec.fieldContext_Download_format(ctx, field)
+	case "label":
+		return ec.fieldContext_Download_label(ctx, field)
+	case "url":
+		return ec.fieldContext_Download_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Download", field.Name)
 }
 
 func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4123,6 +5964,46 @@ func (ec *executionContext) childFields_Edge(ctx context.Context, field graphql.
 		return ec.fieldContext_Edge_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Edge", field.Name)
+}
+
+func (ec *executionContext) childFields_Fact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Fact_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_Fact_id(ctx, field)
+	case "node":
+		return ec.fieldContext_Fact_node(ctx, field)
+	case "edge":
+		return ec.fieldContext_Fact_edge(ctx, field)
+	case "attribute":
+		return ec.fieldContext_Fact_attribute(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Fact_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Fact", field.Name)
+}
+
+func (ec *executionContext) childFields_FactConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FactConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FactConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FactConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FactEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FactEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FactEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_GraphChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4229,8 +6110,18 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_MetricComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "key":
+		return ec.fieldContext_MetricComparison_key(ctx, field)
 	case "metric":
 		return ec.fieldContext_MetricComparison_metric(ctx, field)
+	case "labelZh":
+		return ec.fieldContext_MetricComparison_labelZh(ctx, field)
+	case "labelEn":
+		return ec.fieldContext_MetricComparison_labelEn(ctx, field)
+	case "description":
+		return ec.fieldContext_MetricComparison_description(ctx, field)
+	case "descriptionZh":
+		return ec.fieldContext_MetricComparison_descriptionZh(ctx, field)
 	case "label":
 		return ec.fieldContext_MetricComparison_label(ctx, field)
 	case "today":
@@ -4239,12 +6130,60 @@ func (ec *executionContext) childFields_MetricComparison(ctx context.Context, fi
 		return ec.fieldContext_MetricComparison_plan(ctx, field)
 	case "change":
 		return ec.fieldContext_MetricComparison_change(ctx, field)
+	case "todayText":
+		return ec.fieldContext_MetricComparison_todayText(ctx, field)
+	case "planText":
+		return ec.fieldContext_MetricComparison_planText(ctx, field)
+	case "changeText":
+		return ec.fieldContext_MetricComparison_changeText(ctx, field)
 	case "better":
 		return ec.fieldContext_MetricComparison_better(ctx, field)
 	case "verdict":
 		return ec.fieldContext_MetricComparison_verdict(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MetricComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_MetricInfo_key(ctx, field)
+	case "scope":
+		return ec.fieldContext_MetricInfo_scope(ctx, field)
+	case "labelZh":
+		return ec.fieldContext_MetricInfo_labelZh(ctx, field)
+	case "labelEn":
+		return ec.fieldContext_MetricInfo_labelEn(ctx, field)
+	case "description":
+		return ec.fieldContext_MetricInfo_description(ctx, field)
+	case "descriptionZh":
+		return ec.fieldContext_MetricInfo_descriptionZh(ctx, field)
+	case "better":
+		return ec.fieldContext_MetricInfo_better(ctx, field)
+	case "integer":
+		return ec.fieldContext_MetricInfo_integer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_NetworkChange_kind(ctx, field)
+	case "text":
+		return ec.fieldContext_NetworkChange_text(ctx, field)
+	case "unit":
+		return ec.fieldContext_NetworkChange_unit(ctx, field)
+	case "from":
+		return ec.fieldContext_NetworkChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkChange_to(ctx, field)
+	case "mentor":
+		return ec.fieldContext_NetworkChange_mentor(ctx, field)
+	case "mentee":
+		return ec.fieldContext_NetworkChange_mentee(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4359,6 +6298,18 @@ func (ec *executionContext) childFields_Pairing(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Pairing", field.Name)
 }
 
+func (ec *executionContext) childFields_PairingChanges(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kept":
+		return ec.fieldContext_PairingChanges_kept(ctx, field)
+	case "added":
+		return ec.fieldContext_PairingChanges_added(ctx, field)
+	case "ended":
+		return ec.fieldContext_PairingChanges_ended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairingChanges", field.Name)
+}
+
 func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "length":
@@ -4367,6 +6318,8 @@ func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.
 		return ec.fieldContext_Path_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_Path_edges(ctx, field)
+	case "elements":
+		return ec.fieldContext_Path_elements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
@@ -4399,16 +6352,64 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
 
+func (ec *executionContext) childFields_PlanSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "k":
+		return ec.fieldContext_PlanSettings_k(ctx, field)
+	case "minSize":
+		return ec.fieldContext_PlanSettings_minSize(ctx, field)
+	case "maxSize":
+		return ec.fieldContext_PlanSettings_maxSize(ctx, field)
+	case "minTotalStrength":
+		return ec.fieldContext_PlanSettings_minTotalStrength(ctx, field)
+	case "maxMenteesPerMentor":
+		return ec.fieldContext_PlanSettings_maxMenteesPerMentor(ctx, field)
+	case "pairWithinAlliance":
+		return ec.fieldContext_PlanSettings_pairWithinAlliance(ctx, field)
+	case "requireContiguous":
+		return ec.fieldContext_PlanSettings_requireContiguous(ctx, field)
+	case "requireStrong":
+		return ec.fieldContext_PlanSettings_requireStrong(ctx, field)
+	case "pair":
+		return ec.fieldContext_PlanSettings_pair(ctx, field)
+	case "moveCost":
+		return ec.fieldContext_PlanSettings_moveCost(ctx, field)
+	case "resolution":
+		return ec.fieldContext_PlanSettings_resolution(ctx, field)
+	case "strongRule":
+		return ec.fieldContext_PlanSettings_strongRule(ctx, field)
+	case "strongUnits":
+		return ec.fieldContext_PlanSettings_strongUnits(ctx, field)
+	case "units":
+		return ec.fieldContext_PlanSettings_units(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanSettings", field.Name)
+}
+
 func (ec *executionContext) childFields_PlannedAlliance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
 		return ec.fieldContext_PlannedAlliance_key(ctx, field)
+	case "id":
+		return ec.fieldContext_PlannedAlliance_id(ctx, field)
 	case "name":
 		return ec.fieldContext_PlannedAlliance_name(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_PlannedAlliance_nameEn(ctx, field)
+	case "naming":
+		return ec.fieldContext_PlannedAlliance_naming(ctx, field)
+	case "status":
+		return ec.fieldContext_PlannedAlliance_status(ctx, field)
+	case "continues":
+		return ec.fieldContext_PlannedAlliance_continues(ctx, field)
 	case "currentId":
 		return ec.fieldContext_PlannedAlliance_currentId(ctx, field)
+	case "lead":
+		return ec.fieldContext_PlannedAlliance_lead(ctx, field)
 	case "members":
 		return ec.fieldContext_PlannedAlliance_members(ctx, field)
+	case "metrics":
+		return ec.fieldContext_PlannedAlliance_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlannedAlliance", field.Name)
 }
@@ -4421,6 +6422,46 @@ func (ec *executionContext) childFields_PlannedPairing(ctx context.Context, fiel
 		return ec.fieldContext_PlannedPairing_mentee(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlannedPairing", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanningNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "within":
+		return ec.fieldContext_PlanningNetwork_within(ctx, field)
+	case "units":
+		return ec.fieldContext_PlanningNetwork_units(ctx, field)
+	case "alliances":
+		return ec.fieldContext_PlanningNetwork_alliances(ctx, field)
+	case "pairings":
+		return ec.fieldContext_PlanningNetwork_pairings(ctx, field)
+	case "strongRule":
+		return ec.fieldContext_PlanningNetwork_strongRule(ctx, field)
+	case "defaults":
+		return ec.fieldContext_PlanningNetwork_defaults(ctx, field)
+	case "warnings":
+		return ec.fieldContext_PlanningNetwork_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanningNetwork", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanningUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisation":
+		return ec.fieldContext_PlanningUnit_organisation(ctx, field)
+	case "alliance":
+		return ec.fieldContext_PlanningUnit_alliance(ctx, field)
+	case "strong":
+		return ec.fieldContext_PlanningUnit_strong(ctx, field)
+	case "population":
+		return ec.fieldContext_PlanningUnit_population(ctx, field)
+	case "strength":
+		return ec.fieldContext_PlanningUnit_strength(ctx, field)
+	case "partyMembers":
+		return ec.fieldContext_PlanningUnit_partyMembers(ctx, field)
+	case "neighbours":
+		return ec.fieldContext_PlanningUnit_neighbours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanningUnit", field.Name)
 }
 
 func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4511,8 +6552,20 @@ func (ec *executionContext) childFields_Scenario(ctx context.Context, field grap
 		return ec.fieldContext_Scenario_createdAt(ctx, field)
 	case "committedAt":
 		return ec.fieldContext_Scenario_committedAt(ctx, field)
+	case "resimulatedAt":
+		return ec.fieldContext_Scenario_resimulatedAt(ctx, field)
+	case "within":
+		return ec.fieldContext_Scenario_within(ctx, field)
 	case "result":
 		return ec.fieldContext_Scenario_result(ctx, field)
+	case "networkChanges":
+		return ec.fieldContext_Scenario_networkChanges(ctx, field)
+	case "stale":
+		return ec.fieldContext_Scenario_stale(ctx, field)
+	case "commitCheck":
+		return ec.fieldContext_Scenario_commitCheck(ctx, field)
+	case "downloads":
+		return ec.fieldContext_Scenario_downloads(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Scenario", field.Name)
 }
@@ -4551,12 +6604,24 @@ func (ec *executionContext) childFields_SimulationResult(ctx context.Context, fi
 		return ec.fieldContext_SimulationResult_strategy(ctx, field)
 	case "seed":
 		return ec.fieldContext_SimulationResult_seed(ctx, field)
+	case "settings":
+		return ec.fieldContext_SimulationResult_settings(ctx, field)
+	case "within":
+		return ec.fieldContext_SimulationResult_within(ctx, field)
 	case "alliances":
 		return ec.fieldContext_SimulationResult_alliances(ctx, field)
+	case "dissolved":
+		return ec.fieldContext_SimulationResult_dissolved(ctx, field)
+	case "unassignedUnits":
+		return ec.fieldContext_SimulationResult_unassignedUnits(ctx, field)
 	case "unassigned":
 		return ec.fieldContext_SimulationResult_unassigned(ctx, field)
 	case "pairings":
 		return ec.fieldContext_SimulationResult_pairings(ctx, field)
+	case "pairingChanges":
+		return ec.fieldContext_SimulationResult_pairingChanges(ctx, field)
+	case "moves":
+		return ec.fieldContext_SimulationResult_moves(ctx, field)
 	case "moved":
 		return ec.fieldContext_SimulationResult_moved(ctx, field)
 	case "warnings":
@@ -4619,10 +6684,24 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_Subgraph_edges(ctx, field)
+	case "elements":
+		return ec.fieldContext_Subgraph_elements(ctx, field)
 	case "truncated":
 		return ec.fieldContext_Subgraph_truncated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitMove_unit(ctx, field)
+	case "from":
+		return ec.fieldContext_UnitMove_from(ctx, field)
+	case "to":
+		return ec.fieldContext_UnitMove_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitMove", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4886,6 +6965,14 @@ func (ec *executionContext) field_Mutation_commitScenario_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "force",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["force"] = arg1
 	return args, nil
 }
 
@@ -5071,6 +7158,20 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resimulateScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_saveScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5098,6 +7199,14 @@ func (ec *executionContext) field_Mutation_saveScenario_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg3
 	return args, nil
 }
 
@@ -5290,6 +7399,20 @@ func (ec *executionContext) field_Organisation_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["limit"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Path_elements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "compound",
+		func(ctx context.Context, v any) (model.Compound, error) {
+			return ec.unmarshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compound"] = arg0
 	return args, nil
 }
 
@@ -5851,6 +7974,44 @@ func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_facts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "provenance",
+		func(ctx context.Context, v any) ([]model.Source, error) {
+			return ec.unmarshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["provenance"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalODate2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_hierarchyTops_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6053,6 +8214,34 @@ func (ec *executionContext) field_Query_pairings_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_planningNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "within",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["within"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scenarioComparison_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_scenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6242,6 +8431,20 @@ func (ec *executionContext) field_Query_subtree_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["asOf"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subgraph_elements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "compound",
+		func(ctx context.Context, v any) (model.Compound, error) {
+			return ec.unmarshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compound"] = arg0
 	return args, nil
 }
 
@@ -6796,6 +8999,259 @@ func (ec *executionContext) fieldContext_Alliance_parent(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AllianceMetrics_members(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_population(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AllianceMetrics_strength(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AllianceMetrics_partyMembers(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_partyMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_partyMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AllianceMetrics_strongUnits(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_strongUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_strongUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_weakUnits(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_weakUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_weakUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_weakWithMentor(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_weakWithMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakWithMentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_weakWithMentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_pieces(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_pieces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pieces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_pieces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_crossingEdges(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_crossingEdges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CrossingEdges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_crossingEdges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_joined(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_joined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AllianceMetrics_left(ctx context.Context, field graphql.CollectedField, obj *model.AllianceMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllianceMetrics_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllianceMetrics_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllianceMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Attribute_key(ctx context.Context, field graphql.CollectedField, obj *model.Attribute) (ret graphql.Marshaler) {
@@ -7958,6 +10414,98 @@ func (ec *executionContext) fieldContext_ChildGroup_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ChildGroup", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CommitCheck_allowed(ctx context.Context, field graphql.CollectedField, obj *model.CommitCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitCheck_allowed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allowed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitCheck_allowed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CommitCheck_reason(ctx context.Context, field graphql.CollectedField, obj *model.CommitCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitCheck_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommitCheck_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CommitCheck_needsForce(ctx context.Context, field graphql.CollectedField, obj *model.CommitCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitCheck_needsForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitCheck_needsForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CommitCheck_role(ctx context.Context, field graphql.CollectedField, obj *model.CommitCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitCheck_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitCheck_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitCheck", field, false, false, "String")
+}
+
 func (ec *executionContext) _Community_id(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8082,6 +10630,828 @@ func (ec *executionContext) fieldContext_CommunityPartition_communities(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ComparisonCell_value(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonCell_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonCell_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonCell", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ComparisonCell_text(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonCell_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonCell_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonCell", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonCell_verdict(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonCell_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Verdict) graphql.Marshaler {
+			return ec.marshalOVerdict2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐVerdict(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonCell_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonCell", field, false, false, "Verdict")
+}
+
+func (ec *executionContext) _ComparisonCell_best(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonCell_best(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Best, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonCell_best(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonCell", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComparisonColumn_key(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonColumn_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonColumn_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonColumn_title(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonColumn_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonColumn_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonColumn_scenario(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonColumn_scenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scenario, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalOScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonColumn_scenario(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonColumn",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonColumn_stale(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonColumn_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonColumn_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonColumn", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComparisonRow_key(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PlanMetric) graphql.Marshaler {
+			return ec.marshalNPlanMetric2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "PlanMetric")
+}
+
+func (ec *executionContext) _ComparisonRow_labelZh(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_labelZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_labelZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonRow_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_labelEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonRow_description(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonRow_descriptionZh(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_descriptionZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DescriptionZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_descriptionZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComparisonRow_better(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_better(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Better, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Better) graphql.Marshaler {
+			return ec.marshalOBetter2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBetter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_better(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComparisonRow", field, false, false, "Better")
+}
+
+func (ec *executionContext) _ComparisonRow_cells(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonRow_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComparisonCell) graphql.Marshaler {
+			return ec.marshalNComparisonCell2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonRow_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparisonCell(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonTable_columns(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonTable_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComparisonColumn) graphql.Marshaler {
+			return ec.marshalNComparisonColumn2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonTable_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonTable",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparisonColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComparisonTable_rows(ctx context.Context, field graphql.CollectedField, obj *model.ComparisonTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComparisonTable_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComparisonRow) graphql.Marshaler {
+			return ec.marshalNComparisonRow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComparisonTable_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComparisonTable",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparisonRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CytoscapeData_id(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_label(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_type(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_kind(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_name(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeData_tier(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CytoscapeData_since(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CytoscapeData_until(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CytoscapeData_source(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_target(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_parent(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeData", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CytoscapeData_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CytoscapeData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CytoscapeData_attributes(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeData_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeData_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CytoscapeData",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CytoscapeElement_group(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeElement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeElement_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeElement_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CytoscapeElement", field, false, false, "String")
+}
+
+func (ec *executionContext) _CytoscapeElement_data(ctx context.Context, field graphql.CollectedField, obj *model.CytoscapeElement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CytoscapeElement_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CytoscapeData) graphql.Marshaler {
+			return ec.marshalNCytoscapeData2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeData(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CytoscapeElement_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CytoscapeElement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CytoscapeData(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteResult_deletedIds(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8103,6 +11473,98 @@ func (ec *executionContext) _DeleteResult_deletedIds(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_DeleteResult_deletedIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Download_kind(ctx context.Context, field graphql.CollectedField, obj *model.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DownloadKind) graphql.Marshaler {
+			return ec.marshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "DownloadKind")
+}
+
+func (ec *executionContext) _Download_format(ctx context.Context, field graphql.CollectedField, obj *model.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "String")
+}
+
+func (ec *executionContext) _Download_label(ctx context.Context, field graphql.CollectedField, obj *model.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "String")
+}
+
+func (ec *executionContext) _Download_url(ctx context.Context, field graphql.CollectedField, obj *model.Download) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Download_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Download_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Download", field, false, false, "String")
 }
 
 func (ec *executionContext) _Edge_id(ctx context.Context, field graphql.CollectedField, obj *model.Edge) (ret graphql.Marshaler) {
@@ -8366,6 +11828,331 @@ func (ec *executionContext) fieldContext_Edge_provenance(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_kind(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FactKind) graphql.Marshaler {
+			return ec.marshalNFactKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "FactKind")
+}
+
+func (ec *executionContext) _Fact_id(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Fact_node(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_edge(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_edge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edge) graphql.Marshaler {
+			return ec.marshalOEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_edge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_attribute(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Attribute) graphql.Marshaler {
+			return ec.marshalOAttribute2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttribute(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FactEdge) graphql.Marshaler {
+			return ec.marshalNFactEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FactEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9220,6 +13007,29 @@ func (ec *executionContext) fieldContext_Membership_provenance(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _MetricComparison_key(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PlanMetric) graphql.Marshaler {
+			return ec.marshalNPlanMetric2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "PlanMetric")
+}
+
 func (ec *executionContext) _MetricComparison_metric(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9240,6 +13050,98 @@ func (ec *executionContext) _MetricComparison_metric(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_MetricComparison_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_labelZh(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_labelZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_labelZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_labelEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_description(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_descriptionZh(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_descriptionZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DescriptionZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_descriptionZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
 }
 
@@ -9335,6 +13237,75 @@ func (ec *executionContext) fieldContext_MetricComparison_change(_ context.Conte
 	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "Float")
 }
 
+func (ec *executionContext) _MetricComparison_todayText(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_todayText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TodayText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_todayText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_planText(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_planText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlanText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_planText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricComparison_changeText(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricComparison_changeText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricComparison_changeText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
 func (ec *executionContext) _MetricComparison_better(ctx context.Context, field graphql.CollectedField, obj *model.MetricComparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9379,6 +13350,190 @@ func (ec *executionContext) _MetricComparison_verdict(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_MetricComparison_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MetricComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricInfo_key(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricInfo_scope(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MetricScope) graphql.Marshaler {
+			return ec.marshalNMetricScope2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricScope(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "MetricScope")
+}
+
+func (ec *executionContext) _MetricInfo_labelZh(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_labelZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_labelZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricInfo_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_labelEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricInfo_description(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricInfo_descriptionZh(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_descriptionZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DescriptionZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_descriptionZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricInfo_better(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_better(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Better, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Better) graphql.Marshaler {
+			return ec.marshalOBetter2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBetter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_better(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "Better")
+}
+
+func (ec *executionContext) _MetricInfo_integer(ctx context.Context, field graphql.CollectedField, obj *model.MetricInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricInfo_integer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Integer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricInfo_integer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9875,7 +14030,7 @@ func (ec *executionContext) _Mutation_saveScenario(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SaveScenario(ctx, fc.Args["name"].(string), fc.Args["description"].(*string), fc.Args["input"].(model.AllianceSimulationInput))
+			return ec.Resolvers.Mutation().SaveScenario(ctx, fc.Args["name"].(string), fc.Args["description"].(*string), fc.Args["input"].(model.AllianceSimulationInput), fc.Args["id"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
@@ -9909,6 +14064,50 @@ func (ec *executionContext) fieldContext_Mutation_saveScenario(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_resimulateScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resimulateScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResimulateScenario(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resimulateScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resimulateScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_commitScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9919,7 +14118,7 @@ func (ec *executionContext) _Mutation_commitScenario(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CommitScenario(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().CommitScenario(ctx, fc.Args["id"].(string), fc.Args["force"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Scenario) graphql.Marshaler {
@@ -9993,6 +14192,212 @@ func (ec *executionContext) fieldContext_Mutation_registerSource(ctx context.Con
 	if fc.Args, err = ec.field_Mutation_registerSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkChangeKind) graphql.Marshaler {
+			return ec.marshalNNetworkChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkChange", field, false, false, "NetworkChangeKind")
+}
+
+func (ec *executionContext) _NetworkChange_text(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkChange_unit(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkChange_from(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkChange_to(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkChange_mentor(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkChange_mentee(ctx context.Context, field graphql.CollectedField, obj *model.NetworkChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkChange_mentee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkChange_mentee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -11240,6 +15645,102 @@ func (ec *executionContext) fieldContext_Pairing_provenance(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _PairingChanges_kept(ctx context.Context, field graphql.CollectedField, obj *model.PairingChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingChanges_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
+			return ec.marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingChanges_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairingChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairingChanges_added(ctx context.Context, field graphql.CollectedField, obj *model.PairingChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingChanges_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
+			return ec.marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingChanges_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairingChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairingChanges_ended(ctx context.Context, field graphql.CollectedField, obj *model.PairingChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairingChanges_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
+			return ec.marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairingChanges_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairingChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11323,6 +15824,50 @@ func (ec *executionContext) fieldContext_Path_edges(_ context.Context, field gra
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GraphEdge(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_elements(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_elements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Elements(fc.Args["compound"].(model.Compound)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
+			return ec.marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_elements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CytoscapeElement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Path_elements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11640,6 +16185,328 @@ func (ec *executionContext) fieldContext_Person_posts(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _PlanSettings_k(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_k(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.K, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanSettings_minSize(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_minSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_minSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanSettings_maxSize(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_maxSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_maxSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanSettings_minTotalStrength(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_minTotalStrength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinTotalStrength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_minTotalStrength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanSettings_maxMenteesPerMentor(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_maxMenteesPerMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxMenteesPerMentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_maxMenteesPerMentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanSettings_pairWithinAlliance(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_pairWithinAlliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairWithinAlliance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_pairWithinAlliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlanSettings_requireContiguous(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_requireContiguous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireContiguous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_requireContiguous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlanSettings_requireStrong(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_requireStrong(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireStrong, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_requireStrong(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlanSettings_pair(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_pair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pair, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_pair(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlanSettings_moveCost(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_moveCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoveCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_moveCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanSettings_resolution(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanSettings_strongRule(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_strongRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_strongRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanSettings_strongUnits(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_strongUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_strongUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanSettings_units(ctx context.Context, field graphql.CollectedField, obj *model.PlanSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanSettings_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanSettings_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanSettings", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PlannedAlliance_key(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11661,6 +16528,29 @@ func (ec *executionContext) _PlannedAlliance_key(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PlannedAlliance_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlannedAlliance_id(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PlannedAlliance_name(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
@@ -11686,6 +16576,107 @@ func (ec *executionContext) fieldContext_PlannedAlliance_name(_ context.Context,
 	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "String")
 }
 
+func (ec *executionContext) _PlannedAlliance_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlannedAlliance_naming(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_naming(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Naming, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AllianceNaming) graphql.Marshaler {
+			return ec.marshalNAllianceNaming2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNaming(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_naming(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "AllianceNaming")
+}
+
+func (ec *executionContext) _PlannedAlliance_status(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PlannedAllianceStatus) graphql.Marshaler {
+			return ec.marshalNPlannedAllianceStatus2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "PlannedAllianceStatus")
+}
+
+func (ec *executionContext) _PlannedAlliance_continues(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_continues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Continues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+			return ec.marshalOAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAlliance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_continues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedAlliance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PlannedAlliance_currentId(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11707,6 +16698,38 @@ func (ec *executionContext) _PlannedAlliance_currentId(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_PlannedAlliance_currentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlannedAlliance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlannedAlliance_lead(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedAlliance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PlannedAlliance_members(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
@@ -11736,6 +16759,38 @@ func (ec *executionContext) fieldContext_PlannedAlliance_members(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedAlliance_metrics(ctx context.Context, field graphql.CollectedField, obj *model.PlannedAlliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedAlliance_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AllianceMetrics) graphql.Marshaler {
+			return ec.marshalNAllianceMetrics2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceMetrics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedAlliance_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlannedAlliance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AllianceMetrics(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11803,6 +16858,391 @@ func (ec *executionContext) fieldContext_PlannedPairing_mentee(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PlanningNetwork_within(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_within(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Within, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_within(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningNetwork_units(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlanningUnit) graphql.Marshaler {
+			return ec.marshalNPlanningUnit2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanningUnit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningNetwork_alliances(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_alliances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alliances, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_alliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningNetwork_pairings(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_pairings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
+			return ec.marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_pairings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningNetwork_strongRule(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_strongRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_strongRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningNetwork", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanningNetwork_defaults(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_defaults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Defaults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanSettings) graphql.Marshaler {
+			return ec.marshalNPlanSettings2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_defaults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningNetwork_warnings(ctx context.Context, field graphql.CollectedField, obj *model.PlanningNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningNetwork_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningNetwork_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningNetwork", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlanningUnit_organisation(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningUnit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningUnit_alliance(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_alliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alliance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+			return ec.marshalOAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAlliance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_alliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanningUnit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanningUnit_strong(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_strong(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strong, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_strong(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningUnit", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlanningUnit_population(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningUnit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanningUnit_strength(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningUnit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanningUnit_partyMembers(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_partyMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_partyMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningUnit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanningUnit_neighbours(ctx context.Context, field graphql.CollectedField, obj *model.PlanningUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanningUnit_neighbours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Neighbours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanningUnit_neighbours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanningUnit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Platform_id(ctx context.Context, field graphql.CollectedField, obj *model.Platform) (ret graphql.Marshaler) {
@@ -13245,6 +18685,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_facts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Facts(ctx, fc.Args["provenance"].([]model.Source), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
+			return ec.marshalNFactConnection2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_facts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13509,6 +18993,82 @@ func (ec *executionContext) fieldContext_Query_simulateAlliances(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planningNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planningNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanningNetwork(ctx, fc.Args["within"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanningNetwork) graphql.Marshaler {
+			return ec.marshalNPlanningNetwork2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planningNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanningNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planningNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planMetrics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PlanMetrics(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetricInfo) graphql.Marshaler {
+			return ec.marshalNMetricInfo2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfoᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planMetrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13635,6 +19195,50 @@ func (ec *executionContext) fieldContext_Query_compareScenarios(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_compareScenarios_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scenarioComparison(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scenarioComparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScenarioComparison(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComparisonTable) graphql.Marshaler {
+			return ec.marshalNComparisonTable2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonTable(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scenarioComparison(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComparisonTable(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scenarioComparison_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14033,7 +19637,7 @@ func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Scenario_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14044,7 +19648,7 @@ func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Scenario_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Scenario", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Scenario_name(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
@@ -14056,7 +19660,7 @@ func (ec *executionContext) _Scenario_name(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Scenario_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14067,7 +19671,7 @@ func (ec *executionContext) _Scenario_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Scenario_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
 }
 
 func (ec *executionContext) _Scenario_description(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
@@ -14079,7 +19683,7 @@ func (ec *executionContext) _Scenario_description(ctx context.Context, field gra
 			return ec.fieldContext_Scenario_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14090,7 +19694,7 @@ func (ec *executionContext) _Scenario_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Scenario_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
 }
 
 func (ec *executionContext) _Scenario_status(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
@@ -14102,7 +19706,7 @@ func (ec *executionContext) _Scenario_status(ctx context.Context, field graphql.
 			return ec.fieldContext_Scenario_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return obj.Status(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.ScenarioStatus) graphql.Marshaler {
@@ -14113,7 +19717,7 @@ func (ec *executionContext) _Scenario_status(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Scenario_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Scenario", field, false, false, "ScenarioStatus")
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "ScenarioStatus")
 }
 
 func (ec *executionContext) _Scenario_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
@@ -14125,7 +19729,7 @@ func (ec *executionContext) _Scenario_createdAt(ctx context.Context, field graph
 			return ec.fieldContext_Scenario_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
+			return obj.CreatedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14136,7 +19740,7 @@ func (ec *executionContext) _Scenario_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Scenario_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
 }
 
 func (ec *executionContext) _Scenario_committedAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
@@ -14148,7 +19752,7 @@ func (ec *executionContext) _Scenario_committedAt(ctx context.Context, field gra
 			return ec.fieldContext_Scenario_committedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CommittedAt, nil
+			return obj.CommittedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14159,7 +19763,62 @@ func (ec *executionContext) _Scenario_committedAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Scenario_committedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Scenario", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_resimulatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_resimulatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResimulatedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_resimulatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, false, "String")
+}
+
+func (ec *executionContext) _Scenario_within(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_within(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().Within(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_within(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Scenario_result(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
@@ -14171,7 +19830,7 @@ func (ec *executionContext) _Scenario_result(ctx context.Context, field graphql.
 			return ec.fieldContext_Scenario_result(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Result, nil
+			return ec.Resolvers.Scenario().Result(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SimulationResult) graphql.Marshaler {
@@ -14185,10 +19844,129 @@ func (ec *executionContext) fieldContext_Scenario_result(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Scenario",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SimulationResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_networkChanges(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_networkChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().NetworkChanges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkChange) graphql.Marshaler {
+			return ec.marshalONetworkChange2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChangeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_networkChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_stale(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().Stale(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Scenario", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Scenario_commitCheck(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_commitCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().CommitCheck(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitCheck) graphql.Marshaler {
+			return ec.marshalNCommitCheck2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommitCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_commitCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Scenario_downloads(ctx context.Context, field graphql.CollectedField, obj *model.Scenario) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Scenario_downloads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Scenario().Downloads(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Download) graphql.Marshaler {
+			return ec.marshalNDownload2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Scenario_downloads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Scenario",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Download(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14451,6 +20229,70 @@ func (ec *executionContext) fieldContext_SimulationResult_seed(_ context.Context
 	return graphql.NewScalarFieldContext("SimulationResult", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SimulationResult_settings(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_settings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanSettings) graphql.Marshaler {
+			return ec.marshalNPlanSettings2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_settings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_within(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_within(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Within, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_within(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SimulationResult_alliances(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14478,6 +20320,70 @@ func (ec *executionContext) fieldContext_SimulationResult_alliances(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PlannedAlliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_dissolved(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_dissolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dissolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
+			return ec.marshalNAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_dissolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_unassignedUnits(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_unassignedUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnassignedUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_unassignedUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14533,6 +20439,70 @@ func (ec *executionContext) fieldContext_SimulationResult_pairings(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PlannedPairing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_pairingChanges(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_pairingChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairingChanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PairingChanges) graphql.Marshaler {
+			return ec.marshalNPairingChanges2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingChanges(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_pairingChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairingChanges(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationResult_moves(ctx context.Context, field graphql.CollectedField, obj *model.SimulationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationResult_moves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UnitMove) graphql.Marshaler {
+			return ec.marshalNUnitMove2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMoveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationResult_moves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitMove(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15071,6 +21041,50 @@ func (ec *executionContext) fieldContext_Subgraph_edges(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Subgraph_elements(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_elements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Elements(fc.Args["compound"].(model.Compound)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
+			return ec.marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_elements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subgraph",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CytoscapeElement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subgraph_elements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15134,6 +21148,102 @@ func (ec *executionContext) fieldContext_Subscription_graphChanged(ctx context.C
 	if fc.Args, err = ec.field_Subscription_graphChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitMove_unit(ctx context.Context, field graphql.CollectedField, obj *model.UnitMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitMove_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitMove_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitMove_from(ctx context.Context, field graphql.CollectedField, obj *model.UnitMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitMove_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Alliance) graphql.Marshaler {
+			return ec.marshalOAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAlliance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitMove_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alliance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitMove_to(ctx context.Context, field graphql.CollectedField, obj *model.UnitMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitMove_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlannedAlliance) graphql.Marshaler {
+			return ec.marshalOPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAlliance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnitMove_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedAlliance(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16480,6 +22590,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAllianceNameInput(ctx context.Context, obj any) (model.AllianceNameInput, error) {
+	var it model.AllianceNameInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unit", "key", "name", "nameEn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAllianceNameInput unmarshals raw into the AllianceNameInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAllianceNameInput(ctx context.Context, raw any) (model.AllianceNameInput, error) {
+	var out model.AllianceNameInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AllianceNameInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAllianceSimulationInput(ctx context.Context, obj any) (model.AllianceSimulationInput, error) {
 	var it model.AllianceSimulationInput
 	if obj == nil {
@@ -16501,7 +22674,7 @@ func (ec *executionContext) unmarshalInputAllianceSimulationInput(ctx context.Co
 		asMap["moveCost"] = 0.300000
 	}
 
-	fieldsInOrder := [...]string{"strategy", "seed", "k", "grouping", "pairings", "pair", "moveCost", "resolution", "strong", "constraints"}
+	fieldsInOrder := [...]string{"strategy", "within", "seed", "k", "grouping", "pairings", "pair", "moveCost", "resolution", "strong", "names", "constraints"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16515,6 +22688,13 @@ func (ec *executionContext) unmarshalInputAllianceSimulationInput(ctx context.Co
 				return it, err
 			}
 			it.Strategy = data
+		case "within":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Within = data
 		case "seed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -16571,6 +22751,13 @@ func (ec *executionContext) unmarshalInputAllianceSimulationInput(ctx context.Co
 				return it, err
 			}
 			it.Strong = data
+		case "names":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("names"))
+			data, err := ec.unmarshalOAllianceNameInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNameInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Names = data
 		case "constraints":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("constraints"))
 			data, err := ec.unmarshalOPlanConstraintsInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanConstraintsInput(ctx, v)
@@ -17771,6 +23958,89 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var allianceMetricsImplementors = []string{"AllianceMetrics"}
+
+func (ec *executionContext) _AllianceMetrics(ctx context.Context, sel ast.SelectionSet, obj *model.AllianceMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, allianceMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AllianceMetrics")
+		case "members":
+			out.Values[i] = ec._AllianceMetrics_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._AllianceMetrics_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._AllianceMetrics_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partyMembers":
+			out.Values[i] = ec._AllianceMetrics_partyMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strongUnits":
+			out.Values[i] = ec._AllianceMetrics_strongUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakUnits":
+			out.Values[i] = ec._AllianceMetrics_weakUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakWithMentor":
+			out.Values[i] = ec._AllianceMetrics_weakWithMentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pieces":
+			out.Values[i] = ec._AllianceMetrics_pieces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "crossingEdges":
+			out.Values[i] = ec._AllianceMetrics_crossingEdges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joined":
+			out.Values[i] = ec._AllianceMetrics_joined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "left":
+			out.Values[i] = ec._AllianceMetrics_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var attributeImplementors = []string{"Attribute"}
 
 func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet, obj *model.Attribute) graphql.Marshaler {
@@ -18198,6 +24468,54 @@ func (ec *executionContext) _ChildGroup(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var commitCheckImplementors = []string{"CommitCheck"}
+
+func (ec *executionContext) _CommitCheck(ctx context.Context, sel ast.SelectionSet, obj *model.CommitCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commitCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommitCheck")
+		case "allowed":
+			out.Values[i] = ec._CommitCheck_allowed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CommitCheck_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "needsForce":
+			out.Values[i] = ec._CommitCheck_needsForce(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._CommitCheck_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var communityImplementors = []string{"Community"}
 
 func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *model.Community) graphql.Marshaler {
@@ -18279,6 +24597,339 @@ func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var comparisonCellImplementors = []string{"ComparisonCell"}
+
+func (ec *executionContext) _ComparisonCell(ctx context.Context, sel ast.SelectionSet, obj *model.ComparisonCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparisonCell")
+		case "value":
+			out.Values[i] = ec._ComparisonCell_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ComparisonCell_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._ComparisonCell_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "best":
+			out.Values[i] = ec._ComparisonCell_best(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonColumnImplementors = []string{"ComparisonColumn"}
+
+func (ec *executionContext) _ComparisonColumn(ctx context.Context, sel ast.SelectionSet, obj *model.ComparisonColumn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparisonColumn")
+		case "key":
+			out.Values[i] = ec._ComparisonColumn_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ComparisonColumn_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scenario":
+			out.Values[i] = ec._ComparisonColumn_scenario(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._ComparisonColumn_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonRowImplementors = []string{"ComparisonRow"}
+
+func (ec *executionContext) _ComparisonRow(ctx context.Context, sel ast.SelectionSet, obj *model.ComparisonRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparisonRow")
+		case "key":
+			out.Values[i] = ec._ComparisonRow_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelZh":
+			out.Values[i] = ec._ComparisonRow_labelZh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelEn":
+			out.Values[i] = ec._ComparisonRow_labelEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ComparisonRow_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descriptionZh":
+			out.Values[i] = ec._ComparisonRow_descriptionZh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "better":
+			out.Values[i] = ec._ComparisonRow_better(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._ComparisonRow_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonTableImplementors = []string{"ComparisonTable"}
+
+func (ec *executionContext) _ComparisonTable(ctx context.Context, sel ast.SelectionSet, obj *model.ComparisonTable) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonTableImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComparisonTable")
+		case "columns":
+			out.Values[i] = ec._ComparisonTable_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ComparisonTable_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cytoscapeDataImplementors = []string{"CytoscapeData"}
+
+func (ec *executionContext) _CytoscapeData(ctx context.Context, sel ast.SelectionSet, obj *model.CytoscapeData) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cytoscapeDataImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CytoscapeData")
+		case "id":
+			out.Values[i] = ec._CytoscapeData_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CytoscapeData_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._CytoscapeData_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CytoscapeData_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CytoscapeData_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nameEn":
+			out.Values[i] = ec._CytoscapeData_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._CytoscapeData_tier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._CytoscapeData_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._CytoscapeData_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._CytoscapeData_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._CytoscapeData_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "parent":
+			out.Values[i] = ec._CytoscapeData_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._CytoscapeData_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributes":
+			out.Values[i] = ec._CytoscapeData_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cytoscapeElementImplementors = []string{"CytoscapeElement"}
+
+func (ec *executionContext) _CytoscapeElement(ctx context.Context, sel ast.SelectionSet, obj *model.CytoscapeElement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cytoscapeElementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CytoscapeElement")
+		case "group":
+			out.Values[i] = ec._CytoscapeElement_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._CytoscapeElement_data(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteResultImplementors = []string{"DeleteResult"}
 
 func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResult) graphql.Marshaler {
@@ -18292,6 +24943,54 @@ func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.Selection
 			out.Values[i] = graphql.MarshalString("DeleteResult")
 		case "deletedIds":
 			out.Values[i] = ec._DeleteResult_deletedIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var downloadImplementors = []string{"Download"}
+
+func (ec *executionContext) _Download(ctx context.Context, sel ast.SelectionSet, obj *model.Download) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, downloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Download")
+		case "kind":
+			out.Values[i] = ec._Download_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._Download_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._Download_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Download_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18374,6 +25073,145 @@ func (ec *executionContext) _Edge(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._Edge_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factImplementors = []string{"Fact"}
+
+func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj *model.Fact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Fact")
+		case "kind":
+			out.Values[i] = ec._Fact_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Fact_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._Fact_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "edge":
+			out.Values[i] = ec._Fact_edge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attribute":
+			out.Values[i] = ec._Fact_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._Fact_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factConnectionImplementors = []string{"FactConnection"}
+
+func (ec *executionContext) _FactConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FactConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactConnection")
+		case "edges":
+			out.Values[i] = ec._FactConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._FactConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FactConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factEdgeImplementors = []string{"FactEdge"}
+
+func (ec *executionContext) _FactEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FactEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactEdge")
+		case "cursor":
+			out.Values[i] = ec._FactEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FactEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18736,8 +25574,33 @@ func (ec *executionContext) _MetricComparison(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MetricComparison")
+		case "key":
+			out.Values[i] = ec._MetricComparison_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "metric":
 			out.Values[i] = ec._MetricComparison_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelZh":
+			out.Values[i] = ec._MetricComparison_labelZh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelEn":
+			out.Values[i] = ec._MetricComparison_labelEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._MetricComparison_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descriptionZh":
+			out.Values[i] = ec._MetricComparison_descriptionZh(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18761,6 +25624,21 @@ func (ec *executionContext) _MetricComparison(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "todayText":
+			out.Values[i] = ec._MetricComparison_todayText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "planText":
+			out.Values[i] = ec._MetricComparison_planText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeText":
+			out.Values[i] = ec._MetricComparison_changeText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "better":
 			out.Values[i] = ec._MetricComparison_better(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18769,6 +25647,74 @@ func (ec *executionContext) _MetricComparison(ctx context.Context, sel ast.Selec
 		case "verdict":
 			out.Values[i] = ec._MetricComparison_verdict(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metricInfoImplementors = []string{"MetricInfo"}
+
+func (ec *executionContext) _MetricInfo(ctx context.Context, sel ast.SelectionSet, obj *model.MetricInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricInfo")
+		case "key":
+			out.Values[i] = ec._MetricInfo_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scope":
+			out.Values[i] = ec._MetricInfo_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelZh":
+			out.Values[i] = ec._MetricInfo_labelZh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelEn":
+			out.Values[i] = ec._MetricInfo_labelEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._MetricInfo_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "descriptionZh":
+			out.Values[i] = ec._MetricInfo_descriptionZh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "better":
+			out.Values[i] = ec._MetricInfo_better(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "integer":
+			out.Values[i] = ec._MetricInfo_integer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -18891,6 +25837,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "resimulateScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resimulateScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "commitScenario":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_commitScenario(ctx, field)
@@ -18903,6 +25856,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_registerSource(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkChangeImplementors = []string{"NetworkChange"}
+
+func (ec *executionContext) _NetworkChange(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkChange")
+		case "kind":
+			out.Values[i] = ec._NetworkChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._NetworkChange_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._NetworkChange_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._NetworkChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._NetworkChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentor":
+			out.Values[i] = ec._NetworkChange_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mentee":
+			out.Values[i] = ec._NetworkChange_mentee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19278,6 +26294,49 @@ func (ec *executionContext) _Pairing(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var pairingChangesImplementors = []string{"PairingChanges"}
+
+func (ec *executionContext) _PairingChanges(ctx context.Context, sel ast.SelectionSet, obj *model.PairingChanges) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairingChangesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairingChanges")
+		case "kept":
+			out.Values[i] = ec._PairingChanges_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._PairingChanges_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ended":
+			out.Values[i] = ec._PairingChanges_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pathImplementors = []string{"Path"}
 
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
@@ -19301,6 +26360,11 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "edges":
 			out.Values[i] = ec._Path_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elements":
+			out.Values[i] = ec._Path_elements(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19406,6 +26470,104 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var planSettingsImplementors = []string{"PlanSettings"}
+
+func (ec *executionContext) _PlanSettings(ctx context.Context, sel ast.SelectionSet, obj *model.PlanSettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanSettings")
+		case "k":
+			out.Values[i] = ec._PlanSettings_k(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minSize":
+			out.Values[i] = ec._PlanSettings_minSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxSize":
+			out.Values[i] = ec._PlanSettings_maxSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minTotalStrength":
+			out.Values[i] = ec._PlanSettings_minTotalStrength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxMenteesPerMentor":
+			out.Values[i] = ec._PlanSettings_maxMenteesPerMentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairWithinAlliance":
+			out.Values[i] = ec._PlanSettings_pairWithinAlliance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requireContiguous":
+			out.Values[i] = ec._PlanSettings_requireContiguous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requireStrong":
+			out.Values[i] = ec._PlanSettings_requireStrong(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pair":
+			out.Values[i] = ec._PlanSettings_pair(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveCost":
+			out.Values[i] = ec._PlanSettings_moveCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._PlanSettings_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "strongRule":
+			out.Values[i] = ec._PlanSettings_strongRule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strongUnits":
+			out.Values[i] = ec._PlanSettings_strongUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._PlanSettings_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var plannedAllianceImplementors = []string{"PlannedAlliance"}
 
 func (ec *executionContext) _PlannedAlliance(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedAlliance) graphql.Marshaler {
@@ -19422,9 +26584,34 @@ func (ec *executionContext) _PlannedAlliance(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "id":
+			out.Values[i] = ec._PlannedAlliance_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._PlannedAlliance_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameEn":
+			out.Values[i] = ec._PlannedAlliance_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "naming":
+			out.Values[i] = ec._PlannedAlliance_naming(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PlannedAlliance_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "continues":
+			out.Values[i] = ec._PlannedAlliance_continues(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "currentId":
@@ -19432,8 +26619,18 @@ func (ec *executionContext) _PlannedAlliance(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "lead":
+			out.Values[i] = ec._PlannedAlliance_lead(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "members":
 			out.Values[i] = ec._PlannedAlliance_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._PlannedAlliance_metrics(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19472,6 +26669,132 @@ func (ec *executionContext) _PlannedPairing(ctx context.Context, sel ast.Selecti
 			}
 		case "mentee":
 			out.Values[i] = ec._PlannedPairing_mentee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planningNetworkImplementors = []string{"PlanningNetwork"}
+
+func (ec *executionContext) _PlanningNetwork(ctx context.Context, sel ast.SelectionSet, obj *model.PlanningNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planningNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanningNetwork")
+		case "within":
+			out.Values[i] = ec._PlanningNetwork_within(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._PlanningNetwork_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alliances":
+			out.Values[i] = ec._PlanningNetwork_alliances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairings":
+			out.Values[i] = ec._PlanningNetwork_pairings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strongRule":
+			out.Values[i] = ec._PlanningNetwork_strongRule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaults":
+			out.Values[i] = ec._PlanningNetwork_defaults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._PlanningNetwork_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planningUnitImplementors = []string{"PlanningUnit"}
+
+func (ec *executionContext) _PlanningUnit(ctx context.Context, sel ast.SelectionSet, obj *model.PlanningUnit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planningUnitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanningUnit")
+		case "organisation":
+			out.Values[i] = ec._PlanningUnit_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alliance":
+			out.Values[i] = ec._PlanningUnit_alliance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "strong":
+			out.Values[i] = ec._PlanningUnit_strong(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._PlanningUnit_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._PlanningUnit_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partyMembers":
+			out.Values[i] = ec._PlanningUnit_partyMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "neighbours":
+			out.Values[i] = ec._PlanningUnit_neighbours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19865,6 +27188,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "facts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facts(ctx, field)
+				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19901,6 +27230,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_simulateAlliances(ctx, field)
 				})
+		case "planningNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planningNetwork(ctx, field)
+				})
+		case "planMetrics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planMetrics(ctx, field)
+				})
 		case "scenarios":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19918,6 +27259,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_compareScenarios(ctx, field)
+				})
+		case "scenarioComparison":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scenarioComparison(ctx, field)
 				})
 		case "sources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20037,38 +27384,74 @@ func (ec *executionContext) _Scenario(ctx context.Context, sel ast.SelectionSet,
 		case "id":
 			out.Values[i] = ec._Scenario_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Scenario_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._Scenario_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Scenario_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Scenario_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "committedAt":
 			out.Values[i] = ec._Scenario_committedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "resimulatedAt":
+			out.Values[i] = ec._Scenario_resimulatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "within":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_within(ctx, field, obj)
+				})
 		case "result":
-			out.Values[i] = ec._Scenario_result(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_result(ctx, field, obj)
+				})
+		case "networkChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_networkChanges(ctx, field, obj)
+				})
+		case "stale":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_stale(ctx, field, obj)
+				})
+		case "commitCheck":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_commitCheck(ctx, field, obj)
+				})
+		case "downloads":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Scenario_downloads(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20203,8 +27586,28 @@ func (ec *executionContext) _SimulationResult(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "settings":
+			out.Values[i] = ec._SimulationResult_settings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "within":
+			out.Values[i] = ec._SimulationResult_within(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "alliances":
 			out.Values[i] = ec._SimulationResult_alliances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissolved":
+			out.Values[i] = ec._SimulationResult_dissolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unassignedUnits":
+			out.Values[i] = ec._SimulationResult_unassignedUnits(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20215,6 +27618,16 @@ func (ec *executionContext) _SimulationResult(ctx context.Context, sel ast.Selec
 			}
 		case "pairings":
 			out.Values[i] = ec._SimulationResult_pairings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairingChanges":
+			out.Values[i] = ec._SimulationResult_pairingChanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moves":
+			out.Values[i] = ec._SimulationResult_moves(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20412,6 +27825,11 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "elements":
+			out.Values[i] = ec._Subgraph_elements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "truncated":
 			out.Values[i] = ec._Subgraph_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20452,6 +27870,49 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var unitMoveImplementors = []string{"UnitMove"}
+
+func (ec *executionContext) _UnitMove(ctx context.Context, sel ast.SelectionSet, obj *model.UnitMove) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitMoveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitMove")
+		case "unit":
+			out.Values[i] = ec._UnitMove_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._UnitMove_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._UnitMove_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var zoneImplementors = []string{"Zone", "Node"}
@@ -20929,6 +28390,29 @@ func (ec *executionContext) marshalNAllianceKind2githubᚗcomᚋorgnetᚋorgnet�
 	return v
 }
 
+func (ec *executionContext) marshalNAllianceMetrics2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceMetrics(ctx context.Context, sel ast.SelectionSet, v *model.AllianceMetrics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AllianceMetrics!")
+		return graphql.Null
+	}
+	return ec._AllianceMetrics(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAllianceNameInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNameInput(ctx context.Context, v any) (*model.AllianceNameInput, error) {
+	res, err := ec.unmarshalInputAllianceNameInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAllianceNaming2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNaming(ctx context.Context, v any) (model.AllianceNaming, error) {
+	var res model.AllianceNaming
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAllianceNaming2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNaming(ctx context.Context, sel ast.SelectionSet, v model.AllianceNaming) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNAllianceSimulationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceSimulationInput(ctx context.Context, v any) (model.AllianceSimulationInput, error) {
 	res, err := ec.unmarshalInputAllianceSimulationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21103,6 +28587,14 @@ func (ec *executionContext) marshalNChildGroup2ᚖgithubᚗcomᚋorgnetᚋorgnet
 	return ec._ChildGroup(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCommitCheck2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommitCheck(ctx context.Context, sel ast.SelectionSet, v *model.CommitCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommitCheck!")
+		return graphql.Null
+	}
+	return ec._CommitCheck(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21135,6 +28627,96 @@ func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋorgnet�
 	return ec._CommunityPartition(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNComparisonCell2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparisonCell2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComparisonCell2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCell(ctx context.Context, sel ast.SelectionSet, v *model.ComparisonCell) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparisonCell!")
+		return graphql.Null
+	}
+	return ec._ComparisonCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparisonColumn2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonColumn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparisonColumn2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComparisonColumn2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumn(ctx context.Context, sel ast.SelectionSet, v *model.ComparisonColumn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparisonColumn!")
+		return graphql.Null
+	}
+	return ec._ComparisonColumn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparisonRow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComparisonRow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComparisonRow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRow(ctx context.Context, sel ast.SelectionSet, v *model.ComparisonRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparisonRow!")
+		return graphql.Null
+	}
+	return ec._ComparisonRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComparisonTable2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonTable(ctx context.Context, sel ast.SelectionSet, v *model.ComparisonTable) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComparisonTable!")
+		return graphql.Null
+	}
+	return ec._ComparisonTable(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx context.Context, v any) (model.Compound, error) {
+	var res model.Compound
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompound2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCompound(ctx context.Context, sel ast.SelectionSet, v model.Compound) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAllianceInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCreateAllianceInput(ctx context.Context, v any) (model.CreateAllianceInput, error) {
 	res, err := ec.unmarshalInputCreateAllianceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21143,6 +28725,38 @@ func (ec *executionContext) unmarshalNCreateAllianceInput2githubᚗcomᚋorgnet�
 func (ec *executionContext) unmarshalNCreateOrganisationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCreateOrganisationInput(ctx context.Context, v any) (model.CreateOrganisationInput, error) {
 	res, err := ec.unmarshalInputCreateOrganisationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCytoscapeData2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeData(ctx context.Context, sel ast.SelectionSet, v *model.CytoscapeData) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CytoscapeData!")
+		return graphql.Null
+	}
+	return ec._CytoscapeData(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCytoscapeElement2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCytoscapeElement2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElement(ctx context.Context, sel ast.SelectionSet, v *model.CytoscapeElement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CytoscapeElement!")
+		return graphql.Null
+	}
+	return ec._CytoscapeElement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
@@ -21177,6 +28791,40 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋorgnetᚋorgnetᚋs
 	return v
 }
 
+func (ec *executionContext) marshalNDownload2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Download) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDownload2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownload(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDownload2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownload(ctx context.Context, sel ast.SelectionSet, v *model.Download) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Download!")
+		return graphql.Null
+	}
+	return ec._Download(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadKind(ctx context.Context, v any) (model.DownloadKind, error) {
+	var res model.DownloadKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadKind(ctx context.Context, sel ast.SelectionSet, v model.DownloadKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21199,6 +28847,72 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 		return graphql.Null
 	}
 	return ec._Edge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFact2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx context.Context, sel ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Fact!")
+		return graphql.Null
+	}
+	return ec._Fact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFactConnection2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactConnection(ctx context.Context, sel ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FactConnection!")
+		return graphql.Null
+	}
+	return ec._FactConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFactEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FactEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFactEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFactEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdge(ctx context.Context, sel ast.SelectionSet, v *model.FactEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FactEdge!")
+		return graphql.Null
+	}
+	return ec._FactEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFactKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactKind(ctx context.Context, v any) (model.FactKind, error) {
+	var res model.FactKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactKind(ctx context.Context, sel ast.SelectionSet, v model.FactKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNFixedUnitInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFixedUnitInput(ctx context.Context, v any) (*model.FixedUnitInput, error) {
@@ -21433,6 +29147,58 @@ func (ec *executionContext) marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋ
 	return ec._MetricComparison(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMetricInfo2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricInfo) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetricInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfo(ctx context.Context, sel ast.SelectionSet, v *model.MetricInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetricInfo!")
+		return graphql.Null
+	}
+	return ec._MetricInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMetricScope2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricScope(ctx context.Context, v any) (model.MetricScope, error) {
+	var res model.MetricScope
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMetricScope2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricScope(ctx context.Context, sel ast.SelectionSet, v model.MetricScope) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNetworkChange2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChange(ctx context.Context, sel ast.SelectionSet, v *model.NetworkChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkChange!")
+		return graphql.Null
+	}
+	return ec._NetworkChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChangeKind(ctx context.Context, v any) (model.NetworkChangeKind, error) {
+	var res model.NetworkChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkChangeKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChangeKind(ctx context.Context, sel ast.SelectionSet, v model.NetworkChangeKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNNode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -21565,6 +29331,14 @@ func (ec *executionContext) marshalNPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋ
 	return ec._Pairing(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPairingChanges2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingChanges(ctx context.Context, sel ast.SelectionSet, v *model.PairingChanges) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PairingChanges!")
+		return graphql.Null
+	}
+	return ec._PairingChanges(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPairingInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingInput(ctx context.Context, v any) (*model.PairingInput, error) {
 	res, err := ec.unmarshalInputPairingInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -21576,6 +29350,24 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋs
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanMetric2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanMetric(ctx context.Context, v any) (model.PlanMetric, error) {
+	var res model.PlanMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanMetric2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanMetric(ctx context.Context, sel ast.SelectionSet, v model.PlanMetric) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPlanSettings2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanSettings(ctx context.Context, sel ast.SelectionSet, v *model.PlanSettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanSettings!")
+		return graphql.Null
+	}
+	return ec._PlanSettings(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanStrategy(ctx context.Context, v any) (model.PlanStrategy, error) {
@@ -21612,6 +29404,16 @@ func (ec *executionContext) marshalNPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋo
 	return ec._PlannedAlliance(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPlannedAllianceStatus2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceStatus(ctx context.Context, v any) (model.PlannedAllianceStatus, error) {
+	var res model.PlannedAllianceStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlannedAllianceStatus2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceStatus(ctx context.Context, sel ast.SelectionSet, v model.PlannedAllianceStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21634,6 +29436,38 @@ func (ec *executionContext) marshalNPlannedPairing2ᚖgithubᚗcomᚋorgnetᚋor
 		return graphql.Null
 	}
 	return ec._PlannedPairing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlanningNetwork2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningNetwork(ctx context.Context, sel ast.SelectionSet, v *model.PlanningNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanningNetwork!")
+		return graphql.Null
+	}
+	return ec._PlanningNetwork(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlanningUnit2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanningUnit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanningUnit2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlanningUnit2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnit(ctx context.Context, sel ast.SelectionSet, v *model.PlanningUnit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanningUnit!")
+		return graphql.Null
+	}
+	return ec._PlanningUnit(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Post) graphql.Marshaler {
@@ -21831,6 +29665,36 @@ func (ec *executionContext) marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserv
 	return v
 }
 
+func (ec *executionContext) unmarshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, v any) ([]model.Source, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSourceDocument2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceDocument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21922,6 +29786,30 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 		return graphql.Null
 	}
 	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUnitMove2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnitMove) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitMove2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMove(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnitMove2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMove(ctx context.Context, sel ast.SelectionSet, v *model.UnitMove) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnitMove!")
+		return graphql.Null
+	}
+	return ec._UnitMove(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateOrganisationInput2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUpdateOrganisationInput(ctx context.Context, v any) (model.UpdateOrganisationInput, error) {
@@ -22078,6 +29966,23 @@ func (ec *executionContext) marshalOAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 	return ec._Alliance(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAllianceNameInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNameInputᚄ(ctx context.Context, v any) ([]*model.AllianceNameInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AllianceNameInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAllianceNameInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceNameInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOAllianceType2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceType(ctx context.Context, v any) (*model.AllianceType, error) {
 	if v == nil {
 		return nil, nil
@@ -22112,6 +30017,13 @@ func (ec *executionContext) marshalOAny2interface(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) marshalOAttribute2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttribute(ctx context.Context, sel ast.SelectionSet, v *model.Attribute) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Attribute(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeInputᚄ(ctx context.Context, v any) ([]*model.AttributeInput, error) {
 	if v == nil {
 		return nil, nil
@@ -22127,6 +30039,22 @@ func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖgithubᚗcomᚋorgnet
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBetter2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBetter(ctx context.Context, v any) (*model.Better, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Better)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBetter2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBetter(ctx context.Context, sel ast.SelectionSet, v *model.Better) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -22411,6 +30339,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalONetworkChange2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkChange2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -22515,6 +30462,13 @@ func (ec *executionContext) unmarshalOPlanConstraintsInput2ᚖgithubᚗcomᚋorg
 	}
 	res, err := ec.unmarshalInputPlanConstraintsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAlliance(ctx context.Context, sel ast.SelectionSet, v *model.PlannedAlliance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlannedAlliance(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOProvenanceInput2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProvenanceInput(ctx context.Context, v any) (*model.ProvenanceInput, error) {
@@ -22651,6 +30605,22 @@ func (ec *executionContext) unmarshalOStrongRuleInput2ᚖgithubᚗcomᚋorgnet�
 	}
 	res, err := ec.unmarshalInputStrongRuleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOVerdict2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐVerdict(ctx context.Context, v any) (*model.Verdict, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Verdict)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVerdict2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐVerdict(ctx context.Context, sel ast.SelectionSet, v *model.Verdict) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

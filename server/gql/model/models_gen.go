@@ -14,24 +14,68 @@ type Node interface {
 	IsNode()
 }
 
+// The metrics of one planned alliance (labels and descriptions in both languages: planMetrics).
+type AllianceMetrics struct {
+	// Villages and communities in the alliance.
+	Members int `json:"members"`
+	// Residents of its members.
+	Population float64 `json:"population"`
+	// Collective income of its members (10,000 yuan a year).
+	Strength float64 `json:"strength"`
+	// Party members of its members.
+	PartyMembers float64 `json:"partyMembers"`
+	// Members strong enough to lead and mentor.
+	StrongUnits int `json:"strongUnits"`
+	// Members that are not strong.
+	WeakUnits int `json:"weakUnits"`
+	// Its weak members that a strong unit (in any alliance) mentors.
+	WeakWithMentor int `json:"weakWithMentor"`
+	// Connected areas its members form on the map (1: in one piece).
+	Pieces int `json:"pieces"`
+	// Borders between its members and units of other alliances.
+	CrossingEdges int `json:"crossingEdges"`
+	// Members that are not in the alliance it continues today (all of them, for a new alliance).
+	Joined int `json:"joined"`
+	// Today's members of the alliance it continues that leave it.
+	Left int `json:"left"`
+}
+
+// Names one alliance of the plan: the one that holds `unit`, or the one whose key (or current alliance id) is `key`. Exactly one of unit and key.
+type AllianceNameInput struct {
+	// A village or community: names the alliance the plan puts it in.
+	Unit *string `json:"unit,omitempty"`
+	// A grouping key, or the id of the current alliance the planned one continues.
+	Key *string `json:"key,omitempty"`
+	// The name (Chinese), 1–100 characters; two alliances of a plan may not share one.
+	Name string `json:"name"`
+	// The English name.
+	NameEn *string `json:"nameEn,omitempty"`
+}
+
+// A simulation request. Every optional field has a documented default; a value given must be in its documented range, or the request is refused with BAD_USER_INPUT whose `extensions.field` names the field (e.g. `constraints.maxMenteesPerMentor`) and whose message names the value. Settings that do nothing for the strategy (k for COMMUNITY, maxMenteesPerMentor without pairing, …) are refused rather than ignored.
 type AllianceSimulationInput struct {
 	Strategy PlanStrategy `json:"strategy"`
+	// Plan only the villages and communities under this organisation (a street, a district): those below it by SUB_ORGANISATION_OF at any depth. Default: every village and community. An alliance with members outside keeps them and is never dissolved.
+	Within *string `json:"within,omitempty"`
 	// Same seed, same plan.
 	Seed *int `json:"seed,omitempty"`
-	// Number of alliances (BALANCED); 0 = as many as the constraints allow.
+	// Number of alliances (BALANCED only). Default: today's number of regional alliances among the units planned. 0 asks for as many as the constraints allow. 0 ≤ k ≤ the number of units.
 	K *int `json:"k,omitempty"`
-	// The grouping to evaluate (MANUAL) or to pair within (PAIRINGS). A key that is a current alliance id continues it.
+	// The grouping to evaluate (MANUAL, required) or to pair within (PAIRINGS; default today's): every unit exactly once. A key that is a current alliance's id continues it; any other key (not beginning `alliance:`) makes a new alliance.
 	Grouping []*GroupInput `json:"grouping,omitempty"`
-	// Pairings to evaluate (MANUAL); today's when omitted.
+	// Pairings to evaluate (MANUAL only); default today's.
 	Pairings []*PairingInput `json:"pairings,omitempty"`
-	// Also choose new pairings for the new grouping.
+	// Also choose new strong→weak pairings for the new grouping (BALANCED, COMMUNITY, MANUAL without pairings). Default false: today's pairings are kept as they are.
 	Pair *bool `json:"pair,omitempty"`
-	// Cost of moving a unit away from its alliance (BALANCED), against balance.
+	// What moving a unit away from its current alliance costs against balance (BALANCED), ≥ 0: moving every unit costs moveCost in units of CV(population)² + CV(strength)². 0 still prefers, among equally even plans, the one that moves fewer.
 	MoveCost *float64 `json:"moveCost,omitempty"`
-	// Louvain resolution (COMMUNITY).
+	// Louvain resolution (COMMUNITY only), > 0: higher gives more, smaller alliances. Default 1.
 	Resolution *float64 `json:"resolution,omitempty"`
-	// Which units are strong (default: strength at or above the median).
-	Strong      *StrongRuleInput      `json:"strong,omitempty"`
+	// Which units are strong (may lead an alliance and mentor a weak unit). Default: strength at or above the median.
+	Strong *StrongRuleInput `json:"strong,omitempty"`
+	// Names for the plan's alliances. The others keep the name of the current alliance they continue, or are named after their strongest unit in the pattern X区域党建联合体 (东郊村 → 东郊区域党建联合体).
+	Names []*AllianceNameInput `json:"names,omitempty"`
+	// The constraints every alliance of the plan must meet; each has a default.
 	Constraints *PlanConstraintsInput `json:"constraints,omitempty"`
 }
 
@@ -129,6 +173,18 @@ type ChildGroup struct {
 	Count    int        `json:"count"`
 }
 
+// Whether the caller may commit a scenario now.
+type CommitCheck struct {
+	// True when the caller's role may commit, the scenario is not committed and its network has not changed.
+	Allowed bool `json:"allowed"`
+	// Why not, when not allowed: the role needed, committed already, or the network changed (then force or resimulate).
+	Reason *string `json:"reason,omitempty"`
+	// The network has changed since the scenario was saved: commit needs force: true (or re-simulate first).
+	NeedsForce bool `json:"needsForce"`
+	// The role that may commit.
+	Role string `json:"role"`
+}
+
 type Community struct {
 	ID      int      `json:"id"`
 	Size    int      `json:"size"`
@@ -139,6 +195,46 @@ type CommunityPartition struct {
 	Modularity float64 `json:"modularity"`
 	// Largest first.
 	Communities []*Community `json:"communities"`
+}
+
+type ComparisonCell struct {
+	Value float64 `json:"value"`
+	// The value as tables write it.
+	Text string `json:"text"`
+	// Against today's column (null for today's and for metrics with no better direction).
+	Verdict *Verdict `json:"verdict,omitempty"`
+	// The best value among the scenarios' columns (for metrics with a better direction).
+	Best bool `json:"best"`
+}
+
+type ComparisonColumn struct {
+	// today, or the scenario's id.
+	Key string `json:"key"`
+	// 今天 (today), or the scenario's name.
+	Title string `json:"title"`
+	// Null for today's column.
+	Scenario *Scenario `json:"scenario,omitempty"`
+	// The network has changed since the scenario was saved (its column measures its saved plan on today's network).
+	Stale bool `json:"stale"`
+}
+
+type ComparisonRow struct {
+	Key           PlanMetric `json:"key"`
+	LabelZh       string     `json:"labelZh"`
+	LabelEn       string     `json:"labelEn"`
+	Description   string     `json:"description"`
+	DescriptionZh string     `json:"descriptionZh"`
+	Better        *Better    `json:"better,omitempty"`
+	// One cell per column, in the columns' order.
+	Cells []*ComparisonCell `json:"cells"`
+}
+
+// A comparison ready to display.
+type ComparisonTable struct {
+	// Today's network first, then each scenario in the order asked.
+	Columns []*ComparisonColumn `json:"columns"`
+	// One row per plan-wide metric, in the order tables show them.
+	Rows []*ComparisonRow `json:"rows"`
 }
 
 type CreateAllianceInput struct {
@@ -171,13 +267,89 @@ type CreateOrganisationInput struct {
 	Provenance *ProvenanceInput  `json:"provenance,omitempty"`
 }
 
+// An element's data, as Cytoscape.js reads it (id; an edge's source and
+// target; a node's parent) with orgnet's fields beside. label is the display
+// name, as in GraphNode, GraphEdge and every export: a node's Chinese name; an
+// edge's post title, membership role or relationship type. type is the
+// node's label in the model as the exports write it (Organisation, Alliance …)
+// or the edge's relationship type (MEMBER_OF …). Fields that do not apply to
+// the element are null, which Cytoscape.js ignores.
+type CytoscapeData struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Type  string `json:"type"`
+	// A node's kind (VILLAGE, REGIONAL_ALLIANCE …).
+	Kind   *string `json:"kind,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	NameEn *string `json:"nameEn,omitempty"`
+	Tier   *int    `json:"tier,omitempty"`
+	Since  *string `json:"since,omitempty"`
+	Until  *string `json:"until,omitempty"`
+	// An edge's start node.
+	Source *string `json:"source,omitempty"`
+	// An edge's end node.
+	Target *string `json:"target,omitempty"`
+	// A node's compound parent (compound: ALLIANCES): the alliance it is drawn inside.
+	Parent     *string     `json:"parent,omitempty"`
+	Provenance *Provenance `json:"provenance"`
+	// The element's attributes, each with its own provenance: the structured form of the export's attrProvenance.
+	Attributes []*Attribute `json:"attributes"`
+}
+
+// One Cytoscape.js element.
+type CytoscapeElement struct {
+	// nodes or edges: the element's Cytoscape.js group.
+	Group string         `json:"group"`
+	Data  *CytoscapeData `json:"data"`
+}
+
 type DeleteResult struct {
 	// Ids of everything removed.
 	DeletedIds []string `json:"deletedIds"`
 }
 
+// A file to download.
+type Download struct {
+	Kind DownloadKind `json:"kind"`
+	// csv, xlsx, json, graphml, gexf, cytoscape, g6.
+	Format string `json:"format"`
+	// What it holds.
+	Label string `json:"label"`
+	// The URL (relative to the server), GET with the same Authorization header as /graphql.
+	URL string `json:"url"`
+}
+
+// One fact: a node, an edge or an attribute, with its provenance.
+type Fact struct {
+	Kind FactKind `json:"kind"`
+	// The node's id, the edge's id, or for an attribute its node's id and key (ID#key).
+	ID string `json:"id"`
+	// The node (NODE), or the node the attribute belongs to (ATTRIBUTE).
+	Node Node `json:"node,omitempty"`
+	// The edge (EDGE).
+	Edge *Edge `json:"edge,omitempty"`
+	// The attribute (ATTRIBUTE).
+	Attribute *Attribute `json:"attribute,omitempty"`
+	// The fact's own provenance: the node's, the edge's, or the attribute's.
+	Provenance *Provenance `json:"provenance"`
+}
+
+type FactConnection struct {
+	Edges    []*FactEdge `json:"edges"`
+	Nodes    []*Fact     `json:"nodes"`
+	PageInfo *PageInfo   `json:"pageInfo"`
+}
+
+type FactEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Fact  `json:"node"`
+}
+
+// Pins a unit to one of today's alliances.
 type FixedUnitInput struct {
-	Unit     string `json:"unit"`
+	// A village or community in scope.
+	Unit string `json:"unit"`
+	// The id of one of today's regional alliances of the units planned: the plan continues it with the unit in it. (To keep units together in a new alliance, use together.)
 	Alliance string `json:"alliance"`
 }
 
@@ -218,8 +390,11 @@ type GraphNode struct {
 	Node Node `json:"node"`
 }
 
+// One alliance of a MANUAL or PAIRINGS grouping.
 type GroupInput struct {
-	Key     string   `json:"key"`
+	// The alliance's key: a current alliance's id to continue it, or any other text (not beginning `alliance:`) for a new one.
+	Key string `json:"key"`
+	// Its villages and communities, by id.
 	Members []string `json:"members"`
 }
 
@@ -260,19 +435,62 @@ type Membership struct {
 	Provenance   *Provenance   `json:"provenance"`
 }
 
+// One plan-wide metric of a plan beside today's.
 type MetricComparison struct {
-	Metric string  `json:"metric"`
-	Label  string  `json:"label"`
-	Today  float64 `json:"today"`
-	Plan   float64 `json:"plan"`
+	// The metric (its description: the enum value's).
+	Key PlanMetric `json:"key"`
+	// The metric's JSON path in `metrics`, e.g. strength.cv.
+	Metric  string `json:"metric"`
+	LabelZh string `json:"labelZh"`
+	LabelEn string `json:"labelEn"`
+	// One line saying what the metric is.
+	Description   string  `json:"description"`
+	DescriptionZh string  `json:"descriptionZh"`
+	Label         string  `json:"label"`
+	Today         float64 `json:"today"`
+	Plan          float64 `json:"plan"`
+	// plan − today.
 	Change float64 `json:"change"`
+	// today, plan and change as tables write them (whole numbers without decimals, ratios to three places, change signed).
+	TodayText  string `json:"todayText"`
+	PlanText   string `json:"planText"`
+	ChangeText string `json:"changeText"`
 	// lower or higher, when one is better.
 	Better *string `json:"better,omitempty"`
-	// better, worse or same.
+	// better, worse or same, when one direction is better.
 	Verdict *string `json:"verdict,omitempty"`
 }
 
+// What a metric is, in both languages.
+type MetricInfo struct {
+	// PlanMetric's name for a plan-wide metric (STRENGTH_CV), the AllianceMetrics field for a per-alliance one (pieces).
+	Key string `json:"key"`
+	// plan-wide (PLAN) or per alliance (ALLIANCE).
+	Scope         MetricScope `json:"scope"`
+	LabelZh       string      `json:"labelZh"`
+	LabelEn       string      `json:"labelEn"`
+	Description   string      `json:"description"`
+	DescriptionZh string      `json:"descriptionZh"`
+	Better        *Better     `json:"better,omitempty"`
+	// Counts are whole numbers.
+	Integer bool `json:"integer"`
+}
+
 type Mutation struct {
+}
+
+type NetworkChange struct {
+	Kind NetworkChangeKind `json:"kind"`
+	// The change in words, with names.
+	Text string `json:"text"`
+	// The unit added, ended or whose alliance changed.
+	Unit *Organisation `json:"unit,omitempty"`
+	// Its alliances then and now (several when it belongs to several).
+	From []*Alliance `json:"from"`
+	To   []*Alliance `json:"to"`
+	// The pairing added or ended.
+	Mentor *Organisation `json:"mentor,omitempty"`
+	Mentee *Organisation `json:"mentee,omitempty"`
 }
 
 type OrganisationConnection struct {
@@ -314,42 +532,125 @@ type Pairing struct {
 	Provenance *Provenance   `json:"provenance"`
 }
 
+type PairingChanges struct {
+	// Today's pairings the plan keeps.
+	Kept []*PlannedPairing `json:"kept"`
+	// Pairings the plan adds.
+	Added []*PlannedPairing `json:"added"`
+	// Today's pairings the plan ends.
+	Ended []*PlannedPairing `json:"ended"`
+}
+
+// A strong unit mentoring a weak one.
 type PairingInput struct {
+	// The strong unit.
 	Mentor string `json:"mentor"`
+	// The weak unit.
 	Mentee string `json:"mentee"`
 }
 
-type Path struct {
-	// Number of edges.
-	Length int          `json:"length"`
-	Nodes  []*GraphNode `json:"nodes"`
-	Edges  []*GraphEdge `json:"edges"`
+// Constraints on every alliance of a plan (PAIRINGS keeps the grouping: only maxMenteesPerMentor and pairWithinAlliance apply). Omit a field for its default; zero and negative values are refused where the description gives a range.
+type PlanConstraintsInput struct {
+	// The fewest members an alliance may have, ≥ 1. Default 2 (an alliance of one unit is none).
+	MinSize *int `json:"minSize,omitempty"`
+	// The most members an alliance may have, ≥ 1 and ≥ minSize. Default: no limit.
+	MaxSize *int `json:"maxSize,omitempty"`
+	// The least total strength (collective income, 10,000 yuan a year) of each alliance, > 0. Default: none.
+	MinTotalStrength *float64 `json:"minTotalStrength,omitempty"`
+	// Sets of units (at least two different ones each) that must share an alliance.
+	Together [][]string `json:"together,omitempty"`
+	// Sets of units (at least two different ones each) no two of which may share an alliance.
+	Apart [][]string `json:"apart,omitempty"`
+	// Units pinned to today's alliances; units pinned to different alliances stay apart.
+	Fixed []*FixedUnitInput `json:"fixed,omitempty"`
+	// The most weak units one strong unit may mentor, ≥ 1. Default max(2, ⌈weak units ÷ strong units⌉). Only where pairings are chosen or evaluated (pair: true, PAIRINGS, MANUAL with pairings); refused otherwise.
+	MaxMenteesPerMentor *int `json:"maxMenteesPerMentor,omitempty"`
+	// A mentor only from the mentee's own alliance. Default false. Only where pairings are chosen or evaluated; refused otherwise.
+	PairWithinAlliance *bool `json:"pairWithinAlliance,omitempty"`
+	// Every alliance is one connected area on the map. Default true.
+	RequireContiguous *bool `json:"requireContiguous,omitempty"`
+	// Every alliance has a strong unit. Default true.
+	RequireStrong *bool `json:"requireStrong,omitempty"`
 }
 
-type PlanConstraintsInput struct {
-	MinSize             *int              `json:"minSize,omitempty"`
-	MaxSize             *int              `json:"maxSize,omitempty"`
-	MinTotalStrength    *float64          `json:"minTotalStrength,omitempty"`
-	Together            [][]string        `json:"together,omitempty"`
-	Apart               [][]string        `json:"apart,omitempty"`
-	Fixed               []*FixedUnitInput `json:"fixed,omitempty"`
-	MaxMenteesPerMentor *int              `json:"maxMenteesPerMentor,omitempty"`
-	PairWithinAlliance  *bool             `json:"pairWithinAlliance,omitempty"`
-	RequireContiguous   *bool             `json:"requireContiguous,omitempty"`
-	RequireStrong       *bool             `json:"requireStrong,omitempty"`
+// The settings a plan was made with, defaults filled in.
+type PlanSettings struct {
+	// Alliances asked for (BALANCED; 0: as many as the constraints allow); null for the other strategies.
+	K       *int `json:"k,omitempty"`
+	MinSize int  `json:"minSize"`
+	// Null: no limit.
+	MaxSize *int `json:"maxSize,omitempty"`
+	// Null: none.
+	MinTotalStrength *float64 `json:"minTotalStrength,omitempty"`
+	// The mentor capacity in force (the default computed, or the one given).
+	MaxMenteesPerMentor int     `json:"maxMenteesPerMentor"`
+	PairWithinAlliance  bool    `json:"pairWithinAlliance"`
+	RequireContiguous   bool    `json:"requireContiguous"`
+	RequireStrong       bool    `json:"requireStrong"`
+	Pair                bool    `json:"pair"`
+	MoveCost            float64 `json:"moveCost"`
+	// Louvain resolution (COMMUNITY); null for the other strategies.
+	Resolution *float64 `json:"resolution,omitempty"`
+	// Which units are strong, in words.
+	StrongRule string `json:"strongRule"`
+	// How many units are strong, of how many.
+	StrongUnits int `json:"strongUnits"`
+	Units       int `json:"units"`
 }
 
 type PlannedAlliance struct {
-	Key  string `json:"key"`
-	Name string `json:"name"`
+	// Its key in the plan: a current alliance's id, a grouping key, or new-1, new-2 …
+	Key string `json:"key"`
+	// Its id: the current alliance's it continues, or the id committing gives the new one (alliance: and its lead's id).
+	ID     string                `json:"id"`
+	Name   string                `json:"name"`
+	NameEn *string               `json:"nameEn,omitempty"`
+	Naming AllianceNaming        `json:"naming"`
+	Status PlannedAllianceStatus `json:"status"`
+	// The current alliance it continues (it holds most of its members and the unit it is named after), if any.
+	Continues *Alliance `json:"continues,omitempty"`
 	// The current alliance it continues, if any.
-	CurrentID *string         `json:"currentId,omitempty"`
-	Members   []*Organisation `json:"members"`
+	CurrentID *string `json:"currentId,omitempty"`
+	// Its strongest member.
+	Lead    *Organisation   `json:"lead,omitempty"`
+	Members []*Organisation `json:"members"`
+	// Its metrics in this plan.
+	Metrics *AllianceMetrics `json:"metrics"`
 }
 
 type PlannedPairing struct {
 	Mentor *Organisation `json:"mentor"`
 	Mentee *Organisation `json:"mentee"`
+}
+
+type PlanningNetwork struct {
+	// The organisation whose units these are; null for the whole network.
+	Within *Organisation   `json:"within,omitempty"`
+	Units  []*PlanningUnit `json:"units"`
+	// Today's regional alliances of these units.
+	Alliances []*Alliance `json:"alliances"`
+	// Today's pairings among these units.
+	Pairings []*PlannedPairing `json:"pairings"`
+	// Which units are strong by default, in words.
+	StrongRule string `json:"strongRule"`
+	// The settings BALANCED takes when given only the strategy (k: today's number of alliances).
+	Defaults *PlanSettings `json:"defaults"`
+	// What the problem assumed (missing attributes taken as 0, units in several alliances, alliances with members outside the scope).
+	Warnings []string `json:"warnings"`
+}
+
+// A village or community as a planner sees it.
+type PlanningUnit struct {
+	Organisation *Organisation `json:"organisation"`
+	// Its regional alliance today; null when it is in none.
+	Alliance *Alliance `json:"alliance,omitempty"`
+	// Whether it is strong under the default rule (strength ≥ the median).
+	Strong       bool    `json:"strong"`
+	Population   float64 `json:"population"`
+	Strength     float64 `json:"strength"`
+	PartyMembers float64 `json:"partyMembers"`
+	// The ids of the units it borders (in scope).
+	Neighbours []string `json:"neighbours"`
 }
 
 // A person's post in an organisation, alliance or project.
@@ -411,17 +712,6 @@ type Relation struct {
 	Node      Node      `json:"node"`
 }
 
-type Scenario struct {
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	Description *string        `json:"description,omitempty"`
-	Status      ScenarioStatus `json:"status"`
-	CreatedAt   string         `json:"createdAt"`
-	CommittedAt *string        `json:"committedAt,omitempty"`
-	// The plan as saved, beside the network as it was when saved.
-	Result *SimulationResult `json:"result"`
-}
-
 type ScenarioComparison struct {
 	Scenario   *Scenario           `json:"scenario"`
 	Comparison []*MetricComparison `json:"comparison"`
@@ -440,20 +730,32 @@ type Score struct {
 }
 
 type SimulationResult struct {
-	Strategy   PlanStrategy       `json:"strategy"`
-	Seed       int                `json:"seed"`
-	Alliances  []*PlannedAlliance `json:"alliances"`
-	Unassigned []string           `json:"unassigned"`
-	Pairings   []*PlannedPairing  `json:"pairings"`
+	Strategy PlanStrategy `json:"strategy"`
+	Seed     int          `json:"seed"`
+	// The settings the plan was made with, defaults filled in.
+	Settings *PlanSettings `json:"settings"`
+	// The organisation whose units were planned; null for the whole network.
+	Within    *Organisation      `json:"within,omitempty"`
+	Alliances []*PlannedAlliance `json:"alliances"`
+	// Today's alliances that the plan ends (no planned alliance continues them).
+	Dissolved []*Alliance `json:"dissolved"`
+	// Units the plan leaves in no alliance.
+	UnassignedUnits []*Organisation   `json:"unassignedUnits"`
+	Unassigned      []string          `json:"unassigned"`
+	Pairings        []*PlannedPairing `json:"pairings"`
+	// The plan's pairings against today's: kept, added, ended.
+	PairingChanges *PairingChanges `json:"pairingChanges"`
+	// Every unit whose alliance changes: from today's alliance to the planned one.
+	Moves []*UnitMove `json:"moves"`
 	// Units whose alliance would change.
 	Moved    []string `json:"moved"`
 	Warnings []string `json:"warnings"`
-	// Each metric of the plan beside today's.
+	// Each plan-wide metric of the plan beside today's, labelled.
 	Comparison []*MetricComparison `json:"comparison"`
 	// The full metrics (per alliance and overall) of the plan and of today, as JSON.
 	Metrics any `json:"metrics"`
 	Today   any `json:"today"`
-	// The metrics as a readable table.
+	// The metrics as a readable table (English labels, Chinese ones at the end of each line).
 	Table string `json:"table"`
 }
 
@@ -463,22 +765,26 @@ type Stats struct {
 	Store string `json:"store"`
 }
 
+// Which units are strong: any unit listed, or at least minStrength, or in the top fraction. Default when none is set: strength ≥ the median of the units (and > 0).
 type StrongRuleInput struct {
+	// Units with at least this strength (collective income, 10,000 yuan a year) are strong.
 	MinStrength *float64 `json:"minStrength,omitempty"`
+	// The top fraction of units by strength are strong: 0 < topFraction ≤ 1.
 	TopFraction *float64 `json:"topFraction,omitempty"`
-	Ids         []string `json:"ids,omitempty"`
-}
-
-// Nodes and edges in the element shape Cytoscape.js and AntV G6 take:
-// nodes have id and label, edges id, source and target.
-type Subgraph struct {
-	Nodes []*GraphNode `json:"nodes"`
-	Edges []*GraphEdge `json:"edges"`
-	// True when a limit cut the answer short.
-	Truncated bool `json:"truncated"`
+	// These units are strong.
+	Ids []string `json:"ids,omitempty"`
 }
 
 type Subscription struct {
+}
+
+// A unit whose alliance changes.
+type UnitMove struct {
+	Unit *Organisation `json:"unit"`
+	// Its alliance today; null when it is in none.
+	From *Alliance `json:"from,omitempty"`
+	// Its alliance in the plan; null when the plan leaves it in none.
+	To *PlannedAlliance `json:"to,omitempty"`
 }
 
 type UpdateOrganisationInput struct {
@@ -549,6 +855,67 @@ func (e AllianceKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a planned alliance got its name.
+type AllianceNaming string
+
+const (
+	// The name of the current alliance it continues.
+	AllianceNamingKept AllianceNaming = "KEPT"
+	// After its strongest unit, in the pattern X区域党建联合体.
+	AllianceNamingLead AllianceNaming = "LEAD"
+	// The name the request gave it (names).
+	AllianceNamingInput AllianceNaming = "INPUT"
+)
+
+var AllAllianceNaming = []AllianceNaming{
+	AllianceNamingKept,
+	AllianceNamingLead,
+	AllianceNamingInput,
+}
+
+func (e AllianceNaming) IsValid() bool {
+	switch e {
+	case AllianceNamingKept, AllianceNamingLead, AllianceNamingInput:
+		return true
+	}
+	return false
+}
+
+func (e AllianceNaming) String() string {
+	return string(e)
+}
+
+func (e *AllianceNaming) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AllianceNaming(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AllianceNaming", str)
+	}
+	return nil
+}
+
+func (e AllianceNaming) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AllianceNaming) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AllianceNaming) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The five types of regional alliance (强村带动, 产业纽带, 文化共建, 项目联动, 服务共享).
 type AllianceType string
 
@@ -606,6 +973,62 @@ func (e *AllianceType) UnmarshalJSON(b []byte) error {
 }
 
 func (e AllianceType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a lower or a higher value is better.
+type Better string
+
+const (
+	BetterLower  Better = "LOWER"
+	BetterHigher Better = "HIGHER"
+)
+
+var AllBetter = []Better{
+	BetterLower,
+	BetterHigher,
+}
+
+func (e Better) IsValid() bool {
+	switch e {
+	case BetterLower, BetterHigher:
+		return true
+	}
+	return false
+}
+
+func (e Better) String() string {
+	return string(e)
+}
+
+func (e *Better) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Better(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Better", str)
+	}
+	return nil
+}
+
+func (e Better) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Better) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Better) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -738,6 +1161,64 @@ func (e ChangeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How elements nest in Cytoscape.js compound nodes.
+type Compound string
+
+const (
+	// A flat graph: no parent.
+	CompoundNone Compound = "NONE"
+	// Alliances as compound nodes holding their members (data.parent).
+	CompoundAlliances Compound = "ALLIANCES"
+)
+
+var AllCompound = []Compound{
+	CompoundNone,
+	CompoundAlliances,
+}
+
+func (e Compound) IsValid() bool {
+	switch e {
+	case CompoundNone, CompoundAlliances:
+		return true
+	}
+	return false
+}
+
+func (e Compound) String() string {
+	return string(e)
+}
+
+func (e *Compound) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Compound(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Compound", str)
+	}
+	return nil
+}
+
+func (e Compound) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Compound) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Compound) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type Direction string
 
 const (
@@ -795,6 +1276,122 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a download holds.
+type DownloadKind string
+
+const (
+	// The scenario for a meeting: the scenario, its units today and in the plan, its alliances, its metrics beside today's.
+	DownloadKindTable DownloadKind = "TABLE"
+	// The network as the plan would make it: units, planned alliances, memberships, pairings, borders.
+	DownloadKindNetwork DownloadKind = "NETWORK"
+)
+
+var AllDownloadKind = []DownloadKind{
+	DownloadKindTable,
+	DownloadKindNetwork,
+}
+
+func (e DownloadKind) IsValid() bool {
+	switch e {
+	case DownloadKindTable, DownloadKindNetwork:
+		return true
+	}
+	return false
+}
+
+func (e DownloadKind) String() string {
+	return string(e)
+}
+
+func (e *DownloadKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DownloadKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DownloadKind", str)
+	}
+	return nil
+}
+
+func (e DownloadKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DownloadKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DownloadKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type FactKind string
+
+const (
+	FactKindNode FactKind = "NODE"
+	FactKindEdge FactKind = "EDGE"
+	// An attribute with a provenance of its own.
+	FactKindAttribute FactKind = "ATTRIBUTE"
+)
+
+var AllFactKind = []FactKind{
+	FactKindNode,
+	FactKindEdge,
+	FactKindAttribute,
+}
+
+func (e FactKind) IsValid() bool {
+	switch e {
+	case FactKindNode, FactKindEdge, FactKindAttribute:
+		return true
+	}
+	return false
+}
+
+func (e FactKind) String() string {
+	return string(e)
+}
+
+func (e *FactKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactKind", str)
+	}
+	return nil
+}
+
+func (e FactKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type HistoryEventKind string
 
 const (
@@ -845,6 +1442,127 @@ func (e *HistoryEventKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e HistoryEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MetricScope string
+
+const (
+	MetricScopePlan     MetricScope = "PLAN"
+	MetricScopeAlliance MetricScope = "ALLIANCE"
+)
+
+var AllMetricScope = []MetricScope{
+	MetricScopePlan,
+	MetricScopeAlliance,
+}
+
+func (e MetricScope) IsValid() bool {
+	switch e {
+	case MetricScopePlan, MetricScopeAlliance:
+		return true
+	}
+	return false
+}
+
+func (e MetricScope) String() string {
+	return string(e)
+}
+
+func (e *MetricScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MetricScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MetricScope", str)
+	}
+	return nil
+}
+
+func (e MetricScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MetricScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MetricScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A way the network differs from the one a scenario was planned on.
+type NetworkChangeKind string
+
+const (
+	NetworkChangeKindUnitAdded         NetworkChangeKind = "UNIT_ADDED"
+	NetworkChangeKindUnitEnded         NetworkChangeKind = "UNIT_ENDED"
+	NetworkChangeKindMembershipChanged NetworkChangeKind = "MEMBERSHIP_CHANGED"
+	NetworkChangeKindPairingAdded      NetworkChangeKind = "PAIRING_ADDED"
+	NetworkChangeKindPairingEnded      NetworkChangeKind = "PAIRING_ENDED"
+	NetworkChangeKindBordersChanged    NetworkChangeKind = "BORDERS_CHANGED"
+	NetworkChangeKindScopeChanged      NetworkChangeKind = "SCOPE_CHANGED"
+)
+
+var AllNetworkChangeKind = []NetworkChangeKind{
+	NetworkChangeKindUnitAdded,
+	NetworkChangeKindUnitEnded,
+	NetworkChangeKindMembershipChanged,
+	NetworkChangeKindPairingAdded,
+	NetworkChangeKindPairingEnded,
+	NetworkChangeKindBordersChanged,
+	NetworkChangeKindScopeChanged,
+}
+
+func (e NetworkChangeKind) IsValid() bool {
+	switch e {
+	case NetworkChangeKindUnitAdded, NetworkChangeKindUnitEnded, NetworkChangeKindMembershipChanged, NetworkChangeKindPairingAdded, NetworkChangeKindPairingEnded, NetworkChangeKindBordersChanged, NetworkChangeKindScopeChanged:
+		return true
+	}
+	return false
+}
+
+func (e NetworkChangeKind) String() string {
+	return string(e)
+}
+
+func (e *NetworkChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkChangeKind", str)
+	}
+	return nil
+}
+
+func (e NetworkChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1004,16 +1722,158 @@ func (e OrgKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The plan-wide metrics. Labels in Chinese and English: MetricComparison, MetricInfo.
+type PlanMetric string
+
+const (
+	// How many alliances the plan has.
+	PlanMetricAllianceCount PlanMetric = "ALLIANCE_COUNT"
+	// How many villages and communities are planned.
+	PlanMetricUnits PlanMetric = "UNITS"
+	// Villages and communities that belong to no alliance.
+	PlanMetricUnassigned PlanMetric = "UNASSIGNED"
+	// Villages and communities in the alliance that has fewest.
+	PlanMetricMembersMin PlanMetric = "MEMBERS_MIN"
+	// Villages and communities in the alliance that has most.
+	PlanMetricMembersMax PlanMetric = "MEMBERS_MAX"
+	// How unequal the alliances are in members: standard deviation over mean (0: all the same size).
+	PlanMetricMembersCv PlanMetric = "MEMBERS_CV"
+	// Residents of the alliance with fewest.
+	PlanMetricPopulationMin PlanMetric = "POPULATION_MIN"
+	// Residents of the alliance with most.
+	PlanMetricPopulationMax PlanMetric = "POPULATION_MAX"
+	// Residents of the most populous alliance minus the least populous.
+	PlanMetricPopulationRange PlanMetric = "POPULATION_RANGE"
+	// How unequal the alliances are in residents: standard deviation over mean (0: all equal).
+	PlanMetricPopulationCv PlanMetric = "POPULATION_CV"
+	// Collective income (10,000 yuan a year) of the alliance with least, summed over its members.
+	PlanMetricStrengthMin PlanMetric = "STRENGTH_MIN"
+	// Collective income (10,000 yuan a year) of the alliance with most, summed over its members.
+	PlanMetricStrengthMax PlanMetric = "STRENGTH_MAX"
+	// Collective income of the strongest alliance minus the weakest.
+	PlanMetricStrengthRange PlanMetric = "STRENGTH_RANGE"
+	// How unequal the alliances are in collective income: standard deviation over mean (0: all equal).
+	PlanMetricStrengthCv PlanMetric = "STRENGTH_CV"
+	// How unequal the alliances are in Party members: standard deviation over mean (0: all equal).
+	PlanMetricPartyMembersCv PlanMetric = "PARTY_MEMBERS_CV"
+	// Alliances in which no member is strong enough to lead (以强带弱).
+	PlanMetricAlliancesWithoutStrong PlanMetric = "ALLIANCES_WITHOUT_STRONG"
+	// Alliances whose members do not form one connected area on the map.
+	PlanMetricNonContiguous PlanMetric = "NON_CONTIGUOUS"
+	// Borders between neighbouring villages or communities of different alliances (fewer: more compact).
+	PlanMetricCrossingEdges PlanMetric = "CROSSING_EDGES"
+	// Modularity of the alliances on the map: how much more they keep borders inside than chance would (higher: more compact).
+	PlanMetricModularity PlanMetric = "MODULARITY"
+	// Strong units paired with weak ones (以强带弱).
+	PlanMetricPairings PlanMetric = "PAIRINGS"
+	// Weak villages and communities that a strong one mentors.
+	PlanMetricWeakWithMentor PlanMetric = "WEAK_WITH_MENTOR"
+	// Weak villages and communities that no strong one mentors.
+	PlanMetricWeakWithoutMentor PlanMetric = "WEAK_WITHOUT_MENTOR"
+	// The most weak units any one strong unit mentors.
+	PlanMetricMaxMenteesPerMentor PlanMetric = "MAX_MENTEES_PER_MENTOR"
+	// Pairings whose mentor and mentee are in the same alliance.
+	PlanMetricPairingsWithinAlliance PlanMetric = "PAIRINGS_WITHIN_ALLIANCE"
+	// Mean number of borders crossed on the map from mentor to mentee.
+	PlanMetricMeanPairingHops PlanMetric = "MEAN_PAIRING_HOPS"
+	// Villages and communities that would change alliance.
+	PlanMetricMoved PlanMetric = "MOVED"
+	// Alliances that keep exactly today's members.
+	PlanMetricAlliancesKept PlanMetric = "ALLIANCES_KEPT"
+	// Alliances that continue one of today's with other members.
+	PlanMetricAlliancesChanged PlanMetric = "ALLIANCES_CHANGED"
+	// Alliances that continue none of today's.
+	PlanMetricAlliancesNew PlanMetric = "ALLIANCES_NEW"
+	// Today's alliances that no alliance of the plan continues.
+	PlanMetricAlliancesDissolved PlanMetric = "ALLIANCES_DISSOLVED"
+)
+
+var AllPlanMetric = []PlanMetric{
+	PlanMetricAllianceCount,
+	PlanMetricUnits,
+	PlanMetricUnassigned,
+	PlanMetricMembersMin,
+	PlanMetricMembersMax,
+	PlanMetricMembersCv,
+	PlanMetricPopulationMin,
+	PlanMetricPopulationMax,
+	PlanMetricPopulationRange,
+	PlanMetricPopulationCv,
+	PlanMetricStrengthMin,
+	PlanMetricStrengthMax,
+	PlanMetricStrengthRange,
+	PlanMetricStrengthCv,
+	PlanMetricPartyMembersCv,
+	PlanMetricAlliancesWithoutStrong,
+	PlanMetricNonContiguous,
+	PlanMetricCrossingEdges,
+	PlanMetricModularity,
+	PlanMetricPairings,
+	PlanMetricWeakWithMentor,
+	PlanMetricWeakWithoutMentor,
+	PlanMetricMaxMenteesPerMentor,
+	PlanMetricPairingsWithinAlliance,
+	PlanMetricMeanPairingHops,
+	PlanMetricMoved,
+	PlanMetricAlliancesKept,
+	PlanMetricAlliancesChanged,
+	PlanMetricAlliancesNew,
+	PlanMetricAlliancesDissolved,
+}
+
+func (e PlanMetric) IsValid() bool {
+	switch e {
+	case PlanMetricAllianceCount, PlanMetricUnits, PlanMetricUnassigned, PlanMetricMembersMin, PlanMetricMembersMax, PlanMetricMembersCv, PlanMetricPopulationMin, PlanMetricPopulationMax, PlanMetricPopulationRange, PlanMetricPopulationCv, PlanMetricStrengthMin, PlanMetricStrengthMax, PlanMetricStrengthRange, PlanMetricStrengthCv, PlanMetricPartyMembersCv, PlanMetricAlliancesWithoutStrong, PlanMetricNonContiguous, PlanMetricCrossingEdges, PlanMetricModularity, PlanMetricPairings, PlanMetricWeakWithMentor, PlanMetricWeakWithoutMentor, PlanMetricMaxMenteesPerMentor, PlanMetricPairingsWithinAlliance, PlanMetricMeanPairingHops, PlanMetricMoved, PlanMetricAlliancesKept, PlanMetricAlliancesChanged, PlanMetricAlliancesNew, PlanMetricAlliancesDissolved:
+		return true
+	}
+	return false
+}
+
+func (e PlanMetric) String() string {
+	return string(e)
+}
+
+func (e *PlanMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlanMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlanMetric", str)
+	}
+	return nil
+}
+
+func (e PlanMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlanMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlanMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type PlanStrategy string
 
 const (
 	// Evaluate a grouping and pairings you give.
 	PlanStrategyManual PlanStrategy = "MANUAL"
-	// k contiguous alliances (or as many as possible with k = 0), each with a strong unit, balanced in size and strength; moves as few units as it can.
+	// k contiguous alliances, each with a strong unit, balanced in population and strength; moves as few units as it can (moveCost).
 	PlanStrategyBalanced PlanStrategy = "BALANCED"
-	// Louvain communities on the relationship graph, repaired to meet the constraints.
+	// Louvain communities on the relationship graph of the units, repaired to meet the constraints.
 	PlanStrategyCommunity PlanStrategy = "COMMUNITY"
-	// A strong mentor for every weak unit: exact minimum-distance assignment within capacity.
+	// A strong mentor for every weak unit, keeping the grouping: exact minimum-distance assignment within capacity.
 	PlanStrategyPairings PlanStrategy = "PAIRINGS"
 )
 
@@ -1062,6 +1922,67 @@ func (e *PlanStrategy) UnmarshalJSON(b []byte) error {
 }
 
 func (e PlanStrategy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A planned alliance against today's.
+type PlannedAllianceStatus string
+
+const (
+	// It continues a current alliance with exactly its members.
+	PlannedAllianceStatusKept PlannedAllianceStatus = "KEPT"
+	// It continues a current alliance with other members.
+	PlannedAllianceStatusChanged PlannedAllianceStatus = "CHANGED"
+	// It continues none.
+	PlannedAllianceStatusNew PlannedAllianceStatus = "NEW"
+)
+
+var AllPlannedAllianceStatus = []PlannedAllianceStatus{
+	PlannedAllianceStatusKept,
+	PlannedAllianceStatusChanged,
+	PlannedAllianceStatusNew,
+}
+
+func (e PlannedAllianceStatus) IsValid() bool {
+	switch e {
+	case PlannedAllianceStatusKept, PlannedAllianceStatusChanged, PlannedAllianceStatusNew:
+		return true
+	}
+	return false
+}
+
+func (e PlannedAllianceStatus) String() string {
+	return string(e)
+}
+
+func (e *PlannedAllianceStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlannedAllianceStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlannedAllianceStatus", str)
+	}
+	return nil
+}
+
+func (e PlannedAllianceStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlannedAllianceStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlannedAllianceStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1324,6 +2245,64 @@ func (e *SourceKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e SourceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a value compares with today's.
+type Verdict string
+
+const (
+	VerdictBetter Verdict = "BETTER"
+	VerdictWorse  Verdict = "WORSE"
+	VerdictSame   Verdict = "SAME"
+)
+
+var AllVerdict = []Verdict{
+	VerdictBetter,
+	VerdictWorse,
+	VerdictSame,
+}
+
+func (e Verdict) IsValid() bool {
+	switch e {
+	case VerdictBetter, VerdictWorse, VerdictSame:
+		return true
+	}
+	return false
+}
+
+func (e Verdict) String() string {
+	return string(e)
+}
+
+func (e *Verdict) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Verdict(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Verdict", str)
+	}
+	return nil
+}
+
+func (e Verdict) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Verdict) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Verdict) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

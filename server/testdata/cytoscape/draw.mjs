@@ -1,10 +1,13 @@
 // draw.mjs MODULES FILE...: loads each Cytoscape.js export (orgnet's
-// /export/cytoscape) into the real Cytoscape.js, headless, twice (as the
-// elements of a new instance, and as a whole document through cy.json),
-// lays it out, and prints one JSON line per file with what it drew. Any
-// warning Cytoscape.js gives (an edge to a missing node, a bad parent) is
-// reported. MODULES is a directory whose node_modules holds cytoscape
-// (web/explore after npm ci).
+// /export/cytoscape, or {"elements": [...]} as GraphQL's Subgraph.elements
+// gives them) into the real Cytoscape.js, headless, twice (as the elements
+// of a new instance, and as a whole document through cy.json), lays it out,
+// and prints one JSON line per file with what it drew. A file
+// {"script": "...", "data": {...}} is a script such as the README's, run
+// with cytoscape, data and container (none: headless) in scope, that makes
+// const cy. Any warning Cytoscape.js gives (an edge to a missing node, a bad
+// parent) is reported. MODULES is a directory whose node_modules holds
+// cytoscape (web/explore after npm ci).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,11 +23,13 @@ console.error = (...a) => warnings.push(a.join(' '));
 for (const file of files) {
   const doc = JSON.parse(readFileSync(file, 'utf8'));
   warnings.length = 0;
-  const cy = cytoscape({ headless: true, elements: doc.elements });
+  const cy = doc.script
+    ? new Function('cytoscape', 'data', 'container', `${doc.script}\nreturn cy;`)(cytoscape, doc.data, undefined)
+    : cytoscape({ headless: true, elements: doc.elements });
   cy.layout({ name: 'grid', animate: false }).run(); // cose gives compound nodes no position headless
   const positioned = cy.nodes().filter((n) => Number.isFinite(n.position('x')) && Number.isFinite(n.position('y'))).length;
   const whole = cytoscape({ headless: true });
-  whole.json(doc);
+  whole.json(doc.script ? cy.json() : doc);
   const sample = {};
   for (const id of process.env.SAMPLE_IDS ? process.env.SAMPLE_IDS.split(',') : []) {
     const el = cy.getElementById(id);
@@ -35,6 +40,9 @@ for (const file of files) {
         parent: el.isNode() ? el.data('parent') ?? null : null,
         provenanceSource: el.data('provenance')?.source ?? null,
         attrProvenanceKeys: Object.keys(el.data('attrProvenance') ?? {}),
+        attributeKeys: (el.data('attributes') ?? []).map((a) => a.key),
+        source: el.isEdge() ? el.source().id() : null,
+        target: el.isEdge() ? el.target().id() : null,
       };
     }
   }
