@@ -121,7 +121,7 @@ func BenchmarkEmbeddedSubtree3(b *testing.B) {
 	ctx := context.Background()
 	var n int
 	timed(b, func() error {
-		sg, err := st.Subtree(ctx, v, subtreeRoot, 3)
+		sg, err := st.Subtree(ctx, v, subtreeRoot, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
 		if err == nil {
 			n = len(sg.Nodes)
 		}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -65,18 +66,21 @@ func (x *Expansion) Validate() error {
 	return nil
 }
 
-// Validate checks a relation query's types and direction.
+// Validate checks a relation query's types, direction and limit.
 func (q RelQuery) Validate() error {
 	switch q.Dir {
 	case Out, In, Both, "":
 	default:
 		return Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
 	}
+	if err := ValidateRelationLimit(q.Limit); err != nil {
+		return err
+	}
 	return validateTypes(q.Types)
 }
 
-// Key names the shape of q: the same key for the same types (in any order)
-// and direction.
+// Key names the shape of q: the same key for the same types (in any order),
+// direction and limit.
 func (q RelQuery) Key() string {
 	ts := make([]string, len(q.Types))
 	for i, t := range q.Types {
@@ -87,7 +91,43 @@ func (q RelQuery) Key() string {
 	if dir == "" {
 		dir = Both
 	}
-	return strings.Join(ts, ",") + "|" + string(dir)
+	key := strings.Join(ts, ",") + "|" + string(dir)
+	if q.Limit > 0 {
+		key += "|" + strconv.Itoa(q.Limit)
+	}
+	return key
+}
+
+// ParseRelQueryKey returns the query a Key names.
+func ParseRelQueryKey(key string) (RelQuery, bool) {
+	parts := strings.Split(key, "|")
+	if len(parts) < 2 || len(parts) > 3 {
+		return RelQuery{}, false
+	}
+	q := RelQuery{Dir: Direction(parts[1])}
+	if parts[0] != "" {
+		for _, t := range strings.Split(parts[0], ",") {
+			q.Types = append(q.Types, RelType(t))
+		}
+	}
+	if len(parts) == 3 {
+		n, err := strconv.Atoi(parts[2])
+		if err != nil {
+			return RelQuery{}, false
+		}
+		q.Limit = n
+	}
+	return q, true
+}
+
+// CapRelated cuts a node's relations, sorted as Related sorts them, to
+// what Related answers with limit: at most limit+1 (none cut when limit is
+// 0).
+func CapRelated(rs []Related, limit int) []Related {
+	if limit > 0 && len(rs) > limit+1 {
+		return rs[:limit+1]
+	}
+	return rs
 }
 
 // Expanded is the answer to an Expansion: the root nodes found, and for every

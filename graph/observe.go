@@ -105,10 +105,10 @@ func (o *observed) Edge(ctx context.Context, v View, id string) (_ *Edge, err er
 	return o.s.Edge(ctx, v, id)
 }
 
-func (o *observed) Edges(ctx context.Context, v View, f EdgeFilter) (_ []*Edge, err error) {
+func (o *observed) Edges(ctx context.Context, v View, f EdgeFilter, p EdgeRange) (_ []*Edge, err error) {
 	ctx, done := o.begin(ctx, Call{Method: "Edges", View: v})
 	defer func() { done(err) }()
-	return o.s.Edges(ctx, v, f)
+	return o.s.Edges(ctx, v, f, p)
 }
 
 func (o *observed) FindEdges(ctx context.Context, v View, f EdgeFilter, p PageArgs) (_ *EdgePage, err error) {
@@ -129,10 +129,10 @@ func (o *observed) Expand(ctx context.Context, v View, ids []string, x *Expansio
 	return o.s.Expand(ctx, v, ids, x)
 }
 
-func (o *observed) Ancestors(ctx context.Context, v View, ids []string) (_ map[string][]*Node, err error) {
+func (o *observed) Ancestors(ctx context.Context, v View, ids []string, limit int) (_ map[string][]*Node, err error) {
 	ctx, done := o.begin(ctx, Call{Method: "Ancestors", View: v, IDs: len(ids)})
 	defer func() { done(err) }()
-	return o.s.Ancestors(ctx, v, ids)
+	return o.s.Ancestors(ctx, v, ids, limit)
 }
 
 func (o *observed) Neighbourhood(ctx context.Context, v View, id string, q NeighbourhoodQuery) (_ *Subgraph, err error) {
@@ -141,10 +141,10 @@ func (o *observed) Neighbourhood(ctx context.Context, v View, id string, q Neigh
 	return o.s.Neighbourhood(ctx, v, id, q)
 }
 
-func (o *observed) Subtree(ctx context.Context, v View, rootID string, maxDepth int) (_ *Subgraph, err error) {
+func (o *observed) Subtree(ctx context.Context, v View, rootID string, q SubtreeQuery) (_ *Subgraph, err error) {
 	ctx, done := o.begin(ctx, Call{Method: "Subtree", View: v})
 	defer func() { done(err) }()
-	return o.s.Subtree(ctx, v, rootID, maxDepth)
+	return o.s.Subtree(ctx, v, rootID, q)
 }
 
 func (o *observed) ShortestPath(ctx context.Context, v View, from, to string, q PathQuery) (_ *Path, err error) {

@@ -61,16 +61,20 @@ type Store interface {
 	Search(ctx context.Context, v View, text string, limit int) ([]*Node, error)
 	// Edge returns the edge with the given id. Returns ErrNotFound.
 	Edge(ctx context.Context, v View, id string) (*Edge, error)
-	// Edges returns every edge matching f, ordered by id (one round trip).
-	// Returns ErrInvalid for an unknown type or source.
-	Edges(ctx context.Context, v View, f EdgeFilter) ([]*Edge, error)
+	// Edges returns the edges matching f, ordered by id (one round trip): a
+	// page of p.First after the edge id p.After, or with p.First 0 every one.
+	// Returns ErrInvalid for an unknown type or source, or a bad page size.
+	Edges(ctx context.Context, v View, f EdgeFilter, p EdgeRange) ([]*Edge, error)
 	// FindEdges returns a page of the edges matching f, ordered by id, in
 	// full (v.Lean does not apply). Returns ErrInvalid for a bad cursor,
 	// page size, type or source.
 	FindEdges(ctx context.Context, v View, f EdgeFilter, p PageArgs) (*EdgePage, error)
 	// Related returns, for each of ids, the edges matching q at that node with
 	// the node at the other end, ordered by edge type, then other node id. Ids
-	// that do not exist map to nothing.
+	// that do not exist map to nothing. With q.Limit, a node with more than
+	// q.Limit matching edges answers q.Limit+1 of them (which ones is up to
+	// the store), so that the caller knows there are more without reading
+	// them all. Returns ErrInvalid for a bad type, direction or limit.
 	Related(ctx context.Context, v View, ids []string, q RelQuery) (map[string][]Related, error)
 	// Expand reads the nodes ids (those that exist) and follows the tree x
 	// from them: Expanded holds exactly what Related would answer for every
@@ -78,16 +82,22 @@ type Store interface {
 	Expand(ctx context.Context, v View, ids []string, x *Expansion) (*Expanded, error)
 	// Ancestors returns, for each of ids, the nodes reached by following
 	// SUB_ORGANISATION_OF upwards, nearest first (ties by id), each once.
-	Ancestors(ctx context.Context, v View, ids []string) (map[string][]*Node, error)
+	// With limit > 0, a node with more than limit ancestors answers its
+	// nearest limit+1 (ties by id). Returns ErrInvalid for a bad limit.
+	Ancestors(ctx context.Context, v View, ids []string, limit int) (map[string][]*Node, error)
 	// Neighbourhood returns the subgraph within q.Depth hops of id, following
-	// edges of q.Types (all when empty) in either direction, with at most
-	// q.Limit nodes (nearest first, then by id; Truncated tells). Returns
+	// edges of q.Types (all when empty) in either direction: at most q.Limit
+	// nodes (nearest first, then by id) and SubgraphEdgeLimit(q.Limit) of the
+	// edges among them (by id); Truncated tells when either was cut. Returns
 	// ErrNotFound for a missing id, ErrInvalid for a bad depth or limit.
 	Neighbourhood(ctx context.Context, v View, id string, q NeighbourhoodQuery) (*Subgraph, error)
-	// Subtree returns root and every node below it by SUB_ORGANISATION_OF
-	// (children point at parents), down to maxDepth levels, with those edges.
+	// Subtree returns root and the nodes below it by SUB_ORGANISATION_OF
+	// (children point at parents), down to q.MaxDepth levels: at most
+	// q.Limit nodes (nearest first, then by id) and
+	// SubgraphEdgeLimit(q.Limit) of the SUB_ORGANISATION_OF edges among them
+	// (by id); Truncated tells when either was cut or nodes lie deeper.
 	// Returns ErrNotFound, ErrInvalid.
-	Subtree(ctx context.Context, v View, rootID string, maxDepth int) (*Subgraph, error)
+	Subtree(ctx context.Context, v View, rootID string, q SubtreeQuery) (*Subgraph, error)
 	// ShortestPath returns a shortest path from one node to another over edges
 	// of q.Types (all when empty) in either direction, at most q.MaxDepth
 	// hops; among equal paths the one whose node ids are least in order. It
@@ -191,6 +201,24 @@ type EdgeFilter struct {
 	Sources []Source
 }
 
+// EdgeRange asks for a range of edges: at most First (0: every one) whose id
+// is after After ("": from the first).
+type EdgeRange struct {
+	First int
+	After string
+}
+
+// MaxEdgePage is the largest page of edges.
+const MaxEdgePage = 5000
+
+// Validate checks an edge page.
+func (p EdgeRange) Validate() error {
+	if p.First < 0 || p.First > MaxEdgePage {
+		return Invalidf("first", "first must be between 1 and %d, got %d", MaxEdgePage, p.First)
+	}
+	return nil
+}
+
 // PageArgs asks for a page: First items after the cursor After.
 type PageArgs struct {
 	First int
@@ -239,7 +267,19 @@ type EdgePage struct {
 type RelQuery struct {
 	Types []RelType // all when empty
 	Dir   Direction // Out, In or Both ("" means Both)
+	// Limit, when above 0, caps what is read per node: at most Limit+1
+	// (Store.Related). At most MaxRelationLimit.
+	Limit int
 }
+
+// Relation list limits: the relation fields of a node (its children, an
+// alliance's members …) answer at most a limit's worth each, never a part
+// of the list (more is an error saying so). MaxRelationLimit also caps
+// RelQuery.Limit and the ancestors read for one node.
+const (
+	DefaultRelationLimit = 50
+	MaxRelationLimit     = 1000
+)
 
 // Related is one edge at a node with the node at its other end.
 type Related struct {
@@ -247,14 +287,24 @@ type Related struct {
 	Node *Node
 }
 
-// Limits on graph queries.
+// Limits on graph queries. A subgraph (neighbourhood, subtree) holds at
+// most its limit of nodes, at most MaxSubgraphSize, and SubgraphEdgeLimit
+// of its limit of edges: what a store materialises for one is bounded
+// before it runs.
 const (
 	MaxDepth                 = 6
 	DefaultNeighbourhoodSize = 500
-	MaxNeighbourhoodSize     = 5000
+	DefaultSubtreeSize       = 2000
+	MaxSubgraphSize          = 5000
+	MaxNeighbourhoodSize     = MaxSubgraphSize
 	MaxPathDepth             = 12
 	MaxSubtreeDepth          = 10
 )
+
+// SubgraphEdgeLimit is how many edges a subgraph of at most nodes nodes
+// holds: twice as many (a tree has one fewer; the synthetic city set has
+// 2.2 edges per node in all, counting those to nodes outside).
+func SubgraphEdgeLimit(nodes int) int { return 2 * nodes }
 
 // NeighbourhoodQuery shapes a neighbourhood.
 type NeighbourhoodQuery struct {
@@ -268,10 +318,39 @@ func (q NeighbourhoodQuery) Validate() error {
 	if q.Depth < 0 || q.Depth > MaxDepth {
 		return Invalidf("depth", "depth must be between 0 and %d, got %d", MaxDepth, q.Depth)
 	}
-	if q.Limit < 1 || q.Limit > MaxNeighbourhoodSize {
-		return Invalidf("limit", "limit must be between 1 and %d, got %d", MaxNeighbourhoodSize, q.Limit)
+	if err := validateSubgraphLimit(q.Limit); err != nil {
+		return err
 	}
 	return validateTypes(q.Types)
+}
+
+// SubtreeQuery shapes a subtree.
+type SubtreeQuery struct {
+	MaxDepth int
+	Limit    int
+}
+
+// Validate checks the query.
+func (q SubtreeQuery) Validate() error {
+	if err := ValidateSubtreeDepth(q.MaxDepth); err != nil {
+		return err
+	}
+	return validateSubgraphLimit(q.Limit)
+}
+
+func validateSubgraphLimit(n int) error {
+	if n < 1 || n > MaxSubgraphSize {
+		return Invalidf("limit", "limit must be between 1 and %d, got %d", MaxSubgraphSize, n)
+	}
+	return nil
+}
+
+// ValidateRelationLimit checks a per-node limit of relations (0: none).
+func ValidateRelationLimit(n int) error {
+	if n < 0 || n > MaxRelationLimit {
+		return Invalidf("limit", "limit must be between 1 and %d, got %d", MaxRelationLimit, n)
+	}
+	return nil
 }
 
 // PathQuery shapes a shortest-path search.

@@ -173,8 +173,8 @@ func TestAnalysisDeadline(t *testing.T) {
 		}
 
 		// Priced by its work on the graph last loaded: 6,091 searches of
-		// ~24,000 steps is ~1,460 points, past a limit of 1,000; 10 sampled
-		// sources are ~2.
+		// ~24,000 steps is ~14,600 points (one per 10^4 steps), past a limit
+		// of 1,000; 10 sampled sources are ~24.
 		h.h = server.New(server.Config{Store: s, StoreName: name, Logger: slog.New(slog.DiscardHandler), RequestTimeout: 5 * time.Minute,
 			GQL: gql.Options{ComplexityLimit: 1000}})
 		h.ok(`{ centralityResult(measure: DEGREE, top: 1) { exact } }`, nil, nil)

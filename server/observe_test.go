@@ -27,7 +27,7 @@ func TestRoundTripsObserved(t *testing.T) {
 		{"organisation with relations", `{ organisation(id: "org:shuqian-village") { id name parent { id name } children { id name } alliances { alliance { id name } } } }`},
 		{"page of organisations with relations", `{ organisations(first: 50) { nodes { id children { id } alliances { alliance { id } } } } }`},
 		{"page with a total", `{ organisations(filter: {kinds: [VILLAGE]}, first: 5) { totalCount nodes { id mentors { mentor { id } } } } }`},
-		{"alliances with members", `{ alliances { id members { role organisation { id mentors { mentor { id name } } } } } }`},
+		{"alliances with members", `{ alliances(first: 20) { id members(limit: 20) { role organisation { id mentors(limit: 5) { mentor { id name } } } } } }`},
 		{"ancestors level by level", `{ organisation(id: "org:shuqian-village") { parent { id } ancestors { id ... on Organisation { children { id } } } } }`},
 		{"search with relations", `{ search(text: "村") { id ... on Organisation { parent { id } } } }`},
 		{"pairings", `{ pairings { id mentor { id children { id } } mentee { id } } }`},

@@ -54,6 +54,9 @@ type Config struct {
 	// WarmUp, when set, keeps /readyz at 503 until its Run has returned
 	// (see warm.go); it runs its documents through this app's handler.
 	WarmUp *WarmUp
+	// SnapshotSlots bounds the operations that hold the whole network at
+	// once (default gql.DefaultSnapshotSlots).
+	SnapshotSlots int
 }
 
 // New returns the echo application.
@@ -123,7 +126,9 @@ func New(cfg Config) *echo.Echo {
 	if cfg.GQL.Auth == nil {
 		cfg.GQL.Auth = cfg.Security.Auth
 	}
-	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker}, cfg.GQL)
+	// One gate for every whole-graph snapshot (snapshots.go).
+	snapshots := gql.NewSnapshotGate(cfg.SnapshotSlots)
+	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker, Snapshots: snapshots}, cfg.GQL)
 	if cfg.WarmUp != nil {
 		cfg.WarmUp.attach(gh)
 	}

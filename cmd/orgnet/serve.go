@@ -46,6 +46,12 @@ func serveCmd() *cli.Command {
 			&cli.IntFlag{Name: "max-fields", Value: policy.DefaultMaxFields, Usage: "most fields in one operation, fragments counted each time they are spread", Sources: cli.EnvVars("ORGNET_MAX_FIELDS")},
 			&cli.IntFlag{Name: "max-repeats", Value: policy.DefaultMaxRepeats, Usage: "most selections of one response name in one selection set", Sources: cli.EnvVars("ORGNET_MAX_REPEATS")},
 			&cli.IntFlag{Name: "max-tokens", Value: policy.DefaultParserTokenLimit, Usage: "most lexical tokens in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_TOKENS")},
+			&cli.IntFlag{Name: "max-directives", Value: policy.DefaultMaxDirectives, Usage: "most directives written in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_DIRECTIVES")},
+			&cli.IntFlag{Name: "max-arguments", Value: policy.DefaultMaxArguments, Usage: "most arguments written in one GraphQL document, each item and field of a literal list or object counted", Sources: cli.EnvVars("ORGNET_MAX_ARGUMENTS")},
+			&cli.IntFlag{Name: "max-variables", Value: policy.DefaultMaxVariables, Usage: "most variables declared in one GraphQL document", Sources: cli.EnvVars("ORGNET_MAX_VARIABLES")},
+			&cli.IntFlag{Name: "max-errors", Value: policy.DefaultMaxErrors, Usage: "most errors one answer lists (then one says how many more)", Sources: cli.EnvVars("ORGNET_MAX_ERRORS")},
+			&cli.StringFlag{Name: "max-response-bytes", Value: "16MiB", Usage: "largest answer: one that would be larger is cut off while it is built and answered with RESPONSE_TOO_LARGE", Sources: cli.EnvVars("ORGNET_MAX_RESPONSE_BYTES")},
+			&cli.IntFlag{Name: "max-snapshots", Value: gql.DefaultSnapshotSlots, Usage: "most requests holding a snapshot of the whole network at once (planning, changes); others wait until their deadline", Sources: cli.EnvVars("ORGNET_MAX_SNAPSHOTS")},
 			&cli.IntFlag{Name: "max-batch", Value: 1, Usage: "most operations in one JSON-array request (1: no batching)", Sources: cli.EnvVars("ORGNET_MAX_BATCH")},
 			&cli.FloatFlag{Name: "rate-limit", Value: 50, Usage: "requests per second per token (or IP) on /graphql and /export; 0: off", Sources: cli.EnvVars("ORGNET_RATE_LIMIT")},
 			&cli.IntFlag{Name: "rate-burst", Value: 100, Usage: "burst allowed above --rate-limit", Sources: cli.EnvVars("ORGNET_RATE_BURST")},
@@ -110,6 +116,10 @@ func serveCmd() *cli.Command {
 			if err != nil || importLimit == 0 {
 				return fmt.Errorf("--import-limit %q: want a size such as 256MiB", cmd.String("import-limit"))
 			}
+			maxResponse, err := server.ParseSize(cmd.String("max-response-bytes"))
+			if err != nil || maxResponse <= 0 {
+				return fmt.Errorf("--max-response-bytes %q: want a size such as 16MiB", cmd.String("max-response-bytes"))
+			}
 			warm, err := warmUp(cmd, store, name)
 			if err != nil {
 				return err
@@ -124,10 +134,14 @@ func serveCmd() *cli.Command {
 					MaxRootFields: int(cmd.Int("max-root-fields")), MaxAliases: int(cmd.Int("max-aliases")),
 					MaxFields: int(cmd.Int("max-fields")), MaxRepeats: int(cmd.Int("max-repeats")),
 					ParserTokenLimit: int(cmd.Int("max-tokens")),
+					MaxDirectives:    int(cmd.Int("max-directives")), MaxArguments: int(cmd.Int("max-arguments")),
+					MaxVariables: int(cmd.Int("max-variables")), MaxErrors: int(cmd.Int("max-errors")),
+					MaxResponseBytes: maxResponse,
 				},
 				Security:       sec,
 				Tracing:        tracing,
 				WarmUp:         warm,
+				SnapshotSlots:  int(cmd.Int("max-snapshots")),
 				FollowInterval: cmd.Duration("follow-interval"),
 			})
 			ln, err := net.Listen("tcp", cmd.String("addr"))

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"slices"
 	"strings"
@@ -60,8 +61,11 @@ func (s *Store) Edge(ctx context.Context, gv graph.View, id string) (*graph.Edge
 
 // Edges returns every edge matching f, ordered by id. Returns ErrInvalid for
 // an unknown type or source.
-func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p graph.EdgeRange) ([]*graph.Edge, error) {
 	graph.CountRoundTrip(ctx)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	rf, err := newRelFilter(f.Types, graph.Both)
 	if err != nil {
 		return nil, err
@@ -77,14 +81,42 @@ func (s *Store) Edges(ctx context.Context, gv graph.View, f graph.EdgeFilter) ([
 		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
-	out := []*graph.Edge{}
+	// The page is chosen among the store's own edges, keeping the least
+	// p.First ids seen so far in a heap (an edge past the heap's greatest is
+	// not looked at further); only the page is copied.
+	page := &edgeHeap{}
 	for _, e := range s.edges {
+		if e.ID <= p.After || p.First > 0 && page.Len() == p.First && e.ID >= (*page)[0].ID {
+			continue
+		}
 		if rf.allows(e.Type) && (len(f.Sources) == 0 || slices.Contains(f.Sources, e.Provenance.Source)) && s.edgeVisible(v, e) {
-			out = append(out, e.Clone())
+			heap.Push(page, e)
+			if p.First > 0 && page.Len() > p.First {
+				heap.Pop(page)
+			}
 		}
 	}
-	sortEdges(out)
+	match := []*graph.Edge(*page)
+	sortEdges(match)
+	out := make([]*graph.Edge, len(match))
+	for i, e := range match {
+		out[i] = e.Clone()
+	}
 	return out, nil
+}
+
+// edgeHeap is a max-heap of edges by id.
+type edgeHeap []*graph.Edge
+
+func (h edgeHeap) Len() int           { return len(h) }
+func (h edgeHeap) Less(i, j int) bool { return h[i].ID > h[j].ID }
+func (h edgeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *edgeHeap) Push(x any)        { *h = append(*h, x.(*graph.Edge)) }
+func (h *edgeHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
 }
 
 // FindEdges returns a page of the edges matching f, ordered by id. First 0
@@ -402,6 +434,9 @@ func (s *Store) each(r *nodeRec, f relFilter, fn func(e *graph.Edge, other *node
 // for an unknown type or direction.
 func (s *Store) Related(ctx context.Context, gv graph.View, ids []string, q graph.RelQuery) (map[string][]graph.Related, error) {
 	graph.CountRoundTrip(ctx)
+	if err := graph.ValidateRelationLimit(q.Limit); err != nil {
+		return nil, err
+	}
 	f, err := newRelFilter(q.Types, q.Dir)
 	if err != nil {
 		return nil, err
@@ -421,14 +456,20 @@ func (s *Store) Related(ctx context.Context, gv graph.View, ids []string, q grap
 		if _, done := out[id]; done {
 			continue
 		}
+		// Sorted and cut on the store's own records; only what is kept is
+		// copied.
 		var rel []graph.Related
 		s.each(r, f, func(e *graph.Edge, other *nodeRec) {
-			rel = append(rel, graph.Related{Edge: e.Clone(), Node: other.n.Clone()})
+			rel = append(rel, graph.Related{Edge: e, Node: other.n})
 		})
 		slices.SortFunc(rel, func(a, b graph.Related) int {
 			return cmp.Or(strings.Compare(string(a.Edge.Type), string(b.Edge.Type)),
 				strings.Compare(a.Node.ID, b.Node.ID), strings.Compare(a.Edge.ID, b.Edge.ID))
 		})
+		rel = graph.CapRelated(rel, q.Limit)
+		for i := range rel {
+			rel[i] = graph.Related{Edge: rel[i].Edge.Clone(), Node: rel[i].Node.Clone()}
+		}
 		out[id] = rel
 	}
 	return out, nil

@@ -56,9 +56,13 @@ func sortRecs(rs []*nodeRec) {
 
 // Ancestors returns, for each of ids, the nodes reached by following
 // SUB_ORGANISATION_OF upwards, nearest first, ties by id, each once (the node
-// itself is left out, even on a cycle). Ids that do not exist are absent.
-func (s *Store) Ancestors(ctx context.Context, gv graph.View, ids []string) (map[string][]*graph.Node, error) {
+// itself is left out, even on a cycle); with limit > 0, at most limit+1 of
+// them. Ids that do not exist are absent.
+func (s *Store) Ancestors(ctx context.Context, gv graph.View, ids []string, limit int) (map[string][]*graph.Node, error) {
 	graph.CountRoundTrip(ctx)
+	if err := graph.ValidateRelationLimit(limit); err != nil {
+		return nil, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -75,8 +79,16 @@ func (s *Store) Ancestors(ctx context.Context, gv graph.View, ids []string) (map
 			continue
 		}
 		var anc []*graph.Node
-		for _, level := range s.levels(r, subOrgUp.seeing(v), -1, 0)[1:] {
+		keep := limit + 1 // with the node itself, at level 0
+		if limit == 0 {
+			keep = 0
+		}
+	levels:
+		for _, level := range s.levels(r, subOrgUp.seeing(v), -1, keep)[1:] {
 			for _, a := range level {
+				if limit > 0 && len(anc) > limit {
+					break levels
+				}
 				anc = append(anc, a.n.Clone())
 			}
 		}
@@ -112,19 +124,22 @@ func (s *Store) Neighbourhood(ctx context.Context, gv graph.View, id string, q g
 	if len(rs) > q.Limit {
 		rs, sg.Truncated = rs[:q.Limit], true
 	}
-	s.induced(sg, rs, relFilter{types: f.types, anyTypes: f.anyTypes, out: true, v: f.v}, gv.NodesOnly)
+	s.induced(sg, rs, relFilter{types: f.types, anyTypes: f.anyTypes, out: true, v: f.v}, gv.NodesOnly, graph.SubgraphEdgeLimit(q.Limit))
 	return sg, nil
 }
 
 // induced fills sg with the nodes rs, in that order, and (unless nodesOnly)
-// every edge that f allows (f.out only) between two of them, sorted by id.
-func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter, nodesOnly bool) {
+// the edges that f allows (f.out only) between two of them, sorted by id: at
+// most maxEdges, the least ids, Truncated when there were more. Only the
+// edges kept are copied.
+func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter, nodesOnly bool, maxEdges int) {
 	in := make(map[*nodeRec]bool, len(rs))
 	for _, r := range rs {
 		in[r] = true
 	}
 	sg.Nodes = make([]*graph.Node, len(rs))
 	sg.Edges = []*graph.Edge{}
+	var among []*graph.Edge // the store's own, not copies
 	for i, r := range rs {
 		sg.Nodes[i] = r.n.Clone()
 		if nodesOnly {
@@ -132,21 +147,30 @@ func (s *Store) induced(sg *graph.Subgraph, rs []*nodeRec, f relFilter, nodesOnl
 		}
 		s.each(r, f, func(e *graph.Edge, other *nodeRec) {
 			if in[other] {
-				sg.Edges = append(sg.Edges, e.Clone())
+				among = append(among, e)
 			}
 		})
 	}
-	sortEdges(sg.Edges)
+	sortEdges(among)
+	if len(among) > maxEdges {
+		among, sg.Truncated = among[:maxEdges], true
+	}
+	for _, e := range among {
+		sg.Edges = append(sg.Edges, e.Clone())
+	}
 }
 
 // Subtree returns root and the nodes below it by SUB_ORGANISATION_OF down to
-// maxDepth levels, nearest first then by id, with the SUB_ORGANISATION_OF
-// edges among them, sorted by id; Truncated when nodes lie deeper.
-func (s *Store) Subtree(ctx context.Context, gv graph.View, rootID string, maxDepth int) (*graph.Subgraph, error) {
+// q.MaxDepth levels, nearest first then by id, at most q.Limit of them, with
+// the SUB_ORGANISATION_OF edges among them, sorted by id, at most
+// graph.SubgraphEdgeLimit(q.Limit); Truncated when nodes lie deeper or
+// either was cut.
+func (s *Store) Subtree(ctx context.Context, gv graph.View, rootID string, q graph.SubtreeQuery) (*graph.Subgraph, error) {
 	graph.CountRoundTrip(ctx)
-	if err := graph.ValidateSubtreeDepth(maxDepth); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	maxDepth := q.MaxDepth
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -157,12 +181,18 @@ func (s *Store) Subtree(ctx context.Context, gv graph.View, rootID string, maxDe
 	if root == nil {
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
 	}
-	lv := s.levels(root, subOrgDown.seeing(v), maxDepth+1, 0)
+	// One level past maxDepth tells whether nodes lie deeper; the walk
+	// stops once more than q.Limit nodes are met.
+	lv := s.levels(root, subOrgDown.seeing(v), maxDepth+1, q.Limit)
 	sg := &graph.Subgraph{}
 	if len(lv) > maxDepth+1 {
 		lv, sg.Truncated = lv[:maxDepth+1], true
 	}
-	s.induced(sg, slices.Concat(lv...), subOrgUp.seeing(v), gv.NodesOnly)
+	rs := slices.Concat(lv...)
+	if len(rs) > q.Limit {
+		rs, sg.Truncated = rs[:q.Limit], true
+	}
+	s.induced(sg, rs, subOrgUp.seeing(v), gv.NodesOnly, graph.SubgraphEdgeLimit(q.Limit))
 	return sg, nil
 }
 

@@ -77,10 +77,13 @@ WHERE rank IS NOT NULL
 ORDER BY rank, size(n.name), n.id LIMIT $o.limit
 RETURN NODE(n) AS n`
 
-	// tplEdges is graph.EdgeFilter; empty lists match all.
+	// tplEdges is graph.EdgeFilter; empty lists match all. A page
+	// (graph.EdgeRange) starts after $o.after and takes $o.first, in id
+	// order (a top-n sort: what Neo4j returns is bounded by the page).
 	tplEdges = `MATCH (a)-[r]->(b)
 WHERE (size($o.types) = 0 OR type(r) IN $o.types) AND (size($o.sources) = 0 OR r.source IN $o.sources)
-  AND VIS(r) AND VIS(a) AND VIS(b)
+  AND r.id > $o.after AND VIS(r) AND VIS(a) AND VIS(b)
+WITH r, a, b ORDER BY r.id LIMIT $o.first
 RETURN r, a.id AS f, b.id AS t`
 
 	// relatedHead begins Related's statements (relatedStatement), which list
@@ -92,13 +95,14 @@ MATCH (n:Node {id: id}) WHERE VIS(n)
 
 	// tplAncestors follows SUB_ORGANISATION_OF upwards from each of $ids
 	// breadth first (ANY SHORTEST gives every ancestor once, at its least
-	// distance).
+	// distance), the nearest $o.limit (ties by id).
 	tplAncestors = `UNWIND $ids AS id
 MATCH (n:Node {id: id}) WHERE VIS(n)
 CALL (n) {
   MATCH p = ANY SHORTEST (n)((x)-[r:SUB_ORGANISATION_OF]->(y) WHERE VIS(r) AND VIS(y))+(a)
   WHERE a <> n
-  RETURN collect({n: NODE(a), d: length(p)}) AS found
+  WITH a, length(p) AS d ORDER BY d, a.id LIMIT $o.limit
+  RETURN collect({n: NODE(a), d: d}) AS found
 }
 RETURN id, found`
 
@@ -131,7 +135,9 @@ RETURN nodes, edges`
 const (
 	// Neighbourhood: breadth-first distances over $types in both directions
 	// (ANY SHORTEST to every node within DEPTH hops), nearest first then by
-	// id, cut at $o.limit; then every matching edge among the kept nodes.
+	// id, cut at $o.limit; then the matching edges among the kept nodes, the
+	// least $o.edgeLimit ids. Both cuts are LIMITs (a top-n sort), so what
+	// Neo4j returns, and orgnet decodes, is bounded by the query.
 	tplNeighbourhood = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 CALL (s) {
   MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
@@ -144,9 +150,10 @@ CALL (ns) {
   UNWIND ns AS a
   MATCH (a)-[r]->(b)
   WHERE ` + typeOK + ` AND VIS(r) AND b IN ns
+  WITH r, a, b ORDER BY r.id LIMIT $o.edgeLimit + 1
   RETURN collect({r: REL(r), f: a.id, t: b.id}) AS es
 }
-RETURN [x IN kept | {n: NODE(x.n), d: x.d}] AS kept, es, truncated`
+RETURN [x IN kept | {n: NODE(x.n), d: x.d}] AS kept, es[0..$o.edgeLimit] AS es, truncated OR size(es) > $o.edgeLimit AS truncated`
 
 	tplNeighbourhood0 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 RETURN [{n: NODE(s), d: 0}] AS kept, [] AS es, false AS truncated`
@@ -162,21 +169,26 @@ CALL (s) {
 RETURN found[0..$o.limit] AS kept, [] AS es, size(found) > $o.limit AS truncated`
 
 	// Subtree: the root and the nodes below it (children point at parents)
-	// within DEPTH levels, the SUB_ORGANISATION_OF edges among them, and
-	// whether nodes lie deeper.
+	// within DEPTH levels, nearest first then by id, cut at $o.limit; the
+	// SUB_ORGANISATION_OF edges among them, the least $o.edgeLimit ids; and
+	// whether either was cut or nodes lie deeper.
 	tplSubtree = `MATCH (root:Node {id: $id}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
-  RETURN collect({n: m, d: length(p)}) AS found
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
+  RETURN collect({n: m, d: d}) AS found
 }
-WITH found, [x IN found | x.n] AS ns, [x IN found WHERE x.d = DEPTH | x.n] AS rim
+WITH found[0..$o.limit] AS found, size(found) > $o.limit AS cut
+WITH found, cut, [x IN found | x.n] AS ns, [x IN found WHERE x.d = DEPTH | x.n] AS rim
 CALL (ns) {
   UNWIND ns AS c
   MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa)
   WHERE VIS(r) AND pa IN ns
+  WITH r, c, pa ORDER BY r.id LIMIT $o.edgeLimit + 1
   RETURN collect({r: REL(r), f: c.id, t: pa.id}) AS es
 }
-RETURN [x IN found | {n: NODE(x.n), d: x.d}] AS found, es,
+RETURN [x IN found | {n: NODE(x.n), d: x.d}] AS found, es[0..$o.edgeLimit] AS es,
+  cut OR size(es) > $o.edgeLimit OR
   any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns }) AS deeper`
 
 	tplSubtree0 = `MATCH (root:Node {id: $id}) WHERE VIS(root)
@@ -188,9 +200,10 @@ RETURN [{n: NODE(root), d: 0}] AS found, [] AS es,
 	tplSubtreeNodes = `MATCH (root:Node {id: $id}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
-  RETURN collect({n: NODE(m), d: length(p)}) AS found
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
+  RETURN collect({n: NODE(m), d: d}) AS found
 }
-RETURN found, [] AS es, false AS deeper`
+RETURN found[0..$o.limit] AS found, [] AS es, size(found) > $o.limit AS deeper`
 
 	// ShortestPath: every shortest path within DEPTH hops over $types in
 	// either direction, the one whose node ids (then edge ids) are least in
@@ -400,8 +413,8 @@ func findNodesExpandCypher(f graph.NodeFilter, total, prev, lean bool, x *graph.
 	if !x.Empty() {
 		var b strings.Builder
 		b.WriteString(", [n0 IN page | ")
-		k := 0
-		writeSteps(&b, "n0", x, &k)
+		k, lim := 0, 0
+		writeSteps(&b, "n0", x, &k, &lim)
 		b.WriteString("] AS x")
 		ret += b.String()
 	}

@@ -28,7 +28,7 @@ func (s *Store) Expand(ctx context.Context, v graph.View, ids []string, x *graph
 		return out, nil
 	}
 	cypher := expandStatement(x, v.Lean)
-	params := readParams(v, map[string]any{"ids": ask}, nil)
+	params := readParams(v, map[string]any{"ids": ask}, map[string]any{"limits": stepLimits(x, nil)})
 	return readTx(ctx, s, "expand", func(tx runner) (*graph.Expanded, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -115,15 +115,49 @@ var relatedStatements sync.Map // RelQuery.Key → statement
 
 // relatedStatement returns Related's statement for q (validated): the
 // relationship types written into the pattern, so that Neo4j follows only
-// those chains of a node instead of filtering all its relationships.
+// those chains of a node instead of filtering all its relationships. With
+// q.Limit, each node's relationships are read in a subquery that stops at
+// $o.limit (q.Limit+1) rows.
 func relatedStatement(q graph.RelQuery, lean bool) string {
-	key := q.Key() + string(boolByte(lean))
+	key := stepKey(q) + string(boolByte(lean))
 	if s, ok := relatedStatements.Load(key); ok {
 		return s.(string)
 	}
-	s := project(expandVIS(relatedHead+"OPTIONAL MATCH (n)"+relPattern("r", q)+"(m) WHERE VIS(r) AND VIS(m)\nRETURN id, REL(r) AS r, startNode(r).id AS f, endNode(r).id AS t, NODE(m) AS m"), lean)
+	match := "OPTIONAL MATCH (n)" + relPattern("r", q) + "(m) WHERE VIS(r) AND VIS(m)\n"
+	if q.Limit > 0 {
+		match = "CALL (n) {\n  " + match + "  RETURN r, m LIMIT $o.limit\n}\n"
+	}
+	s := project(expandVIS(relatedHead+match+"RETURN id, REL(r) AS r, startNode(r).id AS f, endNode(r).id AS t, NODE(m) AS m"), lean)
 	relatedStatements.Store(key, s)
 	return s
+}
+
+// stepKey names what the statement of a relation query depends on: its
+// types and direction, and whether it is limited (the limit itself is a
+// parameter, so that every limit shares one plan).
+func stepKey(q graph.RelQuery) string {
+	limited := q.Limit > 0
+	q.Limit = 0
+	if limited {
+		return q.Key() + "|limited"
+	}
+	return q.Key()
+}
+
+// stepLimits lists the limits of x's limited steps, in the order
+// writeSteps numbers them (each read as $o.limits[i]): the limit plus one,
+// so that a node with more than the limit shows it.
+func stepLimits(x *graph.Expansion, into []int64) []int64 {
+	if x.Empty() {
+		return into
+	}
+	for _, st := range x.Steps {
+		if st.Q.Limit > 0 {
+			into = append(into, int64(st.Q.Limit)+1)
+		}
+		into = stepLimits(st.Next, into)
+	}
+	return into
 }
 
 // expandStatement returns the statement for x's shape.
@@ -134,8 +168,8 @@ func expandStatement(x *graph.Expansion, lean bool) string {
 	}
 	var b strings.Builder
 	b.WriteString("UNWIND $ids AS id\nMATCH (n0:Node {id: id}) WHERE VIS(n0)\nRETURN NODE(n0) AS n, ")
-	k := 0
-	writeSteps(&b, "n0", x, &k)
+	k, lim := 0, 0
+	writeSteps(&b, "n0", x, &k, &lim)
 	b.WriteString(" AS x")
 	s := project(expandVIS(b.String()), lean)
 	expandStatements.Store(key, s)
@@ -148,13 +182,15 @@ func shapeKey(x *graph.Expansion) string {
 	}
 	var b strings.Builder
 	for _, s := range x.Steps {
-		b.WriteString("(" + s.Q.Key() + shapeKey(s.Next) + ")")
+		b.WriteString("(" + stepKey(s.Q) + shapeKey(s.Next) + ")")
 	}
 	return b.String()
 }
 
 // writeSteps writes the list of x's step comprehensions at node variable v.
-func writeSteps(b *strings.Builder, v string, x *graph.Expansion, k *int) {
+// A limited step's comprehension is cut at $o.limits[lim] (stepLimits):
+// Neo4j returns, and orgnet decodes, at most that many per node.
+func writeSteps(b *strings.Builder, v string, x *graph.Expansion, k, lim *int) {
 	b.WriteString("[")
 	for i, st := range x.Steps {
 		if i > 0 {
@@ -163,12 +199,17 @@ func writeSteps(b *strings.Builder, v string, x *graph.Expansion, k *int) {
 		*k++
 		r, m := "r"+strconv.Itoa(*k), "m"+strconv.Itoa(*k)
 		rel := relPattern(r, st.Q)
+		cut := ""
+		if st.Q.Limit > 0 {
+			cut = "[0..$o.limits[" + strconv.Itoa(*lim) + "]]"
+			*lim++
+		}
 		fmt.Fprintf(b, "[(%s)%s(%s) WHERE VIS(%s) AND VIS(%s) | [REL(%s), startNode(%s) = %s, NODE(%s)", v, rel, m, r, m, r, r, v, m)
 		if !st.Next.Empty() {
 			b.WriteString(", ")
-			writeSteps(b, m, st.Next, k)
+			writeSteps(b, m, st.Next, k, lim)
 		}
-		b.WriteString("]]")
+		b.WriteString("]]" + cut)
 	}
 	b.WriteString("]")
 }

@@ -34,7 +34,7 @@ func TestLeanLeavesOut(t *testing.T) {
 			return sg.Nodes, nil
 		}},
 		{"Subtree", func() ([]*graph.Node, error) {
-			sg, err := s.Subtree(ctx, lean, f.Street, 3)
+			sg, err := s.Subtree(ctx, lean, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
 			if err != nil {
 				return nil, err
 			}

@@ -319,7 +319,7 @@ func TestRoundTrips(t *testing.T) {
 			return err
 		})
 		one(fmt.Sprintf("Nodes(%d ids)", k), func(ctx context.Context) error { _, err := s.Nodes(ctx, graph.View{}, ids[:k]); return err })
-		one(fmt.Sprintf("Ancestors(%d ids)", k), func(ctx context.Context) error { _, err := s.Ancestors(ctx, graph.View{}, ids[:k]); return err })
+		one(fmt.Sprintf("Ancestors(%d ids)", k), func(ctx context.Context) error { _, err := s.Ancestors(ctx, graph.View{}, ids[:k], 0); return err })
 	}
 	for _, first := range []int{1, 50} {
 		one(fmt.Sprintf("FindNodes(first %d)", first), func(ctx context.Context) error {
@@ -345,14 +345,20 @@ func TestRoundTrips(t *testing.T) {
 		_, err := s.Neighbourhood(ctx, graph.View{}, "org:root", graph.NeighbourhoodQuery{Depth: 3, Limit: 5000})
 		return err
 	})
-	one("Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, graph.View{}, "org:root", 10); return err })
+	one("Subtree", func(ctx context.Context) error {
+		_, err := s.Subtree(ctx, graph.View{}, "org:root", graph.SubtreeQuery{MaxDepth: 10, Limit: graph.DefaultSubtreeSize})
+		return err
+	})
 	one("ShortestPath", func(ctx context.Context) error {
 		_, err := s.ShortestPath(ctx, graph.View{}, ids[0], ids[n-1], graph.PathQuery{MaxDepth: 12})
 		return err
 	})
 	one("Snapshot", func(ctx context.Context) error { _, err := s.Snapshot(ctx, graph.View{}); return err })
 	one("Counts", func(ctx context.Context) error { _, err := s.Counts(ctx, graph.View{}); return err })
-	one("Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}); return err })
+	one("Edges", func(ctx context.Context) error {
+		_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
+		return err
+	})
 	one("Edge", func(ctx context.Context) error {
 		_, err := s.Edge(ctx, graph.View{}, graph.EdgeID(graph.RelMemberOf, ids[0], "alliance:a"))
 		return err

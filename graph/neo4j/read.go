@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 
@@ -125,6 +126,7 @@ func (s *Store) findNodes(ctx context.Context, v graph.View, f graph.NodeFilter,
 	}
 	opts["after"] = after
 	opts["take"] = int64(first + 1)
+	opts["limits"] = stepLimits(x, nil)
 	params := readParams(v, nil, opts)
 	page, err := readTx(ctx, s, "find nodes", func(tx runner) (*graph.NodePage, error) {
 		recs, _, err := run(ctx, tx, findNodesExpandCypher(f, !p.NoTotal, after != "", v.Lean, x), params)
@@ -278,7 +280,10 @@ func (s *Store) Edge(ctx context.Context, v graph.View, id string) (*graph.Edge,
 
 // Edges returns every edge matching f, sorted by id, in one statement.
 // Returns ErrInvalid for an unknown type or source.
-func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter) ([]*graph.Edge, error) {
+func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter, p graph.EdgeRange) ([]*graph.Edge, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	if err := validateTypes(f.Types); err != nil {
 		return nil, err
 	}
@@ -286,7 +291,11 @@ func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter) ([]
 	if err != nil {
 		return nil, err
 	}
-	params := readParams(v, nil, map[string]any{"types": typeParams(f.Types), "sources": sources})
+	first := int64(math.MaxInt32) // every edge
+	if p.First > 0 {
+		first = int64(p.First)
+	}
+	params := readParams(v, nil, map[string]any{"types": typeParams(f.Types), "sources": sources, "after": p.After, "first": first})
 	return readTx(ctx, s, "edges", func(tx runner) ([]*graph.Edge, error) {
 		recs, _, err := run(ctx, tx, cypherEdges, params)
 		if err != nil {
@@ -381,12 +390,15 @@ func (s *Store) Related(ctx context.Context, v graph.View, ids []string, q graph
 	default:
 		return nil, graph.Invalidf("direction", "direction %q is not one of OUT, IN, BOTH", q.Dir)
 	}
+	if err := graph.ValidateRelationLimit(q.Limit); err != nil {
+		return nil, err
+	}
 	cypher := relatedStatement(q, v.Lean)
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return map[string][]graph.Related{}, nil
 	}
-	params := readParams(v, map[string]any{"ids": ask}, nil)
+	params := readParams(v, map[string]any{"ids": ask}, map[string]any{"limit": int64(q.Limit) + 1})
 	return readTx(ctx, s, "related", func(tx runner) (map[string][]graph.Related, error) {
 		recs, _, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -419,15 +431,23 @@ func (s *Store) Related(ctx context.Context, v graph.View, ids []string, q graph
 }
 
 // Ancestors returns, for each of ids, the nodes above it by
-// SUB_ORGANISATION_OF, nearest first (ties by id), each once, in one
-// statement. Ids that do not exist are left out of the map.
-func (s *Store) Ancestors(ctx context.Context, v graph.View, ids []string) (map[string][]*graph.Node, error) {
+// SUB_ORGANISATION_OF, nearest first (ties by id), each once (with limit >
+// 0, the nearest limit+1), in one statement. Ids that do not exist are left
+// out of the map.
+func (s *Store) Ancestors(ctx context.Context, v graph.View, ids []string, limit int) (map[string][]*graph.Node, error) {
+	if err := graph.ValidateRelationLimit(limit); err != nil {
+		return nil, err
+	}
 	ask := uniqueValidIDs(ids)
 	if len(ask) == 0 {
 		return map[string][]*graph.Node{}, nil
 	}
+	lim := int64(math.MaxInt32) // no limit
+	if limit > 0 {
+		lim = int64(limit) + 1
+	}
 	return readTx(ctx, s, "ancestors", func(tx runner) (map[string][]*graph.Node, error) {
-		recs, _, err := run(ctx, tx, cypherAncestors.For(v), readParams(v, map[string]any{"ids": ask}, nil))
+		recs, _, err := run(ctx, tx, cypherAncestors.For(v), readParams(v, map[string]any{"ids": ask}, map[string]any{"limit": lim}))
 		if err != nil {
 			return nil, err
 		}

@@ -182,7 +182,7 @@ func TestAsOf(t *testing.T) {
 				t.Errorf("as of %q: Node(%s) = %v; want found %v", tc.date, id, err, want)
 			}
 		}
-		anc, err := s.Ancestors(ctx, v, []string{"org:b"})
+		anc, err := s.Ancestors(ctx, v, []string{"org:b"}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -95,7 +95,7 @@ func TestRoutedReadsAndWrites(t *testing.T) {
 		},
 		"Search": func() error { _, err := s.Search(ctx, v, "舒", 5); return err },
 		"Edge":   func() error { _, err := s.Edge(ctx, v, f.Mentors); return err },
-		"Edges":  func() error { _, err := s.Edges(ctx, v, graph.EdgeFilter{}); return err },
+		"Edges":  func() error { _, err := s.Edges(ctx, v, graph.EdgeFilter{}, graph.EdgeRange{First: 5}); return err },
 		"FindEdges": func() error {
 			_, err := s.FindEdges(ctx, v, graph.EdgeFilter{}, graph.PageArgs{First: 5})
 			return err
@@ -105,12 +105,12 @@ func TestRoutedReadsAndWrites(t *testing.T) {
 			_, err := s.Expand(ctx, v, []string{f.Town}, &graph.Expansion{})
 			return err
 		},
-		"Ancestors": func() error { _, err := s.Ancestors(ctx, v, []string{f.Makerspace}); return err },
+		"Ancestors": func() error { _, err := s.Ancestors(ctx, v, []string{f.Makerspace}, 0); return err },
 		"Neighbourhood": func() error {
 			_, err := s.Neighbourhood(ctx, v, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 50})
 			return err
 		},
-		"Subtree": func() error { _, err := s.Subtree(ctx, v, f.Street, 3); return err },
+		"Subtree": func() error { _, err := s.Subtree(ctx, v, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize}); return err },
 		"ShortestPath": func() error {
 			_, err := s.ShortestPath(ctx, v, f.ShuQian, f.Street, graph.PathQuery{MaxDepth: 6})
 			return err

@@ -18,7 +18,8 @@ func (s *Store) Neighbourhood(ctx context.Context, v graph.View, id string, q gr
 	if graph.ValidateID("id", id) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", id)
 	}
-	params := readParams(v, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit)})
+	params := readParams(v, map[string]any{"id": id}, map[string]any{"types": typeParams(q.Types), "limit": int64(q.Limit),
+		"edgeLimit": int64(graph.SubgraphEdgeLimit(q.Limit))})
 	sg, err := readTx(ctx, s, "neighbourhood", func(tx runner) (*graph.Subgraph, error) {
 		cypher := cypherNeighbourhood[q.Depth].For(v)
 		if v.NodesOnly {
@@ -44,13 +45,15 @@ func (s *Store) Neighbourhood(ctx context.Context, v graph.View, id string, q gr
 }
 
 // Subtree returns root and the nodes below it by SUB_ORGANISATION_OF down to
-// maxDepth levels, nearest first then by id, with the SUB_ORGANISATION_OF
-// edges among them sorted by id; Truncated when nodes lie deeper. One
-// statement. Returns ErrNotFound, ErrInvalid.
-func (s *Store) Subtree(ctx context.Context, v graph.View, rootID string, maxDepth int) (*graph.Subgraph, error) {
-	if err := graph.ValidateSubtreeDepth(maxDepth); err != nil {
+// q.MaxDepth levels, nearest first then by id, at most q.Limit, with the
+// SUB_ORGANISATION_OF edges among them sorted by id, at most
+// graph.SubgraphEdgeLimit(q.Limit); Truncated when nodes lie deeper or
+// either was cut. One statement. Returns ErrNotFound, ErrInvalid.
+func (s *Store) Subtree(ctx context.Context, v graph.View, rootID string, q graph.SubtreeQuery) (*graph.Subgraph, error) {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	maxDepth := q.MaxDepth
 	if graph.ValidateID("rootId", rootID) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", rootID)
 	}
@@ -59,7 +62,8 @@ func (s *Store) Subtree(ctx context.Context, v graph.View, rootID string, maxDep
 		if v.NodesOnly {
 			cypher = cypherSubtreeNodes[maxDepth].For(v)
 		}
-		recs, _, err := run(ctx, tx, cypher, readParams(v, map[string]any{"id": rootID}, nil))
+		recs, _, err := run(ctx, tx, cypher, readParams(v, map[string]any{"id": rootID},
+			map[string]any{"limit": int64(q.Limit), "edgeLimit": int64(graph.SubgraphEdgeLimit(q.Limit))}))
 		if err != nil {
 			return nil, err
 		}

@@ -69,7 +69,7 @@ var asOfTests = []test{
 				if c != (graph.Counts{Nodes: len(tc.nodes), Edges: len(tc.edges)}) {
 					t.Errorf("Counts = %+v; want %d nodes, %d edges", c, len(tc.nodes), len(tc.edges))
 				}
-				es, err := s.Edges(bg, v, graph.EdgeFilter{})
+				es, err := s.Edges(bg, v, graph.EdgeFilter{}, graph.EdgeRange{})
 				noErr(t, "Edges", err)
 				wantIDs(t, "Edges", edgeIDs(es), tc.edges)
 				p, err := s.FindNodes(bg, v, graph.NodeFilter{}, graph.PageArgs{First: 50})
@@ -146,7 +146,7 @@ var asOfTests = []test{
 			t.Errorf("Related(Alliance, In) in 2022 = %d edges; want 5", n)
 		}
 
-		anc, err := s.Ancestors(bg, early, []string{f.Makerspace, f.TwoNew, f.Town})
+		anc, err := s.Ancestors(bg, early, []string{f.Makerspace, f.TwoNew, f.Town}, 0)
 		noErr(t, "Ancestors", err)
 		wantIDs(t, "Ancestors(Makerspace) in 2005", nodeIDs(anc[f.Makerspace]), nil)
 		wantIDs(t, "Ancestors(TwoNew) in 2005", nodeIDs(anc[f.TwoNew]), []string{f.Street})
@@ -161,9 +161,9 @@ var asOfTests = []test{
 		wantIDs(t, "Neighbourhood(ShuHou) in 2005", nodeIDs(sg.Nodes), []string{f.ShuHou, f.Old, f.ShengDun})
 		wantIDs(t, "Neighbourhood(ShuHou) edges in 2005", edgeIDs(sg.Edges), sorted(f.OldAdj, f.Adj))
 
-		_, err = s.Subtree(bg, early, f.Town, 2)
+		_, err = s.Subtree(bg, early, f.Town, graph.SubtreeQuery{MaxDepth: 2, Limit: graph.DefaultSubtreeSize})
 		wantErr(t, "Subtree(Town) in 2005", err, graph.ErrNotFound)
-		sg, err = s.Subtree(bg, early, f.Street, 3)
+		sg, err = s.Subtree(bg, early, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
 		noErr(t, "Subtree", err)
 		wantIDs(t, "Subtree(Street) in 2005", nodeIDs(sg.Nodes), []string{f.Street, f.TwoNew})
 		if sg.Truncated {

@@ -125,7 +125,7 @@ var edgeTests = []test{
 	}},
 	{"Edges", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{})
+		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		noErr(t, "Edges", err)
 		wantIDs(t, "Edges({})", edgeIDs(all), f.Edges)
 		snap := snapshot(t, s)
@@ -150,14 +150,14 @@ var edgeTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				got, err := s.Edges(bg, graph.View{}, tc.f)
+				got, err := s.Edges(bg, graph.View{}, tc.f, graph.EdgeRange{})
 				noErr(t, "Edges", err)
 				wantIDs(t, "Edges", edgeIDs(got), tc.want)
 			})
 		}
-		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{"LIKES"}})
+		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{"LIKES"}}, graph.EdgeRange{})
 		wantErr(t, "Edges(unknown type)", err, graph.ErrInvalid)
-		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}})
+		_, err = s.Edges(bg, graph.View{}, graph.EdgeFilter{Sources: []graph.Source{"RUMOUR"}}, graph.EdgeRange{})
 		wantErr(t, "Edges(unknown source)", err, graph.ErrInvalid)
 	}},
 }
@@ -169,7 +169,7 @@ var edgeTests = []test{
 var findEdgesTests = []test{
 	{"Filters", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{})
+		all, err := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		noErr(t, "Edges", err)
 		for _, ef := range []graph.EdgeFilter{
 			{},
@@ -178,7 +178,7 @@ var findEdgesTests = []test{
 			{Types: []graph.RelType{graph.RelMemberOf, graph.RelMentors}, Sources: []graph.Source{graph.SourceIllustrative}},
 			{Types: []graph.RelType{graph.RelRuns}},
 		} {
-			want, err := s.Edges(bg, graph.View{}, ef)
+			want, err := s.Edges(bg, graph.View{}, ef, graph.EdgeRange{})
 			noErr(t, "Edges", err)
 			p, err := s.FindEdges(bg, graph.View{}, ef, graph.PageArgs{First: 50})
 			noErr(t, "FindEdges", err)
@@ -236,7 +236,7 @@ var findEdgesTests = []test{
 		// memberships) 2016-10-01; the town 2016-06-01.
 		for _, date := range []string{"2016-01-01", "2016-12-01", "2018-01-01"} {
 			v := graph.View{AsOf: date}
-			want, err := s.Edges(bg, v, graph.EdgeFilter{})
+			want, err := s.Edges(bg, v, graph.EdgeFilter{}, graph.EdgeRange{})
 			noErr(t, "Edges", err)
 			p, err := s.FindEdges(bg, v, graph.EdgeFilter{}, graph.PageArgs{First: 50})
 			noErr(t, "FindEdges", err)
@@ -427,7 +427,7 @@ var relatedTests = []test{
 var ancestorsTests = []test{
 	{"Chain", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		got, err := s.Ancestors(bg, graph.View{}, []string{f.Makerspace, f.Town, f.Street, "org:missing", f.ShuQian})
+		got, err := s.Ancestors(bg, graph.View{}, []string{f.Makerspace, f.Town, f.Street, "org:missing", f.ShuQian}, 0)
 		noErr(t, "Ancestors", err)
 		wantIDs(t, "Ancestors(Makerspace)", nodeIDs(got[f.Makerspace]), []string{f.Town, f.TwoNew, f.Street})
 		wantIDs(t, "Ancestors(Town)", nodeIDs(got[f.Town]), []string{f.TwoNew, f.Street})
@@ -451,7 +451,7 @@ var ancestorsTests = []test{
 			"o:d", "o:c", "o:d", "o:b", "o:b", "o:a", "o:c", "o:a", "o:c", "o:x",
 			"o:e", "o:z", "o:z", "o:a", "o:e", "o:a",
 			"o:y", "o:q", "o:q", "o:p")
-		got, err := s.Ancestors(bg, graph.View{}, []string{"o:d", "o:e", "o:y", "o:a"})
+		got, err := s.Ancestors(bg, graph.View{}, []string{"o:d", "o:e", "o:y", "o:a"}, 0)
 		noErr(t, "Ancestors", err)
 		wantIDs(t, "Ancestors(d)", nodeIDs(got["o:d"]), []string{"o:b", "o:c", "o:a", "o:x"})
 		wantIDs(t, "Ancestors(e)", nodeIDs(got["o:e"]), []string{"o:a", "o:z"})

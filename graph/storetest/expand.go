@@ -170,9 +170,9 @@ var nodesOnlyTests = []test{
 				}
 			}
 			for depth := range 4 {
-				want, err := s.Subtree(bg, v, f.Street, depth)
+				want, err := s.Subtree(bg, v, f.Street, graph.SubtreeQuery{MaxDepth: depth, Limit: graph.DefaultSubtreeSize})
 				noErr(t, "Subtree", err)
-				got, err := s.Subtree(bg, nodesOnly, f.Street, depth)
+				got, err := s.Subtree(bg, nodesOnly, f.Street, graph.SubtreeQuery{MaxDepth: depth, Limit: graph.DefaultSubtreeSize})
 				noErr(t, "Subtree(nodes only)", err)
 				if want != nil && got != nil {
 					wantIDs(t, "Subtree(nodes only) nodes", nodeIDs(got.Nodes), nodeIDs(want.Nodes))

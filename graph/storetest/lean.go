@@ -85,7 +85,7 @@ func leanReads(f FixtureIDs) []leanRead {
 			return s.Related(bg, v, all, graph.RelQuery{Dir: graph.Both})
 		}},
 		{"Ancestors", func(v graph.View, s graph.Store) (any, error) {
-			return s.Ancestors(bg, v, []string{f.Makerspace, f.Enterprise})
+			return s.Ancestors(bg, v, []string{f.Makerspace, f.Enterprise}, 0)
 		}},
 		{"Expand", func(v graph.View, s graph.Store) (any, error) { return s.Expand(bg, v, all, x) }},
 		{"Neighbourhood", func(v graph.View, s graph.Store) (any, error) {
@@ -95,10 +95,10 @@ func leanReads(f FixtureIDs) []leanRead {
 			return s.Neighbourhood(bg, nodesOnly(v), f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 4})
 		}},
 		{"Subtree", func(v graph.View, s graph.Store) (any, error) {
-			return s.Subtree(bg, v, f.Street, 3)
+			return s.Subtree(bg, v, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
 		}},
 		{"SubtreeNodesOnly", func(v graph.View, s graph.Store) (any, error) {
-			return s.Subtree(bg, nodesOnly(v), f.Street, 2)
+			return s.Subtree(bg, nodesOnly(v), f.Street, graph.SubtreeQuery{MaxDepth: 2, Limit: graph.DefaultSubtreeSize})
 		}},
 		{"ShortestPath", func(v graph.View, s graph.Store) (any, error) {
 			return s.ShortestPath(bg, v, f.Person, f.Makerspace, graph.PathQuery{MaxDepth: 6})

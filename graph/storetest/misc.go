@@ -129,7 +129,7 @@ var copiesTests = []test{
 		}
 		e, _ := s.Edge(bg, graph.View{}, f.Mentors)
 		mutateEdge(e)
-		es, _ := s.Edges(bg, graph.View{}, graph.EdgeFilter{})
+		es, _ := s.Edges(bg, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 		for _, e := range es {
 			mutateEdge(e)
 		}
@@ -148,7 +148,7 @@ var copiesTests = []test{
 				mutateEdge(r.Edge)
 			}
 		}
-		anc, _ := s.Ancestors(bg, graph.View{}, f.Nodes)
+		anc, _ := s.Ancestors(bg, graph.View{}, f.Nodes, 0)
 		for _, as := range anc {
 			for _, a := range as {
 				mutateNode(a)
@@ -158,7 +158,9 @@ var copiesTests = []test{
 			func() (*graph.Subgraph, error) {
 				return s.Neighbourhood(bg, graph.View{}, f.Town, graph.NeighbourhoodQuery{Depth: 3, Limit: 100})
 			},
-			func() (*graph.Subgraph, error) { return s.Subtree(bg, graph.View{}, f.Street, 3) },
+			func() (*graph.Subgraph, error) {
+				return s.Subtree(bg, graph.View{}, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
+			},
 		} {
 			sg, err := get()
 			noErr(t, "subgraph", err)
@@ -265,17 +267,23 @@ var meterTests = []test{
 			}},
 			{"Search", func(ctx context.Context) error { _, err := s.Search(ctx, graph.View{}, "村", 5); return err }},
 			{"Edge", func(ctx context.Context) error { _, err := s.Edge(ctx, graph.View{}, f.Post); return err }},
-			{"Edges", func(ctx context.Context) error { _, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}); return err }},
+			{"Edges", func(ctx context.Context) error {
+				_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
+				return err
+			}},
 			{"Related", func(ctx context.Context) error {
 				_, err := s.Related(ctx, graph.View{}, f.Nodes, graph.RelQuery{})
 				return err
 			}},
-			{"Ancestors", func(ctx context.Context) error { _, err := s.Ancestors(ctx, graph.View{}, f.Nodes); return err }},
+			{"Ancestors", func(ctx context.Context) error { _, err := s.Ancestors(ctx, graph.View{}, f.Nodes, 0); return err }},
 			{"Neighbourhood", func(ctx context.Context) error {
 				_, err := s.Neighbourhood(ctx, graph.View{}, f.Town, graph.NeighbourhoodQuery{Depth: 2, Limit: 10})
 				return err
 			}},
-			{"Subtree", func(ctx context.Context) error { _, err := s.Subtree(ctx, graph.View{}, f.Street, 3); return err }},
+			{"Subtree", func(ctx context.Context) error {
+				_, err := s.Subtree(ctx, graph.View{}, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
+				return err
+			}},
 			{"ShortestPath", func(ctx context.Context) error {
 				_, err := s.ShortestPath(ctx, graph.View{}, f.Person, f.Street, pathQ(6))
 				return err
@@ -341,10 +349,10 @@ var meterTests = []test{
 			return err
 		})
 		same("Ancestors", func(ctx context.Context) error {
-			_, err := s.Ancestors(ctx, graph.View{}, ids[:1])
+			_, err := s.Ancestors(ctx, graph.View{}, ids[:1], 0)
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Ancestors(ctx, graph.View{}, ids)
+			_, err := s.Ancestors(ctx, graph.View{}, ids, 0)
 			return err
 		})
 		same("Neighbourhood", func(ctx context.Context) error {
@@ -355,10 +363,10 @@ var meterTests = []test{
 			return err
 		})
 		same("Subtree", func(ctx context.Context) error {
-			_, err := s.Subtree(ctx, graph.View{}, ids[0], 0)
+			_, err := s.Subtree(ctx, graph.View{}, ids[0], graph.SubtreeQuery{MaxDepth: 0, Limit: graph.DefaultSubtreeSize})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Subtree(ctx, graph.View{}, ids[0], 2)
+			_, err := s.Subtree(ctx, graph.View{}, ids[0], graph.SubtreeQuery{MaxDepth: 2, Limit: graph.DefaultSubtreeSize})
 			return err
 		})
 		same("FindNodes", func(ctx context.Context) error {
@@ -383,10 +391,10 @@ var meterTests = []test{
 			return err
 		})
 		same("Edges", func(ctx context.Context) error {
-			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
+			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgeRange{})
 			return err
 		}, func(ctx context.Context) error {
-			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{})
+			_, err := s.Edges(ctx, graph.View{}, graph.EdgeFilter{}, graph.EdgeRange{})
 			return err
 		})
 	}},

@@ -14,6 +14,13 @@
 //     start first); edges by id. Neighbourhood keeps every edge of the asked
 //     types between two kept nodes (the induced subgraph). Subtree's
 //     Truncated tells that nodes lie below maxDepth.
+//   - Limits: a subgraph holds at most its limit of nodes (the nearest, then
+//     by id) and graph.SubgraphEdgeLimit of them of edges (the least ids),
+//     Truncated when either was cut; Related (and Expand, FindNodesExpand)
+//     with RelQuery.Limit answer at most Limit+1 relations per node, exactly
+//     Limit+1 when there are more; Ancestors with a limit the nearest
+//     limit+1; Edges a page of at most First after the edge id After. A
+//     limit or page size outside its range is ErrInvalid.
 //   - ShortestPath picks, among shortest paths, the least sequence of node
 //     ids compared element by element, then between parallel edges the least
 //     edge id; from == to is a path of one node and no edge.
@@ -94,6 +101,7 @@ func groups() []group {
 		{"Sources", sourcesTests},
 		{"Overview", overviewTests},
 		{"Changes", changesTests},
+		{"Limits", limitTests},
 	}
 }
 

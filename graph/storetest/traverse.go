@@ -135,7 +135,7 @@ var subtreeTests = []test{
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				sg, err := s.Subtree(bg, graph.View{}, tc.root, tc.depth)
+				sg, err := s.Subtree(bg, graph.View{}, tc.root, graph.SubtreeQuery{MaxDepth: tc.depth, Limit: graph.DefaultSubtreeSize})
 				noErr(t, "Subtree", err)
 				wantIDs(t, "Subtree nodes", nodeIDs(sg.Nodes), tc.nodes)
 				wantIDs(t, "Subtree edges", edgeIDs(sg.Edges), tc.eds)
@@ -149,7 +149,7 @@ var subtreeTests = []test{
 		f := Fixture(t, s)
 		MustCreateNode(t, s, org("org:joint", "联合支部"))
 		edges(t, s, graph.RelSubOrganisationOf, "org:joint", f.Makerspace, "org:joint", f.Enterprise)
-		sg, err := s.Subtree(bg, graph.View{}, f.Town, 2)
+		sg, err := s.Subtree(bg, graph.View{}, f.Town, graph.SubtreeQuery{MaxDepth: 2, Limit: graph.DefaultSubtreeSize})
 		noErr(t, "Subtree", err)
 		wantIDs(t, "Subtree nodes", nodeIDs(sg.Nodes), []string{f.Town, f.Enterprise, f.Makerspace, "org:joint"})
 		wantIDs(t, "Subtree edges", edgeIDs(sg.Edges), sorted(sub(f.Enterprise, f.Town), sub(f.Makerspace, f.Town),
@@ -157,10 +157,10 @@ var subtreeTests = []test{
 	}},
 	{"Errors", func(t *testing.T, s graph.Store) {
 		f := Fixture(t, s)
-		_, err := s.Subtree(bg, graph.View{}, "org:nowhere", 2)
+		_, err := s.Subtree(bg, graph.View{}, "org:nowhere", graph.SubtreeQuery{MaxDepth: 2, Limit: graph.DefaultSubtreeSize})
 		wantErr(t, "Subtree(missing)", err, graph.ErrNotFound)
 		for _, d := range []int{-1, graph.MaxSubtreeDepth + 1} {
-			sg, err := s.Subtree(bg, graph.View{}, f.Street, d)
+			sg, err := s.Subtree(bg, graph.View{}, f.Street, graph.SubtreeQuery{MaxDepth: d, Limit: graph.DefaultSubtreeSize})
 			wantErr(t, "Subtree(bad depth)", err, graph.ErrInvalid)
 			if sg != nil {
 				t.Errorf("Subtree returned a subgraph with an error")

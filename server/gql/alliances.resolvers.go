@@ -13,12 +13,12 @@ import (
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-func (r *allianceResolver) Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *allianceResolver) Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
-func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, role *string) ([]*model.Membership, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelMemberOf)
+func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, role *string, limit *int) ([]*model.Membership, error) {
+	rel, err := r.relatedList(ctx, obj.V, "members", obj.N.ID, limit, graph.In, graph.RelMemberOf)
 	if err != nil {
 		return nil, err
 	}
@@ -33,8 +33,8 @@ func (r *allianceResolver) Members(ctx context.Context, obj *model.Alliance, rol
 	return out, nil
 }
 
-func (r *allianceResolver) Branches(ctx context.Context, obj *model.Alliance) ([]model.Node, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelSubOrganisationOf)
+func (r *allianceResolver) Branches(ctx context.Context, obj *model.Alliance, limit *int) ([]model.Node, error) {
+	rel, err := r.relatedList(ctx, obj.V, "branches", obj.N.ID, limit, graph.In, graph.RelSubOrganisationOf)
 	return nodes(rel, obj.V), err
 }
 
@@ -182,14 +182,21 @@ func (r *mutationResolver) DeletePairing(ctx context.Context, id string, until *
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 
-func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error) {
+func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string, first *int, after *string) ([]*model.Alliance, error) {
 	f := graph.NodeFilter{Labels: []graph.Label{graph.LabelAlliance}}
 	if typeArg != nil {
 		f.AllianceType = string(*typeArg)
 	}
+	n, err := alliancesPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
-	var out []*model.Alliance
-	args := graph.PageArgs{First: graph.MaxPageSize, NoTotal: true}
+	out := make([]*model.Alliance, 0, min(n, 64))
+	args := graph.PageArgs{First: min(n, graph.MaxPageSize), NoTotal: true}
+	if after != nil && *after != "" {
+		args.After = graph.EncodeCursor(*after)
+	}
 	for {
 		page, err := r.Store.FindNodes(ctx, v, f, args)
 		if err != nil {
@@ -198,7 +205,7 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 		for _, n := range page.Nodes {
 			out = append(out, alliance(n, v))
 		}
-		if !page.HasNextPage {
+		if !page.HasNextPage || len(out) >= n {
 			ns := make([]*graph.Node, len(out))
 			for i, a := range out {
 				ns[i] = a.N
@@ -207,6 +214,7 @@ func (r *queryResolver) Alliances(ctx context.Context, typeArg *model.AllianceTy
 			return out, nil
 		}
 		args.After = page.EndCursor
+		args.First = min(n-len(out), graph.MaxPageSize)
 	}
 }
 
@@ -221,9 +229,13 @@ func (r *queryResolver) Alliance(ctx context.Context, id string, asOf *string) (
 	return alliance(n, v), nil
 }
 
-func (r *queryResolver) Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error) {
+func (r *queryResolver) Pairings(ctx context.Context, asOf *string, first *int, after *string) ([]*model.Pairing, error) {
+	n, err := pairingsPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
-	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}})
+	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: []graph.RelType{graph.RelMentors}}, graph.EdgeRange{First: n, After: deref(after)})
 	if err != nil {
 		return nil, err
 	}

@@ -118,6 +118,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	if errors.As(err, &re) {
 		presentRefs(pres.Extensions, re)
 	}
+	if isListLimit(err) {
+		pres.Extensions["reason"] = ReasonListLimit
+	}
 	var be *graph.BatchError
 	if errors.As(err, &be) {
 		probs := make([]string, len(be.Problems))

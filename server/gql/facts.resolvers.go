@@ -12,5 +12,9 @@ import (
 )
 
 func (r *queryResolver) Facts(ctx context.Context, provenance []model.Source, first *int, after *string, asOf *string) (*model.FactConnection, error) {
-	return r.facts(ctx, rootView(ctx, asOf), sources(provenance), deref(first), deref(after))
+	n, err := factsPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
+	return r.facts(ctx, rootView(ctx, asOf), sources(provenance), n, deref(after))
 }

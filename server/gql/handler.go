@@ -17,7 +17,6 @@ import (
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql/generated"
-	"github.com/orgnet/orgnet/server/gql/model"
 	"github.com/orgnet/orgnet/server/gqlhttp"
 	"github.com/orgnet/orgnet/server/policy"
 )
@@ -52,6 +51,16 @@ type Options struct {
 	// ParserTokenLimit caps the lexical tokens of a document (0:
 	// policy.DefaultParserTokenLimit).
 	ParserTokenLimit int
+	// MaxDirectives, MaxArguments and MaxVariables cap what a document
+	// writes (0: policy.DefaultMaxDirectives, DefaultMaxArguments,
+	// DefaultMaxVariables).
+	MaxDirectives, MaxArguments, MaxVariables int
+	// MaxResponseBytes caps the JSON of one answer's data (0:
+	// policy.DefaultMaxResponseBytes).
+	MaxResponseBytes int64
+	// MaxErrors caps the errors one answer lists, then one more says how
+	// many were left out (0: policy.DefaultMaxErrors).
+	MaxErrors int
 	// Extensions are registered before all others, so they wrap the whole
 	// operation (e.g. tracing). Nil: none, and no cost.
 	Extensions []graphql.HandlerExtension
@@ -69,8 +78,12 @@ type Options struct {
 // connection_init before it is closed.
 const WebsocketInitTimeout = 10 * time.Second
 
-// DefaultComplexityLimit is the cost cap when none is configured.
-const DefaultComplexityLimit = 20000
+// DefaultComplexityLimit is the cost cap when none is configured: the most
+// values one answer may hold, every list counted at the most it can return
+// (costs.go). The largest queries the examples, the explorer and the
+// benchmarks send are under 180,000 (the explorer's first view: a subtree of
+// up to 2,000 nodes, 100 alliances of up to 50 members, 1,000 pairings).
+const DefaultComplexityLimit = 200000
 
 // RoundTripsHeader asks for extensions.roundTrips in the response: the number
 // of store round trips (Cypher statements on Neo4j) the operation made.
@@ -107,6 +120,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
+	// Every answer, refusals included, holds at most MaxErrors errors and
+	// MaxResponseBytes of data (policy/budget.go).
+	srv.Use(policy.ResponseBudget(policy.Budget{MaxResponseBytes: opts.MaxResponseBytes, MaxErrors: opts.MaxErrors}))
 	srv.SetParserTokenLimit(tokens)
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
@@ -114,12 +130,13 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	// After the persisted query is resolved, before validation.
 	srv.Use(policy.SelectionLimits(policy.Limits{MaxRootFields: opts.MaxRootFields, MaxAliases: opts.MaxAliases,
-		MaxFields: opts.MaxFields, MaxRepeats: opts.MaxRepeats, ParserTokenLimit: opts.ParserTokenLimit}))
+		MaxFields: opts.MaxFields, MaxRepeats: opts.MaxRepeats, ParserTokenLimit: opts.ParserTokenLimit,
+		MaxDirectives: opts.MaxDirectives, MaxArguments: opts.MaxArguments, MaxVariables: opts.MaxVariables}))
 	limit := opts.ComplexityLimit
 	if limit <= 0 {
 		limit = DefaultComplexityLimit
 	}
-	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.Use(policy.ComplexityLimit(limit))
 	srv.Use(policy.DepthLimit(opts.MaxDepth))
 	srv.SetErrorPresenter(PresentError)
 	srv.SetRecoverFunc(Recover)
@@ -132,6 +149,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		m := &graph.Meter{}
 		ctx = withLoaders(graph.ContextWithMeter(ctx, m), r.Store)
+		set := ctx.Value(loadersKey{}).(*loaderSet)
 		if opts.AuditLog != nil {
 			ctx = withAuditLog(ctx, opts.AuditLog)
 		}
@@ -143,6 +161,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		}
 		return func(ctx context.Context) *graphql.Response {
 			resp := rh(graph.ContextWithMeter(ctx, m))
+			set.snap.done() // the answer is built: its snapshot, if any, goes
 			if resp != nil && asked {
 				if resp.Extensions == nil {
 					resp.Extensions = map[string]any{}
@@ -155,41 +174,11 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	return srv
 }
 
-// setComplexity makes the cost of list fields grow with what they may return,
-// so a deep or wide query is refused before any work is done.
+// setComplexity prices every field by the most it can answer (costs.go),
+// the analyses by their work (analysis.go).
 func setComplexity(c *generated.ComplexityRoot, r *Resolver) {
-	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _, _ *string) int {
-		return 1 + child*deref(first)
-	}
-	c.Query.Search = func(child int, _ string, first *int, _ *string) int { return 1 + child*deref(first) }
-	c.Query.Sources = func(child int, first *int, _ *string) int { return 1 + child*deref(first) }
-	c.Query.Facts = func(child int, _ []model.Source, first *int, _, _ *string) int { return 1 + child*deref(first) }
-	c.Query.Neighbourhood = func(child int, _ string, depth *int, _ []model.RelationType, limit *int, _ *string) int {
-		return 10*(1+deref(depth)) + child*deref(limit)/10
-	}
-	c.Query.Subtree = func(child int, _ string, maxDepth *int, _ *string) int { return 10*(1+deref(maxDepth)) + child*20 }
-	c.Query.ShortestPath = func(child int, _, _ string, _ []model.RelationType, maxDepth *int, _ *string) int {
-		return 10*deref(maxDepth) + child*deref(maxDepth)
-	}
+	setListComplexity(c)        // costs.go
 	setAnalysisComplexity(c, r) // analysis.go
-	list := func(child int) int { return 1 + 10*child }
-	// The overview: each listed node may carry up to graph.MaxGroups groups.
-	c.Query.HierarchyTops = func(child int, first *int, _ *string) int { return 10 + child*deref(first) }
-	c.Query.Below = func(child int, ids []string, _ *string) int { return 10 + child*len(ids) }
-	c.Query.Children = func(child int, _ string, _, _ *string, first *int, _, _ *string) int { return 10 + child*deref(first) }
-	c.Below.Groups = list
-
-	c.Organisation.Children = list
-	c.Organisation.Ancestors = list
-	c.Organisation.Parents = list
-	c.Organisation.Alliances = list
-	c.Organisation.Mentors = list
-	c.Organisation.Mentees = list
-	c.Organisation.Posts = list
-	c.Organisation.Neighbours = list
-	c.Organisation.Projects = list
-	c.Alliance.Members = func(child int, _ *string) int { return 1 + 20*child }
-	c.Alliance.Branches = list
 }
 
 var _ http.Handler = (*handler.Server)(nil)

@@ -19,23 +19,24 @@ import (
 )
 
 // relationsOf is the relations field of node b.
-func (r *Resolver) relationsOf(ctx context.Context, b model.Base, types []model.RelationType, dir *model.Direction) ([]*model.Relation, error) {
+func (r *Resolver) relationsOf(ctx context.Context, b model.Base, types []model.RelationType, dir *model.Direction, limit *int) ([]*model.Relation, error) {
 	ts := relTypes(types)
 	for _, t := range ts {
 		if !t.Valid() {
 			return nil, graph.Invalidf("types", "relationship type %q is not one of %v", t, graph.RelTypes)
 		}
 	}
-	rel, err := r.related(ctx, b.V, b.N.ID, direction(dir), ts...)
+	rel, err := r.relatedList(ctx, b.V, "relations", b.N.ID, limit, direction(dir), ts...)
 	if err != nil {
 		return nil, err
 	}
 	return relations(b.N, rel, b.V), nil
 }
 
-// parentOf is the first node (by id) that node b is directly under.
+// parentOf is the first node (by id) that node b is directly under, read
+// as parents is by default (BAD_USER_INPUT when there are more).
 func (r *Resolver) parentOf(ctx context.Context, b model.Base) (model.Node, error) {
-	rel, err := r.related(ctx, b.V, b.N.ID, graph.Out, graph.RelSubOrganisationOf)
+	rel, err := r.relatedList(ctx, b.V, "parents", b.N.ID, nil, graph.Out, graph.RelSubOrganisationOf)
 	if err != nil || len(rel) == 0 {
 		return nil, err
 	}
@@ -150,6 +151,9 @@ func rootView(ctx context.Context, asOf *string) graph.View {
 func (r *Resolver) analysis() *analysis.Cache {
 	r.analysisOnce.Do(func() {
 		if r.Analysis == nil {
+			// Not under the snapshot gate (snapshots.go): the cache keeps
+			// one snapshot a generation, shared by every caller, and an
+			// operation holding a slot for its planning may wait on it.
 			r.Analysis = analysis.NewCache(func(ctx context.Context) (*graph.Snapshot, error) {
 				// The topology alone (ids, labels, kinds, edge ends) is
 				// what analysis reads: on Neo4j a lean snapshot is a

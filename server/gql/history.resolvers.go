@@ -7,15 +7,21 @@ package gql
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/gql/generated"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
 
-func (r *queryResolver) History(ctx context.Context, id string) ([]*model.HistoryEvent, error) {
-	// Every date: the node's whole history (and a name is any node's that
-	// ever bore it).
+func (r *queryResolver) History(ctx context.Context, id string, limit *int) ([]*model.HistoryEvent, error) {
+	lim, err := historyList.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
+	// Every date: the node's whole history, from at most lim of its
+	// relationships (each gives at most two events); a name is any node's
+	// that ever bore it.
 	n, err := byRef(ctx, r.Resolver, graph.View{}, []graph.Ref{ref("id", id)}, func(ids []string) (*graph.Node, error) {
 		return r.Store.Node(ctx, graph.View{}, ids[0])
 	})
@@ -23,26 +29,41 @@ func (r *queryResolver) History(ctx context.Context, id string) ([]*model.Histor
 		return nil, err
 	}
 	id = n.ID
-	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{})
+	rel, err := r.Store.Related(ctx, graph.View{}, []string{id}, graph.RelQuery{Limit: min(lim, graph.MaxRelationLimit)})
 	if err != nil {
 		return nil, err
+	}
+	if len(rel[id]) > min(lim, graph.MaxRelationLimit) {
+		return nil, tooMany(fmt.Sprintf("history of %q (its relationships)", id), min(lim, graph.MaxRelationLimit), relationList, "")
 	}
 	edges := make([]*graph.Edge, len(rel[id]))
 	for i, x := range rel[id] {
 		edges[i] = x.Edge
 	}
-	return history([]*graph.Node{n}, edges, "", ""), nil
+	events := history([]*graph.Node{n}, edges, "", "")
+	if len(events) > lim {
+		return nil, tooMany(fmt.Sprintf("history of %q (%d events)", id, len(events)), lim, historyList, "")
+	}
+	return events, nil
 }
 
-func (r *queryResolver) Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error) {
-	if to < from {
-		return nil, graph.Invalidf("to", "to %s is before from %s", to, from)
-	}
-	snap, err := r.Store.Snapshot(ctx, graph.View{})
+func (r *queryResolver) Changes(ctx context.Context, from string, to string, limit *int) ([]*model.HistoryEvent, error) {
+	lim, err := changesList.take("limit", limit)
 	if err != nil {
 		return nil, err
 	}
-	return history(snap.Nodes, snap.Edges, from, to), nil
+	if to < from {
+		return nil, graph.Invalidf("to", "to %s is before from %s", to, from)
+	}
+	snap, err := r.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	events := history(snap.Nodes, snap.Edges, from, to)
+	if len(events) > lim {
+		return nil, tooMany(fmt.Sprintf("changes between %s and %s (%d events)", from, to, len(events)), lim, changesList, "ask for a shorter span")
+	}
+	return events, nil
 }
 
 func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string, after *string) (<-chan *model.GraphChange, error) {

@@ -2,8 +2,6 @@ package gql
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,13 +15,13 @@ import (
 // becomes one store call (one Cypher statement on Neo4j) however many
 // objects ask.
 type loaders struct {
-	store     graph.Store
-	view      graph.View
-	nodes     *dataloadgen.Loader[string, *graph.Node]
-	ancestors *dataloadgen.Loader[string, []*graph.Node]
+	store graph.Store
+	view  graph.View
+	nodes *dataloadgen.Loader[string, *graph.Node]
 
-	mu      sync.Mutex
-	related map[string]*dataloadgen.Loader[string, []graph.Related]
+	mu        sync.Mutex
+	ancestors map[int]*dataloadgen.Loader[string, []*graph.Node] // by limit
+	related   map[string]*dataloadgen.Loader[string, []graph.Related]
 	// primed keeps what an Expand answered, by relation shape and node id,
 	// so that level-by-level prefetching does not ask again.
 	primed map[string]map[string][]graph.Related
@@ -33,7 +31,7 @@ const batchWait = 200 * time.Microsecond
 
 func newLoaders(s graph.Store, v graph.View) *loaders {
 	l := &loaders{store: s, view: v, related: map[string]*dataloadgen.Loader[string, []graph.Related]{},
-		primed: map[string]map[string][]graph.Related{}}
+		ancestors: map[int]*dataloadgen.Loader[string, []*graph.Node]{}, primed: map[string]map[string][]graph.Related{}}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*graph.Node, []error) {
 		ns, err := s.Nodes(ctx, v, ids)
 		if err != nil {
@@ -41,10 +39,22 @@ func newLoaders(s graph.Store, v graph.View) *loaders {
 		}
 		return ns, nil
 	}, dataloadgen.WithWait(batchWait))
-	l.ancestors = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
-		return s.Ancestors(ctx, v, ids)
-	}, dataloadgen.WithWait(batchWait))
 	return l
+}
+
+// ancestorsLoader returns the loader of ancestors read with limit (at most
+// limit+1 for each node).
+func (l *loaders) ancestorsLoader(limit int) *dataloadgen.Loader[string, []*graph.Node] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.ancestors[limit]; ok {
+		return ld
+	}
+	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]*graph.Node, error) {
+		return l.store.Ancestors(ctx, l.view, ids, limit)
+	}, dataloadgen.WithWait(batchWait))
+	l.ancestors[limit] = ld
+	return ld
 }
 
 func fill(n int, err error) []error {
@@ -100,19 +110,7 @@ func (l *loaders) primedFor(q graph.RelQuery, ids []string) (map[string][]graph.
 }
 
 // relQueryOf parses a RelQuery.Key.
-func relQueryOf(key string) (graph.RelQuery, bool) {
-	ts, dir, ok := strings.Cut(key, "|")
-	if !ok {
-		return graph.RelQuery{}, false
-	}
-	q := graph.RelQuery{Dir: graph.Direction(dir)}
-	if ts != "" {
-		for _, t := range strings.Split(ts, ",") {
-			q.Types = append(q.Types, graph.RelType(t))
-		}
-	}
-	return q, true
-}
+func relQueryOf(key string) (graph.RelQuery, bool) { return graph.ParseRelQueryKey(key) }
 
 // relatedLoader returns the loader for one shape of relation query.
 func (l *loaders) relatedLoader(q graph.RelQuery) *dataloadgen.Loader[string, []graph.Related] {
@@ -138,6 +136,9 @@ type loaderSet struct {
 	store  graph.Store
 	mu     sync.Mutex
 	byView map[graph.View]*loaders
+	// snap is the whole graph, when a field of the operation read it
+	// (snapshots.go).
+	snap opSnapshot
 }
 
 func withLoaders(ctx context.Context, s graph.Store) context.Context {
@@ -160,16 +161,6 @@ func (r *Resolver) loaders(ctx context.Context, v graph.View) *loaders {
 		set.byView[v] = l
 	}
 	return l
-}
-
-// related loads the relations of one node read with v; a node with none
-// gets nil.
-func (r *Resolver) related(ctx context.Context, v graph.View, id string, dir graph.Direction, types ...graph.RelType) ([]graph.Related, error) {
-	rel, err := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: types, Dir: dir}).Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
-	}
-	return rel, err
 }
 
 // node loads one node with v; a missing one gives ErrNotFound.

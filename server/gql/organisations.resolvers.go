@@ -8,6 +8,7 @@ package gql
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/orgnet/orgnet/graph"
@@ -16,8 +17,8 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
-func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *brandResolver) Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
 func (r *edgeResolver) SourceNode(ctx context.Context, obj *model.Edge) (model.Node, error) {
@@ -124,28 +125,35 @@ func (r *mutationResolver) Unlink(ctx context.Context, id string) (*model.Delete
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 
-func (r *organisationResolver) Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *organisationResolver) Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
 func (r *organisationResolver) Parent(ctx context.Context, obj *model.Organisation) (model.Node, error) {
 	return r.parentOf(ctx, obj.Base)
 }
 
-func (r *organisationResolver) Parents(ctx context.Context, obj *model.Organisation) ([]model.Node, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelSubOrganisationOf)
+func (r *organisationResolver) Parents(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error) {
+	rel, err := r.relatedList(ctx, obj.V, "parents", obj.N.ID, limit, graph.Out, graph.RelSubOrganisationOf)
 	return nodes(rel, obj.V), err
 }
 
-func (r *organisationResolver) Children(ctx context.Context, obj *model.Organisation) ([]model.Node, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelSubOrganisationOf)
+func (r *organisationResolver) Children(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error) {
+	rel, err := r.relatedList(ctx, obj.V, "children", obj.N.ID, limit, graph.In, graph.RelSubOrganisationOf)
 	return nodes(rel, obj.V), err
 }
 
-func (r *organisationResolver) Ancestors(ctx context.Context, obj *model.Organisation) ([]model.Node, error) {
-	as, err := r.loaders(ctx, obj.V).ancestors.Load(ctx, obj.N.ID)
+func (r *organisationResolver) Ancestors(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error) {
+	n, err := relationList.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
+	as, err := r.loaders(ctx, obj.V).ancestorsLoader(n).Load(ctx, obj.N.ID)
 	if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, err
+	}
+	if len(as) > n {
+		return nil, tooMany(fmt.Sprintf("ancestors of %q", obj.N.ID), n, relationList, "")
 	}
 	out := make([]model.Node, len(as))
 	for i, a := range as {
@@ -154,8 +162,8 @@ func (r *organisationResolver) Ancestors(ctx context.Context, obj *model.Organis
 	return out, nil
 }
 
-func (r *organisationResolver) Alliances(ctx context.Context, obj *model.Organisation) ([]*model.Membership, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelMemberOf)
+func (r *organisationResolver) Alliances(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Membership, error) {
+	rel, err := r.relatedList(ctx, obj.V, "alliances", obj.N.ID, limit, graph.Out, graph.RelMemberOf)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +174,8 @@ func (r *organisationResolver) Alliances(ctx context.Context, obj *model.Organis
 	return out, nil
 }
 
-func (r *organisationResolver) Mentors(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelMentors)
+func (r *organisationResolver) Mentors(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Pairing, error) {
+	rel, err := r.relatedList(ctx, obj.V, "mentors", obj.N.ID, limit, graph.In, graph.RelMentors)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +186,8 @@ func (r *organisationResolver) Mentors(ctx context.Context, obj *model.Organisat
 	return out, nil
 }
 
-func (r *organisationResolver) Mentees(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelMentors)
+func (r *organisationResolver) Mentees(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Pairing, error) {
+	rel, err := r.relatedList(ctx, obj.V, "mentees", obj.N.ID, limit, graph.Out, graph.RelMentors)
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +198,8 @@ func (r *organisationResolver) Mentees(ctx context.Context, obj *model.Organisat
 	return out, nil
 }
 
-func (r *organisationResolver) Posts(ctx context.Context, obj *model.Organisation) ([]*model.Post, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelHoldsPost)
+func (r *organisationResolver) Posts(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Post, error) {
+	rel, err := r.relatedList(ctx, obj.V, "posts", obj.N.ID, limit, graph.In, graph.RelHoldsPost)
 	if err != nil {
 		return nil, err
 	}
@@ -202,8 +210,8 @@ func (r *organisationResolver) Posts(ctx context.Context, obj *model.Organisatio
 	return out, nil
 }
 
-func (r *organisationResolver) Neighbours(ctx context.Context, obj *model.Organisation) ([]*model.Organisation, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Both, graph.RelAdjacentTo)
+func (r *organisationResolver) Neighbours(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Organisation, error) {
+	rel, err := r.relatedList(ctx, obj.V, "neighbours", obj.N.ID, limit, graph.Both, graph.RelAdjacentTo)
 	if err != nil {
 		return nil, err
 	}
@@ -218,8 +226,8 @@ func (r *organisationResolver) Neighbours(ctx context.Context, obj *model.Organi
 	return out, nil
 }
 
-func (r *organisationResolver) Projects(ctx context.Context, obj *model.Organisation) ([]*model.Project, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelBuiltOn)
+func (r *organisationResolver) Projects(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Project, error) {
+	rel, err := r.relatedList(ctx, obj.V, "projects", obj.N.ID, limit, graph.Out, graph.RelBuiltOn)
 	if err != nil {
 		return nil, err
 	}
@@ -230,12 +238,12 @@ func (r *organisationResolver) Projects(ctx context.Context, obj *model.Organisa
 	return out, nil
 }
 
-func (r *personResolver) Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *personResolver) Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
-func (r *personResolver) Posts(ctx context.Context, obj *model.Person) ([]*model.Post, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.Out, graph.RelHoldsPost)
+func (r *personResolver) Posts(ctx context.Context, obj *model.Person, limit *int) ([]*model.Post, error) {
+	rel, err := r.relatedList(ctx, obj.V, "posts", obj.N.ID, limit, graph.Out, graph.RelHoldsPost)
 	if err != nil {
 		return nil, err
 	}
@@ -246,16 +254,16 @@ func (r *personResolver) Posts(ctx context.Context, obj *model.Person) ([]*model
 	return out, nil
 }
 
-func (r *platformResolver) Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *platformResolver) Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
-func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *projectResolver) Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
-func (r *projectResolver) Branches(ctx context.Context, obj *model.Project) ([]*model.Organisation, error) {
-	rel, err := r.related(ctx, obj.V, obj.N.ID, graph.In, graph.RelBuiltOn)
+func (r *projectResolver) Branches(ctx context.Context, obj *model.Project, limit *int) ([]*model.Organisation, error) {
+	rel, err := r.relatedList(ctx, obj.V, "branches", obj.N.ID, limit, graph.In, graph.RelBuiltOn)
 	if err != nil {
 		return nil, err
 	}
@@ -302,9 +310,13 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 		f.AllianceID = deref(filter.AllianceID)
 		f.Sources = sources(filter.Provenance)
 	}
+	n, err := organisationsPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
 	sels := append(selectionsAt(ctx, "nodes"), selectionsAt(ctx, "edges", "node")...)
-	args := graph.PageArgs{First: deref(first), After: deref(after), NoTotal: !selects(ctx, "totalCount")}
+	args := graph.PageArgs{First: n, After: deref(after), NoTotal: !selects(ctx, "totalCount")}
 	page, xp, err := r.Store.FindNodesExpand(ctx, v, f, args, r.expansionOf(ctx, sels))
 	if err == nil && f.AllianceID != "" && len(page.Nodes) == 0 && args.After == "" {
 		// No members: is allianceId an alliance's id, or a name (resolved,
@@ -336,8 +348,12 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error) {
+	n, err := searchPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
-	ns, err := r.Store.Search(ctx, v, text, deref(first))
+	ns, err := r.Store.Search(ctx, v, text, n)
 	if err != nil {
 		return nil, err
 	}
@@ -350,9 +366,13 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, asO
 	return out, nil
 }
 
-func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error) {
+func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) ([]*model.Edge, error) {
+	n, err := edgesPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
-	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)})
+	es, err := r.Store.Edges(ctx, v, graph.EdgeFilter{Types: relTypes(types), Sources: sources(provenance)}, graph.EdgeRange{First: n, After: deref(after)})
 	if err != nil {
 		return nil, err
 	}
@@ -363,8 +383,8 @@ func (r *queryResolver) Edges(ctx context.Context, types []model.RelationType, p
 	return out, nil
 }
 
-func (r *zoneResolver) Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error) {
-	return r.relationsOf(ctx, obj.Base, types, direction)
+func (r *zoneResolver) Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error) {
+	return r.relationsOf(ctx, obj.Base, types, direction, limit)
 }
 
 func (r *Resolver) Brand() generated.BrandResolver { return &brandResolver{r} }

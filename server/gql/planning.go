@@ -128,7 +128,7 @@ func (r *Resolver) plans() *planCache {
 // problem is the planning problem opt makes of the network as it is.
 func (r *Resolver) problem(ctx context.Context, opt plan.UnitOptions) (*plan.Problem, error) {
 	read := func() (*graph.Snapshot, error) {
-		snap, err := r.Store.Snapshot(ctx, graph.View{})
+		snap, err := r.snapshot(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -41,11 +41,16 @@ func (r *queryResolver) PlanMetrics(ctx context.Context) ([]*model.MetricInfo, e
 	return planMetrics(), nil
 }
 
-func (r *queryResolver) Scenarios(ctx context.Context) ([]*model.Scenario, error) {
+func (r *queryResolver) Scenarios(ctx context.Context, first *int) ([]*model.Scenario, error) {
+	n, err := scenariosPage.take("first", first)
+	if err != nil {
+		return nil, err
+	}
 	ns, err := r.scenarioNodes(ctx)
 	if err != nil {
 		return nil, err
 	}
+	ns = ns[:min(n, len(ns))]
 	out := make([]*model.Scenario, 0, len(ns))
 	for _, n := range ns {
 		sc, err := scenarioModel(n)

@@ -2,6 +2,7 @@ package gql
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -171,6 +172,9 @@ func expansionSteps(oc *graphql.OperationContext, sel ast.SelectionSet, level in
 		if !ok || f.Name == "posts" {
 			continue
 		}
+		if rf.q.Limit, ok = fieldLimit(oc, f); !ok {
+			continue // the field's resolver refuses its limit
+		}
 		var next []graph.ExpandStep
 		if len(rf.next) == 0 {
 			next = expansionSteps(oc, f.Selections, level+1)
@@ -225,14 +229,19 @@ func (r *Resolver) prefetch(ctx context.Context, v graph.View, oc *graphql.Opera
 	}
 	l := r.loaders(ctx, v)
 	for _, f := range graphql.CollectFields(oc, sel, nodeTypes) {
+		limit, ok := fieldLimit(oc, f)
+		if !ok {
+			continue // the field's resolver refuses its limit
+		}
 		if f.Name == "ancestors" {
-			as, err := r.Store.Ancestors(ctx, v, ids)
+			as, err := r.Store.Ancestors(ctx, v, ids, limit)
 			if err != nil {
 				return // the field's own resolver reports the error
 			}
 			var next []*graph.Node
+			ld := l.ancestorsLoader(limit)
 			for _, id := range ids {
-				l.ancestors.Prime(id, as[id])
+				ld.Prime(id, as[id])
 				next = append(next, as[id]...)
 			}
 			r.prefetch(ctx, v, oc, next, f.Selections, level+1)
@@ -243,6 +252,7 @@ func (r *Resolver) prefetch(ctx context.Context, v graph.View, oc *graphql.Opera
 			continue
 		}
 		q := rf.q
+		q.Limit = limit
 		if f.Name == "posts" {
 			// Organisation.posts are incoming, Person.posts outgoing: load
 			// both directions once and let each resolver keep its side.
@@ -279,14 +289,27 @@ func (r *Resolver) prefetch(ctx context.Context, v graph.View, oc *graphql.Opera
 }
 
 func (r *Resolver) primePosts(ctx context.Context, v graph.View, oc *graphql.OperationContext, ids []string, f graphql.CollectedField, level int) {
-	rel, err := r.Store.Related(ctx, v, ids, graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Both})
+	limit, _ := fieldLimit(oc, f)
+	// Both directions at once, with the limit of one: each side alone has
+	// at most what both have, so a side is cut only when both were.
+	both, err := r.Store.Related(ctx, v, ids, graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Both, Limit: limit})
 	if err != nil {
 		return
 	}
-	in := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.In})
-	out := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Out})
+	rel := map[string][]graph.Related{}
+	for id, rs := range both {
+		if len(rs) > limit {
+			continue // cut: leave this node to the loaders, one side at a time
+		}
+		rel[id] = rs
+	}
+	in := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.In, Limit: limit})
+	out := r.loaders(ctx, v).relatedLoader(graph.RelQuery{Types: []graph.RelType{graph.RelHoldsPost}, Dir: graph.Out, Limit: limit})
 	var next []*graph.Node
 	for _, id := range ids {
+		if _, ok := rel[id]; !ok && both[id] != nil {
+			continue
+		}
 		var ins, outs []graph.Related
 		for _, x := range rel[id] {
 			if x.Edge.To == id {
@@ -304,6 +327,30 @@ func (r *Resolver) primePosts(ctx context.Context, v graph.View, oc *graphql.Ope
 			r.prefetch(ctx, v, oc, next, sub.Selections, level+1)
 		}
 	}
+}
+
+// fieldLimit is the per-node limit a relation field f reads with: its
+// limit argument, or the default (parent, which has none, reads as parents
+// does); false when the argument is out of range.
+func fieldLimit(oc *graphql.OperationContext, f graphql.CollectedField) (int, bool) {
+	v, ok := f.ArgumentMap(oc.Variables)["limit"]
+	if !ok || v == nil {
+		return relationList.def, true
+	}
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int64:
+		n = x
+	case float64:
+		n = int64(x)
+	case json.Number:
+		n, _ = x.Int64()
+	default:
+		return 0, false
+	}
+	return int(n), n >= 1 && n <= int64(relationList.max)
 }
 
 // subgraphView returns v reading nodes only (graph.View.NodesOnly) when the

@@ -18,8 +18,12 @@ type Resolver struct {
 	// Analysis caches centrality and communities; the server invalidates it
 	// on every change.
 	Analysis *analysis.Cache
+	// Snapshots bounds the whole-graph snapshots held at once (nil: a gate
+	// of DefaultSnapshotSlots). The server shares it with /export.
+	Snapshots *SnapshotGate
 
 	analysisOnce sync.Once
+	gateOnce     sync.Once
 	// commitMu makes this server's scenario commits one at a time.
 	commitMu sync.Mutex
 	// planCache keeps planning problems until the next change (planning.go).

@@ -19,9 +19,6 @@ import (
 	"github.com/orgnet/orgnet/server/policy"
 )
 
-// maxCompared bounds the scenarios one comparison reads.
-const maxCompared = 20
-
 // saveScenario simulates on the network as it is and saves the request,
 // the plan and its basis as a scenario node.
 func (r *Resolver) saveScenario(ctx context.Context, name string, description *string, in model.AllianceSimulationInput, id *string) (*model.Scenario, error) {
@@ -61,7 +58,7 @@ func (r *Resolver) resimulateScenario(ctx context.Context, id string) (*model.Sc
 	if err != nil {
 		return nil, err
 	}
-	snap, err := r.Store.Snapshot(ctx, graph.View{})
+	snap, err := r.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +87,7 @@ func (r *Resolver) commitScenario(ctx context.Context, id string, force bool) (*
 	if sc.Committed() {
 		return nil, graph.Conflictf("scenario %s is already committed (%s)", id, sc.CommittedAt)
 	}
-	snap, err := r.Store.Snapshot(ctx, graph.View{})
+	snap, err := r.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,13 @@ import (
 )
 
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error) {
+	n, err := neighbourhoodSize.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
 	sg, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("id", id)}, func(ids []string) (*graph.Subgraph, error) {
-		return r.Store.Neighbourhood(ctx, subgraphView(ctx, v), ids[0], graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: deref(limit)})
+		return r.Store.Neighbourhood(ctx, subgraphView(ctx, v), ids[0], graph.NeighbourhoodQuery{Depth: deref(depth), Types: relTypes(relations), Limit: n})
 	})
 	if err != nil {
 		return nil, err
@@ -24,10 +28,14 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 	return subgraph(sg, v), nil
 }
 
-func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error) {
+func (r *queryResolver) Subtree(ctx context.Context, rootID string, maxDepth *int, limit *int, asOf *string) (*model.Subgraph, error) {
+	n, err := subtreeSize.take("limit", limit)
+	if err != nil {
+		return nil, err
+	}
 	v := rootView(ctx, asOf)
 	sg, err := byRef(ctx, r.Resolver, v, []graph.Ref{ref("rootId", rootID)}, func(ids []string) (*graph.Subgraph, error) {
-		return r.Store.Subtree(ctx, subgraphView(ctx, v), ids[0], deref(maxDepth))
+		return r.Store.Subtree(ctx, subgraphView(ctx, v), ids[0], graph.SubtreeQuery{MaxDepth: deref(maxDepth), Limit: n})
 	})
 	if err != nil {
 		return nil, err

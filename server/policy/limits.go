@@ -35,11 +35,28 @@ const (
 	// depth. The examples and the explorer use at most 3.
 	DefaultMaxAliases = 30
 	// DefaultMaxFields caps the field selections of one operation, at any
-	// depth. GraphiQL's introspection query has 226.
+	// depth, fragments counted each time they are spread; and the
+	// selections written in the whole document (fields, fragment spreads and
+	// inline fragments, in every operation and fragment, spread or not).
+	// GraphiQL's introspection query has 226.
 	DefaultMaxFields = 1000
 	// DefaultMaxRepeats caps how often one response name may be selected
 	// in one selection set (directly or through fragments).
 	DefaultMaxRepeats = 10
+	// DefaultMaxDirectives caps the directives written in a document (on
+	// operations, fields, fragments and variables, wherever they stand).
+	// Real documents use a few @include/@skip; 49,000 repeats of an unknown
+	// @a made validation answer 49,000 errors (a 17 MB body from a 147 KB
+	// request).
+	DefaultMaxDirectives = 50
+	// DefaultMaxArguments caps the arguments written in a document, on
+	// fields and directives, and the input values written in them (each
+	// item of a literal list, each field of a literal object). GraphiQL's
+	// introspection query has 6; the explorer's queries at most 12.
+	DefaultMaxArguments = 500
+	// DefaultMaxVariables caps the variables an operation declares (every
+	// operation of the document together).
+	DefaultMaxVariables = 100
 	// DefaultParserTokenLimit caps the lexical tokens of a document, so that
 	// parsing a huge one stops early (about 30 ms per 50,000 tokens on the
 	// development VM). 5,000 aliased root fields are about 55,000 tokens:
@@ -54,6 +71,9 @@ const (
 	ReasonAliasLimit     = "ALIAS_LIMIT_EXCEEDED"
 	ReasonFieldLimit     = "FIELD_LIMIT_EXCEEDED"
 	ReasonRepeatLimit    = "REPEATED_FIELD_LIMIT_EXCEEDED"
+	ReasonDirectiveLimit = "DIRECTIVE_LIMIT_EXCEEDED"
+	ReasonArgumentLimit  = "ARGUMENT_LIMIT_EXCEEDED"
+	ReasonVariableLimit  = "VARIABLE_LIMIT_EXCEEDED"
 )
 
 // selectionLimits refuses a document with an operation that has too many
@@ -63,6 +83,7 @@ const (
 // out of the cache.
 type selectionLimits struct {
 	maxRoot, maxAliases, maxFields, maxRepeats, tokens int
+	maxDirectives, maxArguments, maxVariables          int
 	passed                                             *lru.LRU[struct{}]
 }
 
@@ -88,6 +109,15 @@ type Limits struct {
 	// ParserTokenLimit caps the lexical tokens of a document
 	// (DefaultParserTokenLimit).
 	ParserTokenLimit int
+	// MaxDirectives caps the directives written in a document
+	// (DefaultMaxDirectives).
+	MaxDirectives int
+	// MaxArguments caps the arguments written in a document, on fields and
+	// directives (DefaultMaxArguments).
+	MaxArguments int
+	// MaxVariables caps the variable definitions of a document
+	// (DefaultMaxVariables).
+	MaxVariables int
 }
 
 // SelectionLimits returns the handler extension that refuses, before
@@ -107,7 +137,11 @@ func newSelectionLimits(opts Limits) *selectionLimits {
 		maxFields:  or(opts.MaxFields, DefaultMaxFields),
 		maxRepeats: or(opts.MaxRepeats, DefaultMaxRepeats),
 		tokens:     or(opts.ParserTokenLimit, DefaultParserTokenLimit),
-		passed:     lru.New[struct{}](1000),
+
+		maxDirectives: or(opts.MaxDirectives, DefaultMaxDirectives),
+		maxArguments:  or(opts.MaxArguments, DefaultMaxArguments),
+		maxVariables:  or(opts.MaxVariables, DefaultMaxVariables),
+		passed:        lru.New[struct{}](1000),
 	}
 }
 
@@ -148,14 +182,15 @@ func (l *selectionLimits) MutateOperationParameters(ctx context.Context, p *grap
 const maxRemembered = 64 << 10
 
 // checkDocument checks every operation of doc (not only the one asked for:
-// validation, the expensive part, covers them all).
+// validation, the expensive part, covers them all), after what the whole
+// document writes: directives, arguments and variables.
 func (l *selectionLimits) checkDocument(doc *ast.QueryDocument) *gqlerror.Error {
 	for _, op := range doc.Operations {
 		if e := l.check(doc, op); e != nil {
 			return e
 		}
 	}
-	return nil
+	return l.checkWritten(doc)
 }
 
 // check counts an operation's selections and returns the first limit it
@@ -193,6 +228,110 @@ func (l *selectionLimits) check(doc *ast.QueryDocument, op *ast.OperationDefinit
 	e := gqlErr(codeBadUserInput, msg)
 	e.Extensions["reason"] = reason
 	return e
+}
+
+// checkWritten refuses a document that writes too many selections,
+// directives, arguments or variable definitions, wherever they stand:
+// operations, and fragments whether spread or not (validation visits every
+// fragment definition, used or not, and answers an error or two for each
+// unknown field, directive, argument or spread). These are counted as
+// written, once each; fragments multiply the work of execution only through
+// fields, which the field limit counts as spread (check). A fragment's own
+// repeats are checked here too: OverlappingFieldsCanBeMerged is quadratic in
+// them even when the fragment is never spread.
+func (l *selectionLimits) checkWritten(doc *ast.QueryDocument) *gqlerror.Error {
+	var w written
+	for _, op := range doc.Operations {
+		w.variables += len(op.VariableDefinitions)
+		w.directives(op.Directives)
+		for _, v := range op.VariableDefinitions {
+			w.directives(v.Directives)
+			w.value(v.DefaultValue, 0)
+		}
+		w.selections(op.SelectionSet, 0)
+	}
+	for _, f := range doc.Fragments {
+		w.directives(f.Directives)
+		w.selections(f.SelectionSet, 0)
+	}
+	for _, f := range doc.Fragments {
+		c := newSelectionCounter(doc)
+		if n := c.count(f.SelectionSet, 0); n.repeat > l.maxRepeats {
+			e := gqlErr(codeBadUserInput, fmt.Sprintf("fragment %s selects %q %s times in one selection set (fragments included); the limit is %d",
+				f.Name, n.repeatName, c.atLeast(n.repeat), l.maxRepeats))
+			e.Extensions["reason"] = ReasonRepeatLimit
+			return e
+		}
+	}
+	var msg, reason string
+	switch {
+	case w.sels > l.maxFields:
+		msg = fmt.Sprintf("the document writes %d selections (fields and fragments, in every operation and fragment); the limit is %d", w.sels, l.maxFields)
+		reason = ReasonFieldLimit
+	case w.dirs > l.maxDirectives:
+		msg = fmt.Sprintf("the document uses %d directives; the limit is %d", w.dirs, l.maxDirectives)
+		reason = ReasonDirectiveLimit
+	case w.args > l.maxArguments:
+		msg = fmt.Sprintf("the document passes %d arguments and input values (to fields and directives, each item of a list and field of an object written in it counted); the limit is %d: pass long lists as variables", w.args, l.maxArguments)
+		reason = ReasonArgumentLimit
+	case w.variables > l.maxVariables:
+		msg = fmt.Sprintf("the document declares %d variables; the limit is %d", w.variables, l.maxVariables)
+		reason = ReasonVariableLimit
+	default:
+		return nil
+	}
+	e := gqlErr(codeBadUserInput, msg)
+	e.Extensions["reason"] = reason
+	return e
+}
+
+// written counts what a document writes, each occurrence once.
+type written struct{ sels, dirs, args, variables int }
+
+func (w *written) directives(ds ast.DirectiveList) {
+	w.dirs += len(ds)
+	for _, d := range ds {
+		w.arguments(d.Arguments)
+	}
+}
+
+func (w *written) arguments(as ast.ArgumentList) {
+	for _, a := range as {
+		w.args++
+		w.value(a.Value, 0)
+	}
+}
+
+// value counts the items of a literal list and the fields of a literal
+// object, at any depth.
+func (w *written) value(v *ast.Value, depth int) {
+	if v == nil || depth > deep {
+		return
+	}
+	for _, c := range v.Children {
+		w.args++
+		w.value(c.Value, depth+1)
+	}
+}
+
+func (w *written) selections(set ast.SelectionSet, depth int) {
+	if depth > deep {
+		return // validation refuses it; the depth limit long before
+	}
+	for _, s := range set {
+		w.sels++
+		switch s := s.(type) {
+		case *ast.Field:
+			w.arguments(s.Arguments)
+			w.directives(s.Directives)
+			w.selections(s.SelectionSet, depth+1)
+		case *ast.InlineFragment:
+			w.directives(s.Directives)
+			w.selections(s.SelectionSet, depth+1)
+		case *ast.FragmentSpread:
+			w.directives(s.Directives)
+		}
+	}
 }
 
 // selectionCount is what a selection set holds: fields directly in it

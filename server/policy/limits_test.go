@@ -33,6 +33,23 @@ func fragmentChain(levels int) string {
 	return b.String()
 }
 
+// nested selects 5 fields a level, levels deep (none repeated, no alias).
+func nested(levels int) string {
+	if levels == 0 {
+		return "id"
+	}
+	return "id name kind tier children { " + nested(levels-1) + " }"
+}
+
+// vars declares n Int variables.
+func vars(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "$v%d: Int ", i)
+	}
+	return b.String()
+}
+
 func TestSelectionLimits(t *testing.T) {
 	limits := newSelectionLimits(Limits{})
 	cases := []struct {
@@ -61,6 +78,26 @@ func TestSelectionLimits(t *testing.T) {
 		{name: "fragment cycle", doc: `{ organisation(id: "x") { ...A } } fragment A on Organisation { id ...B } fragment B on Organisation { name ...A }`},
 		{name: "unknown fragment", doc: `{ organisation(id: "x") { ...Nope } }`},
 		{name: "only the largest operation counts", doc: "query Small { stats { nodes } } query Big { " + aliases(21, "stats { nodes }") + " }", reason: ReasonRootFieldLimit},
+		// What a document writes, counted before validation (issue #15 row 2).
+		{name: "50 directives", doc: "{ stats " + strings.Repeat("@a ", 50) + "{ nodes } }"},
+		{name: "51 directives", doc: "{ stats " + strings.Repeat("@a ", 51) + "{ nodes } }", reason: ReasonDirectiveLimit},
+		{name: "49000 directives", doc: "{ stats " + strings.Repeat("@a ", 49000) + "{ nodes } }", reason: ReasonDirectiveLimit},
+		{name: "directives on variables, operations and fragments", doc: "query Q($x: Int " + strings.Repeat("@d ", 20) + ") " + strings.Repeat("@d ", 20) +
+			" { ...F " + strings.Repeat("@d ", 5) + " } fragment F on Query " + strings.Repeat("@d ", 6) + " { stats { nodes } }", reason: ReasonDirectiveLimit},
+		{name: "481 arguments", doc: `{ organisation(id: "x") { ` + aliases(20, `relations(`+strings.Repeat("a: 1 ", 24)+`) { direction }`) + ` } }`},
+		{name: "501 arguments", doc: `{ organisation(id: "x") { relations(` + strings.Repeat("a: 1 ", 500) + `) { direction } } }`, reason: ReasonArgumentLimit},
+		{name: "a literal list of 600 ids", doc: `{ compareScenarios(ids: [` + strings.Repeat(`"s" `, 600) + `]) { comparison { label } } }`, reason: ReasonArgumentLimit},
+		{name: "a literal object of 600 fields", doc: `{ organisations(filter: {` + strings.Repeat(`kinds: [] `, 600) + `}) { totalCount } }`, reason: ReasonArgumentLimit},
+		{name: "arguments of directives", doc: `{ stats @include(` + strings.Repeat(`if: true `, 501) + `) { nodes } }`, reason: ReasonArgumentLimit},
+		{name: "100 variables", doc: "query(" + vars(100) + ") { stats { nodes } }"},
+		{name: "101 variables", doc: "query(" + vars(101) + ") { stats { nodes } }", reason: ReasonVariableLimit},
+		{name: "variables of every operation", doc: "query A(" + vars(60) + ") { stats { nodes } } query B(" + vars(60) + ") { stats { nodes } }", reason: ReasonVariableLimit},
+		{name: "an unused fragment repeating a field", doc: `{ stats { nodes } } fragment F on Organisation { ` + strings.Repeat("id ", 20000) + ` }`, reason: ReasonRepeatLimit},
+		{name: "an unused fragment of 1001 fields", doc: `{ stats { nodes } } fragment F on Organisation { ` + aliases(1001, "id") + ` }`, reason: ReasonFieldLimit},
+		{name: "30000 spreads of an unknown fragment", doc: `{ stats { nodes ` + strings.Repeat("...Nope ", 30000) + ` } }`, reason: ReasonFieldLimit},
+		{name: "two operations of 601 fields each", reason: ReasonFieldLimit,
+			doc: `query A { organisation(id: "x") { ` + nested(120) + ` } } query B { organisation(id: "x") { ` + nested(120) + ` } }`},
+		{name: "5000 operations", doc: strings.Repeat("query { stats { nodes } } ", 5000), reason: ReasonFieldLimit},
 	}
 	all, err := examples.All()
 	if err != nil {

@@ -86,8 +86,14 @@ RETURN ns, es`, nbP)},
 			_, err := st.Neighbourhood(ctx, leanNodes, "org:s001-village-0002", graph.NeighbourhoodQuery{Depth: 2, Limit: 500})
 			return err
 		}},
-		{"store.Subtree depth 3", func() error { _, err := st.Subtree(ctx, today, "org:s001-committee", 3); return err }},
-		{"store.Subtree depth 3, lean, nodes only (what orgnet asks)", func() error { _, err := st.Subtree(ctx, leanNodes, "org:s001-committee", 3); return err }},
+		{"store.Subtree depth 3", func() error {
+			_, err := st.Subtree(ctx, today, "org:s001-committee", graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
+			return err
+		}},
+		{"store.Subtree depth 3, lean, nodes only (what orgnet asks)", func() error {
+			_, err := st.Subtree(ctx, leanNodes, "org:s001-committee", graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
+			return err
+		}},
 		{"floor: subtree depth 3, projected nodes", cy(`MATCH (root:Node {id: $id})
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y)){0,3}(m)

@@ -49,17 +49,17 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Alliance struct {
 		Attributes func(childComplexity int) int
-		Branches   func(childComplexity int) int
+		Branches   func(childComplexity int, limit *int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		KindName   func(childComplexity int) int
 		Label      func(childComplexity int) int
-		Members    func(childComplexity int, role *string) int
+		Members    func(childComplexity int, role *string, limit *int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Parent     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Type       func(childComplexity int) int
 		Until      func(childComplexity int) int
@@ -116,7 +116,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -373,27 +373,27 @@ type ComplexityRoot struct {
 	}
 
 	Organisation struct {
-		Alliances    func(childComplexity int) int
-		Ancestors    func(childComplexity int) int
+		Alliances    func(childComplexity int, limit *int) int
+		Ancestors    func(childComplexity int, limit *int) int
 		Attributes   func(childComplexity int) int
-		Children     func(childComplexity int) int
+		Children     func(childComplexity int, limit *int) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		KindName     func(childComplexity int) int
 		Label        func(childComplexity int) int
-		Mentees      func(childComplexity int) int
-		Mentors      func(childComplexity int) int
+		Mentees      func(childComplexity int, limit *int) int
+		Mentors      func(childComplexity int, limit *int) int
 		Name         func(childComplexity int) int
 		NameEn       func(childComplexity int) int
-		Neighbours   func(childComplexity int) int
+		Neighbours   func(childComplexity int, limit *int) int
 		Parent       func(childComplexity int) int
-		Parents      func(childComplexity int) int
+		Parents      func(childComplexity int, limit *int) int
 		PartyMembers func(childComplexity int) int
 		Population   func(childComplexity int) int
-		Posts        func(childComplexity int) int
-		Projects     func(childComplexity int) int
+		Posts        func(childComplexity int, limit *int) int
+		Projects     func(childComplexity int, limit *int) int
 		Provenance   func(childComplexity int) int
-		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations    func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since        func(childComplexity int) int
 		Strength     func(childComplexity int) int
 		Tier         func(childComplexity int) int
@@ -448,9 +448,9 @@ type ComplexityRoot struct {
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
-		Posts      func(childComplexity int) int
+		Posts      func(childComplexity int, limit *int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -519,7 +519,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -534,14 +534,14 @@ type ComplexityRoot struct {
 
 	Project struct {
 		Attributes func(childComplexity int) int
-		Branches   func(childComplexity int) int
+		Branches   func(childComplexity int, limit *int) int
 		ID         func(childComplexity int) int
 		KindName   func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -557,36 +557,36 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Alliance           func(childComplexity int, id string, asOf *string) int
-		Alliances          func(childComplexity int, typeArg *model.AllianceType, asOf *string) int
+		Alliances          func(childComplexity int, typeArg *model.AllianceType, asOf *string, first *int, after *string) int
 		AuditLog           func(childComplexity int, first *int, after *string, operation *string, actor *string) int
 		Below              func(childComplexity int, ids []string, asOf *string) int
 		Centrality         func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
 		CentralityResult   func(childComplexity int, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) int
-		Changes            func(childComplexity int, from string, to string) int
+		Changes            func(childComplexity int, from string, to string, limit *int) int
 		Children           func(childComplexity int, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) int
 		Communities        func(childComplexity int, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) int
 		CompareScenarios   func(childComplexity int, ids []string) int
-		Edges              func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string) int
+		Edges              func(childComplexity int, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) int
 		Facts              func(childComplexity int, provenance []model.Source, first *int, after *string, asOf *string) int
 		HierarchyTops      func(childComplexity int, first *int, asOf *string) int
-		History            func(childComplexity int, id string) int
+		History            func(childComplexity int, id string, limit *int) int
 		Neighbourhood      func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
 		Node               func(childComplexity int, id string, asOf *string) int
 		Organisation       func(childComplexity int, id string, asOf *string) int
 		Organisations      func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string, asOf *string) int
-		Pairings           func(childComplexity int, asOf *string) int
+		Pairings           func(childComplexity int, asOf *string, first *int, after *string) int
 		PlanMetrics        func(childComplexity int) int
 		PlanningNetwork    func(childComplexity int, within *string) int
 		Scenario           func(childComplexity int, id string) int
 		ScenarioComparison func(childComplexity int, ids []string) int
-		Scenarios          func(childComplexity int) int
+		Scenarios          func(childComplexity int, first *int) int
 		Search             func(childComplexity int, text string, first *int, asOf *string) int
 		ShortestPath       func(childComplexity int, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) int
 		SimulateAlliances  func(childComplexity int, input model.AllianceSimulationInput) int
 		Source             func(childComplexity int, id string) int
 		Sources            func(childComplexity int, first *int, after *string) int
 		Stats              func(childComplexity int) int
-		Subtree            func(childComplexity int, rootID string, maxDepth *int, asOf *string) int
+		Subtree            func(childComplexity int, rootID string, maxDepth *int, limit *int, asOf *string) int
 	}
 
 	Relation struct {
@@ -690,7 +690,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		NameEn     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction) int
+		Relations  func(childComplexity int, types []model.RelationType, direction *model.Direction, limit *int) int
 		Since      func(childComplexity int) int
 		Until      func(childComplexity int) int
 	}
@@ -701,13 +701,13 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AllianceResolver interface {
-	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
-	Members(ctx context.Context, obj *model.Alliance, role *string) ([]*model.Membership, error)
-	Branches(ctx context.Context, obj *model.Alliance) ([]model.Node, error)
+	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
+	Members(ctx context.Context, obj *model.Alliance, role *string, limit *int) ([]*model.Membership, error)
+	Branches(ctx context.Context, obj *model.Alliance, limit *int) ([]model.Node, error)
 	Parent(ctx context.Context, obj *model.Alliance) (model.Node, error)
 }
 type BrandResolver interface {
-	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Brand, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 }
 type EdgeResolver interface {
 	SourceNode(ctx context.Context, obj *model.Edge) (model.Node, error)
@@ -731,28 +731,28 @@ type MutationResolver interface {
 	RegisterSource(ctx context.Context, input model.RegisterSourceInput) (*model.SourceDocument, error)
 }
 type OrganisationResolver interface {
-	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Organisation, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 	Parent(ctx context.Context, obj *model.Organisation) (model.Node, error)
-	Parents(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-	Children(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-	Ancestors(ctx context.Context, obj *model.Organisation) ([]model.Node, error)
-	Alliances(ctx context.Context, obj *model.Organisation) ([]*model.Membership, error)
-	Mentors(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error)
-	Mentees(ctx context.Context, obj *model.Organisation) ([]*model.Pairing, error)
-	Posts(ctx context.Context, obj *model.Organisation) ([]*model.Post, error)
-	Neighbours(ctx context.Context, obj *model.Organisation) ([]*model.Organisation, error)
-	Projects(ctx context.Context, obj *model.Organisation) ([]*model.Project, error)
+	Parents(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error)
+	Children(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error)
+	Ancestors(ctx context.Context, obj *model.Organisation, limit *int) ([]model.Node, error)
+	Alliances(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Membership, error)
+	Mentors(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Pairing, error)
+	Mentees(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Pairing, error)
+	Posts(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Post, error)
+	Neighbours(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Organisation, error)
+	Projects(ctx context.Context, obj *model.Organisation, limit *int) ([]*model.Project, error)
 }
 type PersonResolver interface {
-	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
-	Posts(ctx context.Context, obj *model.Person) ([]*model.Post, error)
+	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
+	Posts(ctx context.Context, obj *model.Person, limit *int) ([]*model.Post, error)
 }
 type PlatformResolver interface {
-	Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Platform, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 }
 type ProjectResolver interface {
-	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
-	Branches(ctx context.Context, obj *model.Project) ([]*model.Organisation, error)
+	Relations(ctx context.Context, obj *model.Project, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
+	Branches(ctx context.Context, obj *model.Project, limit *int) ([]*model.Organisation, error)
 }
 type ProvenanceResolver interface {
 	SourceDocument(ctx context.Context, obj *model.Provenance) (*model.SourceDocument, error)
@@ -762,32 +762,32 @@ type QueryResolver interface {
 	Organisation(ctx context.Context, id string, asOf *string) (*model.Organisation, error)
 	Organisations(ctx context.Context, filter *model.OrganisationFilter, first *int, after *string, asOf *string) (*model.OrganisationConnection, error)
 	Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error)
-	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string) ([]*model.Edge, error)
+	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) ([]*model.Edge, error)
 	Stats(ctx context.Context) (*model.Stats, error)
-	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string) ([]*model.Alliance, error)
+	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string, first *int, after *string) ([]*model.Alliance, error)
 	Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error)
-	Pairings(ctx context.Context, asOf *string) ([]*model.Pairing, error)
+	Pairings(ctx context.Context, asOf *string, first *int, after *string) ([]*model.Pairing, error)
 	Centrality(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) ([]*model.Score, error)
 	CentralityResult(ctx context.Context, measure model.CentralityMeasure, kinds []model.OrgKind, relations []model.RelationType, top *int, exact *bool, samples *int, seed *int) (*model.CentralityResult, error)
 	Communities(ctx context.Context, relations []model.RelationType, kinds []model.OrgKind, resolution *float64, seed *int) (*model.CommunityPartition, error)
 	AuditLog(ctx context.Context, first *int, after *string, operation *string, actor *string) ([]*model.AuditEntry, error)
 	Facts(ctx context.Context, provenance []model.Source, first *int, after *string, asOf *string) (*model.FactConnection, error)
-	History(ctx context.Context, id string) ([]*model.HistoryEvent, error)
-	Changes(ctx context.Context, from string, to string) ([]*model.HistoryEvent, error)
+	History(ctx context.Context, id string, limit *int) ([]*model.HistoryEvent, error)
+	Changes(ctx context.Context, from string, to string, limit *int) ([]*model.HistoryEvent, error)
 	HierarchyTops(ctx context.Context, first *int, asOf *string) (*model.HierarchyTops, error)
 	Below(ctx context.Context, ids []string, asOf *string) ([]*model.Below, error)
 	Children(ctx context.Context, parentID string, kind *string, alliance *string, first *int, after *string, asOf *string) (*model.ChildConnection, error)
 	SimulateAlliances(ctx context.Context, input model.AllianceSimulationInput) (*model.SimulationResult, error)
 	PlanningNetwork(ctx context.Context, within *string) (*model.PlanningNetwork, error)
 	PlanMetrics(ctx context.Context) ([]*model.MetricInfo, error)
-	Scenarios(ctx context.Context) ([]*model.Scenario, error)
+	Scenarios(ctx context.Context, first *int) ([]*model.Scenario, error)
 	Scenario(ctx context.Context, id string) (*model.Scenario, error)
 	CompareScenarios(ctx context.Context, ids []string) ([]*model.ScenarioComparison, error)
 	ScenarioComparison(ctx context.Context, ids []string) (*model.ComparisonTable, error)
 	Sources(ctx context.Context, first *int, after *string) ([]*model.SourceDocument, error)
 	Source(ctx context.Context, id string) (*model.SourceDocument, error)
 	Neighbourhood(ctx context.Context, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) (*model.Subgraph, error)
-	Subtree(ctx context.Context, rootID string, maxDepth *int, asOf *string) (*model.Subgraph, error)
+	Subtree(ctx context.Context, rootID string, maxDepth *int, limit *int, asOf *string) (*model.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, relations []model.RelationType, maxDepth *int, asOf *string) (*model.Path, error)
 }
 type ScenarioResolver interface {
@@ -802,7 +802,7 @@ type SubscriptionResolver interface {
 	GraphChanged(ctx context.Context, ids []string, after *string) (<-chan *model.GraphChange, error)
 }
 type ZoneResolver interface {
-	Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction) ([]*model.Relation, error)
+	Relations(ctx context.Context, obj *model.Zone, types []model.RelationType, direction *model.Direction, limit *int) ([]*model.Relation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -834,7 +834,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Alliance.Branches(childComplexity), true
+		args, err := ec.field_Alliance_branches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Alliance.Branches(childComplexity, args["limit"].(*int)), true
 	case "Alliance.id":
 		if e.ComplexityRoot.Alliance.ID == nil {
 			break
@@ -869,7 +874,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Members(childComplexity, args["role"].(*string)), true
+		return e.ComplexityRoot.Alliance.Members(childComplexity, args["role"].(*string), args["limit"].(*int)), true
 	case "Alliance.name":
 		if e.ComplexityRoot.Alliance.Name == nil {
 			break
@@ -904,7 +909,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Alliance.since":
 		if e.ComplexityRoot.Alliance.Since == nil {
 			break
@@ -1166,7 +1171,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Brand.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Brand.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Brand.since":
 		if e.ComplexityRoot.Brand.Since == nil {
 			break
@@ -2290,13 +2295,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Alliances(childComplexity), true
+		args, err := ec.field_Organisation_alliances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Alliances(childComplexity, args["limit"].(*int)), true
 	case "Organisation.ancestors":
 		if e.ComplexityRoot.Organisation.Ancestors == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Ancestors(childComplexity), true
+		args, err := ec.field_Organisation_ancestors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Ancestors(childComplexity, args["limit"].(*int)), true
 	case "Organisation.attributes":
 		if e.ComplexityRoot.Organisation.Attributes == nil {
 			break
@@ -2308,7 +2323,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Children(childComplexity), true
+		args, err := ec.field_Organisation_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Children(childComplexity, args["limit"].(*int)), true
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
 			break
@@ -2338,13 +2358,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Mentees(childComplexity), true
+		args, err := ec.field_Organisation_mentees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Mentees(childComplexity, args["limit"].(*int)), true
 	case "Organisation.mentors":
 		if e.ComplexityRoot.Organisation.Mentors == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Mentors(childComplexity), true
+		args, err := ec.field_Organisation_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Mentors(childComplexity, args["limit"].(*int)), true
 	case "Organisation.name":
 		if e.ComplexityRoot.Organisation.Name == nil {
 			break
@@ -2362,7 +2392,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Neighbours(childComplexity), true
+		args, err := ec.field_Organisation_neighbours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Neighbours(childComplexity, args["limit"].(*int)), true
 	case "Organisation.parent":
 		if e.ComplexityRoot.Organisation.Parent == nil {
 			break
@@ -2374,7 +2409,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Parents(childComplexity), true
+		args, err := ec.field_Organisation_parents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Parents(childComplexity, args["limit"].(*int)), true
 	case "Organisation.partyMembers":
 		if e.ComplexityRoot.Organisation.PartyMembers == nil {
 			break
@@ -2392,13 +2432,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Posts(childComplexity), true
+		args, err := ec.field_Organisation_posts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Posts(childComplexity, args["limit"].(*int)), true
 	case "Organisation.projects":
 		if e.ComplexityRoot.Organisation.Projects == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organisation.Projects(childComplexity), true
+		args, err := ec.field_Organisation_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Projects(childComplexity, args["limit"].(*int)), true
 	case "Organisation.provenance":
 		if e.ComplexityRoot.Organisation.Provenance == nil {
 			break
@@ -2415,7 +2465,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organisation.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Organisation.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Organisation.since":
 		if e.ComplexityRoot.Organisation.Since == nil {
 			break
@@ -2631,7 +2681,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Posts(childComplexity), true
+		args, err := ec.field_Person_posts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Posts(childComplexity, args["limit"].(*int)), true
 	case "Person.provenance":
 		if e.ComplexityRoot.Person.Provenance == nil {
 			break
@@ -2648,7 +2703,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Person.since":
 		if e.ComplexityRoot.Person.Since == nil {
 			break
@@ -2965,7 +3020,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Platform.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Platform.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Platform.since":
 		if e.ComplexityRoot.Platform.Since == nil {
 			break
@@ -3021,7 +3076,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Project.Branches(childComplexity), true
+		args, err := ec.field_Project_branches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.Branches(childComplexity, args["limit"].(*int)), true
 	case "Project.id":
 		if e.ComplexityRoot.Project.ID == nil {
 			break
@@ -3068,7 +3128,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Project.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Project.since":
 		if e.ComplexityRoot.Project.Since == nil {
 			break
@@ -3140,7 +3200,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Alliances(childComplexity, args["type"].(*model.AllianceType), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Alliances(childComplexity, args["type"].(*model.AllianceType), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -3195,7 +3255,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string)), true
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string), args["limit"].(*int)), true
 	case "Query.children":
 		if e.ComplexityRoot.Query.Children == nil {
 			break
@@ -3239,7 +3299,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Edges(childComplexity, args["types"].([]model.RelationType), args["provenance"].([]model.Source), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.facts":
 		if e.ComplexityRoot.Query.Facts == nil {
 			break
@@ -3272,7 +3332,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["limit"].(*int)), true
 
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
@@ -3328,7 +3388,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Pairings(childComplexity, args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.planMetrics":
 		if e.ComplexityRoot.Query.PlanMetrics == nil {
 			break
@@ -3373,7 +3433,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Scenarios(childComplexity), true
+		args, err := ec.field_Query_scenarios_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Scenarios(childComplexity, args["first"].(*int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -3445,7 +3510,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Subtree(childComplexity, args["rootId"].(string), args["maxDepth"].(*int), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Subtree(childComplexity, args["rootId"].(string), args["maxDepth"].(*int), args["limit"].(*int), args["asOf"].(*string)), true
 
 	case "Relation.direction":
 		if e.ComplexityRoot.Relation.Direction == nil {
@@ -3897,7 +3962,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Zone.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Zone.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.Direction), args["limit"].(*int)), true
 	case "Zone.since":
 		if e.ComplexityRoot.Zone.Since == nil {
 			break
@@ -4044,12 +4109,12 @@ type Stats {
 	{Name: "../../../schema/alliances.graphqls", Input: `# Alliances and pairings: regional Party-building alliances, their members, and strong units leading weak ones (以强带弱).
 
 extend type Query {
-  "Alliances, optionally of one regional-alliance type."
-  alliances(type: AllianceType, asOf: Date): [Alliance!]!
+  "Alliances, optionally of one regional-alliance type, ordered by id, a page at a time: at most first (between 1 and 1,000) after the alliance id after."
+  alliances(type: AllianceType, asOf: Date, first: Int = 100, after: ID): [Alliance!]!
   "An alliance by id or name. NOT_FOUND when it is not an alliance's, with close matches."
   alliance(id: ID!, asOf: Date): Alliance
-  "Every strong→weak pairing (以强带弱)."
-  pairings(asOf: Date): [Pairing!]!
+  "Strong→weak pairings (以强带弱), ordered by id, a page at a time: at most first (between 1 and 5,000) after the pairing id after."
+  pairings(asOf: Date, first: Int = 1000, after: ID): [Pairing!]!
 }
 
 extend type Mutation {
@@ -4094,11 +4159,11 @@ type Alliance implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  "Member organisations, with their role (member, co-builder, …)."
-  members(role: String): [Membership!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
+  "Member organisations, with their role (member, co-builder, …): at most limit, else BAD_USER_INPUT (see Node.relations)."
+  members(role: String, limit: Int = 50): [Membership!]!
   "Branches and bodies set up under the alliance (SUB_ORGANISATION_OF)."
-  branches: [Node!]!
+  branches(limit: Int = 50): [Node!]!
   "The organisation the alliance is set up under."
   parent: Node
 }
@@ -4146,7 +4211,7 @@ extend type Query {
   The most central nodes by a measure, over the given relations (all when omitted), treated as undirected. Kinds restrict who is listed, not the graph.
   BETWEENNESS and CLOSENESS are exact on a graph of up to 10^9 search steps (nodes × (nodes + 2·edges): the county set, ~10,000 nodes), else estimated from ` + "`" + `samples` + "`" + ` sources (default 512) chosen by ` + "`" + `seed` + "`" + `, each score with its ` + "`" + `errorBound` + "`" + `; ` + "`" + `centralityResult` + "`" + ` says how the ranking was made.
   ` + "`" + `exact: true` + "`" + ` asks for every source on any graph (admins only past 10^9 steps: FORBIDDEN otherwise); ` + "`" + `samples` + "`" + ` samples even a small graph (as many as the graph has nodes is exact); not both.
-  The cost is known before the work starts: the field is priced by its search steps on the graph last analysed (one point of complexity per 10^5 steps, at most 10,000 points), and a computation that cannot finish before the request deadline is refused before it starts, or stopped once its pace shows it, with DEADLINE_EXCEEDED saying what to ask for instead.
+  The cost is known before the work starts: the field is priced by its search steps on the graph last analysed (one point of complexity per 10^4 steps, at most 100,000 points, half the default limit), and a computation that cannot finish before the request deadline is refused before it starts, or stopped once its pace shows it, with DEADLINE_EXCEEDED saying what to ask for instead.
   """
   centrality(measure: CentralityMeasure!, kinds: [OrgKind!], relations: [RelationType!], top: Int = 20, exact: Boolean = false, samples: Int, seed: Int = 1): [Score!]!
   "The ranking ` + "`" + `centrality` + "`" + ` gives, with how it was computed: exact, or sampled with how many sources and the error bound."
@@ -4297,10 +4362,10 @@ type FactEdge {
 	{Name: "../../../schema/history.graphqls", Input: `# History: what began and ended when, and the changes streamed as they commit.
 
 extend type Query {
-  "Every relationship of a node (by id or name) that began or ended, oldest first: its history."
-  history(id: ID!): [HistoryEvent!]!
-  "What began and what ended between two dates (from inclusive, to exclusive), oldest first."
-  changes(from: Date!, to: Date!): [HistoryEvent!]!
+  "Every relationship of a node (by id or name) that began or ended, oldest first: its history. At most limit events (between 1 and 5,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED), never a part."
+  history(id: ID!, limit: Int = 500): [HistoryEvent!]!
+  "What began and what ended between two dates (from inclusive, to exclusive), oldest first. At most limit events (between 1 and 10,000); more is BAD_USER_INPUT (LIST_LIMIT_EXCEEDED): ask for a shorter span."
+  changes(from: Date!, to: Date!, limit: Int = 1000): [HistoryEvent!]!
 }
 
 type Subscription {
@@ -4405,12 +4470,15 @@ type Query {
   node(id: ID!, asOf: Date): Node
   "An organisation by id or name. NOT_FOUND when it is not an organisation's, with close matches."
   organisation(id: ID!, asOf: Date): Organisation
-  "Organisations matching a filter, a page at a time (ordered by id)."
+  "Organisations matching a filter, a page at a time (ordered by id): first between 1 and 500."
   organisations(filter: OrganisationFilter, first: Int = 50, after: String, asOf: Date): OrganisationConnection!
-  "Nodes whose Chinese or English name contains text: exact, then prefix, then substring matches."
+  "Nodes whose Chinese or English name contains text: exact, then prefix, then substring matches; first between 1 and 200."
   search(text: String!, first: Int = 20, asOf: Date): [Node!]!
-  "Any edges by type, e.g. every MEMBER_OF."
-  edges(types: [RelationType!], provenance: [Source!], asOf: Date): [Edge!]!
+  """
+  Edges by type and provenance (every MEMBER_OF …), ordered by id, a page at a time: at most first
+  (between 1 and 5,000) after the edge id after. Fewer than first means the last page.
+  """
+  edges(types: [RelationType!], provenance: [Source!], asOf: Date, first: Int = 500, after: ID): [Edge!]!
 }
 
 type Mutation {
@@ -4525,8 +4593,12 @@ interface Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  "Edges at this node with the node at the other end."
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  """
+  Edges at this node with the node at the other end. Like every relation list, it answers the whole list or an
+  error: at most limit (between 1 and 1,000) items, and a node with more answers BAD_USER_INPUT
+  (reason LIST_LIMIT_EXCEEDED) instead of a part of them.
+  """
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 type Relation {
@@ -4562,27 +4634,27 @@ type Organisation implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  "The organisation or alliance this one is directly under (the first by id if several)."
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
+  "The organisation or alliance this one is directly under (the first by id if several; BAD_USER_INPUT when it is under more than 50)."
   parent: Node
-  "Every organisation or alliance this one is directly under."
-  parents: [Node!]!
+  "Every organisation or alliance this one is directly under. Relation lists answer whole or not at all: see relations."
+  parents(limit: Int = 50): [Node!]!
   "Organisations and alliances directly under this one."
-  children: [Node!]!
-  "Everything above, nearest first, up to the top of the hierarchy."
-  ancestors: [Node!]!
+  children(limit: Int = 50): [Node!]!
+  "Everything above, nearest first, up to the top of the hierarchy (at most limit, else BAD_USER_INPUT: see relations)."
+  ancestors(limit: Int = 50): [Node!]!
   "Alliances this organisation is a member of."
-  alliances: [Membership!]!
+  alliances(limit: Int = 50): [Membership!]!
   "Strong units that mentor this one."
-  mentors: [Pairing!]!
+  mentors(limit: Int = 50): [Pairing!]!
   "Weak units this one mentors."
-  mentees: [Pairing!]!
+  mentees(limit: Int = 50): [Pairing!]!
   "People holding posts here."
-  posts: [Post!]!
+  posts(limit: Int = 50): [Post!]!
   "Neighbouring villages and communities (ADJACENT_TO)."
-  neighbours: [Organisation!]!
+  neighbours(limit: Int = 50): [Organisation!]!
   "Projects this (temporary) branch is built on."
-  projects: [Project!]!
+  projects(limit: Int = 50): [Project!]!
   population: Int
   "Collective income in 10k yuan a year: the strength indicator."
   strength: Float
@@ -4599,8 +4671,8 @@ type Person implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
-  posts: [Post!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
+  posts(limit: Int = 50): [Post!]!
 }
 
 type Project implements Node {
@@ -4613,9 +4685,9 @@ type Project implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
   "Temporary Party branches built on this project."
-  branches: [Organisation!]!
+  branches(limit: Int = 50): [Organisation!]!
 }
 
 type Zone implements Node {
@@ -4628,7 +4700,7 @@ type Zone implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 type Brand implements Node {
@@ -4641,7 +4713,7 @@ type Brand implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 type Platform implements Node {
@@ -4654,7 +4726,7 @@ type Platform implements Node {
   until: Date
   provenance: Provenance!
   attributes: [Attribute!]!
-  relations(types: [RelationType!], direction: Direction = BOTH): [Relation!]!
+  relations(types: [RelationType!], direction: Direction = BOTH, limit: Int = 50): [Relation!]!
 }
 
 "A person's post in an organisation, alliance or project."
@@ -4821,11 +4893,11 @@ extend type Query {
   planningNetwork(within: ID): PlanningNetwork!
   "The metrics plans are measured by: key, labels in Chinese and English, a one-line description in each. Plan-wide metrics first, then per-alliance ones."
   planMetrics: [MetricInfo!]!
-  "Saved planning scenarios, newest first."
-  scenarios: [Scenario!]!
+  "Saved planning scenarios, newest first: the first (between 1 and 100)."
+  scenarios(first: Int = 20): [Scenario!]!
   "One saved scenario; null when there is none with that id."
   scenario(id: ID!): Scenario
-  "Metrics of several scenarios, each beside today's network."
+  "Metrics of several scenarios, each beside today's network; at most 20 ids."
   compareScenarios(ids: [ID!]!): [ScenarioComparison!]! @deprecated(reason: "Use scenarioComparison: a table ready to display, one row per metric, one column for today and one per scenario.")
   "Several scenarios side by side, ready to display: one row per metric, a column for today's network (as it is now) and one per scenario (its saved plan measured on today's network). 1 to 20 scenarios of one scope and strong rule."
   scenarioComparison(ids: [ID!]!): ComparisonTable!
@@ -5475,10 +5547,10 @@ extend type Mutation {
 	{Name: "../../../schema/subgraphs.graphqls", Input: `# Subgraphs in the element shape diagram libraries draw: neighbourhoods, subtrees and shortest paths.
 
 extend type Query {
-  "The subgraph within depth hops of a node (its id or name), over the given relations (all when omitted), in either direction."
+  "The subgraph within depth hops of a node (its id or name), over the given relations (all when omitted), in either direction: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut."
   neighbourhood(id: ID!, depth: Int = 1, relations: [RelationType!], limit: Int = 500, asOf: Date): Subgraph!
-  "A node (its id or name) and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels."
-  subtree(rootId: ID!, maxDepth: Int = 3, asOf: Date): Subgraph!
+  "A node (its id or name) and everything below it in the hierarchy (SUB_ORGANISATION_OF), down to maxDepth levels: at most limit nodes (between 1 and 5,000; nearest first) and twice as many edges; truncated tells when either was cut or nodes lie deeper."
+  subtree(rootId: ID!, maxDepth: Int = 3, limit: Int = 2000, asOf: Date): Subgraph!
   "A shortest connection between two nodes (ids or names); null when none within maxDepth hops."
   shortestPath(from: ID!, to: ID!, relations: [RelationType!], maxDepth: Int = 8, asOf: Date): Path
 }
@@ -6815,6 +6887,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Alliance_branches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Alliance_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6826,6 +6912,14 @@ func (ec *executionContext) field_Alliance_members_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
 	return args, nil
 }
 
@@ -6848,6 +6942,14 @@ func (ec *executionContext) field_Alliance_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -6870,6 +6972,14 @@ func (ec *executionContext) field_Brand_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -7203,6 +7313,132 @@ func (ec *executionContext) field_Mutation_updateOrganisation_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Organisation_alliances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_ancestors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_mentees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_neighbours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_parents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7222,6 +7458,14 @@ func (ec *executionContext) field_Organisation_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -7236,6 +7480,20 @@ func (ec *executionContext) field_Path_elements_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["compound"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -7258,6 +7516,14 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -7280,6 +7546,28 @@ func (ec *executionContext) field_Platform_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Project_branches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -7302,6 +7590,14 @@ func (ec *executionContext) field_Project_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -7360,6 +7656,22 @@ func (ec *executionContext) field_Query_alliances_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -7566,6 +7878,14 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -7702,6 +8022,22 @@ func (ec *executionContext) field_Query_edges_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -7776,6 +8112,14 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
 	return args, nil
 }
 
@@ -7918,6 +8262,22 @@ func (ec *executionContext) field_Query_pairings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -7960,6 +8320,20 @@ func (ec *executionContext) field_Query_scenario_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scenarios_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -8108,14 +8482,22 @@ func (ec *executionContext) field_Query_subtree_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["maxDepth"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalODate2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["asOf"] = arg2
+	args["asOf"] = arg3
 	return args, nil
 }
 
@@ -8174,6 +8556,14 @@ func (ec *executionContext) field_Zone_relations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["direction"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -8532,7 +8922,7 @@ func (ec *executionContext) _Alliance_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -8576,7 +8966,7 @@ func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["role"].(*string))
+			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["role"].(*string), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -8619,7 +9009,8 @@ func (ec *executionContext) _Alliance_branches(ctx context.Context, field graphq
 			return ec.fieldContext_Alliance_branches(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Alliance().Branches(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Alliance().Branches(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -8629,7 +9020,7 @@ func (ec *executionContext) _Alliance_branches(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alliance_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Alliance_branches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Alliance",
 		Field:      field,
@@ -8638,6 +9029,17 @@ func (ec *executionContext) fieldContext_Alliance_branches(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Alliance_branches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9649,7 +10051,7 @@ func (ec *executionContext) _Brand_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Brand().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -14471,7 +14873,7 @@ func (ec *executionContext) _Organisation_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organisation().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Organisation().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -14546,7 +14948,8 @@ func (ec *executionContext) _Organisation_parents(ctx context.Context, field gra
 			return ec.fieldContext_Organisation_parents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Parents(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Parents(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -14556,7 +14959,7 @@ func (ec *executionContext) _Organisation_parents(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_parents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_parents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14565,6 +14968,17 @@ func (ec *executionContext) fieldContext_Organisation_parents(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_parents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14578,7 +14992,8 @@ func (ec *executionContext) _Organisation_children(ctx context.Context, field gr
 			return ec.fieldContext_Organisation_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Children(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Children(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -14588,7 +15003,7 @@ func (ec *executionContext) _Organisation_children(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14597,6 +15012,17 @@ func (ec *executionContext) fieldContext_Organisation_children(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14610,7 +15036,8 @@ func (ec *executionContext) _Organisation_ancestors(ctx context.Context, field g
 			return ec.fieldContext_Organisation_ancestors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Ancestors(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Ancestors(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -14620,7 +15047,7 @@ func (ec *executionContext) _Organisation_ancestors(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_ancestors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_ancestors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14629,6 +15056,17 @@ func (ec *executionContext) fieldContext_Organisation_ancestors(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_ancestors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14642,7 +15080,8 @@ func (ec *executionContext) _Organisation_alliances(ctx context.Context, field g
 			return ec.fieldContext_Organisation_alliances(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Alliances(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Alliances(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -14652,7 +15091,7 @@ func (ec *executionContext) _Organisation_alliances(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_alliances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_alliances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14661,6 +15100,17 @@ func (ec *executionContext) fieldContext_Organisation_alliances(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_alliances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14674,7 +15124,8 @@ func (ec *executionContext) _Organisation_mentors(ctx context.Context, field gra
 			return ec.fieldContext_Organisation_mentors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Mentors(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Mentors(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -14684,7 +15135,7 @@ func (ec *executionContext) _Organisation_mentors(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_mentors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14693,6 +15144,17 @@ func (ec *executionContext) fieldContext_Organisation_mentors(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pairing(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14706,7 +15168,8 @@ func (ec *executionContext) _Organisation_mentees(ctx context.Context, field gra
 			return ec.fieldContext_Organisation_mentees(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Mentees(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Mentees(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -14716,7 +15179,7 @@ func (ec *executionContext) _Organisation_mentees(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_mentees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_mentees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14725,6 +15188,17 @@ func (ec *executionContext) fieldContext_Organisation_mentees(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Pairing(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_mentees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14738,7 +15212,8 @@ func (ec *executionContext) _Organisation_posts(ctx context.Context, field graph
 			return ec.fieldContext_Organisation_posts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Posts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Posts(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Post) graphql.Marshaler {
@@ -14748,7 +15223,7 @@ func (ec *executionContext) _Organisation_posts(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14757,6 +15232,17 @@ func (ec *executionContext) fieldContext_Organisation_posts(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Post(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14770,7 +15256,8 @@ func (ec *executionContext) _Organisation_neighbours(ctx context.Context, field 
 			return ec.fieldContext_Organisation_neighbours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Neighbours(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Neighbours(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -14780,7 +15267,7 @@ func (ec *executionContext) _Organisation_neighbours(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_neighbours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_neighbours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14789,6 +15276,17 @@ func (ec *executionContext) fieldContext_Organisation_neighbours(_ context.Conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_neighbours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14802,7 +15300,8 @@ func (ec *executionContext) _Organisation_projects(ctx context.Context, field gr
 			return ec.fieldContext_Organisation_projects(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organisation().Projects(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Projects(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Project) graphql.Marshaler {
@@ -14812,7 +15311,7 @@ func (ec *executionContext) _Organisation_projects(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organisation_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organisation_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organisation",
 		Field:      field,
@@ -14821,6 +15320,17 @@ func (ec *executionContext) fieldContext_Organisation_projects(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15787,7 +16297,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -15830,7 +16340,8 @@ func (ec *executionContext) _Person_posts(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Person_posts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Posts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Posts(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Post) graphql.Marshaler {
@@ -15840,7 +16351,7 @@ func (ec *executionContext) _Person_posts(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -15849,6 +16360,17 @@ func (ec *executionContext) fieldContext_Person_posts(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Post(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -17148,7 +17670,7 @@ func (ec *executionContext) _Platform_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Platform().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Platform().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -17568,7 +18090,7 @@ func (ec *executionContext) _Project_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Project().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -17611,7 +18133,8 @@ func (ec *executionContext) _Project_branches(ctx context.Context, field graphql
 			return ec.fieldContext_Project_branches(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Branches(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Project().Branches(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -17621,7 +18144,7 @@ func (ec *executionContext) _Project_branches(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Project_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Project_branches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
@@ -17630,6 +18153,17 @@ func (ec *executionContext) fieldContext_Project_branches(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Project_branches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -17967,7 +18501,7 @@ func (ec *executionContext) _Query_edges(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Edges(ctx, fc.Args["types"].([]model.RelationType), fc.Args["provenance"].([]model.Source), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
@@ -18043,7 +18577,7 @@ func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Alliances(ctx, fc.Args["type"].(*model.AllianceType), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Alliances(ctx, fc.Args["type"].(*model.AllianceType), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
@@ -18131,7 +18665,7 @@ func (ec *executionContext) _Query_pairings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Pairings(ctx, fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Pairings(ctx, fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
@@ -18395,7 +18929,7 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
@@ -18439,7 +18973,7 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
@@ -18734,7 +19268,8 @@ func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_scenarios(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Scenarios(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Scenarios(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
@@ -18744,7 +19279,7 @@ func (ec *executionContext) _Query_scenarios(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_scenarios(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_scenarios(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -18753,6 +19288,17 @@ func (ec *executionContext) fieldContext_Query_scenarios(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Scenario(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scenarios_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19031,7 +19577,7 @@ func (ec *executionContext) _Query_subtree(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Subtree(ctx, fc.Args["rootId"].(string), fc.Args["maxDepth"].(*int), fc.Args["limit"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -21127,7 +21673,7 @@ func (ec *executionContext) _Zone_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Zone().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Zone().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.Direction), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
