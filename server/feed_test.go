@@ -214,7 +214,8 @@ func TestBookmark(t *testing.T) {
 
 // TestTwoReplicas: two servers over one store (on Neo4j, two stores over
 // one database, each with its own driver): a write through A reaches B's
-// subscribers and B's analysis, and B reads it with A's bookmark.
+// subscribers, B's analysis and B's planning problems, and B reads it with
+// A's bookmark.
 func TestTwoReplicas(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
 		sa := open(t)
@@ -265,6 +266,26 @@ func TestTwoReplicas(t *testing.T) {
 		onB, _ := post(t, b.h, top, gql.BookmarkHeader, bm)
 		if len(onB.Errors) > 0 || !strings.Contains(string(onB.Data), `"org:hub"`) || string(onA.Data) != string(onB.Data) {
 			t.Fatalf("B's centrality with A's last bookmark:\n%s\n%+v\nA's:\n%s", onB.Data, onB.Errors, onA.Data)
+		}
+		// The planning cache follows the feed too: a pairing made through A
+		// is in A's planning network at once and in B's (read before, so
+		// cached) with A's bookmark.
+		const network = `{ planningNetwork { pairings { mentor { id } mentee { id } } } }`
+		const made = `{"mentor":{"id":"org:xinbao-village"},"mentee":{"id":"org:maojia-village"}}`
+		for _, h := range []*harness{a, b} {
+			if r, _ := post(t, h.h, network); len(r.Errors) > 0 || strings.Contains(string(r.Data), made) {
+				t.Fatalf("planning network before the pairing: %s %+v", r.Data, r.Errors)
+			}
+		}
+		r, hdr := post(t, a.h, pairing)
+		if len(r.Errors) > 0 {
+			t.Fatalf("createPairing: %+v", r.Errors)
+		}
+		if r, _ := post(t, a.h, network); !strings.Contains(string(r.Data), made) {
+			t.Errorf("A's planning network after its own createPairing: %s %+v", r.Data, r.Errors)
+		}
+		if r, _ := post(t, b.h, network, gql.BookmarkHeader, hdr.Get(gql.BookmarkHeader)); !strings.Contains(string(r.Data), made) {
+			t.Errorf("B's planning network with A's bookmark: %s %+v", r.Data, r.Errors)
 		}
 	})
 }
