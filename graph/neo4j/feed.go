@@ -191,8 +191,11 @@ func (s *Store) WaitFor(ctx context.Context, bookmark string) error {
 	if err != nil {
 		return mapErr("wait for bookmark", err)
 	}
-	sess := s.drv.NewSession(ctx, driver.SessionConfig{DatabaseName: s.db, AccessMode: driver.AccessModeRead,
+	sess, err := s.newSession(ctx, driver.SessionConfig{AccessMode: driver.AccessModeRead,
 		Bookmarks: driver.BookmarksFromRawValues(bms...), BookmarkManager: s.bookmarks})
+	if err != nil {
+		return err
+	}
 	defer sess.Close(context.WithoutCancel(ctx))
 	graph.CountRoundTrip(ctx)
 	res, err := sess.Run(ctx, cypherWaitFor, nil, opts...)

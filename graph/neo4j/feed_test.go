@@ -42,3 +42,48 @@ func TestChangesEpoch(t *testing.T) {
 		t.Errorf("Changes on a closed store = %v; want ErrClosed", err)
 	}
 }
+
+// TestCloseWhileReading: Close while reads and a replica's follower-like
+// polling of the feed are under way waits for them (the driver's Close is
+// not safe beside a session in use: go test -race sees it), and every call
+// after it answers ErrClosed.
+func TestCloseWhileReading(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, neo4j.Options{})
+	reads := []func() error{
+		func() error { _, err := s.Changes(ctx, 0, 10); return err },
+		func() error { _, err := s.Counts(ctx, graph.View{}); return err },
+		func() error {
+			_, err := s.FindNodes(ctx, graph.View{}, graph.NodeFilter{}, graph.PageArgs{First: 5})
+			return err
+		},
+		func() error { return s.Ping(ctx) },
+	}
+	errs := make(chan error, len(reads))
+	started := make(chan struct{}, len(reads))
+	for _, read := range reads {
+		go func() {
+			for i := 0; ; i++ {
+				err := read()
+				if i == 0 {
+					started <- struct{}{}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range reads {
+		<-started
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range reads {
+		if err := <-errs; !errors.Is(err, graph.ErrClosed) {
+			t.Errorf("a read across Close ended with %v; want ErrClosed", err)
+		}
+	}
+}

@@ -612,8 +612,11 @@ func (s *Store) snapshotLean(ctx context.Context, v graph.View) (*graph.Snapshot
 	if err != nil {
 		return nil, mapErr("snapshot", err)
 	}
-	sess := s.drv.NewSession(ctx, driver.SessionConfig{DatabaseName: s.db, AccessMode: driver.AccessModeRead,
+	sess, err := s.newSession(ctx, driver.SessionConfig{AccessMode: driver.AccessModeRead,
 		FetchSize: snapshotFetch, BookmarkManager: s.bookmarks})
+	if err != nil {
+		return nil, err
+	}
 	defer sess.Close(context.WithoutCancel(ctx))
 	graph.CountRoundTrip(ctx)
 	res, err := sess.Run(ctx, cypherSnapshotLean, readParams(v, nil, nil), opts...)

@@ -110,7 +110,10 @@ func TestRoutedReadsAndWrites(t *testing.T) {
 			_, err := s.Neighbourhood(ctx, v, f.Alliance, graph.NeighbourhoodQuery{Depth: 2, Limit: 50})
 			return err
 		},
-		"Subtree": func() error { _, err := s.Subtree(ctx, v, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize}); return err },
+		"Subtree": func() error {
+			_, err := s.Subtree(ctx, v, f.Street, graph.SubtreeQuery{MaxDepth: 3, Limit: graph.DefaultSubtreeSize})
+			return err
+		},
 		"ShortestPath": func() error {
 			_, err := s.ShortestPath(ctx, v, f.ShuQian, f.Street, graph.PathQuery{MaxDepth: 6})
 			return err

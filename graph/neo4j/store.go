@@ -71,6 +71,7 @@ type Store struct {
 	changeKeep int64
 	waited     seen
 	closed     atomic.Bool
+	inUse      inUse
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -139,11 +140,12 @@ func Open(ctx context.Context, uri, user, password string, opts Options) (*Store
 // Driver returns the driver the store uses.
 func (s *Store) Driver() driver.DriverWithContext { return s.drv }
 
-// Close closes the driver if Open made it. Calls after it return
-// graph.ErrClosed (Changes and WaitFor; the reads and writes the driver's
-// error).
+// Close closes the driver if Open made it, once the sessions under way have
+// closed (waiting at most closeWait for them). Calls after it return
+// graph.ErrClosed.
 func (s *Store) Close() error {
 	s.closed.Store(true)
+	s.inUse.close(closeWait)
 	if !s.ownDriver {
 		return nil
 	}
@@ -154,6 +156,10 @@ func (s *Store) isClosed() bool { return s.closed.Load() }
 
 // Ping checks that the database answers. Returns ErrUnavailable.
 func (s *Store) Ping(ctx context.Context) error {
+	if !s.inUse.begin() {
+		return graph.ErrClosed
+	}
+	defer s.inUse.end()
 	graph.CountRoundTrip(ctx)
 	if err := s.drv.VerifyConnectivity(ctx); err != nil {
 		return asUnavailable("ping", err)
@@ -223,9 +229,8 @@ func (s *Store) exec(ctx context.Context, op, cypher string, params map[string]a
 // session opens a session for one call. Sessions share the driver's
 // bookmark manager, so that in a cluster a read routed to a follower waits
 // for the writes this process made before it (read your writes).
-func (s *Store) session(ctx context.Context, mode driver.AccessMode) driver.SessionWithContext {
-	return s.drv.NewSession(ctx, driver.SessionConfig{
-		DatabaseName:    s.db,
+func (s *Store) session(ctx context.Context, mode driver.AccessMode) (driver.SessionWithContext, error) {
+	return s.newSession(ctx, driver.SessionConfig{
 		AccessMode:      mode,
 		FetchSize:       driver.FetchAll,
 		BookmarkManager: s.bookmarks,
@@ -287,7 +292,10 @@ func readTx[T any](ctx context.Context, s *Store, op string, work func(tx runner
 	if err != nil {
 		return zero, mapErr(op, err)
 	}
-	sess := s.session(ctx, driver.AccessModeRead)
+	sess, err := s.session(ctx, driver.AccessModeRead)
+	if err != nil {
+		return zero, err
+	}
 	defer sess.Close(context.WithoutCancel(ctx))
 	var v T
 	for attempt := 1; ; attempt++ {
@@ -334,7 +342,10 @@ func writeTxBookmark[T any](ctx context.Context, s *Store, op string, work func(
 	if err != nil {
 		return zero, "", mapErr(op, err)
 	}
-	sess := s.session(ctx, driver.AccessModeWrite)
+	sess, err := s.session(ctx, driver.AccessModeWrite)
+	if err != nil {
+		return zero, "", err
+	}
 	defer sess.Close(context.WithoutCancel(ctx))
 	fn := func(tx driver.ManagedTransaction) (any, error) { return work(tx) }
 	v, err := sess.ExecuteWrite(ctx, fn, opts...)
