@@ -1,0 +1,552 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/orgnet/orgnet/internal/testenv"
+	"github.com/orgnet/orgnet/seed"
+	"github.com/orgnet/orgnet/server"
+	"github.com/orgnet/orgnet/server/auth"
+	"github.com/orgnet/orgnet/server/gql"
+)
+
+// The explorer's planning mode (web/explore/src/plan*.js) used with the
+// mouse: enter it, mark two units "together" on the graph, run a balanced
+// plan with today's k and pairings, see it drawn (planned alliances as
+// groups, moved units marked, pairings added and ended drawn apart), toggle
+// today/plan, export a PNG, save two scenarios and compare them, open one
+// by URL as a viewer (commit disabled, with the reason) and commit it as an
+// editor through a CONFLICT (the network changed after it was opened).
+
+const dongjiao = "org:dongjiao-village"
+
+// planApps are two servers on one store and one change broker: an
+// anonymous editor (as `orgnet serve` on loopback) and an anonymous viewer.
+func planApps(t *testing.T) (editor, viewer *app) {
+	t.Helper()
+	store := testenv.Memory(t)
+	if _, err := store.Apply(context.Background(), seed.Yuelin()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	b := gql.NewBroker()
+	mk := func(role auth.Role) *app {
+		h := server.New(server.Config{Store: store, StoreName: "memory", Broker: b, Logger: slog.New(slog.DiscardHandler),
+			Security: server.Security{Auth: auth.Anonymous(role), AllowedHosts: server.DefaultAllowedHosts("127.0.0.1:0")}})
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return &app{t: t, srv: srv}
+	}
+	return mk(auth.RoleEditor), mk(auth.RoleViewer)
+}
+
+// wheelTo scrolls the planning panel with the mouse wheel until the element
+// matching sel is on screen (a person scrolls the panel to reach it).
+func (p *browserPage) wheelTo(sel string) {
+	p.t.Helper()
+	for range 60 {
+		b := p.box(sel)
+		if b.Problem == "" {
+			return
+		}
+		if !strings.Contains(b.Problem, "outside") {
+			p.t.Fatalf("cannot reach %s: %s", sel, b.Problem)
+		}
+		var c struct{ X, Y float64 }
+		p.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); let s = el.parentElement;
+		  while (s && !(s.scrollHeight > s.clientHeight && getComputedStyle(s).overflowY !== 'visible')) s = s.parentElement;
+		  const r = (s || document.body).getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + 40}; })()`, sel), &c)
+		dy := 300.0
+		if b.Top < 0 {
+			dy = -300
+		}
+		ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+		// Chromium wants deltaX too, and the parameters omit a zero: half a
+		// pixel sideways scrolls nothing.
+		_, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+			Type: input.DispatchMouseEventTypeMouseWheel, X: c.X, Y: c.Y, DeltaX: 0.5, DeltaY: dy, PointerType: input.DispatchMouseEventPointerTypeMouse})
+		cancel()
+		if err != nil {
+			p.t.Fatalf("wheel: %v", err)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+	p.t.Fatalf("%s is still off screen after scrolling", sel)
+}
+
+// press scrolls to a control of the planning panel and clicks it.
+func (p *browserPage) press(sel string) {
+	p.t.Helper()
+	p.wheelTo(sel)
+	p.click(sel)
+}
+
+// planWait waits for a predicate of the planning mode, telling what the
+// panel says when it does not come.
+func (p *browserPage) planWait(what, predicate string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 3*uiTimeout+5*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+predicate+")",
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(3*uiTimeout)))
+	if err != nil {
+		var say struct{ Message, Status string }
+		p.eval(`({message: document.querySelector('[data-testid=plan-message]').textContent, status: document.querySelector('[data-testid=status]').textContent})`, &say)
+		p.screenshot("plan-failed.png")
+		p.t.Fatalf("waiting for %s: %v; the panel says %q, the status %q", what, err, say.Message, say.Status)
+	}
+}
+
+// planDone waits for the planning mode's last action and the drawing.
+func (p *browserPage) planDone() {
+	p.t.Helper()
+	p.eval(`orgnetExplore.plan.done().then(() => true, () => true)`, nil)
+	p.idle()
+}
+
+// planDrawn is what the planning view draws.
+type planDrawn struct {
+	Groups   []string            // compound nodes shown (alliances with members drawn)
+	Members  map[string][]string // group → units in it
+	Moved    []string            // units with the moved class
+	Badges   map[string]string   // moved unit → its badge ("← …")
+	Added    []string            // pairing edges drawn as added
+	Ended    []string            // pairing edges drawn as ended
+	Shown    []string            // pairing edges shown
+	Units    int
+	Errors   []string
+	Message  string
+	Scenario string
+}
+
+func (p *browserPage) planDrawn() planDrawn {
+	p.t.Helper()
+	var d planDrawn
+	p.eval(`(() => { const cy = orgnetExplore.cy; const members = {};
+	  const groups = cy.nodes('.plan-group').filter(g => g.visible() && g.isParent());
+	  groups.forEach(g => { members[g.id()] = g.children().map(n => n.id()).sort(); });
+	  const badges = {}; cy.nodes('.moved').forEach(n => { badges[n.id()] = n.data('badge') || ''; });
+	  const P = orgnetExplore.state.plan;
+	  return {groups: groups.map(g => g.id()).sort(), members,
+	    moved: cy.nodes('.moved').map(n => n.id()).sort(), badges,
+	    added: cy.edges('.plan-pairing.added').filter(e => e.visible()).map(e => e.id()).sort(),
+	    ended: cy.edges('.plan-pairing.ended').filter(e => e.visible()).map(e => e.id()).sort(),
+	    shown: cy.edges('.plan-pairing').filter(e => e.visible()).map(e => e.id()).sort(),
+	    units: cy.nodes('.plan-unit').length, errors: orgnetExplore.state.errors,
+	    message: document.querySelector('[data-testid=plan-message]').textContent,
+	    scenario: P.scenario ? P.scenario.id : ''}; })()`, &d)
+	return d
+}
+
+// planResult is the part of a SimulationResult the test compares.
+type planResult struct {
+	Alliances []struct {
+		ID      string
+		Name    string
+		Members []struct{ ID string }
+	}
+	Moves []struct {
+		Unit struct{ ID string }
+		From *struct{ ID, Name string }
+	}
+	PairingChanges struct {
+		Kept, Added, Ended []struct{ Mentor, Mentee struct{ ID string } }
+	}
+	Comparison []struct{ Key string }
+}
+
+const planFields = `alliances { id name members { id } } moves { unit { id } from { id name } }
+  pairingChanges { kept { mentor { id } mentee { id } } added { mentor { id } mentee { id } } ended { mentor { id } mentee { id } } }
+  comparison { key }`
+
+func pairIDs(ps []struct{ Mentor, Mentee struct{ ID string } }) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, "pairing:"+p.Mentor.ID+"->"+p.Mentee.ID)
+	}
+	return sorted(out)
+}
+
+// checkDrawn compares the planning view with a plan: a group per planned
+// alliance holding exactly its members, the moved units marked with where
+// they came from, the added and ended pairings drawn as such.
+func checkDrawn(t *testing.T, d planDrawn, r planResult) {
+	t.Helper()
+	var want []string
+	for _, a := range r.Alliances {
+		want = append(want, a.ID)
+		var m []string
+		for _, x := range a.Members {
+			m = append(m, x.ID)
+		}
+		if got := d.Members[a.ID]; !slices.Equal(got, sorted(m)) {
+			t.Errorf("group %s (%s) holds %v; the plan says %v", a.ID, a.Name, got, sorted(m))
+		}
+	}
+	if !slices.Equal(d.Groups, sorted(want)) {
+		t.Errorf("%d groups drawn %v; the plan has %d alliances %v", len(d.Groups), d.Groups, len(want), sorted(want))
+	}
+	var moved []string
+	for _, mv := range r.Moves {
+		moved = append(moved, mv.Unit.ID)
+		if mv.From != nil && !strings.HasPrefix(d.Badges[mv.Unit.ID], "← "+strings.TrimSuffix(mv.From.Name, "区域党建联合体")) {
+			t.Errorf("moved unit %s is labelled %q; want it to say it came from %s", mv.Unit.ID, d.Badges[mv.Unit.ID], mv.From.Name)
+		}
+	}
+	if !slices.Equal(d.Moved, sorted(moved)) {
+		t.Errorf("units drawn as moved %v; the plan moves %v", d.Moved, sorted(moved))
+	}
+	if got, want := d.Added, pairIDs(r.PairingChanges.Added); !slices.Equal(got, want) {
+		t.Errorf("pairings drawn as added %v; the plan adds %v", got, want)
+	}
+	if got, want := d.Ended, pairIDs(r.PairingChanges.Ended); !slices.Equal(got, want) {
+		t.Errorf("pairings drawn as ended %v; the plan ends %v", got, want)
+	}
+	all := append(append(pairIDs(r.PairingChanges.Kept), pairIDs(r.PairingChanges.Added)...), pairIDs(r.PairingChanges.Ended)...)
+	if !slices.Equal(d.Shown, sorted(all)) {
+		t.Errorf("pairings shown %v; want kept, added and ended %v", d.Shown, sorted(all))
+	}
+}
+
+func TestExplorePlan(t *testing.T) {
+	chromiumPath(t) // skip (or fail under CI) before starting anything
+	checkCJKFonts(t)
+	editor, viewer := planApps(t)
+	u, _ := url.Parse(editor.srv.URL)
+	s := openBrowser(t, u.Hostname())
+	p := s.page(t)
+	p.open(editor.srv.URL+"/explore/", viewportW)
+
+	// Today's network as a planner sees it.
+	var today struct {
+		PlanningNetwork struct {
+			Units []struct {
+				Organisation struct{ ID string }
+				Alliance     *struct{ ID string }
+			}
+			Alliances []struct{ ID string }
+			Defaults  struct{ K int }
+		}
+	}
+	editor.gql(`{ planningNetwork { units { organisation { id } alliance { id } } alliances { id } defaults { k } } }`, nil, &today)
+	todayOf := map[string]string{}
+	for _, u := range today.PlanningNetwork.Units {
+		if u.Alliance != nil {
+			todayOf[u.Organisation.ID] = u.Alliance.ID
+		}
+	}
+	if todayOf[shengdun] == "" || todayOf[shengdun] == todayOf[dongjiao] {
+		t.Fatalf("圣墩村 and 东郊村 must be in two alliances today: %q, %q", todayOf[shengdun], todayOf[dongjiao])
+	}
+
+	// Enter the planning mode: today's units in their alliances.
+	p.click(`[data-testid=plan-toggle]`)
+	p.waitFor("the planning view", `orgnetExplore.state.plan.active && orgnetExplore.state.plan.net && orgnetExplore.cy.nodes('.plan-unit').length > 0`, uiTimeout)
+	p.planDone()
+	d := p.planDrawn()
+	if d.Units != len(today.PlanningNetwork.Units) {
+		t.Errorf("%d units drawn; planningNetwork has %d", d.Units, len(today.PlanningNetwork.Units))
+	}
+	if len(d.Groups) != len(today.PlanningNetwork.Alliances) || len(d.Moved) != 0 {
+		t.Errorf("today's view: %d groups (want %d), moved %v", len(d.Groups), len(today.PlanningNetwork.Alliances), d.Moved)
+	}
+	for unit, al := range todayOf {
+		if !slices.Contains(d.Members[al], unit) {
+			t.Errorf("today's view: %s is not drawn in %s", unit, al)
+		}
+	}
+
+	// Mark 圣墩村 and 东郊村 "together" by clicking them, choose pairings, run.
+	p.click(`[data-testid=plan-tool][data-tool=together]`)
+	p.clickNodeAt(shengdun, 0)
+	p.clickNodeAt(dongjiao, 0)
+	var marks []string
+	p.eval(`[...document.querySelectorAll('[data-testid=plan-marks] li[data-mark=together]')].map(li => li.dataset.id).sort()`, &marks)
+	if !slices.Equal(marks, sorted([]string{shengdun, dongjiao})) {
+		t.Fatalf("marked together: %v", marks)
+	}
+	var outlined bool
+	p.eval(fmt.Sprintf(`orgnetExplore.cy.getElementById(%q).hasClass('mark-together') && orgnetExplore.cy.getElementById(%q).style('outline-width') !== '0px'`, shengdun, dongjiao), &outlined)
+	if !outlined {
+		t.Error("the units marked together are not outlined on the graph")
+	}
+	p.click(`[data-testid=plan-pair]`)
+	p.press(`[data-testid=plan-run]`)
+	p.planWait("the plan", `orgnetExplore.state.plan.result`)
+	p.planDone()
+
+	input := map[string]any{"strategy": "BALANCED", "pair": true, "constraints": map[string]any{"together": [][]string{sorted([]string{shengdun, dongjiao})}}}
+	var api struct{ SimulateAlliances planResult }
+	editor.gql(`query($input: AllianceSimulationInput!) { simulateAlliances(input: $input) { `+planFields+` } }`, map[string]any{"input": input}, &api)
+	plan := api.SimulateAlliances
+	if len(plan.Alliances) != today.PlanningNetwork.Defaults.K {
+		t.Errorf("the plan has %d alliances; today's k is %d", len(plan.Alliances), today.PlanningNetwork.Defaults.K)
+	}
+	if len(plan.Moves) == 0 || len(plan.PairingChanges.Added)+len(plan.PairingChanges.Ended) == 0 {
+		t.Fatalf("the plan moves %d units and changes %d+%d pairings: nothing to see", len(plan.Moves), len(plan.PairingChanges.Added), len(plan.PairingChanges.Ended))
+	}
+	d = p.planDrawn()
+	checkDrawn(t, d, plan)
+	together := false
+	for _, m := range d.Members {
+		together = together || slices.Contains(m, shengdun) && slices.Contains(m, dongjiao)
+	}
+	if !together {
+		t.Error("圣墩村 and 东郊村 are not drawn in one planned alliance")
+	}
+	var panel struct {
+		Alliances, Metrics, Rows int
+		Label, Summary         string
+		Timing                 map[string]float64
+	}
+	p.eval(`({alliances: document.querySelectorAll('[data-testid=plan-alliance]').length,
+	  metrics: document.querySelector('[data-testid=plan-alliance-metrics]').querySelectorAll('tr').length,
+	  rows: document.querySelectorAll('[data-testid=plan-comparison] tbody tr').length,
+	  label: document.querySelector('[data-testid=plan-alliance-metrics] th').textContent,
+	  summary: document.querySelector('[data-testid=plan-summary]').textContent,
+	  timing: orgnetExplore.state.plan.timings.lastRun})`, &panel)
+	if panel.Alliances != len(plan.Alliances) || panel.Rows != len(plan.Comparison) || panel.Metrics < 10 {
+		t.Errorf("panel: %d alliances (want %d), %d plan-wide rows (want %d), %d metrics per alliance", panel.Alliances, len(plan.Alliances), panel.Rows, len(plan.Comparison), panel.Metrics)
+	}
+	if !strings.Contains(panel.Label, "成员") || !strings.Contains(panel.Label, "embers") {
+		t.Errorf("an alliance's first metric is labelled %q: want Chinese and English", panel.Label)
+	}
+	if !strings.Contains(panel.Summary, fmt.Sprintf("%d 个单位调整", len(plan.Moves))) {
+		t.Errorf("summary %q does not count the %d moves", panel.Summary, len(plan.Moves))
+	}
+	t.Logf("run to drawn on Yuelin: %v ms (request %v ms, drawing %v ms)", panel.Timing["totalMs"], panel.Timing["requestMs"], panel.Timing["drawMs"])
+	p.screenshot("plan.png")
+
+	// Today again, then the plan.
+	p.press(`[data-testid=plan-view-today]`)
+	p.planDone()
+	d = p.planDrawn()
+	if len(d.Moved) != 0 || len(d.Added) != 0 || len(d.Groups) != len(today.PlanningNetwork.Alliances) {
+		t.Errorf("today's view after the plan: moved %v, added %v, %d groups", d.Moved, d.Added, len(d.Groups))
+	}
+	for unit, al := range todayOf {
+		if !slices.Contains(d.Members[al], unit) {
+			t.Errorf("today's view: %s is not drawn in %s", unit, al)
+		}
+	}
+	p.screenshot("plan-today.png")
+	p.press(`[data-testid=plan-view-plan]`)
+	p.planDone()
+	checkDrawn(t, p.planDrawn(), plan)
+
+	// PNG of the plan.
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatal(err)
+	}
+	p.press(`[data-testid=plan-png]`)
+	png := waitFile(t, filepath.Join(dir, "orgnet-plan.png"))
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 20_000 {
+		t.Errorf("plan PNG: %d bytes", len(png))
+	}
+
+	// Save it, then a second scenario with k = 3, and compare the two.
+	p.wheelTo(`[data-testid=plan-name]`)
+	p.typeInto(`[data-testid=plan-name]`, "圣墩东郊同组")
+	p.press(`[data-testid=plan-save]`)
+	p.planWait("the scenario saved", `orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.name === '圣墩东郊同组'`)
+	p.planDone()
+	first := p.planDrawn().Scenario
+	checkDrawn(t, p.planDrawn(), plan)
+	var loc string
+	p.eval(`location.search`, &loc)
+	if loc != "?scenario="+url.QueryEscape(first) {
+		t.Errorf("after saving, the page's address has %q; want ?scenario=%s", loc, first)
+	}
+	p.wheelTo(`[data-testid=plan-k]`)
+	p.typeInto(`[data-testid=plan-k]`, "3")
+	p.wheelTo(`[data-testid=plan-name]`)
+	p.typeInto(`[data-testid=plan-name]`, "三个联合体")
+	p.press(`[data-testid=plan-save]`)
+	p.planWait("the second scenario", `orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.name === '三个联合体'`)
+	p.planDone()
+	second := p.planDrawn().Scenario
+	if len(p.planDrawn().Groups) != 3 {
+		t.Errorf("the k = 3 scenario draws %d groups", len(p.planDrawn().Groups))
+	}
+	p.waitFor("both scenarios ticked", fmt.Sprintf(`[%q, %q].every(id => document.querySelector('[data-testid=plan-pick][data-id="' + id + '"]')?.checked)`, first, second), uiTimeout)
+	p.press(`[data-testid=plan-compare-button]`)
+	p.waitFor("the comparison", `!document.querySelector('[data-testid=plan-compare]').hidden && document.querySelector('[data-testid=plan-compare-table]')`, uiTimeout)
+	var tab struct{ ScenarioComparison struct{ Rows []struct{ Cells []struct{ Text string } } } }
+	editor.gql(`query($ids: [ID!]!) { scenarioComparison(ids: $ids) { rows { cells { text } } } }`, map[string]any{"ids": []string{first, second}}, &tab)
+	var shown struct {
+		Head  []string
+		Cells [][]string
+	}
+	p.eval(`(() => { const t = document.querySelector('[data-testid=plan-compare-table]');
+	  return {head: [...t.querySelectorAll('thead th')].map(th => th.textContent),
+	    cells: [...t.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))}; })()`, &shown)
+	if len(shown.Head) != 4 || !strings.Contains(shown.Head[2], "圣墩东郊同组") || !strings.Contains(shown.Head[3], "三个联合体") {
+		t.Errorf("comparison columns %q", shown.Head)
+	}
+	if len(shown.Cells) != len(tab.ScenarioComparison.Rows) {
+		t.Fatalf("comparison: %d rows drawn; the API has %d", len(shown.Cells), len(tab.ScenarioComparison.Rows))
+	}
+	for i, r := range tab.ScenarioComparison.Rows {
+		var want []string
+		for _, c := range r.Cells {
+			want = append(want, c.Text)
+		}
+		if !slices.Equal(shown.Cells[i], want) {
+			t.Errorf("comparison row %d: %q; the API says %q", i, shown.Cells[i], want)
+		}
+	}
+	p.screenshot("plan-compare.png")
+	p.click(`[data-testid=plan-compare-close]`)
+
+	// A viewer opens the first scenario by its address: the same plan, and
+	// commit (and run) disabled with the reason.
+	p.open(viewer.srv.URL+"/explore/?scenario="+url.QueryEscape(first), viewportW)
+	p.planWait("the scenario opened", fmt.Sprintf(`orgnetExplore.state.plan.active && orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.id === %q`, first))
+	p.planDone()
+	checkDrawn(t, p.planDrawn(), plan)
+	p.wheelTo(`[data-testid=plan-commit]`)
+	var commit struct {
+		Disabled          bool
+		Title, Reason     string
+		RunDisabled       bool
+		RunReason, Status string
+	}
+	p.eval(`(() => { const b = document.querySelector('[data-testid=plan-commit]');
+	  return {disabled: b.disabled, title: b.title, reason: document.querySelector('[data-testid=plan-commit-reason]').textContent,
+	    runDisabled: document.querySelector('[data-testid=plan-run]').disabled, runReason: document.querySelector('[data-testid=plan-run-reason]').textContent}; })()`, &commit)
+	if !commit.Disabled || !strings.Contains(commit.Reason, "editor") || !strings.Contains(commit.Reason, "viewer") || commit.Title != commit.Reason {
+		t.Errorf("viewer's commit button: %+v; want disabled, saying it needs role editor", commit)
+	}
+	if !commit.RunDisabled || !strings.Contains(commit.RunReason, "planner") {
+		t.Errorf("viewer's run button: disabled %v, reason %q", commit.RunDisabled, commit.RunReason)
+	}
+	p.screenshot("plan-viewer.png")
+
+	// An editor opens it, the network changes meanwhile (a new pairing),
+	// and Commit answers CONFLICT with the change and the two ways on.
+	p.open(editor.srv.URL+"/explore/?scenario="+url.QueryEscape(first), viewportW)
+	p.planWait("the scenario opened", fmt.Sprintf(`orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.id === %q`, first))
+	p.planDone()
+	p.wheelTo(`[data-testid=plan-commit]`)
+	var enabled bool
+	p.eval(`!document.querySelector('[data-testid=plan-commit]').disabled`, &enabled)
+	if !enabled {
+		t.Fatal("the editor's commit button is disabled on a fresh scenario")
+	}
+	var strong struct {
+		PlanningNetwork struct {
+			Units []struct {
+				Organisation struct{ ID, Name string }
+				Strong       bool
+			}
+		}
+	}
+	editor.gql(`{ planningNetwork { units { organisation { id name } strong } } }`, nil, &strong)
+	var mentor, mentee string
+	for _, u := range strong.PlanningNetwork.Units {
+		if u.Strong && mentor == "" {
+			mentor = u.Organisation.ID
+		}
+		if !u.Strong && mentee == "" {
+			mentee = u.Organisation.ID
+		}
+	}
+	editor.gql(`mutation($m: ID!, $e: ID!) { createPairing(mentorId: $m, menteeId: $e) { id } }`, map[string]any{"m": mentor, "e": mentee}, nil)
+	p.press(`[data-testid=plan-commit]`)
+	p.planWait("the conflict", `document.querySelector('[data-testid=plan-conflict] [data-testid=plan-change]')`)
+	p.planDone()
+	var conflict struct {
+		Message string
+		Changes []string
+	}
+	p.eval(`({message: document.querySelector('[data-testid=plan-message]').textContent,
+	  changes: [...document.querySelectorAll('[data-testid=plan-conflict] [data-testid=plan-change]')].map(li => li.textContent)})`, &conflict)
+	if !strings.Contains(conflict.Message, "CONFLICT") || len(conflict.Changes) == 0 {
+		t.Errorf("conflict shown: %+v", conflict)
+	}
+	p.wheelTo(`[data-testid=plan-conflict] [data-testid=plan-commit-force]`)
+	p.wheelTo(`[data-testid=plan-conflict] [data-testid=plan-resimulate]`)
+	p.screenshot("plan-conflict.png")
+	p.press(`[data-testid=plan-conflict] [data-testid=plan-commit-force]`)
+	p.planWait("the commit", `orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.status === 'COMMITTED'`)
+	p.planDone()
+	var after struct {
+		Scenario        struct{ Status string }
+		PlanningNetwork struct {
+			Units []struct {
+				Organisation struct{ ID string }
+				Alliance     *struct{ ID string }
+			}
+		}
+	}
+	editor.gql(`query($id: ID!) { scenario(id: $id) { status } planningNetwork { units { organisation { id } alliance { id } } } }`, map[string]any{"id": first}, &after)
+	now := map[string]string{}
+	for _, u := range after.PlanningNetwork.Units {
+		if u.Alliance != nil {
+			now[u.Organisation.ID] = u.Alliance.ID
+		}
+	}
+	if after.Scenario.Status != "COMMITTED" || now[shengdun] == "" || now[shengdun] != now[dongjiao] {
+		t.Errorf("after commit: scenario %s, 圣墩村 in %q, 东郊村 in %q; want committed, both in one alliance", after.Scenario.Status, now[shengdun], now[dongjiao])
+	}
+	d = p.planDrawn()
+	if len(d.Errors) > 0 {
+		t.Errorf("page errors: %v", d.Errors)
+	}
+	var sameGroup bool
+	p.eval(fmt.Sprintf(`orgnetExplore.cy.getElementById(%q).parent().id() === orgnetExplore.cy.getElementById(%q).parent().id()`, shengdun, dongjiao), &sameGroup)
+	if !sameGroup {
+		t.Error("after commit, today's view does not draw 圣墩村 and 东郊村 in one alliance")
+	}
+	p.screenshot("plan-committed.png")
+
+	// Leaving the mode puts the explorer back; its resync (after a lost
+	// websocket) reads every drawn node within the server's alias limits.
+	p.click(`[data-testid=plan-toggle]`)
+	p.waitFor("the explorer", `!orgnetExplore.state.plan.active && orgnetExplore.cy.nodes().length > 40`, uiTimeout)
+	p.idle()
+	var resync struct {
+		Nodes  int
+		Errors []string
+		Status string
+	}
+	p.eval(`orgnetExplore.resync().then(() => ({nodes: orgnetExplore.cy.nodes().length, errors: orgnetExplore.state.errors,
+	  status: document.querySelector('[data-testid=status]').textContent}))`, &resync)
+	if resync.Nodes <= 30 || len(resync.Errors) > 0 || !strings.Contains(resync.Status, "Live updates back") {
+		t.Errorf("resync of %d nodes: errors %v, status %q", resync.Nodes, resync.Errors, resync.Status)
+	}
+	if _, problems := s.snapshot(); len(problems) > 0 {
+		t.Errorf("page problems: %v", problems)
+	}
+}
+
+// waitFile waits for a download to be written.
+func waitFile(t *testing.T, path string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(uiTimeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			return b
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	t.Fatalf("%s was not downloaded (dir has %v)", path, entries)
+	return nil
+}
