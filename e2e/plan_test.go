@@ -310,8 +310,8 @@ func TestExplorePlan(t *testing.T) {
 	}
 	var panel struct {
 		Alliances, Metrics, Rows int
-		Label, Summary         string
-		Timing                 map[string]float64
+		Label, Summary           string
+		Timing                   map[string]float64
 	}
 	p.eval(`({alliances: document.querySelectorAll('[data-testid=plan-alliance]').length,
 	  metrics: document.querySelector('[data-testid=plan-alliance-metrics]').querySelectorAll('tr').length,
@@ -387,7 +387,11 @@ func TestExplorePlan(t *testing.T) {
 	p.waitFor("both scenarios ticked", fmt.Sprintf(`[%q, %q].every(id => document.querySelector('[data-testid=plan-pick][data-id="' + id + '"]')?.checked)`, first, second), uiTimeout)
 	p.press(`[data-testid=plan-compare-button]`)
 	p.waitFor("the comparison", `!document.querySelector('[data-testid=plan-compare]').hidden && document.querySelector('[data-testid=plan-compare-table]')`, uiTimeout)
-	var tab struct{ ScenarioComparison struct{ Rows []struct{ Cells []struct{ Text string } } } }
+	var tab struct {
+		ScenarioComparison struct {
+			Rows []struct{ Cells []struct{ Text string } }
+		}
+	}
 	editor.gql(`query($ids: [ID!]!) { scenarioComparison(ids: $ids) { rows { cells { text } } } }`, map[string]any{"ids": []string{first, second}}, &tab)
 	var shown struct {
 		Head  []string
@@ -515,6 +519,28 @@ func TestExplorePlan(t *testing.T) {
 		t.Error("after commit, today's view does not draw 圣墩村 and 东郊村 in one alliance")
 	}
 	p.screenshot("plan-committed.png")
+
+	// The second scenario was saved before the network changed: opened from
+	// the list, it says so, commit waits, and Re-simulate makes it anew.
+	p.press(fmt.Sprintf(`[data-testid=plan-open][data-id=%q]`, second))
+	p.planWait("the stale scenario", fmt.Sprintf(`orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.id === %q && document.querySelector('[data-testid=plan-scenario] [data-testid=plan-conflict]')`, second))
+	p.planDone()
+	var stale struct {
+		Disabled bool
+		Reason   string
+		Changes  int
+	}
+	p.eval(`({disabled: document.querySelector('[data-testid=plan-commit]').disabled, reason: document.querySelector('[data-testid=plan-commit-reason]').textContent,
+	  changes: document.querySelectorAll('[data-testid=plan-conflict] [data-testid=plan-change]').length})`, &stale)
+	if !stale.Disabled || !strings.Contains(stale.Reason, "changed") || stale.Changes == 0 {
+		t.Errorf("stale scenario: %+v; want commit disabled, the reason and the changes listed", stale)
+	}
+	p.press(`[data-testid=plan-conflict] [data-testid=plan-resimulate]`)
+	p.planWait("the re-simulated scenario", `orgnetExplore.state.plan.scenario && orgnetExplore.state.plan.scenario.resimulatedAt && !document.querySelector('[data-testid=plan-commit]').disabled`)
+	p.planDone()
+	if n := len(p.planDrawn().Groups); n != 3 {
+		t.Errorf("the re-simulated k = 3 scenario draws %d groups", n)
+	}
 
 	// Leaving the mode puts the explorer back; its resync (after a lost
 	// websocket) reads every drawn node within the server's alias limits.

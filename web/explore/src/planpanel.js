@@ -61,7 +61,7 @@ export function renderResult(box, r, metrics, { onAlliance, colourOf }) {
       el('summary', {},
         el('span', { class: 'swatch', style: `background:${colourOf(a.id)}` }),
         el('button', { type: 'button', class: 'linkish', text: a.name, title: `${a.nameEn || ''} ${a.id}: show it`, onclick: (ev) => { ev.preventDefault(); onAlliance(a.id); } }),
-        el('span', { class: `status status-${a.status.toLowerCase()}`, text: STATUS[a.status] || a.status }),
+        el('span', { class: `astatus astatus-${a.status.toLowerCase()}`, text: STATUS[a.status] || a.status }),
         el('span', { class: 'count', text: `${a.metrics.members}` })),
       el('p', { class: 'plan-lead', text: `牵头 lead: ${a.lead ? a.lead.name : '—'}${a.continues ? ` · 延续 continues ${a.continues.name}` : ''}` }),
       members, t));
@@ -116,7 +116,7 @@ export function renderScenario(box, sc, me, { onCommit, onResimulate } = {}) {
 
   const cc = sc.commitCheck;
   const commit = el('button', { type: 'button', id: 'plan-commit', 'data-testid': 'plan-commit', text: '提交 Commit', onclick: () => onCommit(false) });
-  const reason = cc.allowed ? '' : cc.reason || 'not allowed';
+  const reason = cc.allowed ? '' : `不能提交 Cannot commit: ${cc.reason || 'not allowed'}`;
   commit.disabled = !cc.allowed;
   commit.title = cc.allowed ? 'Make this plan the network’s grouping and pairings (one transaction, audit-logged)' : reason;
   box.append(el('div', { class: 'plan-commit-row' }, commit, el('span', { class: 'plan-reason', 'data-testid': 'plan-commit-reason', text: reason })));
