@@ -25,7 +25,7 @@ import { createOverview } from './overview.js';
 import { createPanel } from './panel.js';
 import { createPath } from './path.js';
 import { createPlan } from './plan.js';
-import { planStyles } from './plandraw.js';
+import { layoutPlan, planStyles } from './plandraw.js';
 import { describe, edgeLabel } from './relations.js';
 import { createSearch } from './search.js';
 import { FONT_SIZE, FONT_STACK, LABEL_MAX_WIDTH, NEUTRAL, kindGroup, paletteColor, shade, stylesheet, tierSize } from './style.js';
@@ -218,7 +218,7 @@ function runLayout(opts = {}) {
   const go = async () => {
     bands = [];
     drawTierBands();
-    if (state.plan.active) return runForce(cy, opts); // units in their alliances, no tiers
+    if (state.plan.active) return layoutPlan(cy, opts); // units in their alliances, no tiers
     await (state.layout === 'force' ? runForce(cy, opts) : runTiers(cy, opts));
     computeTierBands();
     drawTierBands();

@@ -177,3 +177,44 @@ export function planStyles() {
     })),
   ];
 }
+
+/**
+ * layoutPlan lays the planning view out with fCoSE: the alliances as boxes
+ * packed side by side, each with its members inside, arranged by the
+ * borders between them. Lines between alliances (borders, pairings) are
+ * drawn but do not pull: on a district (208 units, 30 alliances, ~100
+ * pairings across them) they stretched the boxes over one another.
+ * Always from scratch: refining the previous positions after units changed
+ * boxes left boxes overlapping too.
+ */
+export function layoutPlan(cy, { animate = false, fit = true } = {}) {
+  const nodes = cy.nodes(':visible');
+  if (nodes.empty()) return Promise.resolve();
+  const inside = cy.edges('.plan-border:visible').filter((e) => {
+    const a = e.source().parent();
+    return a.nonempty() && a.same(e.target().parent());
+  });
+  const layout = nodes.union(inside).layout({
+    name: 'fcose',
+    quality: 'default',
+    randomize: true,
+    animate,
+    animationDuration: 400,
+    fit,
+    padding: 24,
+    nodeDimensionsIncludeLabels: true,
+    packComponents: true,
+    nodeRepulsion: () => 4500,
+    idealEdgeLength: () => 60,
+    edgeElasticity: () => 0.45,
+    nestingFactor: 0.1,
+    gravity: 0.25,
+    numIter: 2500,
+    tile: true,
+    tilingPaddingVertical: 14,
+    tilingPaddingHorizontal: 14,
+  });
+  const done = layout.promiseOn('layoutstop');
+  layout.run();
+  return done;
+}
