@@ -289,6 +289,7 @@ export function createPlan(app) {
         await loadNetwork($('plan-within').value.trim() || null);
       }
       const input = buildInput();
+      P.lastInput = input;
       msg('运行中 Running…');
       const start = performance.now();
       const r = await planapi.simulate(input);
