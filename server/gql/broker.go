@@ -89,6 +89,7 @@ func (b *Broker) Subscribers() int {
 
 // changed publishes a change made by the running mutation.
 func (r *Resolver) changed(kind model.ChangeKind, op string, ids, edgeIDs []string) {
+	r.writes.Add(1)
 	if r.Broker == nil {
 		return
 	}
