@@ -17,7 +17,8 @@ import (
 // at a time.) Two rules keep a request from multiplying that:
 //
 //   - Within one operation every field that needs the whole graph shares one
-//     snapshot (read once, by the first to ask), so 20 aliases of
+//     snapshot (read once, by the first to ask, and again after a write:
+//     a mutation's answer reads what it wrote), so 20 aliases of
 //     simulateAlliances read it once. Their planning still costs each its
 //     own CPU; the complexity limit prices each field (costs.go).
 //   - Across requests, a SnapshotGate lets at most a few operations hold a
