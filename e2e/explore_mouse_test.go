@@ -23,7 +23,7 @@ var toolbarControls = []string{
 	`.brand`, `[data-testid=search-input]`, `[data-testid=as-of]`, `[data-testid=layout-select]`,
 	`[data-testid=colour-select]`, `[data-testid=size-select]`, `[data-testid=names-select]`,
 	`[data-testid=compound-toggle]`, `[data-testid=fit-button]`, `[data-testid=export-png]`,
-	`[data-testid=export-json]`, `[data-testid=live-status]`,
+	`[data-testid=export-json]`, `[data-testid=plan-toggle]`, `[data-testid=live-status]`,
 }
 
 // open loads the explorer at a viewport width and waits until it is drawn.

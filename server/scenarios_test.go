@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/plan"
+	"github.com/orgnet/orgnet/server"
 	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql"
 )
@@ -418,4 +420,51 @@ func httpGet(h *harness, path string) (int, string) {
 	rec := httptest.NewRecorder()
 	h.h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
+}
+
+// TestCommitAnswerAndPlanningAfter: after a commit whose answer selects
+// what reads the network (stale, networkChanges), planningNetwork answers
+// the new grouping, on the server that committed and on another sharing its
+// broker (the answer's read used to reuse the operation's snapshot from
+// before the commit and leave it in the planning cache).
+func TestCommitAnswerAndPlanningAfter(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		h, _ := plannerServer(t, open, name, auth.RoleEditor)
+		v := &harness{t: t, store: h.store, broker: h.broker, h: server.New(server.Config{Store: h.store, StoreName: name, Broker: h.broker,
+			Logger: slog.New(slog.DiscardHandler), Security: server.Security{Auth: auth.Anonymous(auth.RoleViewer)}})}
+		const q = `{ planningNetwork { units { organisation { id } alliance { id } } } }`
+		alliances := func(x *harness) map[string]string {
+			var d struct {
+				PlanningNetwork struct {
+					Units []struct {
+						Organisation named  `json:"organisation"`
+						Alliance     *named `json:"alliance"`
+					} `json:"units"`
+				} `json:"planningNetwork"`
+			}
+			x.ok(q, nil, &d)
+			out := map[string]string{}
+			for _, u := range d.PlanningNetwork.Units {
+				if u.Alliance != nil {
+					out[u.Organisation.ID] = u.Alliance.ID
+				}
+			}
+			return out
+		}
+		before := alliances(h) // fills both planning caches
+		alliances(v)
+		const shengdun, dongjiao = "org:shengdun-village", "org:dongjiao-village"
+		if before[shengdun] == before[dongjiao] {
+			t.Fatalf("圣墩村 and 东郊村 share %s today: nothing to commit", before[shengdun])
+		}
+		id := saveScenario(h, "同组", `{strategy: BALANCED, constraints: {together: [["`+shengdun+`", "`+dongjiao+`"]]}}`)
+		// The answer selects what reads the network (networkChanges): it
+		// must not leave the network from before the commit in the cache.
+		h.ok(`mutation($id: ID!) { commitScenario(id: $id) { status stale networkChanges { kind } } }`, map[string]any{"id": id}, nil)
+		for srv, x := range map[string]*harness{"committer": h, "other": v} {
+			if after := alliances(x); after[shengdun] == "" || after[shengdun] != after[dongjiao] {
+				t.Errorf("%s server after commit: 圣墩村 in %q, 东郊村 in %q; want one alliance", srv, after[shengdun], after[dongjiao])
+			}
+		}
+	})
 }

@@ -9,7 +9,10 @@ import (
 	"context"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/auth"
 	"github.com/orgnet/orgnet/server/gql/model"
+	"github.com/orgnet/orgnet/server/policy"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
@@ -18,4 +21,16 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 		return nil, err
 	}
 	return &model.Stats{Nodes: c.Nodes, Edges: c.Edges, Store: r.StoreName}, nil
+}
+
+func (r *queryResolver) Me(ctx context.Context) (*model.Caller, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok { // Authorize lets no operation through without a principal
+		p = auth.Principal{Name: "anonymous", Role: auth.RoleNone, Anonymous: true}
+	}
+	return &model.Caller{
+		Name: p.Name, Role: p.Role.String(), Anonymous: p.Anonymous,
+		CanPlan:   p.Can(policy.RequiredRole(ast.Query, "simulateAlliances")),
+		CanCommit: p.Can(policy.RequiredRole(ast.Mutation, "commitScenario")),
+	}, nil
 }

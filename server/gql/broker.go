@@ -346,7 +346,8 @@ func changeModel(c graph.Change) *model.GraphChange {
 
 // wrote is what a mutation does after its write committed: the analysis
 // and planning caches of this replica forget at once (its next analysis or
-// plan reads its own write), and the follower reads the feed now, so that
+// plan reads its own write), the operation's shared snapshot is read again
+// (writes, snapshots.go), and the follower reads the feed now, so that
 // subscribers hear of it without waiting for the next poll.
 func (r *Resolver) wrote() {
 	r.wroteAside()
@@ -359,6 +360,7 @@ func (r *Resolver) wrote() {
 // (saving a scenario): the planning cache stays, as it does when the
 // follower publishes such a change (plans).
 func (r *Resolver) wroteAside() {
+	r.writes.Add(1)
 	if r.Analysis != nil {
 		r.Analysis.Invalidate()
 	}

@@ -2,6 +2,7 @@ package gql
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/graph/analysis"
@@ -24,6 +25,11 @@ type Resolver struct {
 
 	analysisOnce sync.Once
 	gateOnce     sync.Once
+	// writes counts the changes this resolver made or heard of (wrote,
+	// and the broker): an operation's shared snapshot taken before the
+	// latest is read again (snapshots.go), so that the fields of a mutation's
+	// answer, and the planning cache they fill, see the write.
+	writes atomic.Uint64
 	// commitMu makes this server's scenario commits one at a time.
 	commitMu sync.Mutex
 	// planCache keeps planning problems until the next change (planning.go).

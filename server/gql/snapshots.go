@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/server/gql/model"
 )
 
 // Whole-graph reads. Planning (simulateAlliances, saveScenario,
@@ -16,7 +17,8 @@ import (
 // at a time.) Two rules keep a request from multiplying that:
 //
 //   - Within one operation every field that needs the whole graph shares one
-//     snapshot (read once, by the first to ask), so 20 aliases of
+//     snapshot (read once, by the first to ask, and again after a write:
+//     a mutation's answer reads what it wrote), so 20 aliases of
 //     simulateAlliances read it once. Their planning still costs each its
 //     own CPU; the complexity limit prices each field (costs.go).
 //   - Across requests, a SnapshotGate lets at most a few operations hold a
@@ -67,6 +69,9 @@ func (r *Resolver) gate() *SnapshotGate {
 		if r.Snapshots == nil {
 			r.Snapshots = NewSnapshotGate(0)
 		}
+		if r.Broker != nil { // changes another server on the broker made
+			r.Broker.OnChange(func(*model.GraphChange) { r.writes.Add(1) })
+		}
 	})
 	return r.Snapshots
 }
@@ -77,6 +82,7 @@ type opSnapshot struct {
 	mu      sync.Mutex
 	snap    *graph.Snapshot
 	err     error
+	gen     uint64 // Resolver.writes when it was read
 	release func()
 }
 
@@ -108,18 +114,29 @@ func (r *Resolver) snapshot(ctx context.Context) (*graph.Snapshot, error) {
 	s := &set.snap
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.snap != nil || s.err != nil {
+	// A write since it was read (the operation's own commit, or another's
+	// heard of) makes it stale: read it again under the slot already held.
+	// (2026-12-02: commitScenario's answer measured the plan on the
+	// snapshot from before the commit and left that network in the
+	// planning cache, so planningNetwork went on answering the old
+	// grouping until the next write.)
+	gen := r.writes.Load()
+	if (s.snap != nil || s.err != nil) && s.gen == gen {
 		return s.snap, s.err
 	}
-	release, err := r.gate().Acquire(ctx)
-	if err != nil {
-		return nil, err // not kept: a later field may still get a slot
+	if s.release == nil {
+		release, err := r.gate().Acquire(ctx)
+		if err != nil {
+			return nil, err // not kept: a later field may still get a slot
+		}
+		s.release = release
 	}
+	s.gen = gen
 	s.snap, s.err = r.Store.Snapshot(ctx, graph.View{})
 	if s.err != nil {
-		release()
+		s.release()
+		s.release = nil
 		return nil, s.err
 	}
-	s.release = release
 	return s.snap, nil
 }

@@ -112,11 +112,11 @@ func TestSelectionLimits(t *testing.T) {
 			if perr != nil {
 				t.Fatalf("parse: %v", perr)
 			}
+			// How long the check takes is a benchmark's business
+			// (BenchmarkCheckDocument if one is wanted), not an assert here.
 			start := time.Now()
 			err := limits.checkDocument(doc)
-			if d := time.Since(start); d > 100*time.Millisecond {
-				t.Errorf("check took %v", d)
-			}
+			t.Logf("checked in %v", time.Since(start))
 			switch {
 			case c.reason == "" && err != nil:
 				t.Errorf("refused: %v", err)

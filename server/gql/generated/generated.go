@@ -121,6 +121,14 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	Caller struct {
+		Anonymous func(childComplexity int) int
+		CanCommit func(childComplexity int) int
+		CanPlan   func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Role      func(childComplexity int) int
+	}
+
 	CentralityResult struct {
 		Confidence func(childComplexity int) int
 		Edges      func(childComplexity int) int
@@ -570,6 +578,7 @@ type ComplexityRoot struct {
 		Facts              func(childComplexity int, provenance []model.Source, first *int, after *string, asOf *string) int
 		HierarchyTops      func(childComplexity int, first *int, asOf *string) int
 		History            func(childComplexity int, id string, limit *int) int
+		Me                 func(childComplexity int) int
 		Neighbourhood      func(childComplexity int, id string, depth *int, relations []model.RelationType, limit *int, asOf *string) int
 		Node               func(childComplexity int, id string, asOf *string) int
 		Organisation       func(childComplexity int, id string, asOf *string) int
@@ -764,6 +773,7 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, first *int, asOf *string) ([]model.Node, error)
 	Edges(ctx context.Context, types []model.RelationType, provenance []model.Source, asOf *string, first *int, after *string) ([]*model.Edge, error)
 	Stats(ctx context.Context) (*model.Stats, error)
+	Me(ctx context.Context) (*model.Caller, error)
 	Alliances(ctx context.Context, typeArg *model.AllianceType, asOf *string, first *int, after *string) ([]*model.Alliance, error)
 	Alliance(ctx context.Context, id string, asOf *string) (*model.Alliance, error)
 	Pairings(ctx context.Context, asOf *string, first *int, after *string) ([]*model.Pairing, error)
@@ -1184,6 +1194,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Brand.Until(childComplexity), true
+
+	case "Caller.anonymous":
+		if e.ComplexityRoot.Caller.Anonymous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.Anonymous(childComplexity), true
+	case "Caller.canCommit":
+		if e.ComplexityRoot.Caller.CanCommit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.CanCommit(childComplexity), true
+	case "Caller.canPlan":
+		if e.ComplexityRoot.Caller.CanPlan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.CanPlan(childComplexity), true
+	case "Caller.name":
+		if e.ComplexityRoot.Caller.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.Name(childComplexity), true
+	case "Caller.role":
+		if e.ComplexityRoot.Caller.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Caller.Role(childComplexity), true
 
 	case "CentralityResult.confidence":
 		if e.ComplexityRoot.CentralityResult.Confidence == nil {
@@ -3334,6 +3375,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["limit"].(*int)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
 			break
@@ -4104,6 +4151,25 @@ type Stats {
   nodes: Int!
   edges: Int!
   store: String!
+}
+
+extend type Query {
+  "Who is calling and what their role lets them do, so a page can grey out what the caller may not do (the explorer's planning mode does). Any role."
+  me: Caller!
+}
+
+"The caller of a request."
+type Caller {
+  "The token's name, the JWT's sub, or anonymous."
+  name: String!
+  "viewer, planner, editor or admin."
+  role: String!
+  "No token was given: the server's anonymous role."
+  anonymous: Boolean!
+  "May simulate alliances and save scenarios (role planner and above)."
+  canPlan: Boolean!
+  "May commit scenarios (role editor and above)."
+  canCommit: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../../../schema/alliances.graphqls", Input: `# Alliances and pairings: regional Party-building alliances, their members, and strong units leading weak ones (以强带弱).
@@ -5785,6 +5851,22 @@ func (ec *executionContext) childFields_Below(ctx context.Context, field graphql
 		return ec.fieldContext_Below_otherCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Below", field.Name)
+}
+
+func (ec *executionContext) childFields_Caller(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Caller_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Caller_role(ctx, field)
+	case "anonymous":
+		return ec.fieldContext_Caller_anonymous(ctx, field)
+	case "canPlan":
+		return ec.fieldContext_Caller_canPlan(ctx, field)
+	case "canCommit":
+		return ec.fieldContext_Caller_canCommit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
 }
 
 func (ec *executionContext) childFields_CentralityResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10083,6 +10165,121 @@ func (ec *executionContext) fieldContext_Brand_relations(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Caller_name(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "String")
+}
+
+func (ec *executionContext) _Caller_role(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "String")
+}
+
+func (ec *executionContext) _Caller_anonymous(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_anonymous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Anonymous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_anonymous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Caller_canPlan(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_canPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanPlan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_canPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Caller_canCommit(ctx context.Context, field graphql.CollectedField, obj *model.Caller) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Caller_canCommit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanCommit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Caller_canCommit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Caller", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CentralityResult_measure(ctx context.Context, field graphql.CollectedField, obj *model.CentralityResult) (ret graphql.Marshaler) {
@@ -18567,6 +18764,38 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_me(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Me(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Caller) graphql.Marshaler {
+			return ec.marshalNCaller2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCaller(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Caller(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_alliances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24494,6 +24723,59 @@ func (ec *executionContext) _Brand(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var callerImplementors = []string{"Caller"}
+
+func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, obj *model.Caller) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Caller")
+		case "name":
+			out.Values[i] = ec._Caller_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Caller_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "anonymous":
+			out.Values[i] = ec._Caller_anonymous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "canPlan":
+			out.Values[i] = ec._Caller_canPlan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "canCommit":
+			out.Values[i] = ec._Caller_canCommit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var centralityResultImplementors = []string{"CentralityResult"}
 
 func (ec *executionContext) _CentralityResult(ctx context.Context, sel ast.SelectionSet, obj *model.CentralityResult) graphql.Marshaler {
@@ -27361,6 +27643,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
+		case "me":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_me(ctx, field)
+				})
 		case "alliances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28740,6 +29028,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCaller2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCaller(ctx context.Context, sel ast.SelectionSet, v *model.Caller) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Caller!")
+		return graphql.Null
+	}
+	return ec._Caller(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCentralityMeasure2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCentralityMeasure(ctx context.Context, v any) (model.CentralityMeasure, error) {

@@ -130,6 +130,20 @@ type Below struct {
 	OtherCount  int `json:"otherCount"`
 }
 
+// The caller of a request.
+type Caller struct {
+	// The token's name, the JWT's sub, or anonymous.
+	Name string `json:"name"`
+	// viewer, planner, editor or admin.
+	Role string `json:"role"`
+	// No token was given: the server's anonymous role.
+	Anonymous bool `json:"anonymous"`
+	// May simulate alliances and save scenarios (role planner and above).
+	CanPlan bool `json:"canPlan"`
+	// May commit scenarios (role editor and above).
+	CanCommit bool `json:"canCommit"`
+}
+
 // A centrality ranking and how it was computed.
 //
 // Sampled BETWEENNESS (Brandes–Pich pivots): the dependencies of `samples` sources drawn uniformly without replacement, scaled by nodes/samples; unbiased. Each source's share lies in [0, n/(n−1)], so by Hoeffding's inequality for sampling without replacement (Serfling's correction) and a union bound over the n nodes, with probability `confidence` every score is within

@@ -11,10 +11,17 @@ const EDGE_ID = /^([A-Z_]+):(.+)->(.+)$/;
 // resync re-reads these fields of every drawn node.
 const RESYNC_NODE = `id name nameEn provenance { source } ... on Organisation { tier }`;
 
+// resync asks for this many nodes per request, each an aliased root field
+// node(id:): the server refuses an operation with more than 20 root fields
+// or 30 aliases (server/policy/limits.go DefaultMaxRootFields,
+// DefaultMaxAliases), so 100 at once was refused as a whole.
+export const RESYNC_BATCH = 20;
+
 /**
- * createLive returns {setStatus(status), onChange(change), done()}: done()
- * is the promise of the changes being applied. app: {cy, state, refreshView,
- * flash, showPanel, hidePanel, setStatus, reportError}.
+ * createLive returns {setStatus(status), onChange(change), done(), resync()}:
+ * done() is the promise of the changes being applied. app: {cy, state,
+ * refreshView, flash, showPanel, hidePanel, setStatus, reportError,
+ * onNetworkChange}.
  */
 export function createLive(app) {
   const { cy, state } = app;
@@ -77,6 +84,12 @@ export function createLive(app) {
   }
 
   async function apply(ups, dels) {
+    // The planning view draws its own network (plan.js): it is told, and
+    // offers to read it again; the explorer's view is read afresh on leaving.
+    if (state.plan && state.plan.active) {
+      if (ups.size || dels.size) app.onNetworkChange();
+      return;
+    }
     let changed = removeIds(dels);
     let added = cy.collection();
     for (const id of ups) {
@@ -140,8 +153,8 @@ export function createLive(app) {
   async function resync() {
     const ids = cy.nodes().filter((n) => !n.data('group')).map((n) => n.id());
     const gone = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      const chunk = ids.slice(i, i + 100);
+    for (let i = 0; i < ids.length; i += RESYNC_BATCH) {
+      const chunk = ids.slice(i, i + RESYNC_BATCH);
       const vars = chunk.map((_, j) => `$i${j}: ID!`).join(', ');
       const fields = chunk.map((_, j) => `n${j}: node(id: $i${j}) { ${RESYNC_NODE} }`).join('\n');
       const data = await api.gql(`query ExploreResync(${vars}) {\n${fields}\n}`, Object.fromEntries(chunk.map((id, j) => [`i${j}`, id])));
@@ -165,5 +178,12 @@ export function createLive(app) {
     app.setStatus(`Live updates back${removed ? `: ${plural(removed, 'node')} gone meanwhile` : ''}.`);
   }
 
-  return { setStatus, onChange, done: () => chain };
+  return {
+    setStatus, onChange, done: () => chain,
+    // resync (for tests): re-read every drawn node, as after a reconnect.
+    resync: () => {
+      chain = chain.then(resync);
+      return chain;
+    },
+  };
 }

@@ -24,12 +24,15 @@ import { createLive } from './live.js';
 import { createOverview } from './overview.js';
 import { createPanel } from './panel.js';
 import { createPath } from './path.js';
+import { createPlan } from './plan.js';
+import { layoutPlan, planStyles } from './plandraw.js';
 import { describe, edgeLabel } from './relations.js';
 import { createSearch } from './search.js';
 import { FONT_SIZE, FONT_STACK, LABEL_MAX_WIDTH, NEUTRAL, kindGroup, paletteColor, shade, stylesheet, tierSize } from './style.js';
 import { createToolbar } from './toolbar.js';
 import { installTooltip } from './tooltip.js';
 import './app.css';
+import './plan.css';
 
 cytoscape.use(dagre);
 cytoscape.use(fcose);
@@ -58,7 +61,7 @@ const state = {
 
 const cy = cytoscape({
   container: $('cy'),
-  style: stylesheet(),
+  style: [...stylesheet(), ...planStyles()],
   minZoom: 0.08,
   maxZoom: 4,
   boxSelectionEnabled: false,
@@ -163,6 +166,7 @@ function restyle() {
 // --- Compound alliances ------------------------------------------------------------
 
 function applyCompound() {
+  if (state.plan.active) return; // the planning view places units itself (plandraw.js)
   cy.batch(() => {
     const hiddenAlliance = (a) => a.hasClass('hidden');
     cy.nodes().forEach((n) => {
@@ -214,6 +218,7 @@ function runLayout(opts = {}) {
   const go = async () => {
     bands = [];
     drawTierBands();
+    if (state.plan.active) return layoutPlan(cy, opts); // units in their alliances, no tiers
     await (state.layout === 'force' ? runForce(cy, opts) : runTiers(cy, opts));
     computeTierBands();
     drawTierBands();
@@ -223,14 +228,14 @@ function runLayout(opts = {}) {
 }
 
 // After data or filters change: derived data, containment, layout.
-function refreshView({ layout = true, animate = true, fit = true } = {}) {
+function refreshView({ layout = true, animate = true, fit = true, randomize = false } = {}) {
   applyFilters(app);
   applyCompound();
   applyFilters(app);
   restyle();
   renderFilters(app);
   path.reapply();
-  if (layout) return runLayout({ animate, fit, randomize: false });
+  if (layout) return runLayout({ animate, fit, randomize });
   return Promise.resolve();
 }
 
@@ -264,6 +269,7 @@ async function expand(id) {
 async function focus(id) {
   try {
     let n = cy.getElementById(id);
+    if (n.empty() && state.plan.active) throw new Error(`${id} is not in the planning view`);
     if (n.empty()) {
       // In the overview, first the way down to it from what is drawn.
       const path = await overview.reveal(id);
@@ -363,6 +369,7 @@ const app = {
   exportJSON,
   showPanel: (n) => panel.show(n),
   hidePanel: () => panel.hide(),
+  onNetworkChange: () => plan.onNetworkChange(),
 };
 const panel = createPanel(app);
 const overview = createOverview(app);
@@ -370,6 +377,7 @@ const path = createPath(app);
 const search = createSearch(app);
 const live = createLive(app);
 const toolbar = createToolbar(app);
+const plan = createPlan(app);
 installTooltip(app);
 
 // Canvas events and the panel's buttons.
@@ -403,6 +411,7 @@ function wire() {
   cy.on('tap', 'node', (ev) => {
     const n = ev.target;
     const shift = ev.originalEvent && ev.originalEvent.shiftKey;
+    if (plan.onTap(n)) return; // marks and details in the planning mode
     // A folded group unfolds; a folded node unfolds and shows its panel.
     if (!shift && overview.onTap(n)) return;
     if (shift) {
@@ -426,7 +435,7 @@ function wire() {
       cy.edges('.labelled').removeClass('labelled');
     }
   });
-  cy.on('dbltap', 'node', (ev) => !ev.target.data('group') && expand(ev.target.id()));
+  cy.on('dbltap', 'node', (ev) => !ev.target.data('group') && !state.plan.active && expand(ev.target.id()));
   cy.on('viewport resize', drawTierBands);
   cy.on('dragfree', 'node', () => {
     computeTierBands();
@@ -468,7 +477,9 @@ async function start() {
     setStatus(`${cy.nodes().length} nodes, ${cy.edges().length} relations. Search, click a node for details, double-click to expand.`);
   }
 
-  if (params.focus) focus(params.focus).catch(() => {});
+  if (params.scenario) plan.open(params.scenario);
+  else if (params.plan) plan.enter({ within: params.within });
+  else if (params.focus) focus(params.focus).catch(() => {});
   state.features = await featuresP;
   toolbar.greyOutOptional();
   if (state.features.graphChanged) {
@@ -518,13 +529,17 @@ const hooks = {
     for (;;) {
       const l = layoutRun;
       const c = live.done();
-      await Promise.allSettled([l, c, overview.refined()]);
+      await Promise.allSettled([l, c, overview.refined(), plan.done()]);
       while (cy.animated() || cy.elements().some((e) => e.animated())) await new Promise((r) => setTimeout(r, 25));
       await new Promise((r) => requestAnimationFrame(() => r()));
       if (l === layoutRun && c === live.done() && !cy.animated()) return true;
     }
   },
   changesDone: () => live.done(),
+  // The planning mode (plan.js): state is orgnetExplore.state.plan; done()
+  // resolves when its last action (run, save, open, commit …) is drawn.
+  plan: { enter: (o) => plan.enter(o), leave: () => plan.leave(), open: (id) => plan.open(id), done: () => plan.done() },
+  resync: () => live.resync(),
   exportPNG,
   exportJSON,
   stopLive: () => subscription && subscription(),

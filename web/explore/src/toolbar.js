@@ -81,7 +81,7 @@ export function createToolbar(app) {
     $('colour').dataset.communities = String(!!state.features.communities);
   }
 
-  // Settings from the page's URL: ?layout=force&colour=alliance&compound=0&names=en&focus=<id>
+  // Settings from the page's URL: ?layout=force&colour=alliance&compound=0&names=en&focus=<id>&scenario=<id>&plan=1&within=<id>
   function readParams() {
     const q = new URLSearchParams(window.location.search);
     const pickOpt = (sel, v) => v && [...sel.options].some((o) => o.value === v) && v;
@@ -92,7 +92,11 @@ export function createToolbar(app) {
     const names = pickOpt($('names'), q.get('names'));
     if (names) state.names = $('names').value = names;
     if (q.get('compound') === '0') state.compound = $('compound').checked = false;
-    return { focus: q.get('focus'), root: q.get('root'), overview: q.get('overview') === '1' };
+    return {
+      focus: q.get('focus'), root: q.get('root'), overview: q.get('overview') === '1',
+      // The planning mode: ?scenario=ID opens a saved scenario, ?plan=1 (with ?within=) the mode itself.
+      scenario: q.get('scenario'), plan: q.get('plan') === '1', within: q.get('within'),
+    };
   }
 
   $('layout').addEventListener('change', (ev) => {
