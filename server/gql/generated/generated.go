@@ -28645,7 +28645,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAlliance(ctx, sel, v[i])
@@ -28725,7 +28725,7 @@ func (ec *executionContext) marshalNAny2interface(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNAttribute2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Attribute) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttribute2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttribute(ctx, sel, v[i])
@@ -28754,7 +28754,7 @@ func (ec *executionContext) unmarshalNAttributeInput2ᚖgithubᚗcomᚋorgnetᚋ
 }
 
 func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAuditEntry(ctx, sel, v[i])
@@ -28892,7 +28892,7 @@ func (ec *executionContext) marshalNCommitCheck2ᚖgithubᚗcomᚋorgnetᚋorgne
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunity2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommunity(ctx, sel, v[i])
@@ -29122,7 +29122,7 @@ func (ec *executionContext) marshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdge(ctx, sel, v[i])
@@ -29239,7 +29239,7 @@ func (ec *executionContext) marshalNGraphChange2ᚖgithubᚗcomᚋorgnetᚋorgne
 }
 
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphEdge(ctx, sel, v[i])
@@ -29263,7 +29263,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNode(ctx, sel, v[i])
@@ -29300,7 +29300,7 @@ func (ec *executionContext) marshalNHierarchyTops2ᚖgithubᚗcomᚋorgnetᚋorg
 }
 
 func (ec *executionContext) marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHistoryEvent2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEvent(ctx, sel, v[i])
@@ -29396,7 +29396,7 @@ func (ec *executionContext) unmarshalNLinkInput2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNMembership2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMembership(ctx, sel, v[i])
@@ -29420,7 +29420,7 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋorgnetᚋorgnet
 }
 
 func (ec *executionContext) marshalNMetricComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparison(ctx, sel, v[i])
@@ -29504,7 +29504,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋorgnetᚋorgnetᚋserver
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx, sel, v[i])
@@ -29540,7 +29540,7 @@ func (ec *executionContext) marshalNOrgKind2githubᚗcomᚋorgnetᚋorgnetᚋser
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, sel, v[i])
@@ -29572,7 +29572,7 @@ func (ec *executionContext) marshalNOrganisationConnection2ᚖgithubᚗcomᚋorg
 }
 
 func (ec *executionContext) marshalNOrganisationEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganisationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganisationEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationEdge(ctx, sel, v[i])
@@ -29604,7 +29604,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairing(ctx, sel, v[i])
@@ -29677,7 +29677,7 @@ func (ec *executionContext) marshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNPlannedAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedAlliance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAlliance(ctx, sel, v[i])
@@ -29711,7 +29711,7 @@ func (ec *executionContext) marshalNPlannedAllianceStatus2githubᚗcomᚋorgnet�
 }
 
 func (ec *executionContext) marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlannedPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairing(ctx, sel, v[i])
@@ -29767,7 +29767,7 @@ func (ec *executionContext) marshalNPlanningUnit2ᚖgithubᚗcomᚋorgnetᚋorgn
 }
 
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Post) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPost2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPost(ctx, sel, v[i])
@@ -29791,7 +29791,7 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 }
 
 func (ec *executionContext) marshalNProject2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Project) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProject2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProject(ctx, sel, v[i])
@@ -29828,7 +29828,7 @@ func (ec *executionContext) unmarshalNRegisterSourceInput2githubᚗcomᚋorgnet�
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelation(ctx, sel, v[i])
@@ -29862,7 +29862,7 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNScenario2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, sel, v[i])
@@ -29886,7 +29886,7 @@ func (ec *executionContext) marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNScenarioComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScenarioComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScenarioComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparison(ctx, sel, v[i])
@@ -29920,7 +29920,7 @@ func (ec *executionContext) marshalNScenarioStatus2githubᚗcomᚋorgnetᚋorgne
 }
 
 func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Score) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScore2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScore(ctx, sel, v[i])
@@ -29992,7 +29992,7 @@ func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋs
 }
 
 func (ec *executionContext) marshalNSourceDocument2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceDocument) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx, sel, v[i])
@@ -30118,7 +30118,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -30162,7 +30162,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -30190,7 +30190,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -30218,7 +30218,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -30682,7 +30682,7 @@ func (ec *executionContext) marshalOOrgKind2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrgKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrgKind(ctx, sel, v[i])
@@ -30796,7 +30796,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋorgnetᚋorgn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelationType(ctx, sel, v[i])
@@ -30839,7 +30839,7 @@ func (ec *executionContext) marshalOSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, sel, v[i])
@@ -30923,7 +30923,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -30942,7 +30942,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -30961,7 +30961,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -30980,7 +30980,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
