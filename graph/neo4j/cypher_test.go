@@ -92,19 +92,19 @@ func TestSearchKey(t *testing.T) {
 	}
 }
 
-// TestProject: NODE and REL become the value itself in full form and a map of
-// the core properties in lean form; no marker survives in any statement.
+// TestProject: NODE and REL become the value itself in full form and a list
+// of the core properties in lean form; no marker survives in any statement.
 func TestProject(t *testing.T) {
 	for _, tc := range []struct {
 		in         string
 		full, lean string
 	}{
 		{"RETURN NODE(n) AS n", "RETURN n AS n",
-			"RETURN n {.id, .kind, .name, .nameEn, .tier, .since, .until, .source, .allianceType} AS n"},
-		{"[x IN kept | {n: NODE(x.n), d: x.d}]", "[x IN kept | {n: x.n, d: x.d}]",
-			"[x IN kept | {n: {id: x.n.id, kind: x.n.kind, name: x.n.name, nameEn: x.n.nameEn, tier: x.n.tier, since: x.n.since, until: x.n.until, source: x.n.source, allianceType: x.n.allianceType}, d: x.d}]"},
+			"RETURN [n.id, n.kind, n.name, n.nameEn, n.tier, n.since, n.until, n.source, n.allianceType] AS n"},
+		{"[x IN kept | [NODE(x.n), x.d]]", "[x IN kept | [x.n, x.d]]",
+			"[x IN kept | [[x.n.id, x.n.kind, x.n.name, x.n.nameEn, x.n.tier, x.n.since, x.n.until, x.n.source, x.n.allianceType], x.d]]"},
 		{"RETURN REL(r1) AS r", "RETURN r1 AS r",
-			"RETURN r1 {.id, .since, .until, .source, .role, .title, _type: type(r1)} AS r"},
+			"RETURN [r1.id, r1.since, r1.until, r1.source, r1.role, r1.title, type(r1)] AS r"},
 		{"NODES(n) XNODE(n)", "NODES(n) XNODE(n)", "NODES(n) XNODE(n)"},
 	} {
 		if got := project(tc.in, false); got != tc.full {
