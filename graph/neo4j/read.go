@@ -194,10 +194,15 @@ func filterParams(f graph.NodeFilter) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	kind := ""
+	if len(f.Kinds) == 1 {
+		kind = f.Kinds[0]
+	}
 	return map[string]any{
 		"attrSources": attrSources,
 		"labels":      labels,
 		"kinds":       kinds,
+		"kind":        kind,
 		"tiers":       tiers,
 		"name":        graph.FoldText(f.NameContains),
 		"sep":         searchKeySep,
