@@ -28778,7 +28778,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋorgnetᚋorgnet
 }
 
 func (ec *executionContext) marshalNBelow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Below) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBelow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelow(ctx, sel, v[i])
@@ -28860,7 +28860,7 @@ func (ec *executionContext) marshalNChildConnection2ᚖgithubᚗcomᚋorgnetᚋo
 }
 
 func (ec *executionContext) marshalNChildGroup2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChildGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChildGroup2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroup(ctx, sel, v[i])
@@ -28924,7 +28924,7 @@ func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋorgnet�
 }
 
 func (ec *executionContext) marshalNComparisonCell2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonCell) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonCell2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCell(ctx, sel, v[i])
@@ -28948,7 +28948,7 @@ func (ec *executionContext) marshalNComparisonCell2ᚖgithubᚗcomᚋorgnetᚋor
 }
 
 func (ec *executionContext) marshalNComparisonColumn2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonColumn) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonColumn2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumn(ctx, sel, v[i])
@@ -28972,7 +28972,7 @@ func (ec *executionContext) marshalNComparisonColumn2ᚖgithubᚗcomᚋorgnetᚋ
 }
 
 func (ec *executionContext) marshalNComparisonRow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonRow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRow(ctx, sel, v[i])
@@ -29032,7 +29032,7 @@ func (ec *executionContext) marshalNCytoscapeData2ᚖgithubᚗcomᚋorgnetᚋorg
 }
 
 func (ec *executionContext) marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCytoscapeElement2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElement(ctx, sel, v[i])
@@ -29088,7 +29088,7 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋorgnetᚋorgnetᚋs
 }
 
 func (ec *executionContext) marshalNDownload2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Download) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDownload2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownload(ctx, sel, v[i])
@@ -29146,7 +29146,7 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 }
 
 func (ec *executionContext) marshalNFact2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx, sel, v[i])
@@ -29178,7 +29178,7 @@ func (ec *executionContext) marshalNFactConnection2ᚖgithubᚗcomᚋorgnetᚋor
 }
 
 func (ec *executionContext) marshalNFactEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FactEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFactEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdge(ctx, sel, v[i])
@@ -29444,7 +29444,7 @@ func (ec *executionContext) marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋ
 }
 
 func (ec *executionContext) marshalNMetricInfo2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfo(ctx, sel, v[i])
@@ -29743,7 +29743,7 @@ func (ec *executionContext) marshalNPlanningNetwork2ᚖgithubᚗcomᚋorgnetᚋo
 }
 
 func (ec *executionContext) marshalNPlanningUnit2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanningUnit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanningUnit2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnit(ctx, sel, v[i])
@@ -29976,7 +29976,7 @@ func (ec *executionContext) unmarshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, sel, v[i])
@@ -30085,7 +30085,7 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNUnitMove2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnitMove) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitMove2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMove(ctx, sel, v[i])
@@ -30639,7 +30639,7 @@ func (ec *executionContext) marshalONetworkChange2ᚕᚖgithubᚗcomᚋorgnetᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkChange2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChange(ctx, sel, v[i])

@@ -13,18 +13,22 @@ import (
 
 // concurrentFields are the fields gqlgen resolves concurrently, per type.
 var concurrentFields = lists.Concurrent{
-	"Alliance":     {"branches": true, "members": true, "parent": true, "relations": true},
-	"Brand":        {"relations": true},
-	"Edge":         {"sourceNode": true, "targetNode": true},
-	"Node":         {"alliances": true, "ancestors": true, "branches": true, "children": true, "members": true, "mentees": true, "mentors": true, "neighbours": true, "parent": true, "parents": true, "posts": true, "projects": true, "relations": true},
-	"Organisation": {"alliances": true, "ancestors": true, "children": true, "mentees": true, "mentors": true, "neighbours": true, "parent": true, "parents": true, "posts": true, "projects": true, "relations": true},
-	"Person":       {"posts": true, "relations": true},
-	"Platform":     {"relations": true},
-	"Project":      {"branches": true, "relations": true},
-	"Provenance":   {"sourceDocument": true},
-	"Query":        {"alliance": true, "alliances": true, "auditLog": true, "centrality": true, "centralityResult": true, "changes": true, "communities": true, "compareScenarios": true, "edges": true, "history": true, "neighbourhood": true, "node": true, "organisation": true, "organisations": true, "pairings": true, "scenario": true, "scenarios": true, "search": true, "shortestPath": true, "simulateAlliances": true, "source": true, "sources": true, "stats": true, "subtree": true},
-	"Subscription": {"graphChanged": true},
-	"Zone":         {"relations": true},
+	"Alliance":         {"branches": true, "label": true, "members": true, "parent": true, "relations": true},
+	"Brand":            {"label": true, "relations": true},
+	"Edge":             {"sourceNode": true, "targetNode": true},
+	"MetricComparison": {"label": true},
+	"Node":             {"alliances": true, "ancestors": true, "branches": true, "children": true, "label": true, "members": true, "mentees": true, "mentors": true, "neighbours": true, "parent": true, "parents": true, "posts": true, "projects": true, "relations": true},
+	"Organisation":     {"alliances": true, "ancestors": true, "children": true, "label": true, "mentees": true, "mentors": true, "neighbours": true, "parent": true, "parents": true, "posts": true, "projects": true, "relations": true},
+	"Person":           {"label": true, "posts": true, "relations": true},
+	"PlannedAlliance":  {"currentId": true},
+	"Platform":         {"label": true, "relations": true},
+	"Project":          {"branches": true, "label": true, "relations": true},
+	"Provenance":       {"sourceDocument": true},
+	"Query":            {"alliance": true, "alliances": true, "auditLog": true, "below": true, "centrality": true, "centralityResult": true, "changes": true, "children": true, "communities": true, "compareScenarios": true, "edges": true, "facts": true, "hierarchyTops": true, "history": true, "neighbourhood": true, "node": true, "organisation": true, "organisations": true, "pairings": true, "planMetrics": true, "planningNetwork": true, "scenario": true, "scenarioComparison": true, "scenarios": true, "search": true, "shortestPath": true, "simulateAlliances": true, "source": true, "sources": true, "stats": true, "subtree": true},
+	"Scenario":         {"commitCheck": true, "downloads": true, "networkChanges": true, "result": true, "stale": true, "within": true},
+	"SimulationResult": {"moved": true, "unassigned": true},
+	"Subscription":     {"graphChanged": true},
+	"Zone":             {"label": true, "relations": true},
 }
 
 // marshalSlice marshals a list whose elements are marshalled with sel
