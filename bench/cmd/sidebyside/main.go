@@ -52,6 +52,8 @@ type options struct {
 	peerPort    int
 	duration    time.Duration
 	warmup      time.Duration
+	warmupAll   time.Duration
+	checkEvery  int
 	conc        []int
 	out         string
 	only        string
@@ -71,6 +73,8 @@ func main() {
 	flag.IntVar(&o.peerPort, "peer-port", 7741, "peer HTTP port")
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per (query, system, concurrency) cell")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each cell")
+	flag.DurationVar(&o.warmupAll, "warmup-all", 30*time.Second, "unmeasured time each system runs all the queries (8 clients, round-robin) before the first cell: the same warm-up for all three (orgnet's own is turned off)")
+	flag.IntVar(&o.checkEvery, "check-every", 25, "while timing, each client compares every n-th answer (and its first) with the agreed one, outside the timed span")
 	flag.StringVar(&conc, "concurrency", "1,8,32", "concurrencies")
 	flag.StringVar(&o.out, "out", "bench/results", "directory of the JSON results")
 	flag.StringVar(&o.only, "only", "", "comma-separated query names to run (all when empty)")
@@ -174,7 +178,9 @@ func run(ctx context.Context, o options) (err error) {
 	orgnetURL := fmt.Sprintf("http://127.0.0.1:%d/graphql", o.orgnetPort)
 	orgnet, err := startProc(ctx, "orgnet", exec.Command(bin, "serve", "--store", "neo4j", "--neo4j-uri", neo.URI(),
 		"--addr", fmt.Sprintf("127.0.0.1:%d", o.orgnetPort), "--seed=false", "--rate-limit", "0",
-		"--anonymous-role", "admin", "--complexity-limit", "1000000"),
+		"--anonymous-role", "admin", "--complexity-limit", "1000000",
+		// The harness warms every system up alike (-warmup-all).
+		"--warmup", "0"),
 		fmt.Sprintf("http://127.0.0.1:%d/readyz", o.orgnetPort), "", filepath.Join(tmp, "orgnet.log"))
 	if err != nil {
 		return err
@@ -183,7 +189,8 @@ func run(ctx context.Context, o options) (err error) {
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d/", o.peerPort)
 	pc := exec.Command("node", "server.mjs")
 	pc.Dir = "bench/peer"
-	pc.Env = append(os.Environ(), "NEO4J_URI="+neo.URI(), "NEO4J_USER="+user, "NEO4J_PASSWORD="+password,
+	// As its users deploy it: NODE_ENV=production.
+	pc.Env = append(os.Environ(), "NODE_ENV=production", "NEO4J_URI="+neo.URI(), "NEO4J_USER="+user, "NEO4J_PASSWORD="+password,
 		"PORT="+strconv.Itoa(o.peerPort))
 	peer, err := startProc(ctx, "peer", pc, "", peerURL, filepath.Join(tmp, "peer.log"))
 	if err != nil {
@@ -214,9 +221,10 @@ func run(ctx context.Context, o options) (err error) {
 
 	res := results{Date: time.Now().UTC().Format(time.RFC3339), Dataset: fmt.Sprintf("synthetic-%s-seed%d", size, o.seed),
 		Nodes: nodes, Edges: edges, Neo4j: localneo4j.Neo4jVersion, GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
-		Duration: o.duration.String(), Concurrency: o.conc, Params: p}
+		Duration: o.duration.String(), Warmup: o.warmup.String(), WarmupAll: o.warmupAll.String(), CheckEvery: o.checkEvery,
+		Concurrency: o.conc, Params: p, Commit: gitCommit(ctx), LoadAvg: []string{loadAvg()}}
 	logf("checking that the three systems agree")
-	for _, q := range qs {
+	for qi, q := range qs {
 		qr := queryResult{Name: q.name, Title: q.title, RoundTrips: map[string]int{}}
 		var want []string
 		for i, s := range systems {
@@ -230,6 +238,7 @@ func run(ctx context.Context, o options) (err error) {
 			}
 			if i == 0 {
 				want = facts
+				qs[qi].want = facts
 				qr.Facts = len(facts)
 				if len(facts) < 2 {
 					return fmt.Errorf("%s: the floor's answer is trivial (%v): pick other parameters", q.name, facts)
@@ -254,19 +263,34 @@ func run(ctx context.Context, o options) (err error) {
 		res.Queries = append(res.Queries, qr)
 	}
 
+	for _, s := range systems {
+		logf("warming %s up: every query, 8 clients, for %s", s.name, o.warmupAll)
+		if err := warm(ctx, s, qs, o.warmupAll); err != nil {
+			return fmt.Errorf("warm-up of %s: %w", s.name, err)
+		}
+	}
+	res.LoadAvg = append(res.LoadAvg, loadAvg())
+
+	mismatches := 0
 	for qi, q := range qs {
 		for _, c := range o.conc {
-			for _, s := range systems {
+			for si, s := range systems {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				m := measure(ctx, s, q, c, o.warmup, o.duration)
-				logf("  %-14s %-6s c=%-2d %8.1f op/s  p50 %7.2f ms  p99 %7.2f ms  errors %d", q.name, s.name, c, m.Throughput, m.P50ms, m.P99ms, m.Errors)
+				m := measure(ctx, s, q, si, c, o.warmup, o.duration, o.checkEvery)
+				logf("  %-14s %-6s c=%-2d %8.1f op/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  checked %d  mismatches %d  load %s",
+					q.name, s.name, c, m.Throughput, m.P50ms, m.P99ms, m.Errors, m.Checked, m.Mismatches, loadAvg())
+				if m.Mismatches > 0 {
+					mismatches += m.Mismatches
+					logf("  %s on %s: %s", q.name, s.name, m.FirstMismatch)
+				}
 				res.Queries[qi].Cells = append(res.Queries[qi].Cells, m)
 			}
 		}
 	}
 
+	res.LoadAvg = append(res.LoadAvg, loadAvg())
 	if o.profile != "" {
 		if err := profileOrgnet(ctx, hc, o, qs, systems[1]); err != nil {
 			logf("profile: %v", err)
@@ -283,7 +307,64 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	logf("wrote %s", path)
 	fmt.Print(table(res))
+	if mismatches > 0 {
+		return fmt.Errorf("%d answers sampled while timing differed from the agreed ones (see the log)", mismatches)
+	}
 	return nil
+}
+
+// warm runs every query of qs on s with 8 clients, round-robin, for d; an
+// error stops it.
+func warm(ctx context.Context, s system, qs []query, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			for j := i; ctx.Err() == nil; j++ {
+				if _, err := s.do(ctx, qs[j%len(qs)]); err != nil && ctx.Err() == nil {
+					errs <- fmt.Errorf("%s: %w", qs[j%len(qs)].name, err)
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+// gitCommit names the tree measured: HEAD, with "+dirty" when the work tree
+// differs from it.
+func gitCommit(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "+dirty"
+	}
+	return c
+}
+
+// loadAvg is the 1, 5 and 15 minute load average (the machine is shared).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func runCmd(ctx context.Context, name string, args ...string) error {
@@ -448,6 +529,12 @@ type cell struct {
 	P99ms       float64 `json:"p99ms"`
 	Meanms      float64 `json:"meanMs"`
 	FirstError  string  `json:"firstError,omitempty"`
+	// Checked answers were compared in full with the agreed one while
+	// timing (outside the timed span); Mismatches differed.
+	Checked       int    `json:"checked"`
+	Mismatches    int    `json:"mismatches"`
+	FirstMismatch string `json:"firstMismatch,omitempty"`
+	LoadAvg       string `json:"loadAvg"` // at the end of the cell
 }
 
 type queryResult struct {
@@ -467,6 +554,11 @@ type results struct {
 	GoVersion   string        `json:"go"`
 	CPUs        int           `json:"cpus"`
 	Duration    string        `json:"durationPerCell"`
+	Warmup      string        `json:"warmupPerCell"`
+	WarmupAll   string        `json:"warmupPerSystem"`
+	CheckEvery  int           `json:"checkEvery"`
+	Commit      string        `json:"commit"`
+	LoadAvg     []string      `json:"loadAvg"` // at the start, after the warm-up and at the end
 	Concurrency []int         `json:"concurrency"`
 	Params      params        `json:"params"`
 	Queries     []queryResult `json:"queries"`
@@ -477,8 +569,13 @@ type system struct {
 	do   func(context.Context, query) (any, error)
 }
 
-// measure runs q on s with c workers: warmup unmeasured, then d measured.
-func measure(ctx context.Context, s system, q query, c int, warmup, d time.Duration) cell {
+// measure runs q on s (the si-th system) with c workers: warmup
+// unmeasured, then d measured. While measuring, each worker compares its
+// first answer and every checkEvery-th with the agreed one (q.want), after
+// taking its time.
+func measure(ctx context.Context, s system, q query, si, c int, warmup, d time.Duration, checkEvery int) cell {
+	var checked, mismatches int
+	var firstMismatch string
 	loop := func(until time.Time, record bool) ([]time.Duration, int, string) {
 		var mu sync.Mutex
 		var all []time.Duration
@@ -488,9 +585,10 @@ func measure(ctx context.Context, s system, q query, c int, warmup, d time.Durat
 			wg.Go(func() {
 				var lat []time.Duration
 				e, fe := 0, ""
-				for time.Now().Before(until) && ctx.Err() == nil {
+				ck, mm, fm := 0, 0, ""
+				for n := 0; time.Now().Before(until) && ctx.Err() == nil; n++ {
 					t0 := time.Now()
-					_, err := s.do(ctx, q)
+					v, err := s.do(ctx, q)
 					if err != nil {
 						e++
 						if fe == "" {
@@ -498,8 +596,23 @@ func measure(ctx context.Context, s system, q query, c int, warmup, d time.Durat
 						}
 						continue
 					}
-					if record {
-						lat = append(lat, time.Since(t0))
+					if !record {
+						continue
+					}
+					lat = append(lat, time.Since(t0))
+					if checkEvery > 0 && n%checkEvery == 0 {
+						ck++
+						facts, err := q.norm[si](v)
+						d := diff(q.want, facts)
+						if err != nil {
+							d = err.Error()
+						}
+						if d != "" {
+							mm++
+							if fm == "" {
+								fm = d
+							}
+						}
 					}
 				}
 				mu.Lock()
@@ -507,6 +620,10 @@ func measure(ctx context.Context, s system, q query, c int, warmup, d time.Durat
 				errs += e
 				if first == "" {
 					first = fe
+				}
+				checked, mismatches = checked+ck, mismatches+mm
+				if firstMismatch == "" {
+					firstMismatch = fm
 				}
 				mu.Unlock()
 			})
@@ -518,7 +635,8 @@ func measure(ctx context.Context, s system, q query, c int, warmup, d time.Durat
 	start := time.Now()
 	lat, errs, first := loop(start.Add(d), true)
 	elapsed := time.Since(start)
-	m := cell{System: s.name, Concurrency: c, Ops: len(lat), Errors: errs, FirstError: first}
+	m := cell{System: s.name, Concurrency: c, Ops: len(lat), Errors: errs, FirstError: first,
+		Checked: checked, Mismatches: mismatches, FirstMismatch: firstMismatch, LoadAvg: loadAvg()}
 	if len(lat) > 0 {
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		var sum time.Duration
@@ -576,7 +694,8 @@ func profileOrgnet(ctx context.Context, hc *http.Client, o options, qs []query, 
 // table renders the results as Markdown: one row per query and concurrency.
 func table(r results) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nDataset %s: %d nodes, %d edges; Neo4j %s; %d CPUs; %s per cell.\n\n", r.Dataset, r.Nodes, r.Edges, r.Neo4j, r.CPUs, r.Duration)
+	fmt.Fprintf(&b, "\nCommit %s. Dataset %s: %d nodes, %d edges; Neo4j %s; %s; %d CPUs; warm-up %s per system, then %s unmeasured and %s measured per cell; every %d-th answer re-checked while timing; load average %s.\n\n",
+		r.Commit, r.Dataset, r.Nodes, r.Edges, r.Neo4j, r.GoVersion, r.CPUs, r.WarmupAll, r.Warmup, r.Duration, r.CheckEvery, strings.Join(r.LoadAvg, " → "))
 	b.WriteString("| query | c | floor op/s | orgnet op/s | peer op/s | floor p50/p99 ms | orgnet p50/p99 ms | peer p50/p99 ms | round trips f/o/p | orgnet/peer thr | orgnet/peer p99 | orgnet/floor p50 |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, q := range r.Queries {
