@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,6 +46,9 @@ type Store struct {
 	nodes  map[string]*nodeRec
 	order  []*nodeRec // sorted by node id
 	edges  map[string]*graph.Edge
+	// search is built from order by the first Search after a change and
+	// cleared (nil) by every change (search.go).
+	search atomic.Pointer[searchIndex]
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -319,6 +323,7 @@ func byKey[T any](items []T, key func(T) string) []T {
 
 // apply changes memory; mu must be held for writing.
 func (s *Store) apply(ch *change) {
+	s.search.Store(nil)
 	for _, id := range ch.delEdges {
 		if e := s.edges[id]; e != nil {
 			s.unlink(e)
