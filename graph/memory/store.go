@@ -119,58 +119,6 @@ func New(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// load reads every node and edge and rebuilds the adjacency lists. bbolt
-// iterates keys in byte order, which is Go string order, so the node order
-// and every adjacency list come out sorted.
-func (s *Store) load(ctx context.Context) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		meta := tx.Bucket(bucketMeta)
-		switch v := meta.Get(keyVersion); {
-		case v == nil:
-			if err := meta.Put(keyVersion, []byte(formatVersion)); err != nil {
-				return err
-			}
-		case string(v) != formatVersion:
-			return fmt.Errorf("format version %s; this build reads %s", v, formatVersion)
-		}
-		err := tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
-			n, err := decodeNode(v)
-			if err != nil {
-				return fmt.Errorf("decode node %q: %w", k, err)
-			}
-			r := newRec(n)
-			s.nodes[n.ID] = r
-			s.order = append(s.order, r)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketEdges).ForEach(func(k, v []byte) error {
-			e, err := decodeEdge(v)
-			if err != nil {
-				return fmt.Errorf("decode edge %q: %w", k, err)
-			}
-			from, to := s.nodes[e.From], s.nodes[e.To]
-			if from == nil || to == nil {
-				return fmt.Errorf("edge %q joins %q and %q, and one of them is missing", e.ID, e.From, e.To)
-			}
-			s.edges[e.ID] = e
-			from.out = append(from.out, adj{e, to})
-			to.in = append(to.in, adj{e, from})
-			return nil
-		})
-	})
-}
-
 // Ping reports whether the store can answer.
 func (s *Store) Ping(ctx context.Context) error {
 	graph.CountRoundTrip(ctx)
