@@ -28,7 +28,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -313,33 +312,6 @@ func run(ctx context.Context, o options) (err error) {
 	return nil
 }
 
-// warm runs every query of qs on s with 8 clients, round-robin, for d; an
-// error stops it.
-func warm(ctx context.Context, s system, qs []query, d time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := range 8 {
-		wg.Go(func() {
-			for j := i; ctx.Err() == nil; j++ {
-				if _, err := s.do(ctx, qs[j%len(qs)]); err != nil && ctx.Err() == nil {
-					errs <- fmt.Errorf("%s: %w", qs[j%len(qs)].name, err)
-					cancel()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
-	}
-}
-
 // gitCommit names the tree measured: HEAD, with "+dirty" when the work tree
 // differs from it.
 func gitCommit(ctx context.Context) string {
@@ -489,173 +461,6 @@ func postGraphQL(ctx context.Context, hc *http.Client, url, doc string, vars map
 	return gqlResponse{data: r.Data, roundTrips: int(rt)}, nil
 }
 
-// diff describes how got differs from want (both sorted), or "".
-func diff(want, got []string) string {
-	var missing, extra []string
-	i, j := 0, 0
-	for i < len(want) || j < len(got) {
-		switch {
-		case j == len(got) || i < len(want) && want[i] < got[j]:
-			missing = append(missing, want[i])
-			i++
-		case i == len(want) || got[j] < want[i]:
-			extra = append(extra, got[j])
-			j++
-		default:
-			i++
-			j++
-		}
-	}
-	if len(missing) == 0 && len(extra) == 0 {
-		return ""
-	}
-	short := func(s []string) []string {
-		if len(s) > 5 {
-			return append(s[:5:5], fmt.Sprintf("… (%d in all)", len(s)))
-		}
-		return s
-	}
-	return fmt.Sprintf("missing %v, extra %v", short(missing), short(extra))
-}
-
-// cell is one (query, system, concurrency) measurement.
-type cell struct {
-	System      string  `json:"system"`
-	Concurrency int     `json:"concurrency"`
-	Ops         int     `json:"ops"`
-	Errors      int     `json:"errors"`
-	Throughput  float64 `json:"opsPerSec"`
-	P50ms       float64 `json:"p50ms"`
-	P99ms       float64 `json:"p99ms"`
-	Meanms      float64 `json:"meanMs"`
-	FirstError  string  `json:"firstError,omitempty"`
-	// Checked answers were compared in full with the agreed one while
-	// timing (outside the timed span); Mismatches differed.
-	Checked       int    `json:"checked"`
-	Mismatches    int    `json:"mismatches"`
-	FirstMismatch string `json:"firstMismatch,omitempty"`
-	LoadAvg       string `json:"loadAvg"` // at the end of the cell
-}
-
-type queryResult struct {
-	Name       string         `json:"name"`
-	Title      string         `json:"title"`
-	Facts      int            `json:"facts"`
-	RoundTrips map[string]int `json:"roundTrips"`
-	Cells      []cell         `json:"cells"`
-}
-
-type results struct {
-	Date        string        `json:"date"`
-	Dataset     string        `json:"dataset"`
-	Nodes       int64         `json:"nodes"`
-	Edges       int64         `json:"edges"`
-	Neo4j       string        `json:"neo4j"`
-	GoVersion   string        `json:"go"`
-	CPUs        int           `json:"cpus"`
-	Duration    string        `json:"durationPerCell"`
-	Warmup      string        `json:"warmupPerCell"`
-	WarmupAll   string        `json:"warmupPerSystem"`
-	CheckEvery  int           `json:"checkEvery"`
-	Commit      string        `json:"commit"`
-	LoadAvg     []string      `json:"loadAvg"` // at the start, after the warm-up and at the end
-	Concurrency []int         `json:"concurrency"`
-	Params      params        `json:"params"`
-	Queries     []queryResult `json:"queries"`
-}
-
-type system struct {
-	name string
-	do   func(context.Context, query) (any, error)
-}
-
-// measure runs q on s (the si-th system) with c workers: warmup
-// unmeasured, then d measured. While measuring, each worker compares its
-// first answer and every checkEvery-th with the agreed one (q.want), after
-// taking its time.
-func measure(ctx context.Context, s system, q query, si, c int, warmup, d time.Duration, checkEvery int) cell {
-	var checked, mismatches int
-	var firstMismatch string
-	loop := func(until time.Time, record bool) ([]time.Duration, int, string) {
-		var mu sync.Mutex
-		var all []time.Duration
-		errs, first := 0, ""
-		var wg sync.WaitGroup
-		for range c {
-			wg.Go(func() {
-				var lat []time.Duration
-				e, fe := 0, ""
-				ck, mm, fm := 0, 0, ""
-				for n := 0; time.Now().Before(until) && ctx.Err() == nil; n++ {
-					t0 := time.Now()
-					v, err := s.do(ctx, q)
-					if err != nil {
-						e++
-						if fe == "" {
-							fe = err.Error()
-						}
-						continue
-					}
-					if !record {
-						continue
-					}
-					lat = append(lat, time.Since(t0))
-					if checkEvery > 0 && n%checkEvery == 0 {
-						ck++
-						facts, err := q.norm[si](v)
-						d := diff(q.want, facts)
-						if err != nil {
-							d = err.Error()
-						}
-						if d != "" {
-							mm++
-							if fm == "" {
-								fm = d
-							}
-						}
-					}
-				}
-				mu.Lock()
-				all = append(all, lat...)
-				errs += e
-				if first == "" {
-					first = fe
-				}
-				checked, mismatches = checked+ck, mismatches+mm
-				if firstMismatch == "" {
-					firstMismatch = fm
-				}
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		return all, errs, first
-	}
-	loop(time.Now().Add(warmup), false)
-	start := time.Now()
-	lat, errs, first := loop(start.Add(d), true)
-	elapsed := time.Since(start)
-	m := cell{System: s.name, Concurrency: c, Ops: len(lat), Errors: errs, FirstError: first,
-		Checked: checked, Mismatches: mismatches, FirstMismatch: firstMismatch, LoadAvg: loadAvg()}
-	if len(lat) > 0 {
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		var sum time.Duration
-		for _, l := range lat {
-			sum += l
-		}
-		pct := func(p float64) float64 {
-			i := int(float64(len(lat))*p+0.5) - 1
-			i = max(0, min(i, len(lat)-1))
-			return ms(lat[i])
-		}
-		m.Throughput = float64(len(lat)) / elapsed.Seconds()
-		m.P50ms, m.P99ms, m.Meanms = pct(0.50), pct(0.99), ms(sum/time.Duration(len(lat)))
-	}
-	return m
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 // profileOrgnet takes a CPU profile of orgnet while 8 clients run the
 // queries round-robin (client i runs query i mod len(qs)).
 func profileOrgnet(ctx context.Context, hc *http.Client, o options, qs []query, s system) error {
@@ -689,37 +494,4 @@ func profileOrgnet(ctx context.Context, hc *http.Client, o options, qs []query, 
 	defer f.Close()
 	_, err = io.Copy(f, resp.Body)
 	return err
-}
-
-// table renders the results as Markdown: one row per query and concurrency.
-func table(r results) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nCommit %s. Dataset %s: %d nodes, %d edges; Neo4j %s; %s; %d CPUs; warm-up %s per system, then %s unmeasured and %s measured per cell; every %d-th answer re-checked while timing; load average %s.\n\n",
-		r.Commit, r.Dataset, r.Nodes, r.Edges, r.Neo4j, r.GoVersion, r.CPUs, r.WarmupAll, r.Warmup, r.Duration, r.CheckEvery, strings.Join(r.LoadAvg, " → "))
-	b.WriteString("| query | c | floor op/s | orgnet op/s | peer op/s | floor p50/p99 ms | orgnet p50/p99 ms | peer p50/p99 ms | round trips f/o/p | orgnet/peer thr | orgnet/peer p99 | orgnet/floor p50 |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, q := range r.Queries {
-		by := map[string]map[int]cell{}
-		for _, c := range q.Cells {
-			if by[c.System] == nil {
-				by[c.System] = map[int]cell{}
-			}
-			by[c.System][c.Concurrency] = c
-		}
-		for _, c := range r.Concurrency {
-			f, o, p := by["floor"][c], by["orgnet"][c], by["peer"][c]
-			fmt.Fprintf(&b, "| %s | %d | %.0f | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %d / %d / %d | %s | %s | %s |\n",
-				q.Name, c, f.Throughput, o.Throughput, p.Throughput, f.P50ms, f.P99ms, o.P50ms, o.P99ms, p.P50ms, p.P99ms,
-				q.RoundTrips["floor"], q.RoundTrips["orgnet"], q.RoundTrips["peer"],
-				ratio(o.Throughput, p.Throughput), ratio(o.P99ms, p.P99ms), ratio(o.P50ms, f.P50ms))
-		}
-	}
-	return b.String()
-}
-
-func ratio(a, b float64) string {
-	if b == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", a/b)
 }
