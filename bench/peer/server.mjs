@@ -72,7 +72,7 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type Query {
-    "Nodes within 2 hops over every relationship type, nearest first then by id, at most 500, and every relationship among them (orgnet's neighbourhood)."
+    "Nodes within 2 hops over every relationship type, nearest first then by id, at most 500, and the relationships among them, at most 1000 (orgnet's neighbourhood)."
     neighbourhood2(id: ID!, asOf: String!): GSubgraph
       @cypher(
         statement: """
@@ -86,28 +86,34 @@ export const typeDefs = /* GraphQL */ `
         CALL (ns) {
           UNWIND ns AS a
           MATCH (a)-[r]->(b) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND b IN ns
+          WITH r, a, b ORDER BY r.id LIMIT 1001
           RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS es
         }
-        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es, truncated: truncated} AS sg
+        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..1000], truncated: truncated OR size(es) > 1000} AS sg
         """
         columnName: "sg"
       )
-    "The root and the nodes up to 3 levels below it by SUB_ORGANISATION_OF, with the SUB_ORGANISATION_OF relationships among them (orgnet's subtree)."
+    "The root and the nodes up to 3 levels below it by SUB_ORGANISATION_OF, nearest first then by id, at most 2000, with the SUB_ORGANISATION_OF relationships among them, at most 4000 (orgnet's subtree)."
     subtree3(rootId: ID!, asOf: String!): GSubgraph
       @cypher(
         statement: """
         MATCH (root:Node {id: $rootId}) WHERE ((root.since IS NULL OR root.since <= $asOf) AND (root.until IS NULL OR $asOf < root.until))
         CALL (root) {
           MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((y.since IS NULL OR y.since <= $asOf) AND (y.until IS NULL OR $asOf < y.until))){0,3}(m)
-          RETURN collect(m) AS ns, collect(CASE WHEN length(p) = 3 THEN m END) AS rim
+          WITH m, length(p) AS d ORDER BY d, m.id LIMIT 2001
+          RETURN collect({m: m, d: d}) AS found
         }
+        WITH found[0..2000] AS found, size(found) > 2000 AS cut
+        WITH cut, [x IN found | x.m] AS ns, [x IN found WHERE x.d = 3 | x.m] AS rim
         CALL (ns) {
           UNWIND ns AS c
           MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND pa IN ns
+          WITH r, c, pa ORDER BY r.id LIMIT 4001
           RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS es
         }
-        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es,
-          truncated: any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((c.since IS NULL OR c.since <= $asOf) AND (c.until IS NULL OR $asOf < c.until)) AND NOT c IN ns })} AS sg
+        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..4000],
+          truncated: cut OR size(es) > 4000 OR
+            any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((c.since IS NULL OR c.since <= $asOf) AND (c.until IS NULL OR $asOf < c.until)) AND NOT c IN ns })} AS sg
         """
         columnName: "sg"
       )

@@ -126,7 +126,10 @@ func floorQuery(cypher string, vars map[string]any) func(context.Context, driver
 // Each returns the whole answer orgnet gives: the nodes, the edges among
 // them (the ones orgnet returns: for a neighbourhood every relationship
 // between two of its nodes, for a subtree the SUB_ORGANISATION_OF ones),
-// truncated, and for a path its length and edges.
+// truncated, and for a path its length and edges; with orgnet's bounds
+// (graph.SubgraphEdgeLimit: edges at most twice the node limit, the least
+// ids; a subtree at most 2,000 nodes, GraphQL's default), so that each
+// does the same bounded work.
 const (
 	cypherNeighbourhood2 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 CALL (s) {
@@ -138,21 +141,27 @@ WITH found[0..500] AS ns, size(found) > 500 AS truncated
 CALL (ns) {
   UNWIND ns AS a
   MATCH (a)-[r]->(b) WHERE VIS(r) AND b IN ns
+  WITH r, a, b ORDER BY r.id LIMIT 1001
   RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS es
 }
-RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es, truncated: truncated} AS sg`
+RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..1000], truncated: truncated OR size(es) > 1000} AS sg`
 	cypherSubtree3 = `MATCH (root:Node {id: $rootId}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,3}(m)
-  RETURN collect(m) AS ns, collect(CASE WHEN length(p) = 3 THEN m END) AS rim
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT 2001
+  RETURN collect({m: m, d: d}) AS found
 }
+WITH found[0..2000] AS found, size(found) > 2000 AS cut
+WITH cut, [x IN found | x.m] AS ns, [x IN found WHERE x.d = 3 | x.m] AS rim
 CALL (ns) {
   UNWIND ns AS c
   MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE VIS(r) AND pa IN ns
+  WITH r, c, pa ORDER BY r.id LIMIT 4001
   RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS es
 }
-RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es,
-  truncated: any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns })} AS sg`
+RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..4000],
+  truncated: cut OR size(es) > 4000 OR
+    any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns })} AS sg`
 	cypherShortestPath = `MATCH (a:Node {id: $from}), (b:Node {id: $to}) WHERE VIS(a) AND VIS(b)
 CALL (a, b) {
   MATCH p = ALL SHORTEST (a)((x)-[r]-(y) WHERE VIS(r) AND VIS(y)){0,8}(b)
