@@ -39,7 +39,7 @@ var concurrent = lists.Concurrent{
 func selection(t *testing.T, query string) ast.SelectionSet {
 	t.Helper()
 	s := gqlparser.MustLoadSchema(&ast.Source{Input: schema})
-	doc, err := gqlparser.LoadQuery(s, query)
+	doc, err := gqlparser.LoadQueryWithRules(s, query, nil) // nil: the default rules
 	if err != nil {
 		t.Fatalf("LoadQuery(%q): %v", query, err)
 	}
