@@ -24,7 +24,7 @@ var concurrentFields = lists.Concurrent{
 	"Platform":         {"label": true, "relations": true},
 	"Project":          {"branches": true, "label": true, "relations": true},
 	"Provenance":       {"sourceDocument": true},
-	"Query":            {"alliance": true, "alliances": true, "auditLog": true, "below": true, "centrality": true, "centralityResult": true, "changes": true, "children": true, "communities": true, "compareScenarios": true, "edges": true, "facts": true, "hierarchyTops": true, "history": true, "neighbourhood": true, "node": true, "organisation": true, "organisations": true, "pairings": true, "planMetrics": true, "planningNetwork": true, "scenario": true, "scenarioComparison": true, "scenarios": true, "search": true, "shortestPath": true, "simulateAlliances": true, "source": true, "sources": true, "stats": true, "subtree": true},
+	"Query":            {"alliance": true, "alliances": true, "auditLog": true, "below": true, "centrality": true, "centralityResult": true, "changes": true, "children": true, "communities": true, "compareScenarios": true, "edges": true, "facts": true, "hierarchyTops": true, "history": true, "me": true, "neighbourhood": true, "node": true, "organisation": true, "organisations": true, "pairings": true, "planMetrics": true, "planningNetwork": true, "scenario": true, "scenarioComparison": true, "scenarios": true, "search": true, "shortestPath": true, "simulateAlliances": true, "source": true, "sources": true, "stats": true, "subtree": true},
 	"Scenario":         {"commitCheck": true, "downloads": true, "networkChanges": true, "result": true, "stale": true, "within": true},
 	"SimulationResult": {"moved": true, "unassigned": true},
 	"Subscription":     {"graphChanged": true},
