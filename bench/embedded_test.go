@@ -210,3 +210,35 @@ func BenchmarkEmbeddedStartup(b *testing.B) {
 	b.ReportMetric(float64(c.Nodes), "nodes")
 	b.ReportMetric(float64(c.Edges), "edges")
 }
+
+// BenchmarkEmbeddedSearch runs the search root field's store read (20
+// hits) for a village's Chinese name, its full pinyin and its pinyin
+// initials, and for a syllable most names hold (many hits to rank).
+func BenchmarkEmbeddedSearch(b *testing.B) {
+	st, v := embedded(b)
+	ctx := context.Background()
+	n, err := st.Node(ctx, v, village)
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := graph.KeyOf(n)
+	for _, tc := range []struct{ name, text string }{
+		{"chinese", n.Name},
+		{"pinyin", k.Pinyin},
+		{"initials", k.Initials},
+		{"common", "cun"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var hits int
+			timed(b, func() error {
+				h, err := st.Search(ctx, v, tc.text, 20)
+				hits = len(h)
+				return err
+			})
+			if hits == 0 {
+				b.Fatalf("no hit for %q", tc.text)
+			}
+			b.ReportMetric(float64(hits), "hits")
+		})
+	}
+}

@@ -144,16 +144,82 @@ type SearchHit struct {
 
 // SortHits orders search hits best first: by rank, then shorter Chinese name
 // (圣墩村 before 圣墩村区块拆迁项目), then id. Both stores order with it.
-func SortHits(h []SearchHit) {
-	slices.SortFunc(h, func(a, b SearchHit) int {
-		if a.Rank != b.Rank {
-			return a.Rank - b.Rank
+func SortHits(h []SearchHit) { slices.SortFunc(h, CompareHits) }
+
+// CompareHits is SortHits' order: negative when a comes before b.
+func CompareHits(a, b SearchHit) int {
+	if a.Rank != b.Rank {
+		return a.Rank - b.Rank
+	}
+	if a.Key.NameRunes != b.Key.NameRunes {
+		return a.Key.NameRunes - b.Key.NameRunes
+	}
+	return strings.Compare(a.Node.ID, b.Node.ID)
+}
+
+// BestHits keeps the limit best hits of those added to it, in SortHits'
+// order, without sorting them all: a syllable most names hold ("cun")
+// matches tens of thousands of nodes of a city, and sorting them was half
+// of the search.
+type BestHits struct {
+	limit int
+	h     []SearchHit // a heap, the worst kept first, once full
+}
+
+// NewBestHits returns an empty BestHits keeping limit hits (limit ≥ 1).
+func NewBestHits(limit int) *BestHits {
+	return &BestHits{limit: max(limit, 1), h: make([]SearchHit, 0, min(limit, 64))}
+}
+
+// Add offers a hit.
+func (b *BestHits) Add(x SearchHit) {
+	if len(b.h) < b.limit {
+		b.h = append(b.h, x)
+		b.up(len(b.h) - 1)
+		return
+	}
+	if CompareHits(x, b.h[0]) >= 0 {
+		return // no better than the worst kept
+	}
+	b.h[0] = x
+	b.down(0)
+}
+
+// Sorted returns the hits kept, best first.
+func (b *BestHits) Sorted() []SearchHit {
+	SortHits(b.h)
+	return b.h
+}
+
+// worse reports whether kept hit i comes after hit j (a max-heap on order).
+func (b *BestHits) worse(i, j int) bool { return CompareHits(b.h[i], b.h[j]) > 0 }
+
+func (b *BestHits) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !b.worse(i, p) {
+			return
 		}
-		if a.Key.NameRunes != b.Key.NameRunes {
-			return a.Key.NameRunes - b.Key.NameRunes
+		b.h[i], b.h[p] = b.h[p], b.h[i]
+		i = p
+	}
+}
+
+func (b *BestHits) down(i int) {
+	for {
+		l, w := 2*i+1, i
+		if l < len(b.h) && b.worse(l, w) {
+			w = l
 		}
-		return strings.Compare(a.Node.ID, b.Node.ID)
-	})
+		if r := l + 1; r < len(b.h) && b.worse(r, w) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		b.h[i], b.h[w] = b.h[w], b.h[i]
+		i = w
+	}
 }
 
 var pinyinArgs = func() pinyin.Args {

@@ -1,7 +1,11 @@
 // The peer of the orgnet side-by-side benchmark: @neo4j/graphql 7 with
 // @apollo/server (standalone, HTTP) over the same Neo4j as orgnet.
 //
-//   NEO4J_URI=bolt://127.0.0.1:7731 NEO4J_USER=neo4j NEO4J_PASSWORD=… PORT=7741 node server.mjs
+//   NODE_ENV=production NEO4J_URI=bolt://127.0.0.1:7731 NEO4J_USER=neo4j NEO4J_PASSWORD=… PORT=7741 node server.mjs
+//
+// The harness runs it with NODE_ENV=production, as its users deploy it
+// (Apollo Server then turns introspection and the landing page off and
+// leaves stack traces out of errors).
 //
 // Type definitions cover the fields the benchmark uses, equivalent to
 // orgnet's schema: Organisation (parents/children over SUB_ORGANISATION_OF,
@@ -39,44 +43,82 @@ export const typeDefs = /* GraphQL */ `
     members: [Organisation!]! @relationship(type: "MEMBER_OF", direction: IN)
   }
 
-  "Any node, as the custom traversals return it."
-  type GNode @node(labels: ["Node"]) {
+  # What the custom traversals return: plain object types (no @node), read
+  # from the map each statement returns, the whole answer orgnet gives.
+  type GNode {
     id: ID!
     name: String!
     kind: String
     tier: Int
   }
 
+  type GEdge {
+    id: ID!
+    source: ID!
+    target: ID!
+    type: String!
+  }
+
+  type GSubgraph {
+    nodes: [GNode!]!
+    edges: [GEdge!]!
+    truncated: Boolean!
+  }
+
+  type GPath {
+    length: Int!
+    nodes: [GNode!]!
+    edges: [GEdge!]!
+  }
+
   type Query {
-    "Nodes within 2 hops over every relationship type, nearest first then by id, at most 500 (orgnet's neighbourhood)."
-    neighbourhood2(id: ID!, asOf: String!): [GNode!]!
+    "Nodes within 2 hops over every relationship type, nearest first then by id, at most 500, and the relationships among them, at most 1000 (orgnet's neighbourhood)."
+    neighbourhood2(id: ID!, asOf: String!): GSubgraph
       @cypher(
         statement: """
         MATCH (s:Node {id: $id}) WHERE ((s.since IS NULL OR s.since <= $asOf) AND (s.until IS NULL OR $asOf < s.until))
         CALL (s) {
           MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((y.since IS NULL OR y.since <= $asOf) AND (y.until IS NULL OR $asOf < y.until))){0,2}(m)
-          WITH m, length(p) AS d ORDER BY d, m.id LIMIT 500
-          RETURN m
+          WITH m, length(p) AS d ORDER BY d, m.id LIMIT 501
+          RETURN collect(m) AS found
         }
-        RETURN m
+        WITH found[0..500] AS ns, size(found) > 500 AS truncated
+        CALL (ns) {
+          UNWIND ns AS a
+          MATCH (a)-[r]->(b) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND b IN ns
+          WITH r, a, b ORDER BY r.id LIMIT 1001
+          RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS es
+        }
+        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..1000], truncated: truncated OR size(es) > 1000} AS sg
         """
-        columnName: "m"
+        columnName: "sg"
       )
-    "The root and the nodes up to 3 levels below it by SUB_ORGANISATION_OF (orgnet's subtree)."
-    subtree3(rootId: ID!, asOf: String!): [GNode!]!
+    "The root and the nodes up to 3 levels below it by SUB_ORGANISATION_OF, nearest first then by id, at most 2000, with the SUB_ORGANISATION_OF relationships among them, at most 4000 (orgnet's subtree)."
+    subtree3(rootId: ID!, asOf: String!): GSubgraph
       @cypher(
         statement: """
         MATCH (root:Node {id: $rootId}) WHERE ((root.since IS NULL OR root.since <= $asOf) AND (root.until IS NULL OR $asOf < root.until))
         CALL (root) {
           MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((y.since IS NULL OR y.since <= $asOf) AND (y.until IS NULL OR $asOf < y.until))){0,3}(m)
-          RETURN m
+          WITH m, length(p) AS d ORDER BY d, m.id LIMIT 2001
+          RETURN collect({m: m, d: d}) AS found
         }
-        RETURN m
+        WITH found[0..2000] AS found, size(found) > 2000 AS cut
+        WITH cut, [x IN found | x.m] AS ns, [x IN found WHERE x.d = 3 | x.m] AS rim
+        CALL (ns) {
+          UNWIND ns AS c
+          MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND pa IN ns
+          WITH r, c, pa ORDER BY r.id LIMIT 4001
+          RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS es
+        }
+        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..4000],
+          truncated: cut OR size(es) > 4000 OR
+            any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((c.since IS NULL OR c.since <= $asOf) AND (c.until IS NULL OR $asOf < c.until)) AND NOT c IN ns })} AS sg
         """
-        columnName: "m"
+        columnName: "sg"
       )
-    "The nodes of a shortest path within 8 hops, the least by node ids then edge ids (orgnet's shortestPath)."
-    shortestPath(from: ID!, to: ID!, asOf: String!): [GNode!]!
+    "A shortest path within 8 hops, the least by node ids then edge ids (orgnet's shortestPath)."
+    shortestPath(from: ID!, to: ID!, asOf: String!): GPath
       @cypher(
         statement: """
         MATCH (a:Node {id: $from}), (b:Node {id: $to}) WHERE ((a.since IS NULL OR a.since <= $asOf) AND (a.until IS NULL OR $asOf < a.until)) AND ((b.since IS NULL OR b.since <= $asOf) AND (b.until IS NULL OR $asOf < b.until))
@@ -85,10 +127,10 @@ export const typeDefs = /* GraphQL */ `
           WITH p ORDER BY [x IN nodes(p) | x.id], [x IN relationships(p) | x.id] LIMIT 1
           RETURN p
         }
-        UNWIND nodes(p) AS m
-        RETURN m
+        RETURN {length: length(p), nodes: [m IN nodes(p) | m {.id, .name}],
+          edges: [r IN relationships(p) | r {.id, source: startNode(r).id, target: endNode(r).id, type: type(r)}]} AS path
         """
-        columnName: "m"
+        columnName: "path"
       )
   }
 `;

@@ -359,20 +359,27 @@ func (s *Store) Search(ctx context.Context, gv graph.View, text string, limit in
 		return nil, graph.ErrClosed
 	}
 	v := viewOf(gv)
-	var hits []graph.SearchHit
-	for _, r := range s.order {
-		// One scan of the names and pinyin skips most nodes cheaply.
+	best := graph.NewBestHits(limit)
+	consider := func(r *nodeRec) {
+		// The names and pinyin, or the initials' start, skip most nodes.
 		if !strings.Contains(r.scan, q) && !strings.HasPrefix(r.key.Initials, q) {
-			continue
+			return
 		}
 		if rank := r.key.Rank(q); rank != graph.NoMatch && v.node(r) {
-			hits = append(hits, graph.SearchHit{Node: r.n, Key: r.key, Rank: rank})
+			best.Add(graph.SearchHit{Node: r.n, Key: r.key, Rank: rank})
 		}
 	}
-	graph.SortHits(hits)
-	out := make([]*graph.Node, 0, min(limit, len(hits)))
-	for _, h := range hits[:min(limit, len(hits))] {
-		out = append(out, h.Node.Clone())
+	if indexable(q) {
+		s.searchable().candidates(q, consider)
+	} else {
+		for _, r := range s.order {
+			consider(r)
+		}
+	}
+	hits := best.Sorted()
+	out := make([]*graph.Node, len(hits))
+	for i, h := range hits {
+		out[i] = h.Node.Clone()
 	}
 	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -46,6 +47,9 @@ type Store struct {
 	order  []*nodeRec // sorted by node id
 	edges  map[string]*graph.Edge
 	feed   feed
+	// search is built from order by the first Search after a change and
+	// cleared (nil) by every change (search.go).
+	search atomic.Pointer[searchIndex]
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -81,6 +85,10 @@ func (r *nodeRec) set(n *graph.Node) {
 	r.scan = r.names + "\x00" + r.key.Pinyin
 }
 
+// initialMmapSize is bbolt's first map of the file: 1 GiB, three times the
+// city set's file.
+const initialMmapSize = 1 << 30
+
 // ErrInUse is what New returns (wrapped) when another process holds the
 // store's file: bbolt locks it for one process at a time.
 var ErrInUse = errors.New("store file locked by another process")
@@ -91,7 +99,11 @@ func New(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("memory: create directory for %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	// InitialMmapSize: bbolt maps the file anew each time it outgrows the
+	// map, and first copies every page the writing transaction holds out of
+	// the old map (node.dereference): a tenth of seeding the city set
+	// (--cpuprofile). Address space only; pages are read as touched.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, InitialMmapSize: initialMmapSize})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, graph.Errorf(graph.CodeUnavailable, "memory: %s is in use by another process (one store file, one process: a running orgnet serve holds it): %w", path, ErrInUse)
 	}
@@ -104,61 +116,6 @@ func New(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("memory: load %s: %w", path, err)
 	}
 	return s, nil
-}
-
-// load reads every node and edge and rebuilds the adjacency lists. bbolt
-// iterates keys in byte order, which is Go string order, so the node order
-// and every adjacency list come out sorted.
-func (s *Store) load(ctx context.Context) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		meta := tx.Bucket(bucketMeta)
-		if err := s.loadFeed(tx); err != nil {
-			return err
-		}
-		switch v := meta.Get(keyVersion); {
-		case v == nil:
-			if err := meta.Put(keyVersion, []byte(formatVersion)); err != nil {
-				return err
-			}
-		case string(v) != formatVersion:
-			return fmt.Errorf("format version %s; this build reads %s", v, formatVersion)
-		}
-		err := tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
-			n, err := decodeNode(v)
-			if err != nil {
-				return fmt.Errorf("decode node %q: %w", k, err)
-			}
-			r := newRec(n)
-			s.nodes[n.ID] = r
-			s.order = append(s.order, r)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketEdges).ForEach(func(k, v []byte) error {
-			e, err := decodeEdge(v)
-			if err != nil {
-				return fmt.Errorf("decode edge %q: %w", k, err)
-			}
-			from, to := s.nodes[e.From], s.nodes[e.To]
-			if from == nil || to == nil {
-				return fmt.Errorf("edge %q joins %q and %q, and one of them is missing", e.ID, e.From, e.To)
-			}
-			s.edges[e.ID] = e
-			from.out = append(from.out, adj{e, to})
-			to.in = append(to.in, adj{e, from})
-			return nil
-		})
-	})
 }
 
 // Ping reports whether the store can answer.
@@ -277,7 +234,7 @@ func (s *Store) commit(ctx context.Context, ch *change, c graph.Change) error {
 				return err
 			}
 		}
-		for _, n := range ch.putNodes {
+		for _, n := range byKey(ch.putNodes, func(n *graph.Node) string { return n.ID }) {
 			v, err := encodeNode(n)
 			if err != nil {
 				return err
@@ -286,7 +243,7 @@ func (s *Store) commit(ctx context.Context, ch *change, c graph.Change) error {
 				return err
 			}
 		}
-		for _, e := range ch.putEdges {
+		for _, e := range byKey(ch.putEdges, func(e *graph.Edge) string { return e.ID }) {
 			v, err := encodeEdge(e)
 			if err != nil {
 				return err
@@ -309,8 +266,27 @@ func (s *Store) commit(ctx context.Context, ch *change, c graph.Change) error {
 	return nil
 }
 
+// byKey returns items sorted by key (ids, unique in a change), in a new
+// slice unless they are sorted already.
+//
+// bbolt keeps the keys a transaction puts into one page in a sorted slice
+// that it splits only at commit, so a put in the middle of it moves all the
+// keys after it: puts in random order cost quadratic time in the keys of a
+// page. A synthetic city loaded in batches of 200,000 spent 44 s of 54 s of
+// CPU in that memmove (125 s against 13.3 s for batches of 20,000; see
+// bench/load/README.md); in key order each put appends.
+func byKey[T any](items []T, key func(T) string) []T {
+	if slices.IsSortedFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) }) {
+		return items
+	}
+	s := slices.Clone(items)
+	slices.SortFunc(s, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	return s
+}
+
 // apply changes memory; mu must be held for writing.
 func (s *Store) apply(ch *change) {
+	s.search.Store(nil)
 	for _, id := range ch.delEdges {
 		if e := s.edges[id]; e != nil {
 			s.unlink(e)

@@ -102,7 +102,7 @@ CALL (n) {
   MATCH p = ANY SHORTEST (n)((x)-[r:SUB_ORGANISATION_OF]->(y) WHERE VIS(r) AND VIS(y))+(a)
   WHERE a <> n
   WITH a, length(p) AS d ORDER BY d, a.id LIMIT $o.limit
-  RETURN collect({n: NODE(a), d: d}) AS found
+  RETURN collect([NODE(a), d]) AS found
 }
 RETURN id, found`
 
@@ -151,12 +151,12 @@ CALL (ns) {
   MATCH (a)-[r]->(b)
   WHERE ` + typeOK + ` AND VIS(r) AND b IN ns
   WITH r, a, b ORDER BY r.id LIMIT $o.edgeLimit + 1
-  RETURN collect({r: REL(r), f: a.id, t: b.id}) AS es
+  RETURN collect([REL(r), a.id, b.id]) AS es
 }
-RETURN [x IN kept | {n: NODE(x.n), d: x.d}] AS kept, es[0..$o.edgeLimit] AS es, truncated OR size(es) > $o.edgeLimit AS truncated`
+RETURN [x IN kept | [NODE(x.n), x.d]] AS kept, es[0..$o.edgeLimit] AS es, truncated OR size(es) > $o.edgeLimit AS truncated`
 
 	tplNeighbourhood0 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
-RETURN [{n: NODE(s), d: 0}] AS kept, [] AS es, false AS truncated`
+RETURN [[NODE(s), 0]] AS kept, [] AS es, false AS truncated`
 
 	// tplNeighbourhoodNodes is tplNeighbourhood without the edges among the
 	// nodes (graph.View.NodesOnly).
@@ -164,7 +164,7 @@ RETURN [{n: NODE(s), d: 0}] AS kept, [] AS es, false AS truncated`
 CALL (s) {
   MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
   WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
-  RETURN collect({n: NODE(m), d: d}) AS found
+  RETURN collect([NODE(m), d]) AS found
 }
 RETURN found[0..$o.limit] AS kept, [] AS es, size(found) > $o.limit AS truncated`
 
@@ -185,14 +185,14 @@ CALL (ns) {
   MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa)
   WHERE VIS(r) AND pa IN ns
   WITH r, c, pa ORDER BY r.id LIMIT $o.edgeLimit + 1
-  RETURN collect({r: REL(r), f: c.id, t: pa.id}) AS es
+  RETURN collect([REL(r), c.id, pa.id]) AS es
 }
-RETURN [x IN found | {n: NODE(x.n), d: x.d}] AS found, es[0..$o.edgeLimit] AS es,
+RETURN [x IN found | [NODE(x.n), x.d]] AS found, es[0..$o.edgeLimit] AS es,
   cut OR size(es) > $o.edgeLimit OR
   any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns }) AS deeper`
 
 	tplSubtree0 = `MATCH (root:Node {id: $id}) WHERE VIS(root)
-RETURN [{n: NODE(root), d: 0}] AS found, [] AS es,
+RETURN [[NODE(root), 0]] AS found, [] AS es,
   EXISTS { MATCH (root)<-[r:SUB_ORGANISATION_OF]-(c) WHERE c <> root AND VIS(r) AND VIS(c) } AS deeper`
 
 	// tplSubtreeNodes is tplSubtree without the edges among the nodes and
@@ -201,7 +201,7 @@ RETURN [{n: NODE(root), d: 0}] AS found, [] AS es,
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,DEPTH}(m)
   WITH m, length(p) AS d ORDER BY d, m.id LIMIT $o.limit + 1
-  RETURN collect({n: NODE(m), d: d}) AS found
+  RETURN collect([NODE(m), d]) AS found
 }
 RETURN found[0..$o.limit] AS found, [] AS es, size(found) > $o.limit AS deeper`
 
@@ -216,7 +216,7 @@ CALL (a, b) {
   RETURN collect(p) AS ps
 }
 RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo,
-  [p IN ps | [[x IN nodes(p) | NODE(x)], [x IN relationships(p) | {r: REL(x), f: startNode(x).id, t: endNode(x).id}]]] AS ps`
+  [p IN ps | [[x IN nodes(p) | NODE(x)], [x IN relationships(p) | [REL(x), startNode(x).id, endNode(x).id]]]] AS ps`
 )
 
 // The read statements, as sent: each in full and lean form (see project).
@@ -260,24 +260,42 @@ func readStmt(template string) stmt {
 
 // Projections. In a read template NODE(x) and REL(x) stand where a node or a
 // relationship is returned. In full form they are x itself (Bolt ships every
-// property, decoded by decodeNode and decodeRel); in lean form a map of the
+// property, decoded by decodeNode and decodeRel); in lean form a list of the
 // properties that hold the core fields of graph.LeanNodeFields and
-// graph.LeanEdgeFields, which leaves out what makes nodes heavy on the wire:
-// the provenance quote, the search key, the attribute provenance and the
-// other attributes. On a variable the map is a map projection (null for a
-// null variable, as OPTIONAL MATCH needs); on an expression such as x.n, a
-// map literal.
+// graph.LeanEdgeFields, in the order of leanNodeKeys and leanRelKeys (a
+// relationship's type last), which leaves out what makes nodes heavy on the
+// wire: the provenance quote, the search key, the attribute provenance and
+// the other attributes. A list, not a map: the driver decodes a map of n
+// entries into a Go map with n key strings, a list into one slice; for the
+// 238 lean nodes of a subtree the maps were a third of what orgnet
+// allocated per request. On a null variable (an OPTIONAL MATCH that found
+// nothing) the list holds nulls only: the statements that can meet one
+// return another column that tells (Related's f).
 var (
 	projectRE = regexp.MustCompile(`\b(NODE|REL)\(([\w.]+)\)`)
 
 	leanNodeKeys = leanKeys(graph.LeanNodeFields())
 	leanRelKeys  = leanKeys(graph.LeanEdgeFields())
+
+	// Where a lean node's id and kind, and a lean relationship's id, are
+	// in their lists.
+	leanNodeID   = leanIndex(leanNodeKeys, propID)
+	leanNodeKind = leanIndex(leanNodeKeys, propKind)
+	leanRelID    = leanIndex(leanRelKeys, propID)
 )
+
+func leanIndex(keys []string, k string) int {
+	i := slices.Index(keys, k)
+	if i < 0 {
+		panic("neo4j: a lean projection without " + k)
+	}
+	return i
+}
 
 // leanKeys returns the properties that hold the given core fields. A node's
 // label and an edge's type and ends are not properties: a lean node's kind
 // tells its label (graph.LabelOfKind), a lean relationship carries its type
-// under leanTypeKey, and every statement returns a relationship's ends
+// after its properties, and every statement returns a relationship's ends
 // beside it. Attributes are ordinary properties. A core field this store
 // cannot project is a programming error, caught as the package loads (and
 // so by every test).
@@ -300,13 +318,10 @@ func leanKeys(fields []string) []string {
 	return out
 }
 
-// leanTypeKey is the key of a relationship's type in its lean map. A lean
-// node carries no label: its kind tells it (graph.LabelOfKind), and reading
-// labels(n) per node cost Neo4j more than all the properties together
-// (subtree of 238 nodes: 3.5 ms with [l IN labels(m) WHERE …][0], 2.0 ms
-// without; the whole nodes 2.5 ms).
-const leanTypeKey = "_type"
-
+// A lean node carries no label: its kind tells it (graph.LabelOfKind), and
+// reading labels(n) per node cost Neo4j more than all the properties
+// together (subtree of 238 nodes: 3.5 ms with [l IN labels(m) WHERE …][0],
+// 2.0 ms without; the whole nodes 2.5 ms).
 func project(template string, lean bool) string {
 	return projectRE.ReplaceAllStringFunc(template, func(m string) string {
 		sub := projectRE.FindStringSubmatch(m)
@@ -315,21 +330,17 @@ func project(template string, lean bool) string {
 			return x
 		}
 		keys := leanNodeKeys
-		var extra []string
 		if kind == "REL" {
-			keys, extra = leanRelKeys, []string{leanTypeKey + ": type(" + x + ")"}
+			keys = leanRelKeys
 		}
 		parts := make([]string, 0, len(keys)+1)
-		if strings.Contains(x, ".") {
-			for _, k := range keys {
-				parts = append(parts, k+": "+x+"."+k)
-			}
-			return "{" + strings.Join(append(parts, extra...), ", ") + "}"
-		}
 		for _, k := range keys {
-			parts = append(parts, "."+k)
+			parts = append(parts, x+"."+k)
 		}
-		return x + " {" + strings.Join(append(parts, extra...), ", ") + "}"
+		if kind == "REL" {
+			parts = append(parts, "type("+x+")")
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
 	})
 }
 
@@ -356,7 +367,10 @@ var findFilters = []struct {
 	cond string
 }{
 	{func(f graph.NodeFilter) bool { return len(f.Labels) > 0 }, `any(l IN labels(n) WHERE l IN $o.labels)`},
-	{func(f graph.NodeFilter) bool { return len(f.Kinds) > 0 }, `n.kind IN $o.kinds`},
+	// One kind is an equality, which with ORDER BY n.kind, n.id lets the
+	// node_kind_id index hand the page over in order.
+	{func(f graph.NodeFilter) bool { return len(f.Kinds) == 1 }, `n.kind = $o.kind`},
+	{func(f graph.NodeFilter) bool { return len(f.Kinds) > 1 }, `n.kind IN $o.kinds`},
 	{func(f graph.NodeFilter) bool { return len(f.Tiers) > 0 }, `coalesce(n.tier, 0) IN $o.tiers`},
 	{func(f graph.NodeFilter) bool { return graph.FoldText(f.NameContains) != "" },
 		`n.searchKey CONTAINS $o.name AND any(k IN split(n.searchKey, $o.sep)[0..2] WHERE k CONTAINS $o.name)`},
@@ -409,6 +423,13 @@ func findNodesExpandCypher(f graph.NodeFilter, total, prev, lean bool, x *graph.
 		return s.(string)
 	}
 	where := strings.Join(conds, " AND ")
+	// With one kind, ordering by kind first changes nothing but lets the
+	// planner take the order from the node_kind_id index (an index seek
+	// of the page alone, where ORDER BY n.id sorts every node of the kind).
+	order := "n.id"
+	if len(f.Kinds) == 1 {
+		order = "n.kind, n.id"
+	}
 	ret := "RETURN total, [n0 IN page | NODE(n0)] AS page, hasPrev"
 	if !x.Empty() {
 		var b strings.Builder
@@ -433,7 +454,7 @@ func findNodesExpandCypher(f graph.NodeFilter, total, prev, lean bool, x *graph.
 }
 CALL () {
   MATCH `+match+` WHERE n.id > $o.after AND `+where+`
-  WITH n ORDER BY n.id LIMIT $o.take
+  WITH n ORDER BY `+order+` LIMIT $o.take
   RETURN collect(n) AS page
 }
 CALL () {

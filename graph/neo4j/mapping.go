@@ -114,8 +114,8 @@ func putString(p map[string]any, k, v string) {
 var errGone = errors.New("neo4j: a node or relationship was deleted under the read")
 
 // decodeNode turns a returned node into a graph.Node: a whole node, or the
-// lean map of project (its core properties, absent ones null; the label
-// follows from the kind).
+// lean list of project (its core properties in the order of leanNodeKeys,
+// absent ones null; the label follows from the kind).
 func decodeNode(v any) (*graph.Node, error) {
 	var (
 		labels    []string
@@ -123,6 +123,8 @@ func decodeNode(v any) (*graph.Node, error) {
 		elementID string
 	)
 	switch x := v.(type) {
+	case []any:
+		return decodeLeanNode(x)
 	case dbtype.Node:
 		labels, props, elementID = x.Labels, x.Props, x.ElementId
 	case *dbtype.Node:
@@ -130,16 +132,6 @@ func decodeNode(v any) (*graph.Node, error) {
 			return nil, fmt.Errorf("neo4j: want a node, got a nil *dbtype.Node")
 		}
 		labels, props, elementID = x.Labels, x.Props, x.ElementId
-	case map[string]any:
-		if x[propID] == nil {
-			return nil, errGone
-		}
-		k, _ := x[propKind].(string)
-		l, ok := graph.LabelOfKind(k)
-		if !ok {
-			return nil, fmt.Errorf("neo4j: lean node %v has kind %q, which is no label's", x[propID], k)
-		}
-		labels, props, elementID = []string{string(l)}, x, "(lean)"
 	default:
 		return nil, fmt.Errorf("neo4j: want a node, got %T", v)
 	}
@@ -150,55 +142,8 @@ func decodeNode(v any) (*graph.Node, error) {
 		}
 	}
 	for k, v := range props {
-		if v == nil { // a lean map's absent property
-			continue
-		}
-		switch k {
-		case propID:
-			n.ID, _ = v.(string)
-		case propKind:
-			n.Kind, _ = v.(string)
-		case propName:
-			n.Name, _ = v.(string)
-		case propNameEn:
-			n.NameEn, _ = v.(string)
-		case propTier:
-			t, _ := v.(int64)
-			n.Tier = int(t)
-		case propSince:
-			n.Since, _ = v.(string)
-		case propUntil:
-			n.Until, _ = v.(string)
-		case propSource:
-			s, _ := v.(string)
-			n.Provenance.Source = graph.Source(s)
-		case propSourceID:
-			n.Provenance.SourceID, _ = v.(string)
-		case propReasoning:
-			n.Provenance.Reasoning, _ = v.(string)
-		case propQuote:
-			n.Provenance.Quote, _ = v.(string)
-		case propRef:
-			n.Provenance.Ref, _ = v.(string)
-		case propAttrProvenance:
-			s, _ := v.(string)
-			if s != "" {
-				if err := json.Unmarshal([]byte(s), &n.AttrProvenance); err != nil {
-					return nil, fmt.Errorf("neo4j: node %q: decode attrProvenance: %w", n.ID, err)
-				}
-				if len(n.AttrProvenance) == 0 {
-					n.AttrProvenance = nil
-				}
-			}
-		case propSearchKey:
-		default:
-			if strings.HasPrefix(k, "_") { // the store's own markers; never attributes
-				continue
-			}
-			if n.Attrs == nil {
-				n.Attrs = make(map[string]any, len(props))
-			}
-			n.Attrs[k] = v
+		if err := setNodeProp(n, k, v); err != nil {
+			return nil, err
 		}
 	}
 	if n.ID == "" {
@@ -207,63 +152,125 @@ func decodeNode(v any) (*graph.Node, error) {
 	return n, nil
 }
 
+// decodeLeanNode decodes the lean list of a node. An id that is null means
+// the node was deleted between the match and the projection (errGone).
+func decodeLeanNode(l []any) (*graph.Node, error) {
+	if len(l) != len(leanNodeKeys) {
+		return nil, fmt.Errorf("neo4j: a lean node of %d values; want %d", len(l), len(leanNodeKeys))
+	}
+	if l[leanNodeID] == nil {
+		return nil, errGone
+	}
+	k, _ := l[leanNodeKind].(string)
+	label, ok := graph.LabelOfKind(k)
+	if !ok {
+		return nil, fmt.Errorf("neo4j: lean node %v has kind %q, which is no label's", l[leanNodeID], k)
+	}
+	n := &graph.Node{Label: label}
+	for i, v := range l {
+		if err := setNodeProp(n, leanNodeKeys[i], v); err != nil {
+			return nil, err
+		}
+	}
+	if n.ID == "" {
+		return nil, fmt.Errorf("neo4j: a lean node without an id")
+	}
+	return n, nil
+}
+
+// setNodeProp sets the field of n that property k holds (nothing for a
+// null v, an absent property of a lean node).
+func setNodeProp(n *graph.Node, k string, v any) error {
+	if v == nil {
+		return nil
+	}
+	switch k {
+	case propID:
+		n.ID, _ = v.(string)
+	case propKind:
+		n.Kind, _ = v.(string)
+	case propName:
+		n.Name, _ = v.(string)
+	case propNameEn:
+		n.NameEn, _ = v.(string)
+	case propTier:
+		t, _ := v.(int64)
+		n.Tier = int(t)
+	case propSince:
+		n.Since, _ = v.(string)
+	case propUntil:
+		n.Until, _ = v.(string)
+	case propSource:
+		s, _ := v.(string)
+		n.Provenance.Source = graph.Source(s)
+	case propSourceID:
+		n.Provenance.SourceID, _ = v.(string)
+	case propReasoning:
+		n.Provenance.Reasoning, _ = v.(string)
+	case propQuote:
+		n.Provenance.Quote, _ = v.(string)
+	case propRef:
+		n.Provenance.Ref, _ = v.(string)
+	case propAttrProvenance:
+		s, _ := v.(string)
+		if s != "" {
+			if err := json.Unmarshal([]byte(s), &n.AttrProvenance); err != nil {
+				return fmt.Errorf("neo4j: node %q: decode attrProvenance: %w", n.ID, err)
+			}
+			if len(n.AttrProvenance) == 0 {
+				n.AttrProvenance = nil
+			}
+		}
+	case propSearchKey:
+	default:
+		if strings.HasPrefix(k, "_") { // the store's own markers; never attributes
+			return nil
+		}
+		if n.Attrs == nil {
+			n.Attrs = make(map[string]any, 4)
+		}
+		n.Attrs[k] = v
+	}
+	return nil
+}
+
 // decodeRel turns a relationship and its endpoint ids into a graph.Edge: a
-// whole relationship, or the lean map of project (its properties and
-// leanTypeKey; absent ones null).
+// whole relationship, or the lean list of project (its properties in the
+// order of leanRelKeys, absent ones null, then its type).
 func decodeRel(v any, from, to string) (*graph.Edge, error) {
-	var (
-		typ, elementID string
-		props          map[string]any
-	)
 	switch x := v.(type) {
+	case []any:
+		if len(x) != len(leanRelKeys)+1 {
+			return nil, fmt.Errorf("neo4j: a lean relationship of %d values; want %d", len(x), len(leanRelKeys)+1)
+		}
+		if x[leanRelID] == nil {
+			return nil, errGone
+		}
+		typ, _ := x[len(leanRelKeys)].(string)
+		e := &graph.Edge{Type: graph.RelType(typ), From: from, To: to}
+		for i, k := range leanRelKeys {
+			setRelProp(e, k, x[i])
+		}
+		if e.ID == "" {
+			return nil, fmt.Errorf("neo4j: a lean %s relationship without an id", typ)
+		}
+		return e, nil
 	case dbtype.Relationship:
-		typ, props, elementID = x.Type, x.Props, x.ElementId
+		return decodeWholeRel(x.Type, x.Props, x.ElementId, from, to)
 	case *dbtype.Relationship:
 		if x == nil {
 			return nil, fmt.Errorf("neo4j: want a relationship, got a nil *dbtype.Relationship")
 		}
-		typ, props, elementID = x.Type, x.Props, x.ElementId
-	case map[string]any:
-		if x[propID] == nil {
-			return nil, errGone
-		}
-		typ, _ = x[leanTypeKey].(string)
-		props, elementID = x, "(lean)"
+		return decodeWholeRel(x.Type, x.Props, x.ElementId, from, to)
 	default:
 		return nil, fmt.Errorf("neo4j: want a relationship, got %T", v)
 	}
+}
+
+func decodeWholeRel(typ string, props map[string]any, elementID, from, to string) (*graph.Edge, error) {
 	e := &graph.Edge{Type: graph.RelType(typ), From: from, To: to}
 	for k, v := range props {
-		if v == nil {
-			continue
-		}
-		switch k {
-		case propID:
-			e.ID, _ = v.(string)
-		case propSince:
-			e.Since, _ = v.(string)
-		case propUntil:
-			e.Until, _ = v.(string)
-		case propSource:
-			s, _ := v.(string)
-			e.Provenance.Source = graph.Source(s)
-		case propSourceID:
-			e.Provenance.SourceID, _ = v.(string)
-		case propReasoning:
-			e.Provenance.Reasoning, _ = v.(string)
-		case propQuote:
-			e.Provenance.Quote, _ = v.(string)
-		case propRef:
-			e.Provenance.Ref, _ = v.(string)
-		default:
-			if strings.HasPrefix(k, "_") {
-				continue
-			}
-			if e.Attrs == nil {
-				e.Attrs = make(map[string]any, len(props))
-			}
-			e.Attrs[k] = v
-		}
+		setRelProp(e, k, v)
 	}
 	if e.ID == "" {
 		return nil, fmt.Errorf("neo4j: a %s relationship without an id (element %s)", typ, elementID)
@@ -271,15 +278,50 @@ func decodeRel(v any, from, to string) (*graph.Edge, error) {
 	return e, nil
 }
 
-// decodeEdgeMap decodes the projection {r: r, f: from id, t: to id}.
-func decodeEdgeMap(v any) (*graph.Edge, error) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("neo4j: want an edge map, got %T", v)
+// setRelProp sets the field of e that property k holds (nothing for a
+// null v).
+func setRelProp(e *graph.Edge, k string, v any) {
+	if v == nil {
+		return
 	}
-	f, _ := m["f"].(string)
-	t, _ := m["t"].(string)
-	return decodeRel(m["r"], f, t)
+	switch k {
+	case propID:
+		e.ID, _ = v.(string)
+	case propSince:
+		e.Since, _ = v.(string)
+	case propUntil:
+		e.Until, _ = v.(string)
+	case propSource:
+		s, _ := v.(string)
+		e.Provenance.Source = graph.Source(s)
+	case propSourceID:
+		e.Provenance.SourceID, _ = v.(string)
+	case propReasoning:
+		e.Provenance.Reasoning, _ = v.(string)
+	case propQuote:
+		e.Provenance.Quote, _ = v.(string)
+	case propRef:
+		e.Provenance.Ref, _ = v.(string)
+	default:
+		if strings.HasPrefix(k, "_") {
+			return
+		}
+		if e.Attrs == nil {
+			e.Attrs = make(map[string]any, 2)
+		}
+		e.Attrs[k] = v
+	}
+}
+
+// decodeEdge decodes the projection [r, from id, to id].
+func decodeEdge(v any) (*graph.Edge, error) {
+	l, ok := v.([]any)
+	if !ok || len(l) != 3 {
+		return nil, fmt.Errorf("neo4j: want an edge as [r, from, to], got %T", v)
+	}
+	f, _ := l[1].(string)
+	t, _ := l[2].(string)
+	return decodeRel(l[0], f, t)
 }
 
 // decodeNodes decodes a list of nodes.
@@ -296,12 +338,12 @@ func decodeNodes(v any) ([]*graph.Node, error) {
 	return out, nil
 }
 
-// decodeEdgeMaps decodes a list of {r, f, t} maps.
-func decodeEdgeMaps(v any) ([]*graph.Edge, error) {
+// decodeEdges decodes a list of [r, from, to] lists.
+func decodeEdges(v any) ([]*graph.Edge, error) {
 	l, _ := v.([]any)
 	out := make([]*graph.Edge, 0, len(l))
 	for _, x := range l {
-		e, err := decodeEdgeMap(x)
+		e, err := decodeEdge(x)
 		if err != nil {
 			return nil, err
 		}

@@ -198,10 +198,15 @@ func filterParams(f graph.NodeFilter) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	kind := ""
+	if len(f.Kinds) == 1 {
+		kind = f.Kinds[0]
+	}
 	return map[string]any{
 		"attrSources": attrSources,
 		"labels":      labels,
 		"kinds":       kinds,
+		"kind":        kind,
 		"tiers":       tiers,
 		"name":        graph.FoldText(f.NameContains),
 		"sep":         searchKeySep,
@@ -407,7 +412,7 @@ func (s *Store) Related(ctx context.Context, v graph.View, ids []string, q graph
 		out := make(map[string][]graph.Related, len(ask))
 		for _, r := range recs {
 			id := getString(r, "id")
-			if get(r, "r") == nil {
+			if get(r, "f") == nil { // no relation: r and m are null (or, lean, lists of nulls)
 				if _, ok := out[id]; !ok {
 					out[id] = []graph.Related{}
 				}
@@ -473,18 +478,21 @@ type found struct {
 	d int
 }
 
-// decodeFound decodes a list of {n, d} maps, ordered nearest first then by
-// id.
+// decodeFound decodes a list of [n, d] lists (a node and its distance),
+// ordered nearest first then by id.
 func decodeFound(v any) ([]found, error) {
 	l, _ := v.([]any)
 	out := make([]found, 0, len(l))
 	for _, x := range l {
-		m, _ := x.(map[string]any)
-		n, err := decodeNode(m["n"])
+		p, _ := x.([]any)
+		if len(p) != 2 {
+			return nil, fmt.Errorf("neo4j: want a node and its distance, got %T", x)
+		}
+		n, err := decodeNode(p[0])
 		if err != nil {
 			return nil, err
 		}
-		d, _ := m["d"].(int64)
+		d, _ := p[1].(int64)
 		out = append(out, found{n, int(d)})
 	}
 	sort.Slice(out, func(i, j int) bool {

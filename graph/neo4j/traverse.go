@@ -87,7 +87,7 @@ func decodeSubgraph(nodes, edges any, truncated bool) (*graph.Subgraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := decodeEdgeMaps(edges)
+	es, err := decodeEdges(edges)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func decodePath(v any) (*graph.Path, error) {
 	if err != nil {
 		return nil, err
 	}
-	edges, err := decodeEdgeMaps(pair[1])
+	edges, err := decodeEdges(pair[1])
 	if err != nil {
 		return nil, err
 	}

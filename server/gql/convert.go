@@ -1,6 +1,8 @@
 package gql
 
 import (
+	"slices"
+
 	"github.com/orgnet/orgnet/graph"
 	"github.com/orgnet/orgnet/server/gql/model"
 )
@@ -73,15 +75,31 @@ func alliance(n *graph.Node, v graph.View) *model.Alliance {
 func edge(e *graph.Edge, v graph.View) *model.Edge { return &model.Edge{E: e, V: v} }
 
 func graphNode(n *graph.Node, v graph.View) *model.GraphNode {
-	gn := &model.GraphNode{
-		ID: n.ID, Label: n.Name, Type: model.LabelOf(n.Label), Kind: n.Kind, Name: n.Name,
-		NameEn: opt(n.NameEn), Provenance: model.ProvenanceOf(n.Provenance), Node: model.Wrap(n, v),
+	return graphNodes([]*graph.Node{n}, v)[0]
+}
+
+// graphNodes converts nodes read with v with a few allocations for all of
+// them instead of several per node: a subtree or a neighbourhood has
+// hundreds. The optional fields point into the nodes, which are not
+// changed after a read.
+func graphNodes(ns []*graph.Node, v graph.View) []*model.GraphNode {
+	out := make([]*model.GraphNode, len(ns))
+	gns := make([]model.GraphNode, len(ns))
+	provs := make([]model.Provenance, len(ns))
+	for i, n := range ns {
+		gn := &gns[i]
+		*gn = model.GraphNode{ID: n.ID, Label: n.Name, Type: model.LabelOf(n.Label), Kind: n.Kind, Name: n.Name,
+			Provenance: &provs[i], Node: model.Wrap(n, v)}
+		model.SetProvenance(&provs[i], &n.Provenance)
+		if n.NameEn != "" {
+			gn.NameEn = &n.NameEn
+		}
+		if n.Tier != 0 {
+			gn.Tier = &n.Tier
+		}
+		out[i] = gn
 	}
-	if n.Tier != 0 {
-		t := n.Tier
-		gn.Tier = &t
-	}
-	return gn
+	return out
 }
 
 func graphEdge(e *graph.Edge) *model.GraphEdge {
@@ -96,14 +114,12 @@ func graphEdge(e *graph.Edge) *model.GraphEdge {
 // rooted at one is empty.
 func subgraph(sg *graph.Subgraph, v graph.View) *model.Subgraph {
 	v = v.Reading()
-	out := &model.Subgraph{Nodes: make([]*model.GraphNode, 0, len(sg.Nodes)), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated,
-		G: graph.Subgraph{Edges: sg.Edges, Truncated: sg.Truncated}}
-	for _, n := range sg.Nodes {
-		if !graph.IsRecord(n.Label) {
-			out.Nodes = append(out.Nodes, graphNode(n, v))
-			out.G.Nodes = append(out.G.Nodes, n)
-		}
+	nodes := sg.Nodes
+	if slices.ContainsFunc(nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) }) {
+		nodes = slices.DeleteFunc(slices.Clone(nodes), func(n *graph.Node) bool { return graph.IsRecord(n.Label) })
 	}
+	out := &model.Subgraph{Nodes: graphNodes(nodes, v), Edges: make([]*model.GraphEdge, len(sg.Edges)), Truncated: sg.Truncated,
+		G: graph.Subgraph{Nodes: nodes, Edges: sg.Edges, Truncated: sg.Truncated}}
 	for i, e := range sg.Edges {
 		out.Edges[i] = graphEdge(e)
 	}

@@ -51,10 +51,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	if err != nil || p == nil || slices.ContainsFunc(p.Nodes, func(n *graph.Node) bool { return graph.IsRecord(n.Label) }) {
 		return nil, err // a record (a source, a scenario) is on no path of the network
 	}
-	out := &model.Path{Length: len(p.Edges), Nodes: make([]*model.GraphNode, len(p.Nodes)), Edges: make([]*model.GraphEdge, len(p.Edges)), G: *p}
-	for i, n := range p.Nodes {
-		out.Nodes[i] = graphNode(n, v)
-	}
+	out := &model.Path{Length: len(p.Edges), Nodes: graphNodes(p.Nodes, v), Edges: make([]*model.GraphEdge, len(p.Edges)), G: *p}
 	for i, e := range p.Edges {
 		out.Edges[i] = graphEdge(e)
 	}

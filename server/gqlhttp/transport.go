@@ -214,7 +214,7 @@ type response struct {
 // SHOULD indicate the encoding (e.g. application/graphql-response+json;
 // charset=utf-8)".
 func write(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
-	b, err := json.Marshal(response{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
+	b, err := appendResponse(nil, response{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)

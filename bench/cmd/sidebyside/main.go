@@ -28,7 +28,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,6 +51,8 @@ type options struct {
 	peerPort    int
 	duration    time.Duration
 	warmup      time.Duration
+	warmupAll   time.Duration
+	checkEvery  int
 	conc        []int
 	out         string
 	only        string
@@ -71,6 +72,8 @@ func main() {
 	flag.IntVar(&o.peerPort, "peer-port", 7741, "peer HTTP port")
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per (query, system, concurrency) cell")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each cell")
+	flag.DurationVar(&o.warmupAll, "warmup-all", 30*time.Second, "unmeasured time each system runs all the queries (8 clients, round-robin) before the first cell: the same warm-up for all three (orgnet's own is turned off)")
+	flag.IntVar(&o.checkEvery, "check-every", 25, "while timing, each client compares every n-th answer (and its first) with the agreed one, outside the timed span")
 	flag.StringVar(&conc, "concurrency", "1,8,32", "concurrencies")
 	flag.StringVar(&o.out, "out", "bench/results", "directory of the JSON results")
 	flag.StringVar(&o.only, "only", "", "comma-separated query names to run (all when empty)")
@@ -174,7 +177,9 @@ func run(ctx context.Context, o options) (err error) {
 	orgnetURL := fmt.Sprintf("http://127.0.0.1:%d/graphql", o.orgnetPort)
 	orgnet, err := startProc(ctx, "orgnet", exec.Command(bin, "serve", "--store", "neo4j", "--neo4j-uri", neo.URI(),
 		"--addr", fmt.Sprintf("127.0.0.1:%d", o.orgnetPort), "--seed=false", "--rate-limit", "0",
-		"--anonymous-role", "admin", "--complexity-limit", "1000000"),
+		"--anonymous-role", "admin", "--complexity-limit", "1000000",
+		// The harness warms every system up alike (-warmup-all).
+		"--warmup", "0"),
 		fmt.Sprintf("http://127.0.0.1:%d/readyz", o.orgnetPort), "", filepath.Join(tmp, "orgnet.log"))
 	if err != nil {
 		return err
@@ -183,7 +188,8 @@ func run(ctx context.Context, o options) (err error) {
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d/", o.peerPort)
 	pc := exec.Command("node", "server.mjs")
 	pc.Dir = "bench/peer"
-	pc.Env = append(os.Environ(), "NEO4J_URI="+neo.URI(), "NEO4J_USER="+user, "NEO4J_PASSWORD="+password,
+	// As its users deploy it: NODE_ENV=production.
+	pc.Env = append(os.Environ(), "NODE_ENV=production", "NEO4J_URI="+neo.URI(), "NEO4J_USER="+user, "NEO4J_PASSWORD="+password,
 		"PORT="+strconv.Itoa(o.peerPort))
 	peer, err := startProc(ctx, "peer", pc, "", peerURL, filepath.Join(tmp, "peer.log"))
 	if err != nil {
@@ -214,9 +220,10 @@ func run(ctx context.Context, o options) (err error) {
 
 	res := results{Date: time.Now().UTC().Format(time.RFC3339), Dataset: fmt.Sprintf("synthetic-%s-seed%d", size, o.seed),
 		Nodes: nodes, Edges: edges, Neo4j: localneo4j.Neo4jVersion, GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
-		Duration: o.duration.String(), Concurrency: o.conc, Params: p}
+		Duration: o.duration.String(), Warmup: o.warmup.String(), WarmupAll: o.warmupAll.String(), CheckEvery: o.checkEvery,
+		Concurrency: o.conc, Params: p, Commit: gitCommit(ctx), LoadAvg: []string{loadAvg()}}
 	logf("checking that the three systems agree")
-	for _, q := range qs {
+	for qi, q := range qs {
 		qr := queryResult{Name: q.name, Title: q.title, RoundTrips: map[string]int{}}
 		var want []string
 		for i, s := range systems {
@@ -230,6 +237,7 @@ func run(ctx context.Context, o options) (err error) {
 			}
 			if i == 0 {
 				want = facts
+				qs[qi].want = facts
 				qr.Facts = len(facts)
 				if len(facts) < 2 {
 					return fmt.Errorf("%s: the floor's answer is trivial (%v): pick other parameters", q.name, facts)
@@ -254,19 +262,34 @@ func run(ctx context.Context, o options) (err error) {
 		res.Queries = append(res.Queries, qr)
 	}
 
+	for _, s := range systems {
+		logf("warming %s up: every query, 8 clients, for %s", s.name, o.warmupAll)
+		if err := warm(ctx, s, qs, o.warmupAll); err != nil {
+			return fmt.Errorf("warm-up of %s: %w", s.name, err)
+		}
+	}
+	res.LoadAvg = append(res.LoadAvg, loadAvg())
+
+	mismatches := 0
 	for qi, q := range qs {
 		for _, c := range o.conc {
-			for _, s := range systems {
+			for si, s := range systems {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				m := measure(ctx, s, q, c, o.warmup, o.duration)
-				logf("  %-14s %-6s c=%-2d %8.1f op/s  p50 %7.2f ms  p99 %7.2f ms  errors %d", q.name, s.name, c, m.Throughput, m.P50ms, m.P99ms, m.Errors)
+				m := measure(ctx, s, q, si, c, o.warmup, o.duration, o.checkEvery)
+				logf("  %-14s %-6s c=%-2d %8.1f op/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  checked %d  mismatches %d  load %s",
+					q.name, s.name, c, m.Throughput, m.P50ms, m.P99ms, m.Errors, m.Checked, m.Mismatches, loadAvg())
+				if m.Mismatches > 0 {
+					mismatches += m.Mismatches
+					logf("  %s on %s: %s", q.name, s.name, m.FirstMismatch)
+				}
 				res.Queries[qi].Cells = append(res.Queries[qi].Cells, m)
 			}
 		}
 	}
 
+	res.LoadAvg = append(res.LoadAvg, loadAvg())
 	if o.profile != "" {
 		if err := profileOrgnet(ctx, hc, o, qs, systems[1]); err != nil {
 			logf("profile: %v", err)
@@ -283,7 +306,37 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	logf("wrote %s", path)
 	fmt.Print(table(res))
+	if mismatches > 0 {
+		return fmt.Errorf("%d answers sampled while timing differed from the agreed ones (see the log)", mismatches)
+	}
 	return nil
+}
+
+// gitCommit names the tree measured: HEAD, with "+dirty" when the work tree
+// differs from it.
+func gitCommit(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "+dirty"
+	}
+	return c
+}
+
+// loadAvg is the 1, 5 and 15 minute load average (the machine is shared).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func runCmd(ctx context.Context, name string, args ...string) error {
@@ -408,136 +461,6 @@ func postGraphQL(ctx context.Context, hc *http.Client, url, doc string, vars map
 	return gqlResponse{data: r.Data, roundTrips: int(rt)}, nil
 }
 
-// diff describes how got differs from want (both sorted), or "".
-func diff(want, got []string) string {
-	var missing, extra []string
-	i, j := 0, 0
-	for i < len(want) || j < len(got) {
-		switch {
-		case j == len(got) || i < len(want) && want[i] < got[j]:
-			missing = append(missing, want[i])
-			i++
-		case i == len(want) || got[j] < want[i]:
-			extra = append(extra, got[j])
-			j++
-		default:
-			i++
-			j++
-		}
-	}
-	if len(missing) == 0 && len(extra) == 0 {
-		return ""
-	}
-	short := func(s []string) []string {
-		if len(s) > 5 {
-			return append(s[:5:5], fmt.Sprintf("… (%d in all)", len(s)))
-		}
-		return s
-	}
-	return fmt.Sprintf("missing %v, extra %v", short(missing), short(extra))
-}
-
-// cell is one (query, system, concurrency) measurement.
-type cell struct {
-	System      string  `json:"system"`
-	Concurrency int     `json:"concurrency"`
-	Ops         int     `json:"ops"`
-	Errors      int     `json:"errors"`
-	Throughput  float64 `json:"opsPerSec"`
-	P50ms       float64 `json:"p50ms"`
-	P99ms       float64 `json:"p99ms"`
-	Meanms      float64 `json:"meanMs"`
-	FirstError  string  `json:"firstError,omitempty"`
-}
-
-type queryResult struct {
-	Name       string         `json:"name"`
-	Title      string         `json:"title"`
-	Facts      int            `json:"facts"`
-	RoundTrips map[string]int `json:"roundTrips"`
-	Cells      []cell         `json:"cells"`
-}
-
-type results struct {
-	Date        string        `json:"date"`
-	Dataset     string        `json:"dataset"`
-	Nodes       int64         `json:"nodes"`
-	Edges       int64         `json:"edges"`
-	Neo4j       string        `json:"neo4j"`
-	GoVersion   string        `json:"go"`
-	CPUs        int           `json:"cpus"`
-	Duration    string        `json:"durationPerCell"`
-	Concurrency []int         `json:"concurrency"`
-	Params      params        `json:"params"`
-	Queries     []queryResult `json:"queries"`
-}
-
-type system struct {
-	name string
-	do   func(context.Context, query) (any, error)
-}
-
-// measure runs q on s with c workers: warmup unmeasured, then d measured.
-func measure(ctx context.Context, s system, q query, c int, warmup, d time.Duration) cell {
-	loop := func(until time.Time, record bool) ([]time.Duration, int, string) {
-		var mu sync.Mutex
-		var all []time.Duration
-		errs, first := 0, ""
-		var wg sync.WaitGroup
-		for range c {
-			wg.Go(func() {
-				var lat []time.Duration
-				e, fe := 0, ""
-				for time.Now().Before(until) && ctx.Err() == nil {
-					t0 := time.Now()
-					_, err := s.do(ctx, q)
-					if err != nil {
-						e++
-						if fe == "" {
-							fe = err.Error()
-						}
-						continue
-					}
-					if record {
-						lat = append(lat, time.Since(t0))
-					}
-				}
-				mu.Lock()
-				all = append(all, lat...)
-				errs += e
-				if first == "" {
-					first = fe
-				}
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		return all, errs, first
-	}
-	loop(time.Now().Add(warmup), false)
-	start := time.Now()
-	lat, errs, first := loop(start.Add(d), true)
-	elapsed := time.Since(start)
-	m := cell{System: s.name, Concurrency: c, Ops: len(lat), Errors: errs, FirstError: first}
-	if len(lat) > 0 {
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		var sum time.Duration
-		for _, l := range lat {
-			sum += l
-		}
-		pct := func(p float64) float64 {
-			i := int(float64(len(lat))*p+0.5) - 1
-			i = max(0, min(i, len(lat)-1))
-			return ms(lat[i])
-		}
-		m.Throughput = float64(len(lat)) / elapsed.Seconds()
-		m.P50ms, m.P99ms, m.Meanms = pct(0.50), pct(0.99), ms(sum/time.Duration(len(lat)))
-	}
-	return m
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 // profileOrgnet takes a CPU profile of orgnet while 8 clients run the
 // queries round-robin (client i runs query i mod len(qs)).
 func profileOrgnet(ctx context.Context, hc *http.Client, o options, qs []query, s system) error {
@@ -571,36 +494,4 @@ func profileOrgnet(ctx context.Context, hc *http.Client, o options, qs []query, 
 	defer f.Close()
 	_, err = io.Copy(f, resp.Body)
 	return err
-}
-
-// table renders the results as Markdown: one row per query and concurrency.
-func table(r results) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nDataset %s: %d nodes, %d edges; Neo4j %s; %d CPUs; %s per cell.\n\n", r.Dataset, r.Nodes, r.Edges, r.Neo4j, r.CPUs, r.Duration)
-	b.WriteString("| query | c | floor op/s | orgnet op/s | peer op/s | floor p50/p99 ms | orgnet p50/p99 ms | peer p50/p99 ms | round trips f/o/p | orgnet/peer thr | orgnet/peer p99 | orgnet/floor p50 |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, q := range r.Queries {
-		by := map[string]map[int]cell{}
-		for _, c := range q.Cells {
-			if by[c.System] == nil {
-				by[c.System] = map[int]cell{}
-			}
-			by[c.System][c.Concurrency] = c
-		}
-		for _, c := range r.Concurrency {
-			f, o, p := by["floor"][c], by["orgnet"][c], by["peer"][c]
-			fmt.Fprintf(&b, "| %s | %d | %.0f | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %d / %d / %d | %s | %s | %s |\n",
-				q.Name, c, f.Throughput, o.Throughput, p.Throughput, f.P50ms, f.P99ms, o.P50ms, o.P99ms, p.P50ms, p.P99ms,
-				q.RoundTrips["floor"], q.RoundTrips["orgnet"], q.RoundTrips["peer"],
-				ratio(o.Throughput, p.Throughput), ratio(o.P99ms, p.P99ms), ratio(o.P50ms, f.P50ms))
-		}
-	}
-	return b.String()
-}
-
-func ratio(a, b float64) string {
-	if b == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", a/b)
 }

@@ -89,22 +89,32 @@ type query struct {
 	vars         map[string]any
 	floor        func(context.Context, driver.DriverWithContext) (any, error)
 	norm         [3]func(any) ([]string, error)
+	want         []string // the facts all three agreed on, set by the check before timing
 }
 
 // floorQuery runs one statement (one round trip) and returns its first
 // row's first column, shaped like the peer's data so that both share a
-// normaliser.
+// normaliser. It reads the way orgnet's store does (graph/neo4j readTx):
+// an auto-commit statement in a read session of the named database with
+// every record fetched at once, not driver.ExecuteQuery's managed
+// transaction (BEGIN, RUN, COMMIT and a bookmark manager).
 func floorQuery(cypher string, vars map[string]any) func(context.Context, driver.DriverWithContext) (any, error) {
 	cypher, vars = vis(cypher), withAsOf(vars)
 	return func(ctx context.Context, drv driver.DriverWithContext) (any, error) {
-		r, err := driver.ExecuteQuery(ctx, drv, cypher, vars, driver.EagerResultTransformer, driver.ExecuteQueryWithReadersRouting())
+		sess := drv.NewSession(ctx, driver.SessionConfig{DatabaseName: "neo4j", AccessMode: driver.AccessModeRead, FetchSize: driver.FetchAll})
+		defer sess.Close(context.WithoutCancel(ctx))
+		res, err := sess.Run(ctx, cypher, vars)
 		if err != nil {
 			return nil, err
 		}
-		if len(r.Records) == 0 {
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
 			return nil, nil
 		}
-		return r.Records[0].Values[0], nil
+		return recs[0].Values[0], nil
 	}
 }
 
@@ -112,27 +122,64 @@ func floorQuery(cypher string, vars map[string]any) func(context.Context, driver
 // fields, with orgnet's as-of predicate: orgnet reads as of today when no
 // asOf is given, so a node or edge is seen only when since <= $asOf < until
 // (each when set). VIS(x) stands for that predicate on x.
+//
+// Each returns the whole answer orgnet gives: the nodes, the edges among
+// them (the ones orgnet returns: for a neighbourhood every relationship
+// between two of its nodes, for a subtree the SUB_ORGANISATION_OF ones),
+// truncated, and for a path its length and edges; with orgnet's bounds
+// (graph.SubgraphEdgeLimit: edges at most twice the node limit, the least
+// ids; a subtree at most 2,000 nodes, GraphQL's default), so that each
+// does the same bounded work.
 const (
 	cypherNeighbourhood2 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 CALL (s) {
   MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE VIS(r) AND VIS(y)){0,2}(m)
-  WITH m, length(p) AS d ORDER BY d, m.id LIMIT 500
-  RETURN m
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT 501
+  RETURN collect(m) AS found
 }
-RETURN collect(m {.id, .name, .kind, .tier}) AS ns`
+WITH found[0..500] AS ns, size(found) > 500 AS truncated
+CALL (ns) {
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b) WHERE VIS(r) AND b IN ns
+  WITH r, a, b ORDER BY r.id LIMIT 1001
+  RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS es
+}
+RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..1000], truncated: truncated OR size(es) > 1000} AS sg`
 	cypherSubtree3 = `MATCH (root:Node {id: $rootId}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,3}(m)
-  RETURN m
+  WITH m, length(p) AS d ORDER BY d, m.id LIMIT 2001
+  RETURN collect({m: m, d: d}) AS found
 }
-RETURN collect(m {.id, .name, .kind, .tier}) AS ns`
+WITH found[0..2000] AS found, size(found) > 2000 AS cut
+WITH cut, [x IN found | x.m] AS ns, [x IN found WHERE x.d = 3 | x.m] AS rim
+CALL (ns) {
+  UNWIND ns AS c
+  MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE VIS(r) AND pa IN ns
+  WITH r, c, pa ORDER BY r.id LIMIT 4001
+  RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS es
+}
+RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..4000],
+  truncated: cut OR size(es) > 4000 OR
+    any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns })} AS sg`
 	cypherShortestPath = `MATCH (a:Node {id: $from}), (b:Node {id: $to}) WHERE VIS(a) AND VIS(b)
 CALL (a, b) {
   MATCH p = ALL SHORTEST (a)((x)-[r]-(y) WHERE VIS(r) AND VIS(y)){0,8}(b)
   WITH p ORDER BY [x IN nodes(p) | x.id], [x IN relationships(p) | x.id] LIMIT 1
   RETURN p
 }
-RETURN [m IN nodes(p) | m {.id, .name}] AS ns`
+RETURN {length: length(p), nodes: [m IN nodes(p) | m {.id, .name}],
+  edges: [r IN relationships(p) | r {.id, source: startNode(r).id, target: endNode(r).id, type: type(r)}]} AS path`
+	// cypherPage50 serves the filter and the order from the (kind, id)
+	// index as orgnet's page statement does (graph/neo4j
+	// findNodesExpandCypher): Neo4j seeks a composite index only with a
+	// predicate on each of its properties, so the first page, like orgnet's,
+	// asks for ids after "" (PROFILE on the city set: 51 index entries;
+	// without it, every village read by node_kind, filtered and sorted).
+	cypherPage50 = `MATCH (o:Organisation:Node) WHERE o.kind = $kind AND o.id > $after AND VIS(o)
+WITH o ORDER BY o.kind, o.id LIMIT 50
+RETURN collect(o {.id, .name, .kind, .tier,
+  children: [(o)<-[r:SUB_ORGANISATION_OF]-(x:Organisation) WHERE VIS(r) AND VIS(x) | x {.id, .name}]})`
 )
 
 var visRE = regexp.MustCompile(`VIS\((\w+)\)`)
@@ -182,43 +229,34 @@ RETURN [o {.id, .name, .kind, .tier,
 			orgnet: `{ organisations(filter: { kinds: [VILLAGE] }, first: 50) { nodes { id name kind tier children { id name } } } }`,
 			peer:   `{ organisations(where: { kind: { eq: "VILLAGE" } }, limit: 50, sort: [{ id: ASC }]) { id name kind tier children { id name } } }`,
 			vars:   map[string]any{},
-			floor: floorQuery(`MATCH (o:Organisation:Node) WHERE o.kind = 'VILLAGE' AND VIS(o)
-WITH o ORDER BY o.id LIMIT 50
-RETURN collect(o {.id, .name, .kind, .tier,
-  children: [(o)<-[r:SUB_ORGANISATION_OF]-(x:Organisation) WHERE VIS(r) AND VIS(x) | x {.id, .name}]})`, nil),
+			floor:  floorQuery(cypherPage50, map[string]any{"kind": "VILLAGE", "after": ""}),
 			norm: [3]func(any) ([]string, error){normPage, gqlNorm("organisations", func(v any) ([]string, error) {
 				return normPage(asMap(v)["nodes"])
 			}), gqlNorm("organisations", normPage)},
 		},
 		{
 			name: "neighbourhood2", title: "(3) 2-hop neighbourhood of a village (every relationship type, limit 500)",
-			orgnet: `query($id: ID!) { neighbourhood(id: $id, depth: 2) { nodes { id name kind tier } } }`,
-			peer:   `query($id: ID!, $asOf: String!) { neighbourhood2(id: $id, asOf: $asOf) { id name kind tier } }`,
+			orgnet: `query($id: ID!) { neighbourhood(id: $id, depth: 2) { truncated nodes { id name kind tier } edges { id source target type } } }`,
+			peer:   `query($id: ID!, $asOf: String!) { neighbourhood2(id: $id, asOf: $asOf) { truncated nodes { id name kind tier } edges { id source target type } } }`,
 			vars:   map[string]any{"id": p.Village, "asOf": today},
 			floor:  floorQuery(cypherNeighbourhood2, map[string]any{"id": p.Village}),
-			norm: [3]func(any) ([]string, error){normNodes, gqlNorm("neighbourhood", func(v any) ([]string, error) {
-				return normNodes(asMap(v)["nodes"])
-			}), gqlNorm("neighbourhood2", normNodes)},
+			norm:   [3]func(any) ([]string, error){normSubgraph, gqlNorm("neighbourhood", normSubgraph), gqlNorm("neighbourhood2", normSubgraph)},
 		},
 		{
 			name: "subtree3", title: "(4) depth-3 subtree",
-			orgnet: `query($rootId: ID!) { subtree(rootId: $rootId, maxDepth: 3) { nodes { id name kind tier } } }`,
-			peer:   `query($rootId: ID!, $asOf: String!) { subtree3(rootId: $rootId, asOf: $asOf) { id name kind tier } }`,
+			orgnet: `query($rootId: ID!) { subtree(rootId: $rootId, maxDepth: 3) { truncated nodes { id name kind tier } edges { id source target type } } }`,
+			peer:   `query($rootId: ID!, $asOf: String!) { subtree3(rootId: $rootId, asOf: $asOf) { truncated nodes { id name kind tier } edges { id source target type } } }`,
 			vars:   map[string]any{"rootId": p.SubtreeRoot, "asOf": today},
 			floor:  floorQuery(cypherSubtree3, map[string]any{"rootId": p.SubtreeRoot}),
-			norm: [3]func(any) ([]string, error){normNodes, gqlNorm("subtree", func(v any) ([]string, error) {
-				return normNodes(asMap(v)["nodes"])
-			}), gqlNorm("subtree3", normNodes)},
+			norm:   [3]func(any) ([]string, error){normSubgraph, gqlNorm("subtree", normSubgraph), gqlNorm("subtree3", normSubgraph)},
 		},
 		{
 			name: "shortestPath", title: "(5) shortest path between villages of two streets (every relationship type, ≤ 8 hops)",
-			orgnet: `query($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to) { length nodes { id name } } }`,
-			peer:   `query($from: ID!, $to: ID!, $asOf: String!) { shortestPath(from: $from, to: $to, asOf: $asOf) { id name } }`,
+			orgnet: `query($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to) { length nodes { id name } edges { id source target type } } }`,
+			peer:   `query($from: ID!, $to: ID!, $asOf: String!) { shortestPath(from: $from, to: $to, asOf: $asOf) { length nodes { id name } edges { id source target type } } }`,
 			vars:   map[string]any{"from": p.PathFrom, "to": p.PathTo, "asOf": today},
 			floor:  floorQuery(cypherShortestPath, map[string]any{"from": p.PathFrom, "to": p.PathTo}),
-			norm: [3]func(any) ([]string, error){normPath, gqlNorm("shortestPath", func(v any) ([]string, error) {
-				return normPath(asMap(v)["nodes"])
-			}), gqlNorm("shortestPath", normPath)},
+			norm:   [3]func(any) ([]string, error){normPath, gqlNorm("shortestPath", normPath), gqlNorm("shortestPath", normPath)},
 		},
 		{
 			name: "allianceMentors", title: "(6) alliance with its members and their mentors",
@@ -308,24 +346,51 @@ func normPage(v any) ([]string, error) {
 	return sorted(fs), nil
 }
 
-func normNodes(v any) ([]string, error) {
-	var fs []string
-	for _, x := range asList(v) {
+// normSubgraph: every node, every edge and truncated.
+func normSubgraph(v any) ([]string, error) {
+	sg := asMap(v)
+	if sg == nil {
+		return nil, fmt.Errorf("want a subgraph, got %T", v)
+	}
+	t, ok := sg["truncated"].(bool)
+	if !ok {
+		return nil, fmt.Errorf("subgraph without truncated: %v", sg["truncated"])
+	}
+	fs := []string{fmt.Sprintf("truncated:%t", t)}
+	for _, x := range asList(sg["nodes"]) {
 		o := asMap(x)
 		fs = append(fs, nodeFact("node:", o)+"|"+str(o["kind"])+"|"+str(o["tier"]))
 	}
-	return sorted(fs), nil
+	return sorted(append(fs, edgeFacts(sg["edges"])...)), nil
 }
 
-// normPath keeps the order: the path itself is one fact, and each node.
-func normPath(v any) ([]string, error) {
-	var ids []string
-	fs := []string{}
+func edgeFacts(v any) []string {
+	var fs []string
 	for _, x := range asList(v) {
+		e := asMap(x)
+		fs = append(fs, "edge:"+str(e["id"])+"|"+str(e["source"])+">"+str(e["target"])+"|"+str(e["type"]))
+	}
+	return fs
+}
+
+// normPath keeps the order: the path itself is one fact (its node ids and
+// its edge ids in order), then each node, each edge and the length.
+func normPath(v any) ([]string, error) {
+	p := asMap(v)
+	if p == nil {
+		return nil, fmt.Errorf("want a path, got %T", v)
+	}
+	var ids, eids []string
+	fs := []string{"length:" + str(p["length"])}
+	for _, x := range asList(p["nodes"]) {
 		ids = append(ids, str(asMap(x)["id"]))
 		fs = append(fs, nodeFact("node:", x))
 	}
-	return sorted(append(fs, "path:"+strings.Join(ids, ","))), nil
+	for _, x := range asList(p["edges"]) {
+		eids = append(eids, str(asMap(x)["id"]))
+	}
+	fs = append(fs, edgeFacts(p["edges"])...)
+	return sorted(append(fs, "path:"+strings.Join(ids, ",")+"/"+strings.Join(eids, ","))), nil
 }
 
 func normAlliance(v any) ([]string, error) {

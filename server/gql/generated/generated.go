@@ -28860,7 +28860,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Alliance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAlliance(ctx, sel, v[i])
@@ -28940,7 +28940,7 @@ func (ec *executionContext) marshalNAny2interface(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNAttribute2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Attribute) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttribute2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAttribute(ctx, sel, v[i])
@@ -28969,7 +28969,7 @@ func (ec *executionContext) unmarshalNAttributeInput2ᚖgithubᚗcomᚋorgnetᚋ
 }
 
 func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐAuditEntry(ctx, sel, v[i])
@@ -28993,7 +28993,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋorgnetᚋorgnet
 }
 
 func (ec *executionContext) marshalNBelow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Below) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBelow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐBelow(ctx, sel, v[i])
@@ -29075,7 +29075,7 @@ func (ec *executionContext) marshalNChildConnection2ᚖgithubᚗcomᚋorgnetᚋo
 }
 
 func (ec *executionContext) marshalNChildGroup2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChildGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChildGroup2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐChildGroup(ctx, sel, v[i])
@@ -29107,7 +29107,7 @@ func (ec *executionContext) marshalNCommitCheck2ᚖgithubᚗcomᚋorgnetᚋorgne
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunity2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCommunity(ctx, sel, v[i])
@@ -29139,7 +29139,7 @@ func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋorgnet�
 }
 
 func (ec *executionContext) marshalNComparisonCell2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonCell) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonCell2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonCell(ctx, sel, v[i])
@@ -29163,7 +29163,7 @@ func (ec *executionContext) marshalNComparisonCell2ᚖgithubᚗcomᚋorgnetᚋor
 }
 
 func (ec *executionContext) marshalNComparisonColumn2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonColumn) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonColumn2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonColumn(ctx, sel, v[i])
@@ -29187,7 +29187,7 @@ func (ec *executionContext) marshalNComparisonColumn2ᚖgithubᚗcomᚋorgnetᚋ
 }
 
 func (ec *executionContext) marshalNComparisonRow2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComparisonRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonRow2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐComparisonRow(ctx, sel, v[i])
@@ -29247,7 +29247,7 @@ func (ec *executionContext) marshalNCytoscapeData2ᚖgithubᚗcomᚋorgnetᚋorg
 }
 
 func (ec *executionContext) marshalNCytoscapeElement2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CytoscapeElement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCytoscapeElement2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐCytoscapeElement(ctx, sel, v[i])
@@ -29303,7 +29303,7 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋorgnetᚋorgnetᚋs
 }
 
 func (ec *executionContext) marshalNDownload2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownloadᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Download) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDownload2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐDownload(ctx, sel, v[i])
@@ -29337,7 +29337,7 @@ func (ec *executionContext) marshalNDownloadKind2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐEdge(ctx, sel, v[i])
@@ -29361,7 +29361,7 @@ func (ec *executionContext) marshalNEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 }
 
 func (ec *executionContext) marshalNFact2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFact2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFact(ctx, sel, v[i])
@@ -29393,7 +29393,7 @@ func (ec *executionContext) marshalNFactConnection2ᚖgithubᚗcomᚋorgnetᚋor
 }
 
 func (ec *executionContext) marshalNFactEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FactEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFactEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐFactEdge(ctx, sel, v[i])
@@ -29454,7 +29454,7 @@ func (ec *executionContext) marshalNGraphChange2ᚖgithubᚗcomᚋorgnetᚋorgne
 }
 
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphEdge(ctx, sel, v[i])
@@ -29478,7 +29478,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐGraphNode(ctx, sel, v[i])
@@ -29515,7 +29515,7 @@ func (ec *executionContext) marshalNHierarchyTops2ᚖgithubᚗcomᚋorgnetᚋorg
 }
 
 func (ec *executionContext) marshalNHistoryEvent2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HistoryEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHistoryEvent2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐHistoryEvent(ctx, sel, v[i])
@@ -29611,7 +29611,7 @@ func (ec *executionContext) unmarshalNLinkInput2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNMembership2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMembership(ctx, sel, v[i])
@@ -29635,7 +29635,7 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋorgnetᚋorgnet
 }
 
 func (ec *executionContext) marshalNMetricComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricComparison(ctx, sel, v[i])
@@ -29659,7 +29659,7 @@ func (ec *executionContext) marshalNMetricComparison2ᚖgithubᚗcomᚋorgnetᚋ
 }
 
 func (ec *executionContext) marshalNMetricInfo2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMetricInfo2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐMetricInfo(ctx, sel, v[i])
@@ -29719,7 +29719,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋorgnetᚋorgnetᚋserver
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNode(ctx, sel, v[i])
@@ -29755,7 +29755,7 @@ func (ec *executionContext) marshalNOrgKind2githubᚗcomᚋorgnetᚋorgnetᚋser
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganisation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisation(ctx, sel, v[i])
@@ -29787,7 +29787,7 @@ func (ec *executionContext) marshalNOrganisationConnection2ᚖgithubᚗcomᚋorg
 }
 
 func (ec *executionContext) marshalNOrganisationEdge2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganisationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganisationEdge2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrganisationEdge(ctx, sel, v[i])
@@ -29819,7 +29819,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Pairing) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPairing(ctx, sel, v[i])
@@ -29892,7 +29892,7 @@ func (ec *executionContext) marshalNPlanStrategy2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNPlannedAlliance2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAllianceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedAlliance) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlannedAlliance2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedAlliance(ctx, sel, v[i])
@@ -29926,7 +29926,7 @@ func (ec *executionContext) marshalNPlannedAllianceStatus2githubᚗcomᚋorgnet�
 }
 
 func (ec *executionContext) marshalNPlannedPairing2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlannedPairing) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlannedPairing2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlannedPairing(ctx, sel, v[i])
@@ -29958,7 +29958,7 @@ func (ec *executionContext) marshalNPlanningNetwork2ᚖgithubᚗcomᚋorgnetᚋo
 }
 
 func (ec *executionContext) marshalNPlanningUnit2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanningUnit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanningUnit2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPlanningUnit(ctx, sel, v[i])
@@ -29982,7 +29982,7 @@ func (ec *executionContext) marshalNPlanningUnit2ᚖgithubᚗcomᚋorgnetᚋorgn
 }
 
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Post) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPost2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐPost(ctx, sel, v[i])
@@ -30006,7 +30006,7 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋser
 }
 
 func (ec *executionContext) marshalNProject2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Project) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProject2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐProject(ctx, sel, v[i])
@@ -30043,7 +30043,7 @@ func (ec *executionContext) unmarshalNRegisterSourceInput2githubᚗcomᚋorgnet�
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelation2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelation(ctx, sel, v[i])
@@ -30077,7 +30077,7 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNScenario2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Scenario) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenario(ctx, sel, v[i])
@@ -30101,7 +30101,7 @@ func (ec *executionContext) marshalNScenario2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNScenarioComparison2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScenarioComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScenarioComparison2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScenarioComparison(ctx, sel, v[i])
@@ -30135,7 +30135,7 @@ func (ec *executionContext) marshalNScenarioStatus2githubᚗcomᚋorgnetᚋorgne
 }
 
 func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Score) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScore2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐScore(ctx, sel, v[i])
@@ -30191,7 +30191,7 @@ func (ec *executionContext) unmarshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, sel, v[i])
@@ -30207,7 +30207,7 @@ func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋs
 }
 
 func (ec *executionContext) marshalNSourceDocument2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceDocument) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceDocument2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSourceDocument(ctx, sel, v[i])
@@ -30300,7 +30300,7 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋorgnetᚋorgnet�
 }
 
 func (ec *executionContext) marshalNUnitMove2ᚕᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UnitMove) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUnitMove2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐUnitMove(ctx, sel, v[i])
@@ -30333,7 +30333,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -30377,7 +30377,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -30405,7 +30405,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -30433,7 +30433,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -30854,7 +30854,7 @@ func (ec *executionContext) marshalONetworkChange2ᚕᚖgithubᚗcomᚋorgnetᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkChange2ᚖgithubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐNetworkChange(ctx, sel, v[i])
@@ -30897,7 +30897,7 @@ func (ec *executionContext) marshalOOrgKind2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrgKind2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐOrgKind(ctx, sel, v[i])
@@ -31011,7 +31011,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋorgnetᚋorgn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐRelationType(ctx, sel, v[i])
@@ -31054,7 +31054,7 @@ func (ec *executionContext) marshalOSource2ᚕgithubᚗcomᚋorgnetᚋorgnetᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2githubᚗcomᚋorgnetᚋorgnetᚋserverᚋgqlᚋmodelᚐSource(ctx, sel, v[i])
@@ -31138,7 +31138,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -31157,7 +31157,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -31176,7 +31176,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -31195,7 +31195,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

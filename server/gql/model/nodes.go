@@ -213,14 +213,26 @@ func LabelOf(l graph.Label) NodeLabel {
 
 // ProvenanceOf converts a graph provenance.
 func ProvenanceOf(p graph.Provenance) *Provenance {
-	out := &Provenance{Source: Source(p.Source), SourceID: optString(p.SourceID), Reasoning: optString(p.Reasoning)}
+	out := &Provenance{}
+	SetProvenance(out, &p)
+	return out
+}
+
+// SetProvenance sets dst to p converted; its optional fields point into p.
+func SetProvenance(dst *Provenance, p *graph.Provenance) {
+	*dst = Provenance{Source: Source(p.Source)}
+	if p.SourceID != "" {
+		dst.SourceID = &p.SourceID
+	}
+	if p.Reasoning != "" {
+		dst.Reasoning = &p.Reasoning
+	}
 	if p.Quote != "" {
-		out.Quote = &p.Quote
+		dst.Quote = &p.Quote
 	}
 	if p.Ref != "" {
-		out.Ref = &p.Ref
+		dst.Ref = &p.Ref
 	}
-	return out
 }
 
 // AttributesOf lists attributes sorted by key with their provenance.
