@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 )
 
@@ -240,6 +241,21 @@ func (p PageArgs) Validate() error {
 		return Invalidf("first", "first must be between 0 and %d, got %d", MaxPageSize, p.First)
 	}
 	return nil
+}
+
+// Resolve checks the page arguments and returns the page size (First, or
+// DefaultPageSize when 0) and the id the cursor After stands for ("" from
+// the first). Returns ErrInvalid for a bad size or cursor.
+func (p PageArgs) Resolve() (first int, after string, err error) {
+	if err := p.Validate(); err != nil {
+		return 0, "", err
+	}
+	if p.After != "" {
+		if after, err = DecodeCursor(p.After); err != nil {
+			return 0, "", err
+		}
+	}
+	return cmp.Or(p.First, DefaultPageSize), after, nil
 }
 
 // NodePage is a page of nodes with Relay-style page information.

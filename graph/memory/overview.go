@@ -149,22 +149,13 @@ func (s *Store) descendants(v view, r *nodeRec) (int, bool) {
 // Children returns a page of the children of parent in group g, by id.
 func (s *Store) Children(ctx context.Context, gv graph.View, parent string, g *graph.GroupKey, p graph.PageArgs) (*graph.NodePage, error) {
 	graph.CountRoundTrip(ctx)
-	if err := p.Validate(); err != nil {
+	first, after, err := p.Resolve()
+	if err != nil {
 		return nil, err
 	}
+	p.First = first
 	if err := graph.ValidateGroupKey(g); err != nil {
 		return nil, err
-	}
-	if p.First == 0 {
-		p.First = graph.DefaultPageSize
-	}
-	after := ""
-	if p.After != "" {
-		id, err := graph.DecodeCursor(p.After)
-		if err != nil {
-			return nil, err
-		}
-		after = id
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

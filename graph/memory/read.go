@@ -125,9 +125,11 @@ func (h *edgeHeap) Pop() any {
 // ErrInvalid for a bad cursor, page size, type or source.
 func (s *Store) FindEdges(ctx context.Context, gv graph.View, f graph.EdgeFilter, p graph.PageArgs) (*graph.EdgePage, error) {
 	graph.CountRoundTrip(ctx)
-	if err := p.Validate(); err != nil {
+	first, after, err := p.Resolve()
+	if err != nil {
 		return nil, err
 	}
+	p.First = first
 	rf, err := newRelFilter(f.Types, graph.Both)
 	if err != nil {
 		return nil, err
@@ -135,15 +137,6 @@ func (s *Store) FindEdges(ctx context.Context, gv graph.View, f graph.EdgeFilter
 	for _, src := range f.Sources {
 		if !src.Valid() {
 			return nil, graph.Invalidf("sources", "source %q is not one of %v", src, graph.Sources)
-		}
-	}
-	if p.First == 0 {
-		p.First = graph.DefaultPageSize
-	}
-	after := ""
-	if p.After != "" {
-		if after, err = graph.DecodeCursor(p.After); err != nil {
-			return nil, err
 		}
 	}
 	s.mu.RLock()
@@ -185,22 +178,13 @@ func (s *Store) FindEdges(ctx context.Context, gv graph.View, f graph.EdgeFilter
 // size, label or source.
 func (s *Store) FindNodes(ctx context.Context, gv graph.View, f graph.NodeFilter, p graph.PageArgs) (*graph.NodePage, error) {
 	graph.CountRoundTrip(ctx)
-	if err := p.Validate(); err != nil {
+	first, after, err := p.Resolve()
+	if err != nil {
 		return nil, err
 	}
+	p.First = first
 	if err := validateFilter(f); err != nil {
 		return nil, err
-	}
-	if p.First == 0 {
-		p.First = graph.DefaultPageSize
-	}
-	after := ""
-	if p.After != "" {
-		id, err := graph.DecodeCursor(p.After)
-		if err != nil {
-			return nil, err
-		}
-		after = id
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -182,25 +182,16 @@ func boolIndex(b bool) int {
 // Children returns a page of the children of parent in group g (all when
 // nil), by id, in one statement. Returns ErrNotFound, ErrInvalid.
 func (s *Store) Children(ctx context.Context, v graph.View, parent string, g *graph.GroupKey, p graph.PageArgs) (*graph.NodePage, error) {
-	if err := p.Validate(); err != nil {
+	first, after, err := p.Resolve()
+	if err != nil {
 		return nil, err
 	}
+	p.First = first
 	if err := graph.ValidateGroupKey(g); err != nil {
 		return nil, err
 	}
 	if graph.ValidateID("parentId", parent) != nil {
 		return nil, graph.NotFoundf("node %q does not exist", parent)
-	}
-	if p.First == 0 {
-		p.First = graph.DefaultPageSize
-	}
-	after := ""
-	if p.After != "" {
-		id, err := graph.DecodeCursor(p.After)
-		if err != nil {
-			return nil, err
-		}
-		after = id
 	}
 	o := map[string]any{"all": g == nil, "kind": "", "alliance": "", "after": after, "first": int64(p.First)}
 	if g != nil {

@@ -105,20 +105,9 @@ func (s *Store) FindNodesExpand(ctx context.Context, v graph.View, f graph.NodeF
 
 func (s *Store) findNodes(ctx context.Context, v graph.View, f graph.NodeFilter, p graph.PageArgs, x *graph.Expansion) (*graph.NodePage, *graph.Expanded, error) {
 	xp := &graph.Expanded{Nodes: map[string]*graph.Node{}, Related: map[string]map[string][]graph.Related{}}
-	if err := p.Validate(); err != nil {
+	first, after, err := p.Resolve()
+	if err != nil {
 		return nil, nil, err
-	}
-	first := p.First
-	if first == 0 {
-		first = graph.DefaultPageSize
-	}
-	after := ""
-	if p.After != "" {
-		id, err := graph.DecodeCursor(p.After)
-		if err != nil {
-			return nil, nil, err
-		}
-		after = id
 	}
 	opts, err := filterParams(f)
 	if err != nil {
@@ -323,7 +312,8 @@ func (s *Store) Edges(ctx context.Context, v graph.View, f graph.EdgeFilter, p g
 // statement. Returns ErrInvalid for a bad cursor, page size, type or
 // source.
 func (s *Store) FindEdges(ctx context.Context, v graph.View, f graph.EdgeFilter, p graph.PageArgs) (*graph.EdgePage, error) {
-	if err := p.Validate(); err != nil {
+	first, after, err := p.Resolve()
+	if err != nil {
 		return nil, err
 	}
 	if err := validateTypes(f.Types); err != nil {
@@ -332,16 +322,6 @@ func (s *Store) FindEdges(ctx context.Context, v graph.View, f graph.EdgeFilter,
 	sources, err := sourceParams(f.Sources)
 	if err != nil {
 		return nil, err
-	}
-	first := p.First
-	if first == 0 {
-		first = graph.DefaultPageSize
-	}
-	after := ""
-	if p.After != "" {
-		if after, err = graph.DecodeCursor(p.After); err != nil {
-			return nil, err
-		}
 	}
 	params := readParams(v, nil, map[string]any{"types": typeParams(f.Types), "sources": sources, "after": after, "take": int64(first + 1)})
 	return readTx(ctx, s, "find edges", func(tx runner) (*graph.EdgePage, error) {
