@@ -57,6 +57,10 @@ type Config struct {
 	// SnapshotSlots bounds the operations that hold the whole network at
 	// once (default gql.DefaultSnapshotSlots).
 	SnapshotSlots int
+	// AnalysisWarm keeps the graph analysis reads loaded: at start, and
+	// patched after each change, instead of loaded by the first caller
+	// (orgnet serve --analysis-warm; docs/scale.md §5.2).
+	AnalysisWarm bool
 }
 
 // New returns the echo application.
@@ -128,7 +132,11 @@ func New(cfg Config) *echo.Echo {
 	}
 	// One gate for every whole-graph snapshot (snapshots.go).
 	snapshots := gql.NewSnapshotGate(cfg.SnapshotSlots)
-	gh := gql.NewHandler(&gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker, Snapshots: snapshots}, cfg.GQL)
+	res := &gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker, Snapshots: snapshots}
+	gh := gql.NewHandler(res, cfg.GQL)
+	if cfg.AnalysisWarm {
+		go res.WarmAnalysis(context.Background(), cfg.Logger)
+	}
 	if cfg.WarmUp != nil {
 		cfg.WarmUp.attach(gh)
 	}

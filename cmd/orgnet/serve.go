@@ -32,6 +32,7 @@ func serveCmd() *cli.Command {
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen address", Sources: cli.EnvVars("ORGNET_ADDR")},
 			&cli.BoolFlag{Name: "seed", Value: true, Usage: "seed the Yuelin network when the store is empty", Sources: cli.EnvVars("ORGNET_SEED")},
 			&cli.DurationFlag{Name: "warmup", Usage: "warm the store up for at most this long before /readyz turns ready: read-only GraphQL through the server's own handler, and on Neo4j the write statements in rolled-back transactions (default: 45s with --store neo4j, off with memory; 0 turns it off)", Sources: cli.EnvVars("ORGNET_WARMUP")},
+			&cli.BoolFlag{Name: "analysis-warm", Usage: "keep the graph that centrality and communities read loaded: from start, and patched with what each change touched, instead of loaded by the first caller after a change (on a province-sized graph a load takes minutes and ~2.3 GB; a patch, a second)", Sources: cli.EnvVars("ORGNET_ANALYSIS_WARM")},
 			&cli.DurationFlag{Name: "follow-interval", Value: gql.DefaultFollowInterval, Usage: "how often to read the store's change feed for changes made elsewhere (other replicas, orgnet import or seed against the same store): graphChanged subscribers and the analysis caches hear of them within about this long", Sources: cli.EnvVars("ORGNET_FOLLOW_INTERVAL")},
 			&cli.DurationFlag{Name: "request-timeout", Value: 30 * time.Second, Usage: "deadline for one request (its body must arrive within it too) and for each operation over a websocket", Sources: cli.EnvVars("ORGNET_REQUEST_TIMEOUT")},
 			&cli.StringFlag{Name: "body-limit", Value: "2M", Usage: "largest request body", Sources: cli.EnvVars("ORGNET_BODY_LIMIT")},
@@ -143,6 +144,7 @@ func serveCmd() *cli.Command {
 				WarmUp:         warm,
 				SnapshotSlots:  int(cmd.Int("max-snapshots")),
 				FollowInterval: cmd.Duration("follow-interval"),
+				AnalysisWarm:   cmd.Bool("analysis-warm"),
 			})
 			ln, err := net.Listen("tcp", cmd.String("addr"))
 			if err != nil {

@@ -41,14 +41,19 @@ const (
 // it (at or after the moment they asked, never older), which is not kept.
 // A Cache is safe for concurrent use.
 type Cache struct {
-	load func(context.Context) (*graph.Snapshot, error)
+	load  func(context.Context) (*graph.Snapshot, error)
+	patch Patch // under mu; nil: a change reloads (SetPatch)
 
 	mu  sync.Mutex
 	cur *generation
 
 	size atomic.Pointer[[2]int] // nodes and edges of the last snapshot loaded
 
-	hits, misses, loads, cancelled, running, calls atomic.Int64
+	hits, misses, loads, cancelled, running, calls, patches atomic.Int64
+
+	warming   atomic.Int64 // Warms running
+	loadStart atomic.Int64 // when the full load running began (UnixNano; 0: none)
+	lastLoad  atomic.Int64 // how long the last full load took (ns)
 }
 
 // generation is what the Cache knows between two Invalidates.
@@ -57,6 +62,13 @@ type generation struct {
 	snap    *table // the snapshot, under ""
 	nets    *table // graphs, by relations
 	results *table
+
+	// prev, when set, is the generation whose snapshot this one patches
+	// with the nodes pending (sorted ids) instead of loading (Changed);
+	// cleared once patched. Under Cache.mu.
+	prev    *generation
+	pending []string
+	gone    chan struct{} // closed when the generation is replaced
 }
 
 // table holds the flights of one kind, by key: at most limit of them, and
@@ -68,7 +80,7 @@ type table struct {
 }
 
 func newGeneration(n uint64) *generation {
-	return &generation{n: n,
+	return &generation{n: n, gone: make(chan struct{}),
 		snap:    &table{flights: map[string]*flight{}, limit: 1},
 		nets:    &table{flights: map[string]*flight{}, limit: maxNets},
 		results: &table{flights: map[string]*flight{}, limit: maxResults, counted: true},
@@ -103,6 +115,8 @@ type CacheCounters struct {
 	// Running is how many loads, builds and computations are running now;
 	// Calls how many calls are waiting for one.
 	Running, Calls int64
+	// Patches counts snapshots patched instead of loaded (Changed).
+	Patches int64
 }
 
 // NewCache returns a Cache over the snapshots load returns (Store.Snapshot,
@@ -121,7 +135,7 @@ func NewCache(load func(ctx context.Context) (*graph.Snapshot, error)) *Cache {
 func (c *Cache) Invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.cur = newGeneration(c.cur.n + 1)
+	c.replace(newGeneration(c.cur.n + 1))
 }
 
 // Counters returns what the Cache did so far.
@@ -130,7 +144,7 @@ func (c *Cache) Counters() CacheCounters {
 	gen := c.cur.n
 	c.mu.Unlock()
 	return CacheCounters{Hits: c.hits.Load(), Misses: c.misses.Load(), Loads: c.loads.Load(), Generation: gen,
-		Cancelled: c.cancelled.Load(), Running: c.running.Load(), Calls: c.calls.Load()}
+		Cancelled: c.cancelled.Load(), Running: c.running.Load(), Calls: c.calls.Load(), Patches: c.patches.Load()}
 }
 
 // Size returns the nodes and edges of the last snapshot loaded (false
@@ -348,23 +362,55 @@ func (c *Cache) network(ctx context.Context, rels []graph.RelType) (*generation,
 	c.mu.Lock()
 	gen := c.cur
 	c.mu.Unlock()
+	return c.networkOf(ctx, gen, rels)
+}
+
+// networkOf is network on gen.
+func (c *Cache) networkOf(ctx context.Context, gen *generation, rels []graph.RelType) (*generation, *network, error) {
 	v, err := c.share(ctx, gen.nets, joinRels(rels), nil, func(pc *pace) (any, error) {
 		snap, err := c.snapshot(pc.ctx, gen)
 		if err != nil {
 			return nil, err
 		}
 		return build(pc.ctx, snap, rels)
-	}, "loading the graph for analysis", "on a graph this large, ask an admin for a longer --request-timeout")
+	}, "loading the graph for analysis", c.loadAdvice())
 	if err != nil {
 		return nil, nil, err
 	}
 	return gen, v.(*network), nil
 }
 
-// snapshot returns gen's snapshot, loading it if no one has.
+// snapshot returns gen's snapshot, loading it (or patching the one it
+// follows, Changed) if no one has.
 func (c *Cache) snapshot(ctx context.Context, gen *generation) (*graph.Snapshot, error) {
 	v, err := c.share(ctx, gen.snap, "", nil, func(pc *pace) (any, error) {
+		c.mu.Lock()
+		prev, pending, patch := gen.prev, gen.pending, c.patch
+		c.mu.Unlock()
+		if prev != nil {
+			base, err := c.snapshot(pc.ctx, prev)
+			if err != nil {
+				return nil, err
+			}
+			fresh, err := patch(pc.ctx, pending)
+			if err != nil {
+				return nil, err
+			}
+			if fresh == nil {
+				fresh = &graph.Snapshot{}
+			}
+			snap := patched(base, pending, fresh)
+			c.patches.Add(1)
+			c.size.Store(&[2]int{len(snap.Nodes), len(snap.Edges)})
+			c.mu.Lock()
+			gen.prev, gen.pending = nil, nil // prev's snapshot may go
+			c.mu.Unlock()
+			return snap, nil
+		}
 		c.loads.Add(1)
+		start := time.Now()
+		c.loadStart.Store(start.UnixNano())
+		defer c.loadStart.Store(0)
 		snap, err := c.load(pc.ctx)
 		if err != nil {
 			return nil, err
@@ -376,8 +422,9 @@ func (c *Cache) snapshot(ctx context.Context, gen *generation) (*graph.Snapshot,
 		// node slice; a copy, as the loader's snapshot is not ours to change.
 		snap = &graph.Snapshot{Nodes: cleanNodes(snap.Nodes), Edges: snap.Edges}
 		c.size.Store(&[2]int{len(snap.Nodes), len(snap.Edges)})
+		c.lastLoad.Store(int64(time.Since(start)))
 		return snap, nil
-	}, "loading the graph for analysis", "on a graph this large, ask an admin for a longer --request-timeout")
+	}, "loading the graph for analysis", c.loadAdvice())
 	if err != nil {
 		return nil, err
 	}

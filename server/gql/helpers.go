@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -168,11 +169,57 @@ func (r *Resolver) analysis() *analysis.Cache {
 				return snap, nil
 			})
 		}
+		r.Analysis.SetPatch(r.analysisPatch)
 		if r.Broker != nil {
-			r.Broker.OnChange(func(*model.GraphChange) { r.Analysis.Invalidate() })
+			r.Broker.OnChange(func(ch *model.GraphChange) {
+				if ch.Many || ch.Kind == model.ChangeKindResync {
+					r.Analysis.Invalidate() // what changed is not listed: load it all
+					return
+				}
+				r.Analysis.Changed(ch.Ids) // re-read what it touched (none listed: load it all)
+			})
 		}
 	})
 	return r.Analysis
+}
+
+// patchChunk is how many node ids one pair of reads of analysisPatch asks
+// for: a change lists at most graph.MaxChangeIDs.
+const patchChunk = graph.MaxChangeIDs
+
+// analysisPatch is the analysis cache's Patch: the nodes among ids that
+// exist now, records left out as the load leaves them, and every edge at
+// them, read as the load reads them (lean).
+func (r *Resolver) analysisPatch(ctx context.Context, ids []string) (*graph.Snapshot, error) {
+	v := graph.View{Lean: true}
+	out := &graph.Snapshot{}
+	for chunk := range slices.Chunk(ids, patchChunk) {
+		nodes, err := r.Store.Nodes(ctx, v, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range nodes {
+			if n != nil && !graph.IsRecord(n.Label) {
+				out.Nodes = append(out.Nodes, n)
+			}
+		}
+		rel, err := r.Store.Related(ctx, v, chunk, graph.RelQuery{})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range chunk {
+			for _, x := range rel[id] {
+				out.Edges = append(out.Edges, x.Edge)
+			}
+		}
+	}
+	return out, nil
+}
+
+// WarmAnalysis keeps the analysis cache's graph loaded until ctx ends
+// (analysis.Cache.Warm): orgnet serve --analysis-warm.
+func (r *Resolver) WarmAnalysis(ctx context.Context, logger *slog.Logger) {
+	r.analysis().Warm(ctx, logger)
 }
 
 func analysisOptions(relations []model.RelationType, kinds []model.OrgKind) analysis.Options {
