@@ -83,13 +83,20 @@ export const typeDefs = /* GraphQL */ `
           RETURN collect(m) AS found
         }
         WITH found[0..500] AS ns, size(found) > 500 AS truncated
-        CALL (ns) {
+        WITH ns, truncated, COLLECT {
           UNWIND ns AS a
           MATCH (a)-[r]->(b) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND b IN ns
-          WITH r, a, b ORDER BY r.id LIMIT 1001
-          RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS es
+          RETURN r {.id, source: a.id, target: b.id, type: type(r)} LIMIT 1001
+        } AS es
+        CALL (ns, es) {
+          WITH ns WHERE size(es) > 1000
+          UNWIND ns AS a
+          MATCH (a)-[r]->(b) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND b IN ns
+          WITH r, a, b ORDER BY r.id LIMIT 1000
+          RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS least
         }
-        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..1000], truncated: truncated OR size(es) > 1000} AS sg
+        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: CASE WHEN size(es) > 1000 THEN least ELSE es END,
+          truncated: truncated OR size(es) > 1000} AS sg
         """
         columnName: "sg"
       )
@@ -105,13 +112,19 @@ export const typeDefs = /* GraphQL */ `
         }
         WITH found[0..2000] AS found, size(found) > 2000 AS cut
         WITH cut, [x IN found | x.m] AS ns, [x IN found WHERE x.d = 3 | x.m] AS rim
-        CALL (ns) {
+        WITH cut, ns, rim, COLLECT {
           UNWIND ns AS c
           MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND pa IN ns
-          WITH r, c, pa ORDER BY r.id LIMIT 4001
-          RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS es
+          RETURN r {.id, source: c.id, target: pa.id, type: type(r)} LIMIT 4001
+        } AS es
+        CALL (ns, es) {
+          WITH ns WHERE size(es) > 4000
+          UNWIND ns AS c
+          MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND pa IN ns
+          WITH r, c, pa ORDER BY r.id LIMIT 4000
+          RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS least
         }
-        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..4000],
+        RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: CASE WHEN size(es) > 4000 THEN least ELSE es END,
           truncated: cut OR size(es) > 4000 OR
             any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE ((r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR $asOf < r.until)) AND ((c.since IS NULL OR c.since <= $asOf) AND (c.until IS NULL OR $asOf < c.until)) AND NOT c IN ns })} AS sg
         """

@@ -136,8 +136,17 @@ const (
 	// Neighbourhood: breadth-first distances over $types in both directions
 	// (ANY SHORTEST to every node within DEPTH hops), nearest first then by
 	// id, cut at $o.limit; then the matching edges among the kept nodes, the
-	// least $o.edgeLimit ids. Both cuts are LIMITs (a top-n sort), so what
-	// Neo4j returns, and orgnet decodes, is bounded by the query.
+	// least $o.edgeLimit ids. Both cuts are LIMITs, so what Neo4j returns,
+	// and orgnet decodes, is bounded by the query.
+	//
+	// The edges are gathered unordered (a COLLECT with a LIMIT) and sorted
+	// by id only when there are more than $o.edgeLimit of them: Neo4j 5.26
+	// charges every row a sort holds with the lists in its scope (ns), so a
+	// top-n sort of the edges among n nodes is charged n² — for the 1,654
+	// nodes of a province's three levels, more than the 768 MiB a
+	// transaction may take at the default heap, where the unordered
+	// COLLECT takes 2 MB (bench/README "Province"). Subtree's edges (a
+	// node's parents) never pass the limit in a tree.
 	tplNeighbourhood = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 CALL (s) {
   MATCH p = ANY SHORTEST (s)((x)-[r]-(y) WHERE ` + typeOK + ` AND VIS(r) AND VIS(y)){0,DEPTH}(m)
@@ -146,14 +155,22 @@ CALL (s) {
 }
 WITH found[0..$o.limit] AS kept, size(found) > $o.limit AS truncated
 WITH kept, truncated, [x IN kept | x.n] AS ns
-CALL (ns) {
+WITH kept, truncated, ns, COLLECT {
   UNWIND ns AS a
   MATCH (a)-[r]->(b)
   WHERE ` + typeOK + ` AND VIS(r) AND b IN ns
-  WITH r, a, b ORDER BY r.id LIMIT $o.edgeLimit + 1
-  RETURN collect([REL(r), a.id, b.id]) AS es
+  RETURN [REL(r), a.id, b.id] LIMIT $o.edgeLimit + 1
+} AS es
+CALL (ns, es) {
+  WITH ns WHERE size(es) > $o.edgeLimit
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b)
+  WHERE ` + typeOK + ` AND VIS(r) AND b IN ns
+  WITH r, a, b ORDER BY r.id LIMIT $o.edgeLimit
+  RETURN collect([REL(r), a.id, b.id]) AS least
 }
-RETURN [x IN kept | [NODE(x.n), x.d]] AS kept, es[0..$o.edgeLimit] AS es, truncated OR size(es) > $o.edgeLimit AS truncated`
+RETURN [x IN kept | [NODE(x.n), x.d]] AS kept, CASE WHEN size(es) > $o.edgeLimit THEN least ELSE es END AS es,
+  truncated OR size(es) > $o.edgeLimit AS truncated`
 
 	tplNeighbourhood0 = `MATCH (s:Node {id: $id}) WHERE VIS(s)
 RETURN [[NODE(s), 0]] AS kept, [] AS es, false AS truncated`
@@ -180,14 +197,21 @@ CALL (root) {
 }
 WITH found[0..$o.limit] AS found, size(found) > $o.limit AS cut
 WITH found, cut, [x IN found | x.n] AS ns, [x IN found WHERE x.d = DEPTH | x.n] AS rim
-CALL (ns) {
+WITH found, cut, ns, rim, COLLECT {
   UNWIND ns AS c
   MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa)
   WHERE VIS(r) AND pa IN ns
-  WITH r, c, pa ORDER BY r.id LIMIT $o.edgeLimit + 1
-  RETURN collect([REL(r), c.id, pa.id]) AS es
+  RETURN [REL(r), c.id, pa.id] LIMIT $o.edgeLimit + 1
+} AS es
+CALL (ns, es) {
+  WITH ns WHERE size(es) > $o.edgeLimit
+  UNWIND ns AS c
+  MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa)
+  WHERE VIS(r) AND pa IN ns
+  WITH r, c, pa ORDER BY r.id LIMIT $o.edgeLimit
+  RETURN collect([REL(r), c.id, pa.id]) AS least
 }
-RETURN [x IN found | [NODE(x.n), x.d]] AS found, es[0..$o.edgeLimit] AS es,
+RETURN [x IN found | [NODE(x.n), x.d]] AS found, CASE WHEN size(es) > $o.edgeLimit THEN least ELSE es END AS es,
   cut OR size(es) > $o.edgeLimit OR
   any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns }) AS deeper`
 

@@ -74,6 +74,41 @@ var limitTests = []test{
 			t.Errorf("Neighbourhood(limit 12) = %d edges, truncated %v; want %d, false", len(sg.Edges), sg.Truncated, len(all))
 		}
 	}},
+	{"WideSubgraphs", func(t *testing.T, s graph.Store) {
+		// Three levels of twelve below a root: 1,885 nodes, as wide as a
+		// province's three levels (1,654). Neo4j charged a sort of the
+		// edges among them n² (the list of nodes with every row), past
+		// the memory a transaction may take (graph/neo4j cypher.go).
+		ids := []string{"w:root"}
+		var pairs []string
+		level := []string{"w:root"}
+		for d := range 3 {
+			var next []string
+			for _, parent := range level {
+				for i := range 12 {
+					id := fmt.Sprintf("%s.%d%c", parent, i, 'a'+d)
+					ids = append(ids, id)
+					next = append(next, id)
+					pairs = append(pairs, id, parent)
+				}
+			}
+			level = next
+		}
+		orgs(t, s, ids...)
+		edges(t, s, graph.RelSubOrganisationOf, pairs...)
+		sg, err := s.Subtree(bg, graph.View{}, "w:root", graph.SubtreeQuery{MaxDepth: 3, Limit: graph.MaxSubgraphSize})
+		noErr(t, "Subtree(w:root, depth 3)", err)
+		if len(sg.Nodes) != len(ids) || len(sg.Edges) != len(ids)-1 || sg.Truncated {
+			t.Errorf("Subtree(w:root, depth 3) = %d nodes, %d edges, truncated %v; want %d, %d, false",
+				len(sg.Nodes), len(sg.Edges), sg.Truncated, len(ids), len(ids)-1)
+		}
+		sg, err = s.Neighbourhood(bg, graph.View{}, "w:root", graph.NeighbourhoodQuery{Depth: 3, Limit: graph.MaxSubgraphSize})
+		noErr(t, "Neighbourhood(w:root, depth 3)", err)
+		if len(sg.Nodes) != len(ids) || len(sg.Edges) != len(ids)-1 || sg.Truncated {
+			t.Errorf("Neighbourhood(w:root, depth 3) = %d nodes, %d edges, truncated %v; want %d, %d, false",
+				len(sg.Nodes), len(sg.Edges), sg.Truncated, len(ids), len(ids)-1)
+		}
+	}},
 	{"RelatedLimit", func(t *testing.T, s graph.Store) {
 		// root has 6 children; a0 has 4; a1 none.
 		limitTree(t, s)

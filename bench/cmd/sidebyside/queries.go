@@ -138,13 +138,20 @@ CALL (s) {
   RETURN collect(m) AS found
 }
 WITH found[0..500] AS ns, size(found) > 500 AS truncated
-CALL (ns) {
+WITH ns, truncated, COLLECT {
   UNWIND ns AS a
   MATCH (a)-[r]->(b) WHERE VIS(r) AND b IN ns
-  WITH r, a, b ORDER BY r.id LIMIT 1001
-  RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS es
+  RETURN r {.id, source: a.id, target: b.id, type: type(r)} LIMIT 1001
+} AS es
+CALL (ns, es) {
+  WITH ns WHERE size(es) > 1000
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b) WHERE VIS(r) AND b IN ns
+  WITH r, a, b ORDER BY r.id LIMIT 1000
+  RETURN collect(r {.id, source: a.id, target: b.id, type: type(r)}) AS least
 }
-RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..1000], truncated: truncated OR size(es) > 1000} AS sg`
+RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: CASE WHEN size(es) > 1000 THEN least ELSE es END,
+  truncated: truncated OR size(es) > 1000} AS sg`
 	cypherSubtree3 = `MATCH (root:Node {id: $rootId}) WHERE VIS(root)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)((x)<-[r:SUB_ORGANISATION_OF]-(y) WHERE VIS(r) AND VIS(y)){0,3}(m)
@@ -153,13 +160,19 @@ CALL (root) {
 }
 WITH found[0..2000] AS found, size(found) > 2000 AS cut
 WITH cut, [x IN found | x.m] AS ns, [x IN found WHERE x.d = 3 | x.m] AS rim
-CALL (ns) {
+WITH cut, ns, rim, COLLECT {
   UNWIND ns AS c
   MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE VIS(r) AND pa IN ns
-  WITH r, c, pa ORDER BY r.id LIMIT 4001
-  RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS es
+  RETURN r {.id, source: c.id, target: pa.id, type: type(r)} LIMIT 4001
+} AS es
+CALL (ns, es) {
+  WITH ns WHERE size(es) > 4000
+  UNWIND ns AS c
+  MATCH (c)-[r:SUB_ORGANISATION_OF]->(pa) WHERE VIS(r) AND pa IN ns
+  WITH r, c, pa ORDER BY r.id LIMIT 4000
+  RETURN collect(r {.id, source: c.id, target: pa.id, type: type(r)}) AS least
 }
-RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: es[0..4000],
+RETURN {nodes: [m IN ns | m {.id, .name, .kind, .tier}], edges: CASE WHEN size(es) > 4000 THEN least ELSE es END,
   truncated: cut OR size(es) > 4000 OR
     any(x IN rim WHERE EXISTS { MATCH (x)<-[r:SUB_ORGANISATION_OF]-(c) WHERE VIS(r) AND VIS(c) AND NOT c IN ns })} AS sg`
 	cypherShortestPath = `MATCH (a:Node {id: $from}), (b:Node {id: $to}) WHERE VIS(a) AND VIS(b)
