@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +186,88 @@ func TestAnalysisDeadline(t *testing.T) {
 			t.Errorf("exact betweenness under a limit of 1000: %+v; want refused by its price", r.Errors)
 		}
 		h.ok(`{ centralityResult(measure: BETWEENNESS, samples: 10, top: 1) { exact } }`, nil, nil)
+	})
+}
+
+// TestAnalysisWarm: with AnalysisWarm the server loads the analysis graph
+// before anyone asks, and after a write patches it with what the write
+// touched instead of loading it again; the ranking then is the one a fresh
+// load gives (a server without a kept graph, over the same store).
+func TestAnalysisWarm(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		s := open(t)
+		if _, err := s.Apply(context.Background(), seed.Yuelin()); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		b := gql.NewBroker()
+		h := &harness{t: t, store: s, broker: b, h: server.New(server.Config{Store: s, StoreName: name, Broker: b,
+			Logger: slog.New(slog.DiscardHandler), AnalysisWarm: true})}
+		metric := func(name string) float64 {
+			rec := httptest.NewRecorder()
+			h.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+			body := rec.Body.String()
+			for line := range strings.Lines(body) {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+					var f float64
+					fmt.Sscan(v, &f)
+					return f
+				}
+			}
+			t.Fatalf("/metrics has no %s", name)
+			return 0
+		}
+		waitUntil := func(what string, ok func() bool) {
+			t.Helper()
+			for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: not within 20 s (loads %v, patches %v, nodes %v)", what, metric("orgnet_analysis_loads_total"),
+						metric("orgnet_analysis_patches_total"), metric("orgnet_analysis_graph_nodes"))
+				}
+			}
+		}
+		waitUntil("loaded before any request", func() bool {
+			return metric("orgnet_analysis_loads_total") == 1 && metric("orgnet_analysis_graph_nodes") > 50
+		})
+		nodes := metric("orgnet_analysis_graph_nodes")
+
+		h.ok(`mutation { createOrganisation(input: {id: "org:warm-hub", kind: VILLAGE, name: "热枢纽村", parentId: "org:yuelin-party-working-committee"}) { id } }`, nil, nil)
+		var villages struct {
+			Organisations struct{ Nodes []struct{ ID string } }
+		}
+		h.ok(`{ organisations(filter: {kinds: [VILLAGE, COMMUNITY]}, first: 30) { nodes { id } } }`, nil, &villages)
+		links := 0
+		for _, v := range villages.Organisations.Nodes {
+			if v.ID != "org:warm-hub" {
+				h.ok(`mutation { link(input: {type: ADJACENT_TO, source: "org:warm-hub", target: "`+v.ID+`"}) { id } }`, nil, nil)
+				links++
+			}
+		}
+		waitUntil("patched after the writes, without a request", func() bool {
+			return metric("orgnet_analysis_graph_nodes") == nodes+1 && metric("orgnet_analysis_patches_total") >= 1
+		})
+		const top = `{ centrality(measure: DEGREE, top: 10) { score node { id } } }`
+		var warm, fresh struct {
+			Centrality []struct {
+				Score float64
+				Node  struct{ ID string }
+			}
+		}
+		h.ok(top, nil, &warm)
+		if !slices.ContainsFunc(warm.Centrality, func(s struct {
+			Score float64
+			Node  struct{ ID string }
+		}) bool {
+			return s.Node.ID == "org:warm-hub"
+		}) {
+			t.Fatalf("DEGREE after %d links from org:warm-hub = %+v; want it among the top 10", links, warm.Centrality)
+		}
+		if got := metric("orgnet_analysis_loads_total"); got != 1 {
+			t.Errorf("loads after the writes: %v; want 1 (patched, not loaded again)", got)
+		}
+		other := newHarness(t, s, name)
+		other.ok(top, nil, &fresh)
+		if !reflect.DeepEqual(warm, fresh) {
+			t.Errorf("patched ranking %+v; a fresh load ranks %+v", warm, fresh)
+		}
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/orgnet/orgnet/graph"
+	"github.com/orgnet/orgnet/graph/analysis"
 )
 
 // Metrics is the Prometheus registry of one application: requests and their
@@ -221,6 +222,25 @@ func (m *Metrics) mount(e *echo.Echo) {
 
 // observe mounts a new Metrics on e and returns the observer that counts
 // store calls. It is the one hook New calls for metrics.
+// analysis counts what the analysis cache c did: full loads of the graph,
+// patches instead of loads, and the size of the graph it keeps.
+func (m *Metrics) analysis(c *analysis.Cache) {
+	count := func(f func(analysis.CacheCounters) int64) func() float64 {
+		return func() float64 { return float64(f(c.Counters())) }
+	}
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "orgnet_analysis_loads_total", Help: "Whole-graph loads for centrality and communities.",
+		}, count(func(k analysis.CacheCounters) int64 { return k.Loads })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "orgnet_analysis_patches_total", Help: "Changes applied to the kept analysis graph by re-reading what they touched, instead of a load.",
+		}, count(func(k analysis.CacheCounters) int64 { return k.Patches })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "orgnet_analysis_graph_nodes", Help: "Nodes of the graph last loaded or patched for analysis (0 before the first).",
+		}, func() float64 { n, _, _ := c.Size(); return float64(n) }),
+	)
+}
+
 func observe(e *echo.Echo) graph.Observer {
 	m := NewMetrics()
 	m.mount(e)

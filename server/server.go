@@ -115,7 +115,9 @@ func New(cfg Config) *echo.Echo {
 	// feed's follower reads the store unobserved: its polls are no
 	// request's.
 	bare := cfg.Store
-	cfg.Store = graph.Observe(cfg.Store, observe(e), traced)
+	metrics := NewMetrics()
+	metrics.mount(e)
+	cfg.Store = graph.Observe(cfg.Store, metrics.StoreObserver(), traced)
 	// Websocket operations: the same rate limit, token check and deadline as
 	// HTTP (sockets.go); sockets counted per caller at connection_init.
 	cfg.GQL.Extensions = append(cfg.GQL.Extensions, ws)
@@ -134,6 +136,7 @@ func New(cfg Config) *echo.Echo {
 	snapshots := gql.NewSnapshotGate(cfg.SnapshotSlots)
 	res := &gql.Resolver{Store: cfg.Store, StoreName: cfg.StoreName, Broker: cfg.Broker, Snapshots: snapshots}
 	gh := gql.NewHandler(res, cfg.GQL)
+	metrics.analysis(res.AnalysisCache())
 	if cfg.AnalysisWarm {
 		go res.WarmAnalysis(context.Background(), cfg.Logger)
 	}

@@ -72,7 +72,7 @@ func (r *mutationResolver) CreateAlliance(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return alliance(created, todayView()), nil
 }
 
@@ -91,7 +91,7 @@ func (r *mutationResolver) AddMember(ctx context.Context, allianceID string, org
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return alliance(a, todayView()), nil
 }
 
@@ -115,7 +115,7 @@ func (r *mutationResolver) RemoveMember(ctx context.Context, allianceID string, 
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return alliance(a, todayView()), nil
 }
 
@@ -146,7 +146,7 @@ func (r *mutationResolver) EndAlliance(ctx context.Context, id string, until *st
 	if _, err := r.Store.Apply(ctx, b); err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return alliance(ended, todayView()), nil
 }
 
@@ -159,7 +159,7 @@ func (r *mutationResolver) CreatePairing(ctx context.Context, mentorID string, m
 		return nil, err
 	}
 	mentorID, menteeID = e.From, e.To
-	r.wrote()
+	r.wrote(ctx)
 	ns, err := r.Store.Nodes(ctx, todayView(), []string{mentorID, menteeID})
 	if err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (r *mutationResolver) DeletePairing(ctx context.Context, id string, until *
 	if err := r.endEdges(ctx, deref(until), e); err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 

@@ -32,6 +32,9 @@ func (r *Resolver) centralityResult(ctx context.Context, measure model.Centralit
 	if err != nil {
 		return nil, err
 	}
+	if err := r.analysisFresh(ctx); err != nil {
+		return nil, err
+	}
 	rk, err := r.analysis().Centrality(ctx, analysis.Measure(measure), analysisOptions(relations, kinds), m, deref(top))
 	if err != nil {
 		return nil, err

@@ -28,6 +28,9 @@ func (r *queryResolver) Communities(ctx context.Context, relations []model.Relat
 	if resolution != nil {
 		res = *resolution
 	}
+	if err := r.analysisFresh(ctx); err != nil {
+		return nil, err
+	}
 	p, err := r.analysis().Communities(ctx, analysisOptions(relations, kinds), res, int64(deref(seed)))
 	if err != nil {
 		return nil, err

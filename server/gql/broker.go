@@ -180,6 +180,13 @@ func (b *Broker) CaughtUp(ctx context.Context, seq int64) error {
 	}
 }
 
+// Following is whether a Follower publishes the store's feed to b.
+func (b *Broker) Following() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.wake != nil
+}
+
 // Wake asks the follower to read the feed now (after a write of this
 // replica), instead of at its next poll.
 func (b *Broker) Wake() {
@@ -345,12 +352,14 @@ func changeModel(c graph.Change) *model.GraphChange {
 }
 
 // wrote is what a mutation does after its write committed: the analysis
-// and planning caches of this replica forget at once (its next analysis or
-// plan reads its own write), the operation's shared snapshot is read again
-// (writes, snapshots.go), and the follower reads the feed now, so that
-// subscribers hear of it without waiting for the next poll.
-func (r *Resolver) wrote() {
-	r.wroteAside()
+// and planning caches of this replica forget at once, or (analysis, when a
+// follower publishes the store's feed) wait for the change to reach them
+// (analysisFresh): either way its next analysis or plan reads its own
+// write. The operation's shared snapshot is read again (writes,
+// snapshots.go), and the follower reads the feed now, so that subscribers
+// hear of it without waiting for the next poll.
+func (r *Resolver) wrote(ctx context.Context) {
+	r.wroteAside(ctx)
 	if c := r.plans(); c != nil {
 		c.invalidate()
 	}
@@ -359,12 +368,41 @@ func (r *Resolver) wrote() {
 // wroteAside is wrote for a write beside the network a plan is made on
 // (saving a scenario): the planning cache stays, as it does when the
 // follower publishes such a change (plans).
-func (r *Resolver) wroteAside() {
+func (r *Resolver) wroteAside(ctx context.Context) {
 	r.writes.Add(1)
-	if r.Analysis != nil {
+	var seq int64
+	if rc := graph.ReceiptFrom(ctx); rc != nil {
+		seq = rc.Seq()
+	}
+	if seq > 0 && r.Broker != nil && r.Broker.Following() {
+		// The follower publishes the change, with the ids it touched, in a
+		// moment; the analysis cache patches what they are now (Changed).
+		for {
+			old := r.ownWrite.Load()
+			if seq <= old || r.ownWrite.CompareAndSwap(old, seq) {
+				break
+			}
+		}
+	} else if r.Analysis != nil {
 		r.Analysis.Invalidate()
 	}
 	if r.Broker != nil {
 		r.Broker.Wake()
 	}
+}
+
+// analysisFresh returns once this replica's analysis cache has heard of the
+// last write made through it (at once when it has: the follower, woken by
+// the write, publishes it within milliseconds), so that an analysis after a
+// write reads it.
+func (r *Resolver) analysisFresh(ctx context.Context) error {
+	seq := r.ownWrite.Load()
+	if seq == 0 || r.Broker == nil {
+		return nil
+	}
+	if err := r.Broker.CaughtUp(ctx, seq); err != nil {
+		return &graph.Error{Code: graph.CodeUnavailable,
+			Message: "this server has not yet read its own last write back from the change feed; ask again", Err: err}
+	}
+	return nil
 }

@@ -216,6 +216,9 @@ func (r *Resolver) analysisPatch(ctx context.Context, ids []string) (*graph.Snap
 	return out, nil
 }
 
+// AnalysisCache is the resolver's analysis cache (made on first use).
+func (r *Resolver) AnalysisCache() *analysis.Cache { return r.analysis() }
+
 // WarmAnalysis keeps the analysis cache's graph loaded until ctx ends
 // (analysis.Cache.Warm): orgnet serve --analysis-warm.
 func (r *Resolver) WarmAnalysis(ctx context.Context, logger *slog.Logger) {

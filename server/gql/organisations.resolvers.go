@@ -58,7 +58,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return org(created, todayView()), nil
 }
 
@@ -81,7 +81,7 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, in
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return org(n, todayView()), nil
 }
 
@@ -94,7 +94,7 @@ func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, ca
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return &model.DeleteResult{DeletedIds: ids}, nil
 }
 
@@ -110,7 +110,7 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	if err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return edge(e, todayView()), nil
 }
 
@@ -121,7 +121,7 @@ func (r *mutationResolver) Unlink(ctx context.Context, id string) (*model.Delete
 	if err := r.Store.DeleteEdge(ctx, id); err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return &model.DeleteResult{DeletedIds: []string{id}}, nil
 }
 

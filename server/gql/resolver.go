@@ -24,7 +24,10 @@ type Resolver struct {
 	Snapshots *SnapshotGate
 
 	analysisOnce sync.Once
-	gateOnce     sync.Once
+	// ownWrite is the feed sequence number of the last write made through
+	// this replica (wroteAside), which analyses wait for (analysisFresh).
+	ownWrite atomic.Int64
+	gateOnce sync.Once
 	// writes counts the changes this resolver made or heard of (wrote,
 	// and the broker): an operation's shared snapshot taken before the
 	// latest is read again (snapshots.go), so that the fields of a mutation's

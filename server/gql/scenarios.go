@@ -47,7 +47,7 @@ func (r *Resolver) saveScenario(ctx context.Context, name string, description *s
 	if err != nil {
 		return nil, err
 	}
-	r.wroteAside()
+	r.wroteAside(ctx)
 	return scenarioModel(created)
 }
 
@@ -69,7 +69,7 @@ func (r *Resolver) resimulateScenario(ctx context.Context, id string) (*model.Sc
 	if _, err := r.Store.Apply(ctx, graph.Batch{Nodes: []graph.Node{*n}}); err != nil {
 		return nil, err
 	}
-	r.wroteAside()
+	r.wroteAside(ctx)
 	return scenarioModel(n)
 }
 
@@ -98,7 +98,7 @@ func (r *Resolver) commitScenario(ctx context.Context, id string, force bool) (*
 	if _, err := r.Store.Apply(ctx, c.Batch); err != nil {
 		return nil, err
 	}
-	r.wrote()
+	r.wrote(ctx)
 	return scenarioModel(c.Scenario)
 }
 
