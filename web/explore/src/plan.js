@@ -121,21 +121,25 @@ export function createPlan(app) {
     document.body.classList.add('planning');
     $('plan').hidden = false;
     $('plan-toggle').setAttribute('aria-pressed', 'true');
-    try {
-      if (!P.me) P.me = await planapi.me();
-      renderWho();
-      refreshList();
-      if (scenario) {
-        await openScenario(scenario);
-        return;
+    // One of the actions done() waits for: opening ?scenario= sets
+    // P.scenario before its network is loaded and drawn.
+    return serial(async () => {
+      try {
+        if (!P.me) P.me = await planapi.me();
+        renderWho();
+        refreshList();
+        if (scenario) {
+          await openScenario(scenario);
+          return;
+        }
+        await loadNetwork(within != null ? within : P.within);
+        P.view = P.result ? 'plan' : 'today';
+        await redraw({ randomize: true });
+        msg(P.me.canPlan ? '选择策略和设置，点击单位标记，然后运行。Pick a strategy, mark units by clicking them, then Run.' : '只读 Read only: open a saved scenario to see it.');
+      } catch (err) {
+        fail('Planning view', err);
       }
-      await loadNetwork(within != null ? within : P.within);
-      P.view = P.result ? 'plan' : 'today';
-      await redraw({ randomize: true });
-      msg(P.me.canPlan ? '选择策略和设置，点击单位标记，然后运行。Pick a strategy, mark units by clicking them, then Run.' : '只读 Read only: open a saved scenario to see it.');
-    } catch (err) {
-      fail('Planning view', err);
-    }
+    })();
   }
 
   async function leave() {
