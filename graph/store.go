@@ -434,6 +434,27 @@ type Batch struct {
 	Edges       []Edge
 	DeleteEdges []string // edge ids; missing ones are ignored
 	DeleteNodes []string // node ids, with their edges; missing ones are ignored
+	// Expect makes the batch conditional: each node it lists must exist
+	// with the kind given when the write holds the node's lock, else Apply
+	// writes nothing and returns CodeConflict. Two batches that expect a
+	// node's kind and change it cannot both apply, whichever replica sends
+	// them (a scenario's commit).
+	Expect []Expect
+}
+
+// Expect is a condition of a Batch: node ID has kind Kind.
+type Expect struct {
+	ID   string
+	Kind string
+}
+
+// ExpectConflict is the error of a Batch whose expectation e is not met:
+// the node is missing (kind "") or has another kind.
+func ExpectConflict(e Expect, kind string, found bool) *Error {
+	if !found {
+		return Conflictf("%s no longer exists: another write removed it first", e.ID)
+	}
+	return Conflictf("%s is %s now, no longer %s: another write changed it first", e.ID, kind, e.Kind)
 }
 
 // ApplyResult says what Apply did.

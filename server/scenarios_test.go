@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -465,6 +466,54 @@ func TestCommitAnswerAndPlanningAfter(t *testing.T) {
 			if after := alliances(x); after[shengdun] == "" || after[shengdun] != after[dongjiao] {
 				t.Errorf("%s server after commit: 圣墩村 in %q, 东郊村 in %q; want one alliance", srv, after[shengdun], after[dongjiao])
 			}
+		}
+	})
+}
+
+// TestCommitTwoReplicas: two servers over one store (two replicas) commit
+// the same scenario at once, several times over: one commit applies, every
+// other answers CONFLICT, and the audit of the network's writes holds one
+// commit. Within one server commits queue (commitMu); across servers the
+// store's conditional batch (graph.Batch.Expect) decides.
+func TestCommitTwoReplicas(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(testing.TB) graph.Store, name string) {
+		a := seeded(t, open, name)
+		b := newHarness(t, a.store, name)
+		id := saveScenario(a, "两处同时提交", `{strategy: BALANCED}`)
+		const each = 3
+		codes := make(chan string, 2*each)
+		var wg sync.WaitGroup
+		for _, h := range []*harness{a, b} {
+			for range each {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					codes <- h.do(`mutation($id: ID!) { commitScenario(id: $id) { status } }`, map[string]any{"id": id}).code()
+				}()
+			}
+		}
+		wg.Wait()
+		close(codes)
+		committed, conflicts := 0, 0
+		for c := range codes {
+			switch c {
+			case "":
+				committed++
+			case gql.CodeConflict:
+				conflicts++
+			default:
+				t.Errorf("a concurrent commit answered %s; want success or CONFLICT", c)
+			}
+		}
+		if committed != 1 || conflicts != 2*each-1 {
+			t.Errorf("%d commits applied, %d CONFLICT; want 1 and %d", committed, conflicts, 2*each-1)
+		}
+		var sc struct {
+			Scenario struct{ Status string } `json:"scenario"`
+		}
+		b.ok(`query($id: ID!) { scenario(id: $id) { status } }`, map[string]any{"id": id}, &sc)
+		if sc.Scenario.Status != "COMMITTED" {
+			t.Errorf("the scenario is %s after the commits; want COMMITTED", sc.Scenario.Status)
 		}
 	})
 }

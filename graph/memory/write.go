@@ -195,6 +195,16 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 	if err := s.writable(ctx); err != nil {
 		return graph.ApplyResult{}, err
 	}
+	for _, e := range b.Expect {
+		r := s.nodes[e.ID]
+		if r == nil || r.n.Kind != e.Kind {
+			kind := ""
+			if r != nil {
+				kind = r.n.Kind
+			}
+			return graph.ApplyResult{}, graph.ExpectConflict(e, kind, r != nil)
+		}
+	}
 	if err := s.validateBatch(&b); err != nil {
 		return graph.ApplyResult{}, err
 	}
@@ -224,6 +234,7 @@ func copyBatch(b graph.Batch) graph.Batch {
 		Edges:       make([]graph.Edge, len(b.Edges)),
 		DeleteNodes: b.DeleteNodes,
 		DeleteEdges: b.DeleteEdges,
+		Expect:      b.Expect,
 	}
 	for i := range b.Nodes {
 		c.Nodes[i] = *b.Nodes[i].Clone()

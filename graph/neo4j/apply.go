@@ -52,6 +52,9 @@ func (w writer) apply(ctx context.Context, b graph.Batch) (graph.ApplyResult, er
 func (s *Store) applyTx(ctx context.Context, tx runner, batch graph.Batch, lookup map[string]any, deleteEdges, deleteNodes []string) (graph.ApplyResult, map[string][2]string, error) {
 	var res graph.ApplyResult
 	ends := make(map[string][2]string)
+	if err := expect(ctx, tx, batch.Expect); err != nil {
+		return res, ends, err
+	}
 	recs, _, err := run(ctx, tx, cypherApplyLookup, lookup)
 	if err != nil {
 		return res, ends, err
@@ -160,6 +163,7 @@ func prepareBatch(b graph.Batch) graph.Batch {
 		Edges:       make([]graph.Edge, len(b.Edges)),
 		DeleteEdges: b.DeleteEdges,
 		DeleteNodes: b.DeleteNodes,
+		Expect:      b.Expect,
 	}
 	for i := range b.Nodes {
 		batch.Nodes[i] = *b.Nodes[i].Clone()
@@ -304,4 +308,37 @@ func anyList(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// expect checks a batch's expectations in tx, first taking the write lock
+// of each node they name (a property set and removed in the same
+// statement), so that a concurrent batch expecting the same node waits for
+// this transaction and then reads what it wrote. Two statements: the kinds
+// are read once the locks are held.
+func expect(ctx context.Context, tx runner, es []graph.Expect) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+	}
+	if _, _, err := run(ctx, tx, cypherExpectLock, map[string]any{"ids": ids}); err != nil {
+		return err
+	}
+	recs, _, err := run(ctx, tx, cypherExpectKinds, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	kinds := make(map[string]string, len(recs))
+	for _, r := range recs {
+		kinds[getString(r, "id")] = getString(r, "kind")
+	}
+	for _, e := range es {
+		kind, found := kinds[e.ID]
+		if !found || kind != e.Kind {
+			return graph.ExpectConflict(e, kind, found)
+		}
+	}
+	return nil
 }

@@ -31,6 +31,13 @@ RETURN n.id AS id, n.` + graph.AttrText + ` AS text`
 
 	cypherDeleteNode = `MATCH (n:Node {id: $id}) DETACH DELETE n`
 
+	// cypherExpectLock takes the write lock of the nodes a conditional batch
+	// names (graph.Batch.Expect); cypherExpectKinds then reads their kinds.
+	cypherExpectLock = `MATCH (n:Node) WHERE n.id IN $ids
+SET n.orgnetLock = true
+REMOVE n.orgnetLock`
+	cypherExpectKinds = `MATCH (n:Node) WHERE n.id IN $ids RETURN n.id AS id, n.kind AS kind`
+
 	// cypherDeleteSubtree removes a node and every node below it by
 	// SUB_ORGANISATION_OF (breadth first, each once), with their edges.
 	cypherDeleteSubtree = `MATCH (root:Node {id: $id})

@@ -119,6 +119,9 @@ func (sc *Scenario) Commit(ctx context.Context, snap *graph.Snapshot, today stri
 	}
 	c := &Commit{Plan: pl, Changes: changes, NodeIDs: []string{id}}
 	b := &c.Batch
+	// Only if the scenario is still as read: of two commits of it (through
+	// two replicas, say) one applies and the other is a CONFLICT.
+	b.Expect = []graph.Expect{{ID: id, Kind: sc.Node.Kind}}
 	// newEdge adds an edge beginning today, dated in its id when an ended
 	// edge holds its default id.
 	newEdge := func(e graph.Edge) {

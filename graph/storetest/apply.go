@@ -33,6 +33,52 @@ func wantBatchError(t *testing.T, err error, want ...string) *graph.BatchError {
 }
 
 var applyTests = []test{
+	{"Expect", func(t *testing.T, s graph.Store) {
+		// A conditional batch applies only while the node it names has
+		// the kind it expects; of concurrent batches that expect a kind
+		// and change it, exactly one applies (a scenario's commit through
+		// two replicas).
+		orgs(t, s, "org:x")
+		flip := func(kind, to, name string) graph.Batch {
+			n := org("org:x", name)
+			n.Kind = to
+			return graph.Batch{Nodes: []graph.Node{n, org("org:"+name, name)}, Expect: []graph.Expect{{ID: "org:x", Kind: kind}}}
+		}
+		_, err := s.Apply(bg, flip("COMMUNITY", "ENTERPRISE", "wrong"))
+		wantErr(t, "Apply expecting the wrong kind", err, graph.ErrConflict)
+		_, err = s.Apply(bg, graph.Batch{Nodes: []graph.Node{org("org:y", "y")}, Expect: []graph.Expect{{ID: "org:missing", Kind: "VILLAGE"}}})
+		wantErr(t, "Apply expecting a missing node", err, graph.ErrConflict)
+		if c := counts(t, s); c.Nodes != 1 {
+			t.Fatalf("after two refused batches: %d nodes; want 1 (nothing written)", c.Nodes)
+		}
+		const n = 6
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				_, err := s.Apply(bg, flip("VILLAGE", "COMMUNITY", fmt.Sprintf("w%d", i)))
+				errs <- err
+			}()
+		}
+		applied := 0
+		for range n {
+			if err := <-errs; err == nil {
+				applied++
+			} else if !errors.Is(err, graph.ErrConflict) {
+				t.Errorf("a concurrent conditional batch: %v; want nil or CONFLICT", err)
+			}
+		}
+		if applied != 1 {
+			t.Errorf("%d of %d concurrent batches expecting VILLAGE applied; want exactly 1", applied, n)
+		}
+		if c := counts(t, s); c.Nodes != 2 {
+			t.Errorf("after them: %d nodes; want 2 (the winner's)", c.Nodes)
+		}
+		got, err := s.Node(bg, graph.View{}, "org:x")
+		noErr(t, "Node(org:x)", err)
+		if got.Kind != "COMMUNITY" {
+			t.Errorf("org:x is %s; want COMMUNITY", got.Kind)
+		}
+	}},
 	{"Create", func(t *testing.T, s graph.Store) {
 		alliance := graph.Node{ID: "alliance:a", Label: graph.LabelAlliance, Name: "联合体", Since: "2016-10-01",
 			Attrs: map[string]any{graph.AttrAllianceType: "SERVICE_SHARE"}}
