@@ -241,10 +241,11 @@ func (m *Metrics) analysis(c *analysis.Cache) {
 	)
 }
 
-func observe(e *echo.Echo) graph.Observer {
+// observe returns new Metrics mounted on e (/metrics, /debug/pprof/).
+func observe(e *echo.Echo) *Metrics {
 	m := NewMetrics()
 	m.mount(e)
-	return m.StoreObserver()
+	return m
 }
 
 // StoreObserver returns the graph.Observer that counts every store call (by

@@ -28,7 +28,7 @@ func metricsApp(t *testing.T) *echo.Echo {
 		t.Fatal(err)
 	}
 	e := echo.New()
-	store := graph.Observe(s, observe(e))
+	store := graph.Observe(s, observe(e).StoreObserver())
 	gh := gql.NewHandler(&gql.Resolver{Store: store, StoreName: "memory", Broker: gql.NewBroker()}, gql.Options{})
 	e.Any("/graphql", echo.WrapHandler(gh))
 	return e

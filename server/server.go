@@ -115,8 +115,7 @@ func New(cfg Config) *echo.Echo {
 	// feed's follower reads the store unobserved: its polls are no
 	// request's.
 	bare := cfg.Store
-	metrics := NewMetrics()
-	metrics.mount(e)
+	metrics := observe(e)
 	cfg.Store = graph.Observe(cfg.Store, metrics.StoreObserver(), traced)
 	// Websocket operations: the same rate limit, token check and deadline as
 	// HTTP (sockets.go); sockets counted per caller at connection_init.
@@ -138,7 +137,7 @@ func New(cfg Config) *echo.Echo {
 	gh := gql.NewHandler(res, cfg.GQL)
 	metrics.analysis(res.AnalysisCache())
 	if cfg.AnalysisWarm {
-		go res.WarmAnalysis(context.Background(), cfg.Logger)
+		go res.AnalysisCache().Warm(context.Background(), cfg.Logger)
 	}
 	if cfg.WarmUp != nil {
 		cfg.WarmUp.attach(gh)

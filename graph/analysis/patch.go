@@ -191,17 +191,15 @@ func (c *Cache) Warm(ctx context.Context, logger *slog.Logger) {
 				logger.Debug("analysis: graph kept", "nodes", n, "edges", e, "took", time.Since(start).Round(time.Millisecond))
 			}
 		}
-		var retry <-chan time.Time
-		t := time.NewTimer(pause)
+		var retry <-chan time.Time // nil: wait for the next change
 		if pause > 0 {
-			retry = t.C
+			retry = time.After(pause)
 		}
 		select {
 		case <-ctx.Done():
 		case <-gen.gone:
 		case <-retry:
 		}
-		t.Stop()
 	}
 }
 

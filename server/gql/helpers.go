@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -171,13 +170,9 @@ func (r *Resolver) analysis() *analysis.Cache {
 		}
 		r.Analysis.SetPatch(r.analysisPatch)
 		if r.Broker != nil {
-			r.Broker.OnChange(func(ch *model.GraphChange) {
-				if ch.Many || ch.Kind == model.ChangeKindResync {
-					r.Analysis.Invalidate() // what changed is not listed: load it all
-					return
-				}
-				r.Analysis.Changed(ch.Ids) // re-read what it touched (none listed: load it all)
-			})
+			// Re-read what a change touched; a change that lists nothing
+			// (many ids, a RESYNC) loads it all.
+			r.Broker.OnChange(func(ch *model.GraphChange) { r.Analysis.Changed(ch.Ids) })
 		}
 	})
 	return r.Analysis
@@ -218,12 +213,6 @@ func (r *Resolver) analysisPatch(ctx context.Context, ids []string) (*graph.Snap
 
 // AnalysisCache is the resolver's analysis cache (made on first use).
 func (r *Resolver) AnalysisCache() *analysis.Cache { return r.analysis() }
-
-// WarmAnalysis keeps the analysis cache's graph loaded until ctx ends
-// (analysis.Cache.Warm): orgnet serve --analysis-warm.
-func (r *Resolver) WarmAnalysis(ctx context.Context, logger *slog.Logger) {
-	r.analysis().Warm(ctx, logger)
-}
 
 func analysisOptions(relations []model.RelationType, kinds []model.OrgKind) analysis.Options {
 	o := analysis.Options{Relations: relTypes(relations)}
